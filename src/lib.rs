@@ -1,0 +1,6 @@
+//! entra-access: a typed async client for Microsoft Graph entitlement management.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod auth;
+pub mod models;

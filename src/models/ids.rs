@@ -1,0 +1,217 @@
+//! Typed identifiers, so an access package id can never be passed where a
+//! policy id is expected.
+//!
+//! Every id is a thin, cheap-to-clone wrapper around the string Graph uses.
+//! They serialize as plain JSON strings.
+//!
+//! ```
+//! use entra_access::models::{AccessPackageId, ObjectId};
+//!
+//! let pkg = AccessPackageId::new("a914b616-e04e-476b-aa37-91038f0b165b");
+//! let user: ObjectId = "8b2d5a8c-7e59-4e32-8cf4-2d3a3c2d0c11".into();
+//! assert_eq!(pkg.as_str(), "a914b616-e04e-476b-aa37-91038f0b165b");
+//! assert_eq!(user.to_string(), "8b2d5a8c-7e59-4e32-8cf4-2d3a3c2d0c11");
+//! ```
+
+use std::fmt;
+
+/// Why an id was refused before anything was sent.
+///
+/// Returned by [`AccessPackageId::check`] and its siblings; the client turns it
+/// into an `InvalidInput` error naming the argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdProblem {
+    /// The id is empty or only white space.
+    Empty,
+    /// The id contains a character that cannot stand in a URL path segment
+    /// (`/`, `?`, `#`, `%`, a quote, white space or a control character).
+    BadCharacter(char),
+    /// The id is longer than any Graph id (256 characters).
+    TooLong(usize),
+}
+
+impl fmt::Display for IdProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("is empty"),
+            Self::BadCharacter(c) => write!(f, "contains the character {c:?}"),
+            Self::TooLong(n) => write!(f, "is {n} characters long (at most 256)"),
+        }
+    }
+}
+
+/// Checks that `s` can be used as one path segment of a Graph URL.
+pub(crate) fn check_id(s: &str) -> Result<(), IdProblem> {
+    if s.trim().is_empty() {
+        return Err(IdProblem::Empty);
+    }
+    let len = s.chars().count();
+    if len > 256 {
+        return Err(IdProblem::TooLong(len));
+    }
+    if let Some(c) = s.chars().find(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '/' | '?' | '#' | '%' | '\'' | '"' | '\\')
+    }) {
+        return Err(IdProblem::BadCharacter(c));
+    }
+    Ok(())
+}
+
+macro_rules! define_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an id as Graph spells it. Nothing is checked here; the
+            /// operation that uses the id checks it before sending.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as Graph spells it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Consumes the wrapper and returns the string.
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+
+            /// Checks that the id is non-empty and safe to put in a URL path.
+            pub fn check(&self) -> Result<(), IdProblem> {
+                check_id(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl From<&$name> for $name {
+            fn from(s: &$name) -> Self {
+                s.clone()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+define_id!(
+    /// Id of an access package (`accessPackage.id`).
+    AccessPackageId
+);
+define_id!(
+    /// Id of an access package assignment policy (`accessPackageAssignmentPolicy.id`).
+    AssignmentPolicyId
+);
+define_id!(
+    /// Id of an access package assignment (`accessPackageAssignment.id`).
+    AssignmentId
+);
+define_id!(
+    /// Id of an access package assignment request (`accessPackageAssignmentRequest.id`).
+    AssignmentRequestId
+);
+define_id!(
+    /// Directory object id of a user, group or service principal
+    /// (`target.objectId`, `targetId`). Not the id of an `accessPackageSubject`.
+    ObjectId
+);
+define_id!(
+    /// Id of an access package catalog.
+    CatalogId
+);
+define_id!(
+    /// Id of a policy question (`accessPackageQuestion.id`).
+    QuestionId
+);
+define_id!(
+    /// Id of a connected organization.
+    ConnectedOrganizationId
+);
+define_id!(
+    /// Id of a lifecycle workflow.
+    WorkflowId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_serialize_as_plain_strings() {
+        let id = AccessPackageId::new("abc");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"abc\"");
+        let back: AccessPackageId = serde_json::from_str("\"abc\"").unwrap();
+        assert_eq!(back, id);
+    }
+
+    #[test]
+    fn check_refuses_what_cannot_be_a_path_segment() {
+        assert_eq!(ObjectId::new("").check(), Err(IdProblem::Empty));
+        assert_eq!(ObjectId::new("  ").check(), Err(IdProblem::Empty));
+        assert_eq!(
+            ObjectId::new("a/b").check(),
+            Err(IdProblem::BadCharacter('/'))
+        );
+        assert_eq!(
+            ObjectId::new("a?b").check(),
+            Err(IdProblem::BadCharacter('?'))
+        );
+        assert_eq!(
+            ObjectId::new("a b").check(),
+            Err(IdProblem::BadCharacter(' '))
+        );
+        assert_eq!(
+            ObjectId::new("x".repeat(300)).check(),
+            Err(IdProblem::TooLong(300))
+        );
+        assert!(ObjectId::new("8b2d5a8c-7e59-4e32-8cf4-2d3a3c2d0c11")
+            .check()
+            .is_ok());
+    }
+}
