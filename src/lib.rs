@@ -3,4 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
+mod cloud;
 pub mod models;
+
+pub use cloud::Cloud;
