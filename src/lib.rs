@@ -3,7 +3,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
+mod client;
 mod cloud;
+pub mod error;
 pub mod models;
+pub mod odata;
+pub mod paging;
+pub mod request;
+mod transport;
 
+pub use client::{ApiVersion, Client, ClientBuilder, Raw};
 pub use cloud::Cloud;
+pub use error::{Error, ErrorKind, Result};
+pub use transport::RetryPolicy;
