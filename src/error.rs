@@ -28,7 +28,6 @@ use std::fmt;
 use std::time::Duration;
 
 pub use code::GraphErrorCode;
-pub(crate) use graph_error::redacted_excerpt;
 pub use graph_error::GraphError;
 
 use crate::auth::AuthError;

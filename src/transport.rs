@@ -164,6 +164,7 @@ impl Transport {
             if retries_done > 0 {
                 rb = rb.header("Retry-Attempt", retries_done.to_string());
             }
+            let mut sent_token = None;
             if send_token {
                 let token = self.tokens.token().await.map_err(Error::auth)?;
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret.expose()))
@@ -175,6 +176,7 @@ impl Transport {
                     })?;
                 value.set_sensitive(true);
                 rb = rb.header(AUTHORIZATION, value);
+                sent_token = Some(token.secret);
             }
             if let Some(b) = &body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.clone());
@@ -210,7 +212,7 @@ impl Transport {
                                 .get(RETRY_AFTER)
                                 .and_then(|v| v.to_str().ok())
                                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                            let err = GraphError::from_parts(
+                            let mut err = GraphError::from_parts(
                                 status.as_u16(),
                                 &body,
                                 |name| {
@@ -221,6 +223,9 @@ impl Transport {
                                 },
                                 retry_after,
                             );
+                            if let Some(t) = &sent_token {
+                                err.redact(t.expose());
+                            }
                             (
                                 Attempt::Status {
                                     status: status.as_u16(),

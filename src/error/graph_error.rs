@@ -44,6 +44,22 @@ impl GraphError {
         self.request_id.as_deref()
     }
 
+    /// Removes every occurrence of `secret` (the token just sent) from the
+    /// texts Graph sent back.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        if secret.len() < 8 {
+            return;
+        }
+        if self.message.contains(secret) {
+            self.message = self.message.replace(secret, "***");
+        }
+        if let Some(ex) = &mut self.body_excerpt {
+            if ex.contains(secret) {
+                *ex = ex.replace(secret, "***");
+            }
+        }
+    }
+
     /// Parses a Graph answer. `header` looks up a response header by name.
     pub(crate) fn from_parts(
         status: u16,
