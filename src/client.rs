@@ -1,6 +1,7 @@
 //! The front door: [`Client`] and its builder.
 
 mod builder;
+pub mod env;
 mod raw;
 
 use std::sync::Arc;
@@ -39,6 +40,33 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, or an `InvalidInput` error
+    /// naming what is missing or wrong.
+    ///
+    /// Credentials: `GRAPH_ACCESS_TOKEN` (used as is), or `AZURE_TENANT_ID` +
+    /// `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (client credentials, with
+    /// optional `AZURE_AUTHORITY_HOST`). Optional `GRAPH_BASE_URL` picks the
+    /// Graph origin (national clouds; `http://` only for loopback).
+    ///
+    /// ```no_run
+    /// let client = entra_access::Client::from_env()?;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::from_env_if_configured()?.ok_or_else(|| {
+            crate::Error::invalid_input(
+                "environment",
+                "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET",
+            )
+        })
+    }
+
+    /// Like [`from_env`](Self::from_env), but `Ok(None)` when no credential
+    /// variable is set at all, so a program can fall back (to a fake, say).
+    pub fn from_env_if_configured() -> Result<Option<Self>> {
+        env::from_lookup(&|name| std::env::var_os(name))
     }
 
     pub(crate) fn from_transport(transport: Arc<Transport>) -> Self {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use url::{Host, Url};
 
-use crate::auth::TokenProvider;
+use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
 use crate::transport::{RetryPolicy, Transport};
 use crate::{Client, Cloud};
@@ -176,7 +176,7 @@ impl ClientBuilder {
             )
         })?;
         let tokens: Arc<dyn TokenProvider> = if self.cache_tokens {
-            cached(provider)
+            Arc::new(CachedTokenProvider::new(provider))
         } else {
             provider
         };
@@ -300,9 +300,4 @@ mod tests {
             assert!(e.to_string().contains("base URL"), "{e}");
         }
     }
-}
-
-// Replaced by `CachedTokenProvider` once the auth providers land.
-fn cached(provider: Arc<dyn TokenProvider>) -> Arc<dyn TokenProvider> {
-    provider
 }
