@@ -5,5 +5,6 @@
 pub mod auth;
 mod cloud;
 pub mod models;
+pub mod odata;
 
 pub use cloud::Cloud;
