@@ -83,6 +83,31 @@ impl Client {
         &self.transport.api_root
     }
 
+    /// Access packages: list, get, find by name.
+    pub fn access_packages(&self) -> crate::api::AccessPackages {
+        crate::api::AccessPackages::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignment policies: list, get, the policies of a package.
+    pub fn assignment_policies(&self) -> crate::api::AssignmentPolicies {
+        crate::api::AssignmentPolicies::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignments: list (filtered, paged), get, reprocess.
+    pub fn assignments(&self) -> crate::api::Assignments {
+        crate::api::Assignments::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignment requests: assign, update, remove, follow.
+    pub fn assignment_requests(&self) -> crate::api::AssignmentRequests {
+        crate::api::AssignmentRequests::new(Arc::clone(&self.transport))
+    }
+
+    /// Group members (for bulk assignment).
+    pub fn groups(&self) -> crate::api::Groups {
+        crate::api::Groups::new(Arc::clone(&self.transport))
+    }
+
     /// Calls endpoints the crate does not wrap, with the same auth, retry
     /// and error mapping.
     pub fn raw(&self) -> Raw {

@@ -54,9 +54,14 @@ impl<T> std::fmt::Debug for PageStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
-    pub(crate) fn new(transport: Arc<Transport>, request: &ApiRequest) -> Self {
-        let start = transport.url_for(request);
-        Self::from_start(transport, request.headers().to_vec(), start)
+    pub(crate) fn from_request(transport: Arc<Transport>, request: Result<ApiRequest>) -> Self {
+        match request {
+            Ok(req) => {
+                let start = transport.url_for(&req);
+                Self::from_start(transport, req.headers().to_vec(), start)
+            }
+            Err(e) => Self::from_start(transport, Vec::new(), Err(e)),
+        }
     }
 
     /// Resumes from a next link saved earlier. It must be on the Graph origin.
