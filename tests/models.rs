@@ -1,4 +1,5 @@
 //! Model types against Graph-shaped JSON (tests/fixtures/models/*.json).
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
 use entra_access::models::*;
 use serde::de::DeserializeOwned;
