@@ -119,7 +119,9 @@ impl ClientCredentials {
         })
     }
 
-    /// Targets a cloud: sets its authority host and its Graph scope.
+    /// Targets a cloud: sets its authority host and its Graph scope. It
+    /// replaces an earlier [`authority_host`](Self::authority_host) or
+    /// [`scope`](Self::scope), so call it first.
     #[must_use]
     pub fn cloud(mut self, cloud: Cloud) -> Self {
         cloud.authority_host().clone_into(&mut self.authority_host);

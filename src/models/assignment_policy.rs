@@ -13,13 +13,13 @@ use super::{
 /// ```
 /// use entra_access::models::AssignmentPolicy;
 ///
-/// let p: AssignmentPolicy = serde_json::from_str(r#"{
+/// let p: AssignmentPolicy = serde_json::from_str(r##"{
 ///     "id": "p1",
 ///     "allowedTargetScope": "allMemberUsers",
 ///     "requestApprovalSettings": {"isApprovalRequiredForAdd": true, "stages": []},
 ///     "questions": [{"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion",
 ///                    "id": "q1", "isRequired": true}]
-/// }"#).unwrap();
+/// }"##).unwrap();
 /// assert!(p.requires_approval_for_add());
 /// assert!(!p.is_auto_assignment());
 /// assert_eq!(p.required_questions().count(), 1);
