@@ -73,10 +73,6 @@ impl Client {
         Self { transport }
     }
 
-    pub(crate) fn transport(&self) -> &Arc<Transport> {
-        &self.transport
-    }
-
     /// The API root every path is relative to, such as
     /// `https://graph.microsoft.com/v1.0/`.
     pub fn base_url(&self) -> &Url {
@@ -106,6 +102,11 @@ impl Client {
     /// Group members (for bulk assignment).
     pub fn groups(&self) -> crate::api::Groups {
         crate::api::Groups::new(Arc::clone(&self.transport))
+    }
+
+    /// Lifecycle workflows: add and remove access-package tasks.
+    pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
+        crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
     }
 
     /// Calls endpoints the crate does not wrap, with the same auth, retry
