@@ -109,6 +109,12 @@ impl Client {
         crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
     }
 
+    /// How many 429 (throttled) answers this client and its clones have seen;
+    /// bulk operations watch it to adapt their concurrency.
+    pub fn throttled_count(&self) -> u64 {
+        self.transport.throttled_count()
+    }
+
     /// Calls endpoints the crate does not wrap, with the same auth, retry
     /// and error mapping.
     pub fn raw(&self) -> Raw {

@@ -1,5 +1,7 @@
 //! entra-access: a typed async client for Microsoft Graph entitlement management.
 #![forbid(unsafe_code)]
+// Library code never panics on input; tests, examples and benches may.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
