@@ -4,6 +4,9 @@
 
 pub mod auth;
 mod cloud;
+#[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+pub mod fake;
 pub mod models;
 
 pub use cloud::Cloud;
