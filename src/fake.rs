@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod client;
 mod control;
 mod directory;
 mod em_read;

@@ -2,11 +2,21 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod api;
 pub mod auth;
+mod client;
 mod cloud;
+pub mod error;
 #[cfg(feature = "fake")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
 pub mod fake;
 pub mod models;
+pub mod odata;
+pub mod paging;
+pub mod request;
+mod transport;
 
+pub use client::{ApiVersion, Client, ClientBuilder, Raw};
 pub use cloud::Cloud;
+pub use error::{Error, ErrorKind, Result};
+pub use transport::RetryPolicy;

@@ -1,17 +1,63 @@
 //! Graph's entitlement-management data types.
 //!
 //! Pure serde types: no IO. Response structs are `#[non_exhaustive]`, every
-//! optional Graph property is an `Option`, unknown properties are ignored, and
-//! every enum keeps values it does not know (see [`enums`]).
+//! optional Graph property is an `Option`, unknown properties are ignored,
+//! arrays sent as `null` read as empty, and every enum keeps values it does
+//! not know (see [`enums`]). Polymorphic values ([`SubjectSet`],
+//! [`Question`]) keep unknown subtypes as raw JSON. Relationship properties
+//! (`target`, `accessPackage`, …) are `None` unless `$expand`ed.
+//!
+//! Date-times are [`DateTime`] (UTC; any number of fractional digits and any
+//! offset accepted on input, `Z` on output); durations are [`IsoDuration`].
 
+mod access_package;
+mod answer;
+mod approval_stage;
+mod assignment;
+mod assignment_policy;
+mod assignment_request;
+mod callout;
+mod catalog;
+mod datetime;
+mod directory_object;
+mod duration;
 pub mod enums;
 pub mod ids;
+mod question;
+mod schedule;
+mod serde_util;
+mod subject;
+mod subject_set;
+mod workflow;
 
+pub use access_package::AccessPackage;
+pub use answer::{Answer, AnsweredQuestion};
+pub use approval_stage::ApprovalStage;
+pub use assignment::Assignment;
+pub use assignment_policy::{
+    ApprovalSettings, AssignmentPolicy, AutomaticRequestSettings, RequestorSettings,
+};
+pub use assignment_request::AssignmentRequest;
+pub use callout::CustomExtensionCalloutInstance;
+pub use catalog::Catalog;
+pub use datetime::{format_datetime, parse_datetime, DateTime, DateTimeParseError};
+pub use directory_object::{DirectoryObject, DirectoryObjectKind};
+pub use duration::{DurationParseError, IsoDuration};
 pub use enums::{
-    AllowedTargetScope, AssignmentState, CalloutStatus, ExpirationType, RequestState, RequestType,
-    SubjectType, UnknownEnumValue,
+    AllowedTargetScope, AssignmentState, CalloutStatus, CatalogState, CatalogType,
+    ConnectedOrganizationState, ExpirationType, RequestState, RequestType, SubjectType,
+    UnknownEnumValue,
 };
 pub use ids::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, CatalogId,
     ConnectedOrganizationId, IdProblem, ObjectId, QuestionId, WorkflowId,
 };
+pub use question::{
+    AnswerChoice, LocalizedText, MultipleChoiceQuestion, Question, TextInputQuestion,
+};
+pub use schedule::{Expiration, ExpirationPattern, Schedule};
+pub use subject::{ConnectedOrganization, Subject};
+pub use subject_set::{
+    ConnectedOrganizationMembers, GroupMembers, RequestorManager, SingleUser, SubjectSet,
+};
+pub use workflow::{Task, TaskArgument, TaskDefinition, Workflow};

@@ -300,6 +300,44 @@ graph_enum!(
     }
 );
 
+graph_enum!(
+    /// `accessPackageCatalogType`: who manages a catalog.
+    CatalogType {
+        /// Created and managed by users.
+        UserManaged => "userManaged",
+        /// The tenant's default catalog.
+        ServiceDefault => "serviceDefault",
+        /// Managed by a service.
+        ServiceManaged => "serviceManaged",
+        /// Graph's marker for members added later.
+        UnknownFutureValue => "unknownFutureValue",
+    }
+);
+
+graph_enum!(
+    /// `accessPackageCatalogState`: whether a catalog's packages can be requested.
+    CatalogState {
+        /// Not published.
+        Unpublished => "unpublished",
+        /// Published.
+        Published => "published",
+        /// Graph's marker for members added later.
+        UnknownFutureValue => "unknownFutureValue",
+    }
+);
+
+graph_enum!(
+    /// `connectedOrganizationState`: whether a connected organization is set up.
+    ConnectedOrganizationState {
+        /// Configured by an administrator.
+        Configured => "configured",
+        /// Proposed automatically (a user from it requested access).
+        Proposed => "proposed",
+        /// Graph's marker for members added later.
+        UnknownFutureValue => "unknownFutureValue",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

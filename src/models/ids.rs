@@ -60,6 +60,12 @@ pub(crate) fn check_id(s: &str) -> Result<(), IdProblem> {
     Ok(())
 }
 
+/// Implemented by every id type: lets the client check an id and put it in
+/// a URL path.
+pub(crate) trait PathId {
+    fn id_str(&self) -> &str;
+}
+
 macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -87,6 +93,12 @@ macro_rules! define_id {
             /// Checks that the id is non-empty and safe to put in a URL path.
             pub fn check(&self) -> Result<(), IdProblem> {
                 check_id(&self.0)
+            }
+        }
+
+        impl PathId for $name {
+            fn id_str(&self) -> &str {
+                &self.0
             }
         }
 

@@ -1,0 +1,28 @@
+//! One handle per Graph resource, each handing out one builder per operation.
+//!
+//! Get a handle from the [`Client`](crate::Client):
+//! [`access_packages()`](crate::Client::access_packages),
+//! [`assignment_policies()`](crate::Client::assignment_policies),
+//! [`assignments()`](crate::Client::assignments),
+//! [`assignment_requests()`](crate::Client::assignment_requests),
+//! [`groups()`](crate::Client::groups).
+//! Builders are plain data until sent: `request()` shows what would go on
+//! the wire without sending it.
+
+mod access_packages;
+mod assignment_policies;
+mod assignment_requests;
+mod assignments;
+mod common;
+mod groups;
+
+pub use access_packages::{
+    AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
+};
+pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
+pub use assignment_requests::{
+    AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
+};
+pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
+pub use common::{Get, List};
+pub use groups::{Groups, ListMembers, Members};

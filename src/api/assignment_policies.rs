@@ -1,0 +1,130 @@
+//! Assignment policies: list, get, policies of a package.
+
+use std::sync::Arc;
+
+use super::common::{checked, list_terminals, Get, List, EM};
+use crate::error::{Error, Result};
+use crate::models::{AccessPackage, AccessPackageId, AssignmentPolicy, AssignmentPolicyId};
+use crate::odata::Filter;
+use crate::transport::Transport;
+
+/// Assignment policies (`/identityGovernance/entitlementManagement/assignmentPolicies`).
+#[derive(Clone, Debug)]
+pub struct AssignmentPolicies {
+    transport: Arc<Transport>,
+}
+
+impl AssignmentPolicies {
+    pub(crate) fn new(transport: Arc<Transport>) -> Self {
+        Self { transport }
+    }
+
+    /// Lists every policy the caller can read (tenant-wide; catalog-scoped
+    /// administrators should use [`for_package`](Self::for_package)).
+    pub fn list(&self) -> ListAssignmentPolicies {
+        ListAssignmentPolicies {
+            list: List::new(
+                Arc::clone(&self.transport),
+                Ok(format!("{EM}/assignmentPolicies")),
+            ),
+        }
+    }
+
+    /// Gets one policy, with its questions.
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignment_policies().get("pol-1").expand_access_package().request()?;
+    /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignmentPolicies/pol-1");
+    /// assert_eq!(req.query_value("$expand"), Some("questions,accessPackage"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn get(&self, id: impl Into<AssignmentPolicyId>) -> GetAssignmentPolicy {
+        let id = id.into();
+        let path =
+            checked(&id, "assignment policy id").map(|id| format!("{EM}/assignmentPolicies/{id}"));
+        GetAssignmentPolicy {
+            get: Get::new(Arc::clone(&self.transport), path).expand("questions"),
+        }
+    }
+
+    /// The policies of one access package, read through
+    /// `accessPackages/{id}?$expand=assignmentPolicies`, the route that works
+    /// for catalog-scoped administrators too.
+    pub async fn for_package(
+        &self,
+        package: impl Into<AccessPackageId>,
+    ) -> Result<Vec<AssignmentPolicy>> {
+        let package = package.into();
+        let path =
+            checked(&package, "access package id").map(|id| format!("{EM}/accessPackages/{id}"));
+        let pkg: AccessPackage = Get::new(Arc::clone(&self.transport), path)
+            .expand("assignmentPolicies")
+            .send()
+            .await?;
+        pkg.assignment_policies.ok_or_else(|| {
+            Error::new(
+                crate::ErrorKind::Decode,
+                "Graph did not expand the package's assignmentPolicies",
+            )
+        })
+    }
+}
+
+/// Lists policies; see [`AssignmentPolicies::list`].
+#[derive(Clone, Debug)]
+#[must_use = "a list does nothing until sent or streamed"]
+pub struct ListAssignmentPolicies {
+    list: List<AssignmentPolicy>,
+}
+
+impl ListAssignmentPolicies {
+    /// Filters the list (Graph supports e.g. `displayName eq '…'`).
+    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
+        self.list.query = self.list.query.and_filter(filter);
+        self
+    }
+
+    /// Includes each policy's access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.list.query = self.list.query.expand("accessPackage");
+        self
+    }
+
+    /// Page size (`$top`, 1 to 999).
+    pub fn top(mut self, n: u32) -> Self {
+        self.list.query = self.list.query.top(n);
+        self
+    }
+
+    fn into_list(self) -> List<AssignmentPolicy> {
+        self.list
+    }
+}
+
+list_terminals!(ListAssignmentPolicies, AssignmentPolicy);
+
+/// Gets one policy; see [`AssignmentPolicies::get`].
+#[derive(Clone, Debug)]
+#[must_use = "a get does nothing until sent"]
+pub struct GetAssignmentPolicy {
+    get: Get<AssignmentPolicy>,
+}
+
+impl GetAssignmentPolicy {
+    /// Includes the policy's access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.get = self.get.expand("accessPackage");
+        self
+    }
+
+    /// The request (no IO).
+    pub fn request(&self) -> Result<crate::request::ApiRequest> {
+        self.get.request()
+    }
+
+    /// Fetches the policy.
+    pub async fn send(self) -> Result<AssignmentPolicy> {
+        self.get.send().await
+    }
+}

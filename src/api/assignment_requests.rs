@@ -1,0 +1,223 @@
+//! Assignment requests: list and get. Creating, cancelling and following
+//! requests live in the submodules.
+
+use std::sync::Arc;
+
+use super::common::{checked, list_terminals, Get, List, EM};
+use crate::error::Result;
+use crate::models::{AccessPackageId, AssignmentRequest, AssignmentRequestId, RequestState};
+use crate::odata::{Filter, RequestFilter};
+use crate::paging::PageStream;
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Whose requests `filterByCurrentUser` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestsOfCurrentUser {
+    /// Requests where the signed-in user is the target.
+    Target,
+    /// Requests the signed-in user created.
+    CreatedBy,
+    /// Requests the signed-in user may approve.
+    Approver,
+}
+
+impl RequestsOfCurrentUser {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Target => "target",
+            Self::CreatedBy => "createdBy",
+            Self::Approver => "approver",
+        }
+    }
+}
+
+/// Access package assignment requests
+/// (`/identityGovernance/entitlementManagement/assignmentRequests`).
+#[derive(Clone, Debug)]
+pub struct AssignmentRequests {
+    pub(crate) transport: Arc<Transport>,
+}
+
+impl AssignmentRequests {
+    pub(crate) fn new(transport: Arc<Transport>) -> Self {
+        Self { transport }
+    }
+
+    /// Lists requests, open and completed (Graph keeps them about 3 months).
+    ///
+    /// ```
+    /// use entra_access::models::RequestState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client
+    ///     .assignment_requests()
+    ///     .list()
+    ///     .access_package("pkg-1")
+    ///     .state(RequestState::PendingApproval)
+    ///     .request()?;
+    /// assert_eq!(
+    ///     req.query_value("$filter"),
+    ///     Some("accessPackage/id eq 'pkg-1' and state eq 'pendingApproval'")
+    /// );
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list(&self) -> ListAssignmentRequests {
+        ListAssignmentRequests {
+            list: List::new(
+                Arc::clone(&self.transport),
+                Ok(format!("{EM}/assignmentRequests")),
+            ),
+            filter: RequestFilter::new(),
+            extra: None,
+        }
+    }
+
+    /// Requests of the signed-in user (delegated tokens only).
+    pub fn filter_by_current_user(&self, on: RequestsOfCurrentUser) -> ListAssignmentRequests {
+        let path = format!(
+            "{EM}/assignmentRequests/filterByCurrentUser(on='{}')",
+            on.as_str()
+        );
+        ListAssignmentRequests {
+            list: List::new(Arc::clone(&self.transport), Ok(path)),
+            filter: RequestFilter::new(),
+            extra: None,
+        }
+    }
+
+    /// Continues a listing from a saved next link.
+    pub fn resume(&self, next_link: &str) -> PageStream<AssignmentRequest> {
+        PageStream::resume(Arc::clone(&self.transport), next_link)
+    }
+
+    /// Gets one request.
+    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> GetAssignmentRequest {
+        let id = id.into();
+        let path =
+            checked(&id, "assignment request id").map(|id| format!("{EM}/assignmentRequests/{id}"));
+        GetAssignmentRequest {
+            get: Get::new(Arc::clone(&self.transport), path),
+        }
+    }
+}
+
+/// Lists requests; see [`AssignmentRequests::list`].
+#[derive(Clone, Debug)]
+#[must_use = "a list does nothing until sent or streamed"]
+pub struct ListAssignmentRequests {
+    list: List<AssignmentRequest>,
+    filter: RequestFilter,
+    extra: Option<Filter>,
+}
+
+impl ListAssignmentRequests {
+    /// Only requests for this access package.
+    pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
+        self.filter = self.filter.access_package(id);
+        self
+    }
+
+    /// Only requests in this state.
+    pub fn state(mut self, state: RequestState) -> Self {
+        self.filter = self.filter.state(state);
+        self
+    }
+
+    /// Only requests in any of these states.
+    pub fn states(mut self, states: impl IntoIterator<Item = RequestState>) -> Self {
+        self.filter = self.filter.states(states);
+        self
+    }
+
+    /// Only requests created at or after `at`.
+    pub fn created_after(mut self, at: crate::models::DateTime) -> Self {
+        self.filter = self.filter.created_after(at);
+        self
+    }
+
+    /// Only requests created before `at`.
+    pub fn created_before(mut self, at: crate::models::DateTime) -> Self {
+        self.filter = self.filter.created_before(at);
+        self
+    }
+
+    /// Adds any other filter (combined with `and`).
+    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
+        let f = filter.into();
+        self.extra = Some(match self.extra.take() {
+            Some(e) => e.and(f),
+            None => f,
+        });
+        self
+    }
+
+    /// Includes the assignment (with its target id).
+    pub fn expand_assignment(mut self) -> Self {
+        self.list.query = self.list.query.expand("assignment");
+        self
+    }
+
+    /// Includes the access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.list.query = self.list.query.expand("accessPackage");
+        self
+    }
+
+    /// Includes the requestor.
+    pub fn expand_requestor(mut self) -> Self {
+        self.list.query = self.list.query.expand("requestor");
+        self
+    }
+
+    /// Page size (`$top`, 1 to 999).
+    pub fn top(mut self, n: u32) -> Self {
+        self.list.query = self.list.query.top(n);
+        self
+    }
+
+    fn into_list(self) -> List<AssignmentRequest> {
+        let mut list = self.list;
+        let filter = match (self.filter.into_filter(), self.extra) {
+            (Some(a), Some(b)) => Some(a.and(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(f) = filter {
+            list.query = list.query.filter(f);
+        }
+        list
+    }
+}
+
+list_terminals!(ListAssignmentRequests, AssignmentRequest);
+
+/// Gets one request; see [`AssignmentRequests::get`].
+#[derive(Clone, Debug)]
+#[must_use = "a get does nothing until sent"]
+pub struct GetAssignmentRequest {
+    get: Get<AssignmentRequest>,
+}
+
+impl GetAssignmentRequest {
+    /// Includes the assignment.
+    pub fn expand_assignment(mut self) -> Self {
+        self.get = self.get.expand("assignment");
+        self
+    }
+
+    /// Includes the access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.get = self.get.expand("accessPackage");
+        self
+    }
+
+    /// The request (no IO).
+    pub fn request(&self) -> Result<ApiRequest> {
+        self.get.request()
+    }
+
+    /// Fetches the request.
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        self.get.send().await
+    }
+}

@@ -1,0 +1,280 @@
+//! Access package assignments: list, get, reprocess, and what the caller holds.
+
+use std::sync::Arc;
+
+use super::common::{checked, list_terminals, Get, List, EM};
+use crate::error::{Error, Result};
+use crate::models::{
+    AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentState, ObjectId,
+};
+use crate::odata::{AssignmentFilter, Filter};
+use crate::paging::PageStream;
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Whose assignments `filterByCurrentUser` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AssignmentsOfCurrentUser {
+    /// Assignments where the signed-in user is the target.
+    Target,
+    /// Assignments the signed-in user created.
+    CreatedBy,
+}
+
+impl AssignmentsOfCurrentUser {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Target => "target",
+            Self::CreatedBy => "createdBy",
+        }
+    }
+}
+
+/// Access package assignments (`/identityGovernance/entitlementManagement/assignments`).
+///
+/// Assignments are never created or deleted directly: use
+/// [`AssignmentRequests`](crate::api::AssignmentRequests).
+#[derive(Clone, Debug)]
+pub struct Assignments {
+    pub(crate) transport: Arc<Transport>,
+}
+
+impl Assignments {
+    pub(crate) fn new(transport: Arc<Transport>) -> Self {
+        Self { transport }
+    }
+
+    /// Lists assignments, current and expired.
+    ///
+    /// A catalog-scoped administrator (or app) must filter on one access
+    /// package: call [`ListAssignments::access_package`].
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client
+    ///     .assignments()
+    ///     .list()
+    ///     .access_package("pkg-1")
+    ///     .state(AssignmentState::Delivered)
+    ///     .expand_target()
+    ///     .request()?;
+    /// assert_eq!(
+    ///     req.query_value("$filter"),
+    ///     Some("accessPackage/id eq 'pkg-1' and state eq 'delivered'")
+    /// );
+    /// assert_eq!(req.query_value("$expand"), Some("target"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list(&self) -> ListAssignments {
+        ListAssignments {
+            list: List::new(Arc::clone(&self.transport), Ok(format!("{EM}/assignments"))),
+            filter: AssignmentFilter::new(),
+            extra: None,
+        }
+    }
+
+    /// Assignments of the signed-in user (delegated tokens only).
+    pub fn filter_by_current_user(&self, on: AssignmentsOfCurrentUser) -> ListAssignments {
+        let path = format!("{EM}/assignments/filterByCurrentUser(on='{}')", on.as_str());
+        ListAssignments {
+            list: List::new(Arc::clone(&self.transport), Ok(path)),
+            filter: AssignmentFilter::new(),
+            extra: None,
+        }
+    }
+
+    /// Assignments of `package` whose targets also hold `incompatible`
+    /// ("check other access"; delegated tokens).
+    pub fn additional_access(
+        &self,
+        package: impl Into<AccessPackageId>,
+        incompatible: impl Into<AccessPackageId>,
+    ) -> ListAssignments {
+        let (package, incompatible) = (package.into(), incompatible.into());
+        let path = checked(&package, "access package id").and_then(|p| {
+            let i = checked(&incompatible, "incompatible access package id")?;
+            if p == i {
+                return Err(Error::invalid_input(
+                    "incompatible access package id",
+                    "must differ from the access package id",
+                ));
+            }
+            Ok(format!(
+                "{EM}/assignments/additionalAccess(accessPackageId='{p}',incompatibleAccessPackageId='{i}')"
+            ))
+        });
+        ListAssignments {
+            list: List::new(Arc::clone(&self.transport), path),
+            filter: AssignmentFilter::new(),
+            extra: None,
+        }
+    }
+
+    /// Continues a listing from a next link saved from
+    /// [`PageStream::next_link`]. The link must be on the Graph origin.
+    pub fn resume(&self, next_link: &str) -> PageStream<Assignment> {
+        PageStream::resume(Arc::clone(&self.transport), next_link)
+    }
+
+    /// Gets one assignment.
+    pub fn get(&self, id: impl Into<AssignmentId>) -> GetAssignment {
+        let id = id.into();
+        let path = checked(&id, "assignment id").map(|id| format!("{EM}/assignments/{id}"));
+        GetAssignment {
+            get: Get::new(Arc::clone(&self.transport), path),
+        }
+    }
+
+    /// Asks Graph to deliver a delivered assignment's resources again
+    /// (`POST assignments/{id}/reprocess`, 202).
+    pub async fn reprocess(&self, id: impl Into<AssignmentId>) -> Result<()> {
+        let id = id.into();
+        let id = checked(&id, "assignment id")?;
+        let req = ApiRequest::new(
+            http::Method::POST,
+            format!("{EM}/assignments/{id}/reprocess"),
+        );
+        self.transport.send(&req).await?;
+        Ok(())
+    }
+}
+
+/// Lists assignments; see [`Assignments::list`].
+#[derive(Clone, Debug)]
+#[must_use = "a list does nothing until sent or streamed"]
+pub struct ListAssignments {
+    list: List<Assignment>,
+    filter: AssignmentFilter,
+    extra: Option<Filter>,
+}
+
+impl ListAssignments {
+    /// Only assignments of this access package (`accessPackage/id eq '…'`).
+    pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
+        self.filter = self.filter.access_package(id);
+        self
+    }
+
+    /// Only assignments made through this policy.
+    pub fn assignment_policy(mut self, id: impl Into<AssignmentPolicyId>) -> Self {
+        self.filter = self.filter.assignment_policy(id);
+        self
+    }
+
+    /// Only assignments in this state.
+    pub fn state(mut self, state: AssignmentState) -> Self {
+        self.filter = self.filter.state(state);
+        self
+    }
+
+    /// Only assignments in any of these states.
+    pub fn states(mut self, states: impl IntoIterator<Item = AssignmentState>) -> Self {
+        self.filter = self.filter.states(states);
+        self
+    }
+
+    /// Only assignments of this target (its directory object id).
+    pub fn target(mut self, object_id: impl Into<ObjectId>) -> Self {
+        self.filter = self.filter.target_object_id(object_id);
+        self
+    }
+
+    /// Adds any other filter (combined with `and`).
+    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
+        let f = filter.into();
+        self.extra = Some(match self.extra.take() {
+            Some(e) => e.and(f),
+            None => f,
+        });
+        self
+    }
+
+    /// Includes the target subject (`$expand=target`).
+    pub fn expand_target(mut self) -> Self {
+        self.list.query = self.list.query.expand("target");
+        self
+    }
+
+    /// Includes the access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.list.query = self.list.query.expand("accessPackage");
+        self
+    }
+
+    /// Includes the assignment policy.
+    pub fn expand_policy(mut self) -> Self {
+        self.list.query = self.list.query.expand("assignmentPolicy");
+        self
+    }
+
+    /// Page size (`$top`, 1 to 999).
+    pub fn top(mut self, n: u32) -> Self {
+        self.list.query = self.list.query.top(n);
+        self
+    }
+
+    /// Asks only for these properties (`$select`).
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for p in properties {
+            self.list.query = self.list.query.select(p);
+        }
+        self
+    }
+
+    fn into_list(self) -> List<Assignment> {
+        let mut list = self.list;
+        let filter = match (self.filter.into_filter(), self.extra) {
+            (Some(a), Some(b)) => Some(a.and(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(f) = filter {
+            list.query = list.query.filter(f);
+        }
+        list
+    }
+}
+
+list_terminals!(ListAssignments, Assignment);
+
+/// Gets one assignment; see [`Assignments::get`].
+#[derive(Clone, Debug)]
+#[must_use = "a get does nothing until sent"]
+pub struct GetAssignment {
+    get: Get<Assignment>,
+}
+
+impl GetAssignment {
+    /// Includes the target subject.
+    pub fn expand_target(mut self) -> Self {
+        self.get = self.get.expand("target");
+        self
+    }
+
+    /// Includes the access package.
+    pub fn expand_access_package(mut self) -> Self {
+        self.get = self.get.expand("accessPackage");
+        self
+    }
+
+    /// Includes the assignment policy.
+    pub fn expand_policy(mut self) -> Self {
+        self.get = self.get.expand("assignmentPolicy");
+        self
+    }
+
+    /// The request (no IO).
+    pub fn request(&self) -> Result<ApiRequest> {
+        self.get.request()
+    }
+
+    /// Fetches the assignment.
+    pub async fn send(self) -> Result<Assignment> {
+        self.get.send().await
+    }
+}

@@ -1,0 +1,209 @@
+//! Plumbing shared by the resource handles: paths, id checks, list builders.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::models::ids::{check_id, PathId};
+use crate::odata::QueryOptions;
+use crate::paging::{first_page, ItemStream, Page, PageStream};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Root of the entitlement-management API below the version segment.
+pub(crate) const EM: &str = "identityGovernance/entitlementManagement";
+
+/// Checks an id before it goes into a path; `what` names the argument.
+pub(crate) fn checked<'a>(id: &'a impl PathId, what: &str) -> Result<&'a str> {
+    let s = id.id_str();
+    check_id(s).map_err(|problem| Error::invalid_input(what, problem))?;
+    Ok(s)
+}
+
+/// A list operation: path, query options and extra headers. Typed list
+/// builders fill it and end in the terminals of [`List`].
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let all = client.access_packages().list().top(50).collect().await?;
+/// println!("{} packages", all.len());
+/// # Ok(()) }
+/// ```
+#[must_use = "a list does nothing until sent or streamed"]
+pub struct List<T> {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) path: Result<String>,
+    pub(crate) query: QueryOptions,
+    pub(crate) headers: Vec<(String, String)>,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        Self {
+            transport: Arc::clone(&self.transport),
+            path: match &self.path {
+                Ok(p) => Ok(p.clone()),
+                Err(e) => Err(Error::invalid_input("path", e)),
+            },
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("List")
+            .field("path", &self.path.as_ref().ok())
+            .field("query", &self.query.to_query_string())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> List<T> {
+    pub(crate) fn new(transport: Arc<Transport>, path: Result<String>) -> Self {
+        Self {
+            transport,
+            path,
+            query: QueryOptions::new(),
+            headers: Vec::new(),
+            _item: PhantomData,
+        }
+    }
+
+    /// The request the first page is fetched with (no IO). Fails when an id
+    /// or a query option is invalid.
+    pub fn request(&self) -> Result<ApiRequest> {
+        let path = match &self.path {
+            Ok(p) => p.clone(),
+            Err(e) => return Err(Error::invalid_input("argument", e)),
+        };
+        self.query
+            .validate()
+            .map_err(|e| Error::invalid_input("query", e))?;
+        let mut req = ApiRequest::get(path).queries(self.query.to_pairs());
+        for (k, v) in &self.headers {
+            req = req.header(k.clone(), v.clone());
+        }
+        Ok(req)
+    }
+
+    /// Fetches the first page.
+    pub async fn send(self) -> Result<Page<T>> {
+        let req = self.request()?;
+        first_page(&self.transport, &req).await
+    }
+
+    /// All pages, lazily (see [`PageStream`]).
+    pub fn pages(self) -> PageStream<T> {
+        let req = self.request();
+        PageStream::from_request(self.transport, req)
+    }
+
+    /// All items of all pages, lazily (see [`ItemStream`]).
+    pub fn stream(self) -> ItemStream<T> {
+        self.pages().items()
+    }
+
+    /// Reads every page and returns all items. Prefer [`stream`](Self::stream)
+    /// for large collections.
+    pub async fn collect(self) -> Result<Vec<T>> {
+        use futures::TryStreamExt;
+        self.stream().try_collect().await
+    }
+}
+
+/// Generates the terminal methods of a typed list builder that converts
+/// into [`List`] through `fn into_list(self) -> List<$item>`.
+macro_rules! list_terminals {
+    ($builder:ident, $item:ty) => {
+        impl $builder {
+            /// The request the first page is fetched with (no IO).
+            pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
+                self.clone().into_list().request()
+            }
+
+            /// Fetches the first page.
+            pub async fn send(self) -> $crate::Result<$crate::paging::Page<$item>> {
+                self.into_list().send().await
+            }
+
+            /// All pages, lazily.
+            pub fn pages(self) -> $crate::paging::PageStream<$item> {
+                self.into_list().pages()
+            }
+
+            /// All items of all pages, lazily.
+            pub fn stream(self) -> $crate::paging::ItemStream<$item> {
+                self.into_list().stream()
+            }
+
+            /// Reads every page and returns all items.
+            pub async fn collect(self) -> $crate::Result<Vec<$item>> {
+                self.into_list().collect().await
+            }
+        }
+    };
+}
+pub(crate) use list_terminals;
+
+/// A get-one operation: path and query options, ending in [`send`](Get::send).
+#[must_use = "a get does nothing until sent"]
+pub struct Get<T> {
+    pub(crate) list: List<T>,
+}
+
+impl<T> Clone for Get<T> {
+    fn clone(&self) -> Self {
+        Self {
+            list: self.list.clone(),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Get<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Get").field("list", &self.list).finish()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Get<T> {
+    pub(crate) fn new(transport: Arc<Transport>, path: Result<String>) -> Self {
+        Self {
+            list: List::new(transport, path),
+        }
+    }
+
+    pub(crate) fn expand(mut self, navigation: &str) -> Self {
+        self.list.query = self.list.query.expand(navigation);
+        self
+    }
+
+    /// Asks only for these properties (`$select`).
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for p in properties {
+            self.list.query = self.list.query.select(p);
+        }
+        self
+    }
+
+    /// The request (no IO).
+    pub fn request(&self) -> Result<ApiRequest> {
+        self.list.request()
+    }
+
+    /// Fetches the item.
+    pub async fn send(self) -> Result<T> {
+        let req = self.request()?;
+        self.list.transport.send_json(&req, "the item").await
+    }
+}

@@ -1,0 +1,116 @@
+//! The front door: [`Client`] and its builder.
+
+mod builder;
+pub mod env;
+mod raw;
+
+use std::sync::Arc;
+
+pub use builder::{ApiVersion, ClientBuilder};
+pub use raw::Raw;
+use url::Url;
+
+use crate::auth::TokenProvider;
+use crate::error::Result;
+use crate::transport::Transport;
+
+/// A Microsoft Graph entitlement-management client.
+///
+/// Cheap to clone (an `Arc` inside), `Send + Sync`, and usable from many
+/// tasks at once; clones share the token cache and the throttle gate.
+///
+/// ```
+/// use entra_access::{auth::StaticToken, Client};
+///
+/// let client = Client::new(StaticToken::new("token"))?;
+/// assert_eq!(client.base_url().as_str(), "https://graph.microsoft.com/v1.0/");
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// A client for the global cloud with default settings.
+    pub fn new(provider: impl TokenProvider + 'static) -> Result<Self> {
+        Self::builder().token_provider(provider).build()
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, or an `InvalidInput` error
+    /// naming what is missing or wrong.
+    ///
+    /// Credentials: `GRAPH_ACCESS_TOKEN` (used as is), or `AZURE_TENANT_ID` +
+    /// `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (client credentials, with
+    /// optional `AZURE_AUTHORITY_HOST`). Optional `GRAPH_BASE_URL` picks the
+    /// Graph origin (national clouds; `http://` only for loopback).
+    ///
+    /// ```no_run
+    /// let client = entra_access::Client::from_env()?;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::from_env_if_configured()?.ok_or_else(|| {
+            crate::Error::invalid_input(
+                "environment",
+                "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET",
+            )
+        })
+    }
+
+    /// Like [`from_env`](Self::from_env), but `Ok(None)` when no credential
+    /// variable is set at all, so a program can fall back (to a fake, say).
+    pub fn from_env_if_configured() -> Result<Option<Self>> {
+        env::from_lookup(&|name| std::env::var_os(name))
+    }
+
+    pub(crate) fn from_transport(transport: Arc<Transport>) -> Self {
+        Self { transport }
+    }
+
+    pub(crate) fn transport(&self) -> &Arc<Transport> {
+        &self.transport
+    }
+
+    /// The API root every path is relative to, such as
+    /// `https://graph.microsoft.com/v1.0/`.
+    pub fn base_url(&self) -> &Url {
+        &self.transport.api_root
+    }
+
+    /// Access packages: list, get, find by name.
+    pub fn access_packages(&self) -> crate::api::AccessPackages {
+        crate::api::AccessPackages::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignment policies: list, get, the policies of a package.
+    pub fn assignment_policies(&self) -> crate::api::AssignmentPolicies {
+        crate::api::AssignmentPolicies::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignments: list (filtered, paged), get, reprocess.
+    pub fn assignments(&self) -> crate::api::Assignments {
+        crate::api::Assignments::new(Arc::clone(&self.transport))
+    }
+
+    /// Assignment requests: assign, update, remove, follow.
+    pub fn assignment_requests(&self) -> crate::api::AssignmentRequests {
+        crate::api::AssignmentRequests::new(Arc::clone(&self.transport))
+    }
+
+    /// Group members (for bulk assignment).
+    pub fn groups(&self) -> crate::api::Groups {
+        crate::api::Groups::new(Arc::clone(&self.transport))
+    }
+
+    /// Calls endpoints the crate does not wrap, with the same auth, retry
+    /// and error mapping.
+    pub fn raw(&self) -> Raw {
+        Raw::new(Arc::clone(&self.transport))
+    }
+}

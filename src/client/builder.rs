@@ -1,0 +1,303 @@
+//! `ClientBuilder`: everything a `Client` can be configured with.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderValue;
+use url::{Host, Url};
+
+use crate::auth::{CachedTokenProvider, TokenProvider};
+use crate::error::{Error, Result};
+use crate::transport::{RetryPolicy, Transport};
+use crate::{Client, Cloud};
+
+/// Which Graph API version the client calls.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// `v1.0`, the stable API (default). The crate's models follow it.
+    #[default]
+    V1,
+    /// `beta`. Shapes differ from v1.0 (see the docs); use through
+    /// [`Client::raw`] for beta-only endpoints.
+    Beta,
+}
+
+impl ApiVersion {
+    /// The path segment: `v1.0` or `beta`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1 => "v1.0",
+            Self::Beta => "beta",
+        }
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use entra_access::{auth::StaticToken, Client, Cloud, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .cloud(Cloud::UsGov)
+///     .token_provider(StaticToken::new("token"))
+///     .retry_policy(RetryPolicy::default().max_retries(5))
+///     .timeout(Duration::from_secs(30))
+///     .user_agent_suffix("my-tool/1.2")
+///     .build()?;
+/// assert_eq!(client.base_url().as_str(), "https://graph.microsoft.us/v1.0/");
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    cloud: Cloud,
+    version: ApiVersion,
+    tokens: Option<Arc<dyn TokenProvider>>,
+    cache_tokens: bool,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("cloud", &self.cloud)
+            .field("version", &self.version)
+            .field("tokens", &self.tokens)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            cloud: Cloud::Global,
+            version: ApiVersion::V1,
+            tokens: None,
+            cache_tokens: true,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            user_agent_suffix: None,
+            http: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The Graph origin, such as `https://graph.microsoft.com` (a path, if
+    /// given, is ignored: the API version is appended). `http://` is accepted
+    /// only for loopback hosts. Overrides [`cloud`](Self::cloud).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The national cloud (default [`Cloud::Global`]).
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// The API version (default `v1.0`).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Where tokens come from. The client wraps it in a
+    /// [`CachedTokenProvider`] unless [`cache_tokens(false)`](Self::cache_tokens).
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// Whether to cache the provider's tokens (default `true`). Turn it off
+    /// for providers that cache themselves.
+    pub fn cache_tokens(mut self, cache: bool) -> Self {
+        self.cache_tokens = cache;
+        self
+    }
+
+    /// How failed calls are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Timeout of one try of one request (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Text appended to the `User-Agent` (`entra-access/<version> <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots…). Its redirect
+    /// policy is yours: reqwest's default drops `Authorization` when a
+    /// redirect leaves the host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client> {
+        let raw = self
+            .base_url
+            .unwrap_or_else(|| self.cloud.graph_origin().to_owned());
+        let origin = parse_graph_origin(&raw)?;
+        let api_root = origin
+            .join(&format!("{}/", self.version.as_str()))
+            .map_err(|e| Error::invalid_input("base URL", e))?;
+        let provider = self.tokens.ok_or_else(|| {
+            Error::invalid_input(
+                "token provider",
+                "is not set (call ClientBuilder::token_provider)",
+            )
+        })?;
+        let tokens: Arc<dyn TokenProvider> = if self.cache_tokens {
+            Arc::new(CachedTokenProvider::new(provider))
+        } else {
+            provider
+        };
+        let mut agent = format!("entra-access/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self.user_agent_suffix {
+            agent.push(' ');
+            agent.push_str(&suffix);
+        }
+        let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
+            Error::invalid_input("user agent suffix", "is not a valid header value")
+        })?;
+        let http = match self.http {
+            Some(c) => c,
+            None => default_http_client(&api_root, self.connect_timeout)?,
+        };
+        let transport =
+            Transport::new(http, api_root, tokens, self.retry, self.timeout, user_agent);
+        Ok(Client::from_transport(Arc::new(transport)))
+    }
+}
+
+/// Parses and checks a Graph base URL; returns its origin with a `/` path.
+pub(crate) fn parse_graph_origin(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::invalid_input("base URL", format!("{raw:?} is not a URL: {e}")))?;
+    let host = url
+        .host()
+        .ok_or_else(|| Error::invalid_input("base URL", format!("{raw:?} has no host")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return Err(Error::invalid_input(
+                "base URL",
+                format!("{raw:?} uses plain http, which is allowed only for loopback hosts"),
+            ))
+        }
+        other => {
+            return Err(Error::invalid_input(
+                "base URL",
+                format!("{raw:?} has scheme {other:?}; use https"),
+            ))
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::invalid_input(
+            "base URL",
+            "must not carry credentials",
+        ));
+    }
+    let mut origin = url;
+    origin.set_path("/");
+    origin.set_query(None);
+    origin.set_fragment(None);
+    Ok(origin)
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+fn default_http_client(api_root: &Url, connect_timeout: Duration) -> Result<reqwest::Client> {
+    let origin = api_root.origin();
+    // Follow redirects only while they stay on the Graph origin, so a token
+    // never travels elsewhere.
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
+    reqwest::Client::builder()
+        .redirect(policy)
+        .connect_timeout(connect_timeout)
+        .build()
+        .map_err(|e| {
+            Error::new(
+                crate::error::ErrorKind::Transport,
+                "could not build the HTTP client",
+            )
+            .with_source(e.without_url())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_checked() {
+        assert_eq!(
+            parse_graph_origin("https://graph.microsoft.com")
+                .unwrap()
+                .as_str(),
+            "https://graph.microsoft.com/"
+        );
+        assert_eq!(
+            parse_graph_origin("https://graph.microsoft.com/v1.0/?x")
+                .unwrap()
+                .as_str(),
+            "https://graph.microsoft.com/"
+        );
+        assert!(parse_graph_origin("http://127.0.0.1:8080").is_ok());
+        assert!(parse_graph_origin("http://localhost:1").is_ok());
+        assert!(parse_graph_origin("http://[::1]:1").is_ok());
+        for bad in [
+            "http://graph.microsoft.com",
+            "http://10.0.0.1",
+            "ftp://x",
+            "graph.microsoft.com",
+            "",
+            "https://u:p@graph.microsoft.com",
+        ] {
+            let e = parse_graph_origin(bad).unwrap_err();
+            assert!(e.is_invalid_input(), "{bad}");
+            assert!(e.to_string().contains("base URL"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The crate's one error type.
+//!
+//! Every fallible call returns [`Result<T>`](crate::Result), whose error is
+//! [`Error`]. Ask it *where* it failed with [`Error::kind`], and use the
+//! predicates ([`is_throttled`](Error::is_throttled),
+//! [`is_not_found`](Error::is_not_found), …) for the common decisions. When
+//! Graph answered, [`Error::graph_error`] has the parsed envelope.
+//!
+//! No error ever contains a token, a client secret or a URL carrying either.
+//!
+//! ```
+//! # async fn demo(client: entra_access::Client) {
+//! use entra_access::models::AccessPackageId;
+//!
+//! match client.access_packages().get(AccessPackageId::new("missing")).send().await {
+//!     Ok(pkg) => println!("{:?}", pkg.display_name),
+//!     Err(e) if e.is_not_found() => eprintln!("no such package"),
+//!     Err(e) => eprintln!("failed: {e} (request-id {:?})", e.request_id()),
+//! }
+//! # }
+//! ```
+
+mod code;
+mod graph_error;
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+pub use code::GraphErrorCode;
+pub use graph_error::GraphError;
+
+use crate::auth::AuthError;
+
+/// Where a call failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The caller's input was refused before anything was sent.
+    InvalidInput,
+    /// No (complete) answer came back: connection refused, reset, TLS…
+    Transport,
+    /// The request or the operation took longer than allowed.
+    Timeout,
+    /// The answer could not be decoded into the expected type.
+    Decode,
+    /// Graph answered with an error status.
+    Graph,
+    /// The token provider failed.
+    Auth,
+    /// Paging cannot go on safely: a next link repeated itself or pointed off
+    /// the Graph origin.
+    Paging,
+    /// A lookup that must find at most one thing found several.
+    Ambiguous,
+}
+
+/// The crate's error: a kind, a message, an optional Graph error and a
+/// source chain. One pointer wide.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    graph: Option<GraphError>,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+    may_have_been_processed: bool,
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                graph: None,
+                source: None,
+                may_have_been_processed: false,
+            }),
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    pub(crate) fn maybe_processed(mut self) -> Self {
+        self.inner.may_have_been_processed = true;
+        self
+    }
+
+    /// Input refused before sending; `what` names the argument or variable.
+    pub(crate) fn invalid_input(what: &str, problem: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::InvalidInput, format!("{what} {problem}"))
+    }
+
+    pub(crate) fn graph(err: GraphError) -> Self {
+        let mut e = Self::new(ErrorKind::Graph, String::new());
+        e.inner.graph = Some(err);
+        e
+    }
+
+    pub(crate) fn auth(err: AuthError) -> Self {
+        Self::new(ErrorKind::Auth, "could not get an access token").with_source(err)
+    }
+
+    pub(crate) fn decode(what: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = err.path().to_string();
+        Self::new(
+            ErrorKind::Decode,
+            format!("could not decode {what} at `{path}`"),
+        )
+        .with_source(err.into_inner())
+    }
+
+    /// Where the call failed.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The Graph error envelope, when Graph answered with an error status.
+    pub fn graph_error(&self) -> Option<&GraphError> {
+        self.inner.graph.as_ref()
+    }
+
+    /// The HTTP status Graph answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.graph.as_ref().map(|g| g.status)
+    }
+
+    /// Graph's `request-id` for the failed call, if it answered.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.graph.as_ref().and_then(GraphError::request_id)
+    }
+
+    /// Graph's error code, if it answered with an envelope.
+    pub fn code(&self) -> Option<&GraphErrorCode> {
+        self.inner.graph.as_ref().map(|g| &g.code)
+    }
+
+    /// Graph throttled the call (HTTP 429) and retries ran out.
+    pub fn is_throttled(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// The thing asked for does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// The token provider failed, or Graph refused the token (401).
+    pub fn is_auth(&self) -> bool {
+        self.kind() == ErrorKind::Auth || self.status() == Some(401)
+    }
+
+    /// The call or the operation timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
+    }
+
+    /// The caller's input was refused before anything was sent.
+    pub fn is_invalid_input(&self) -> bool {
+        self.kind() == ErrorKind::InvalidInput
+    }
+
+    /// Whether trying the same call again later may succeed: throttling,
+    /// 5xx, timeouts and transport failures, but never a write that may
+    /// already have been processed.
+    pub fn is_retryable(&self) -> bool {
+        if self.inner.may_have_been_processed {
+            return false;
+        }
+        match self.kind() {
+            ErrorKind::Transport | ErrorKind::Timeout => true,
+            ErrorKind::Graph => matches!(self.status(), Some(429 | 500 | 502 | 503 | 504)),
+            _ => false,
+        }
+    }
+
+    /// A write (POST) failed in a way that leaves open whether Graph
+    /// processed it: look for the request or assignment before posting again.
+    pub fn may_have_been_processed(&self) -> bool {
+        self.inner.may_have_been_processed
+    }
+
+    /// How long Graph asked to wait, when it sent `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.graph.as_ref().and_then(|g| g.retry_after)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.graph {
+            Some(g) => fmt::Display::fmt(g, f)?,
+            None => f.write_str(&self.inner.message)?,
+        }
+        if self.inner.may_have_been_processed {
+            f.write_str(" (the write may have been processed)")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind);
+        if !self.inner.message.is_empty() {
+            d.field("message", &self.inner.message);
+        }
+        if let Some(g) = &self.inner.graph {
+            d.field("graph", g);
+        }
+        if self.inner.may_have_been_processed {
+            d.field("may_have_been_processed", &true);
+        }
+        if let Some(s) = &self.inner.source {
+            d.field("source", s);
+        }
+        d.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &**s as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_small_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn predicates_follow_the_status() {
+        let g = GraphError::from_parts(429, b"{}", |_| None, Some(Duration::from_secs(2)));
+        let e = Error::graph(g);
+        assert!(e.is_throttled());
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
+        let e = Error::graph(GraphError::from_parts(500, b"", |_| None, None)).maybe_processed();
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains("may have been processed"), "{e}");
+    }
+
+    #[test]
+    fn the_source_chain_is_kept() {
+        let e = Error::auth(AuthError::msg("vault down"));
+        assert!(e.is_auth());
+        let src = StdError::source(&e).unwrap();
+        assert!(src.to_string().contains("vault down"));
+    }
+}

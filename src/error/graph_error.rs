@@ -1,0 +1,255 @@
+//! The error Graph sent, parsed from its envelope.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::GraphErrorCode;
+
+/// An error answer from Graph.
+///
+/// Built from the envelope `{"error": {"code", "message", "innerError": {...}}}`
+/// (both `innerError` and `innererror` spellings), and also from bodies that
+/// are not an envelope (then `code` is `Other("")` and [`body_excerpt`]
+/// holds the start of the body, with anything that looks like a token removed).
+///
+/// [`body_excerpt`]: GraphError::body_excerpt
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GraphError {
+    /// HTTP status.
+    pub status: u16,
+    /// The top-level `code`.
+    pub code: GraphErrorCode,
+    /// The innermost `code` inside `innerError`, when Graph sent one.
+    pub inner_code: Option<String>,
+    /// The message (not stable: never branch on it).
+    pub message: String,
+    /// `request-id` (from the body or the response header).
+    pub request_id: Option<String>,
+    /// `client-request-id` (from the body or the response header).
+    pub client_request_id: Option<String>,
+    /// `innerError.date` as sent (Graph sends it without a zone).
+    pub date: Option<String>,
+    /// The `Retry-After` header, when present and parseable.
+    pub retry_after: Option<Duration>,
+    /// When the body was not a Graph envelope: its first characters, secrets removed.
+    pub body_excerpt: Option<String>,
+}
+
+impl GraphError {
+    /// The request id, the most useful thing to quote to Microsoft support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Removes every occurrence of `secret` (the token just sent) from the
+    /// texts Graph sent back.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        if secret.len() < 8 {
+            return;
+        }
+        if self.message.contains(secret) {
+            self.message = self.message.replace(secret, "***");
+        }
+        if let Some(ex) = &mut self.body_excerpt {
+            if ex.contains(secret) {
+                *ex = ex.replace(secret, "***");
+            }
+        }
+    }
+
+    /// Parses a Graph answer. `header` looks up a response header by name.
+    pub(crate) fn from_parts(
+        status: u16,
+        body: &[u8],
+        header: impl Fn(&str) -> Option<String>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        let envelope = serde_json::from_slice::<Envelope>(body).ok();
+        let mut err = Self {
+            status,
+            code: GraphErrorCode::Other(String::new()),
+            inner_code: None,
+            message: String::new(),
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after,
+            body_excerpt: None,
+        };
+        match envelope {
+            Some(Envelope { error: Some(body) }) => {
+                err.code = GraphErrorCode::parse(body.code.as_deref().unwrap_or_default());
+                err.message = body.message.unwrap_or_default();
+                let mut inner = body.inner_error.or(body.innererror).map(|b| *b);
+                while let Some(i) = inner {
+                    if err.request_id.is_none() {
+                        err.request_id = i.request_id;
+                    }
+                    if err.client_request_id.is_none() {
+                        err.client_request_id = i.client_request_id;
+                    }
+                    if err.date.is_none() {
+                        err.date = i.date;
+                    }
+                    if i.code.is_some() {
+                        err.inner_code = i.code;
+                    }
+                    inner = i.inner_error.or(i.innererror).map(|b| *b);
+                }
+            }
+            _ => {
+                err.body_excerpt = Some(redacted_excerpt(body));
+                err.message = status_text(status).to_owned();
+            }
+        }
+        if err.request_id.is_none() {
+            err.request_id = header("request-id");
+        }
+        if err.client_request_id.is_none() {
+            err.client_request_id = header("client-request-id");
+        }
+        err
+    }
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "graph answered {}", self.status)?;
+        if !self.code.as_str().is_empty() {
+            write!(f, " {}", self.code)?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request-id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: Option<Body>,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    code: Option<String>,
+    message: Option<String>,
+    #[serde(rename = "innerError")]
+    inner_error: Option<Box<Inner>>,
+    innererror: Option<Box<Inner>>,
+}
+
+#[derive(Deserialize)]
+struct Inner {
+    code: Option<String>,
+    date: Option<String>,
+    #[serde(rename = "request-id")]
+    request_id: Option<String>,
+    #[serde(rename = "client-request-id")]
+    client_request_id: Option<String>,
+    #[serde(rename = "innerError")]
+    inner_error: Option<Box<Inner>>,
+    innererror: Option<Box<Inner>>,
+}
+
+fn status_text(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("unexpected status")
+}
+
+/// The first 300 characters of a body, with JWT-shaped and long opaque
+/// strings replaced by `***`, so no token leaks into an error.
+pub(crate) fn redacted_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    for (i, word) in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | ',' | '{' | '}'))
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(' ');
+        }
+        let looks_secret = word.starts_with("eyJ")
+            || (word.len() >= 32
+                && word.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '-' | '_' | '.' | '~' | '+' | '/' | '=')
+                })
+                && !looks_like_guid(word));
+        out.push_str(if looks_secret { "***" } else { word });
+        if out.chars().count() >= 300 {
+            break;
+        }
+    }
+    out.chars().take(300).collect()
+}
+
+fn looks_like_guid(w: &str) -> bool {
+    w.len() == 36 && w.chars().filter(|c| *c == '-').count() == 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_headers(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn parses_the_envelope_with_either_inner_spelling() {
+        for key in ["innerError", "innererror"] {
+            let body = format!(
+                r#"{{"error":{{"code":"ResourceNotFound","message":"nope","{key}":{{"date":"2024-05-01T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}}}}"#
+            );
+            let e = GraphError::from_parts(404, body.as_bytes(), no_headers, None);
+            assert_eq!(e.code, GraphErrorCode::ResourceNotFound);
+            assert_eq!(e.message, "nope");
+            assert_eq!(e.request_id.as_deref(), Some("r-1"));
+            assert_eq!(e.client_request_id.as_deref(), Some("c-1"));
+            assert_eq!(e.date.as_deref(), Some("2024-05-01T10:00:00"));
+            assert!(e.body_excerpt.is_none());
+        }
+    }
+
+    #[test]
+    fn nested_inner_codes_are_found() {
+        let body = br#"{"error":{"code":"BadRequest","message":"m","innerError":{"code":"a","innerError":{"code":"invalidQueryOption","request-id":"deep"}}}}"#;
+        let e = GraphError::from_parts(400, body, no_headers, None);
+        assert_eq!(e.inner_code.as_deref(), Some("invalidQueryOption"));
+        assert_eq!(e.request_id.as_deref(), Some("deep"));
+    }
+
+    #[test]
+    fn non_envelope_bodies_still_make_an_error_without_secrets() {
+        let body = b"<html>Bad gateway eyJ0eXAiOiJKV1QiLCJhbGciOi.abc.def and more</html>";
+        let e = GraphError::from_parts(
+            502,
+            body,
+            |h| (h == "request-id").then(|| "hdr".into()),
+            None,
+        );
+        assert_eq!(e.status, 502);
+        assert_eq!(e.message, "Bad Gateway");
+        let excerpt = e.body_excerpt.unwrap();
+        assert!(excerpt.contains("Bad gateway"), "{excerpt}");
+        assert!(!excerpt.contains("eyJ0eXAi"), "{excerpt}");
+        assert_eq!(e.request_id.as_deref(), Some("hdr"));
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        let body = "word ".repeat(1000);
+        assert!(redacted_excerpt(body.as_bytes()).chars().count() <= 300);
+        assert_eq!(redacted_excerpt(&[0xff, 0xfe]), "\u{fffd}\u{fffd}");
+    }
+}

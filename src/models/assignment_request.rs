@@ -1,0 +1,132 @@
+//! Assignment requests: the only way to add, change or remove an assignment.
+
+use serde::{Deserialize, Serialize};
+
+use super::serde_util::{empty_id, is_empty_id, null_as_default};
+use super::{
+    AccessPackage, Answer, Assignment, AssignmentRequestId, CustomExtensionCalloutInstance,
+    DateTime, RequestState, RequestType, Schedule, Subject,
+};
+
+/// `accessPackageAssignmentRequest`.
+///
+/// Creation is asynchronous: the 201 response has `state: submitted`,
+/// `status: Accepted` and no timestamps; the assignment appears later.
+///
+/// ```
+/// use entra_access::models::{AssignmentRequest, RequestState};
+///
+/// let r: AssignmentRequest = serde_json::from_str(r#"{
+///     "id": "r1", "requestType": "adminAdd", "state": "submitted",
+///     "status": "Accepted", "createdDateTime": null
+/// }"#).unwrap();
+/// assert_eq!(r.state, Some(RequestState::Submitted));
+/// assert!(r.created_date_time.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AssignmentRequest {
+    /// Id of the request (empty in a create body).
+    #[serde(default = "empty_id", skip_serializing_if = "is_empty_id")]
+    pub id: AssignmentRequestId,
+    /// What the request asks for (required on create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_type: Option<RequestType>,
+    /// Where the request stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<RequestState>,
+    /// Free-text detail (`Accepted`, `Delivered`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When it was created (`None` in the 201 response).
+    #[serde(
+        default,
+        with = "super::datetime::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date_time: Option<DateTime>,
+    /// When processing ended, successfully or not.
+    #[serde(
+        default,
+        with = "super::datetime::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub completed_date_time: Option<DateTime>,
+    /// Requested start and end of the access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// The requestor's justification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// Answers to the policy's questions.
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub answers: Vec<Answer>,
+    /// Custom-extension calls made for this request.
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub custom_extension_callout_instances: Vec<CustomExtensionCalloutInstance>,
+    /// The package (only with `$expand=accessPackage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_package: Option<AccessPackage>,
+    /// The assignment (with `$expand=assignment`; on create, the carrier of
+    /// target, policy and package ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<Assignment>,
+    /// Who made the request (only with `$expand=requestor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requestor: Option<Subject>,
+}
+
+impl Default for AssignmentRequest {
+    fn default() -> Self {
+        Self {
+            id: empty_id(),
+            request_type: None,
+            state: None,
+            status: None,
+            created_date_time: None,
+            completed_date_time: None,
+            schedule: None,
+            justification: None,
+            answers: Vec::new(),
+            custom_extension_callout_instances: Vec::new(),
+            access_package: None,
+            assignment: None,
+            requestor: None,
+        }
+    }
+}
+
+impl AssignmentRequest {
+    /// A create body: `request_type` with the `assignment` carrier.
+    ///
+    /// ```
+    /// use entra_access::models::{Assignment, AssignmentRequest, RequestType};
+    ///
+    /// let body = AssignmentRequest::new(RequestType::AdminRemove, Assignment::existing("a1"));
+    /// assert_eq!(
+    ///     serde_json::to_string(&body).unwrap(),
+    ///     r#"{"requestType":"adminRemove","assignment":{"id":"a1"}}"#
+    /// );
+    /// ```
+    pub fn new(request_type: RequestType, assignment: Assignment) -> Self {
+        Self {
+            request_type: Some(request_type),
+            assignment: Some(assignment),
+            ..Self::default()
+        }
+    }
+
+    /// Whether Graph will not move the request any further.
+    pub fn is_final(&self) -> bool {
+        self.state.as_ref().is_some_and(RequestState::is_final)
+    }
+}
