@@ -9,6 +9,9 @@ pub mod auth;
 mod client;
 mod cloud;
 pub mod error;
+#[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+pub mod fake;
 pub mod models;
 pub mod odata;
 pub mod paging;
