@@ -17,6 +17,7 @@ mod assignments;
 mod common;
 mod groups;
 mod lifecycle_workflows;
+mod remove_for;
 
 pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
@@ -28,4 +29,10 @@ pub use assignment_requests::{
 pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
+pub use assignment_requests::{
+    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
+    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
+    Target, WaitUntilFinal, WatchRequest,
+};
+pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};
 pub use lifecycle_workflows::{AccessPackageTask, LifecycleWorkflows, TaskChange};
