@@ -9,6 +9,7 @@ mod cloud;
 pub mod error;
 pub mod models;
 pub mod odata;
+pub mod ops;
 pub mod paging;
 pub mod request;
 mod transport;
