@@ -15,6 +15,7 @@ mod assignment_requests;
 mod assignments;
 mod common;
 mod groups;
+mod remove_for;
 
 pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
@@ -26,3 +27,9 @@ pub use assignment_requests::{
 pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
+pub use assignment_requests::{
+    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
+    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
+    Target, WaitUntilFinal, WatchRequest,
+};
+pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};
