@@ -1,0 +1,195 @@
+//! AIMD adaptive concurrency: halve the number of writes in flight when the
+//! client sees a new 429, grow it by one after a window of successes.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+
+/// Where the limiter reads how many 429s the client has seen.
+pub(crate) type ThrottleCounter = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+#[derive(Debug)]
+struct State {
+    limit: usize,
+    in_flight: usize,
+    successes: usize,
+    last_throttled: u64,
+}
+
+/// A semaphore whose size adapts: multiplicative decrease on throttling,
+/// additive increase after `limit` successes in a row without throttling
+/// (one step per "window"), never below 1 nor above `max`.
+pub(crate) struct AdaptiveLimiter {
+    max: usize,
+    state: Mutex<State>,
+    notify: Notify,
+    throttled: ThrottleCounter,
+}
+
+impl std::fmt::Debug for AdaptiveLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdaptiveLimiter")
+            .field("max", &self.max)
+            .field("state", &*self.lock())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A slot held while one write runs; give it back with
+/// [`AdaptiveLimiter::release`].
+#[derive(Debug)]
+#[must_use = "a permit must be released"]
+pub(crate) struct Permit(());
+
+impl AdaptiveLimiter {
+    /// Starts at `max` (at least 1) in flight.
+    pub(crate) fn new(max: usize, throttled: ThrottleCounter) -> Self {
+        let max = max.max(1);
+        let last_throttled = throttled();
+        Self {
+            max,
+            state: Mutex::new(State {
+                limit: max,
+                in_flight: 0,
+                successes: 0,
+                last_throttled,
+            }),
+            notify: Notify::new(),
+            throttled,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Halves the limit if the client saw a 429 since the last look.
+    fn observe(&self, s: &mut State) -> bool {
+        let now = (self.throttled)();
+        if now > s.last_throttled {
+            s.last_throttled = now;
+            s.limit = (s.limit / 2).max(1);
+            s.successes = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The current limit.
+    pub(crate) fn limit(&self) -> usize {
+        self.lock().limit
+    }
+
+    /// Waits for a free slot under the current limit.
+    pub(crate) async fn acquire(&self) -> Permit {
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut s = self.lock();
+                self.observe(&mut s);
+                if s.in_flight < s.limit {
+                    s.in_flight += 1;
+                    return Permit(());
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// Gives a slot back. `succeeded` says whether the write went through;
+    /// a success without new throttling counts toward growing the limit.
+    pub(crate) fn release(&self, permit: Permit, succeeded: bool) {
+        let Permit(()) = permit;
+        {
+            let mut s = self.lock();
+            s.in_flight = s.in_flight.saturating_sub(1);
+            let throttled = self.observe(&mut s);
+            if succeeded && !throttled {
+                s.successes += 1;
+                if s.successes >= s.limit && s.limit < self.max {
+                    s.limit += 1;
+                    s.successes = 0;
+                }
+            }
+        }
+        self.notify.notify_waiters();
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Duration;
+
+    fn counter() -> (Arc<AtomicU64>, ThrottleCounter) {
+        let c = Arc::new(AtomicU64::new(0));
+        let c2 = Arc::clone(&c);
+        (c, Arc::new(move || c2.load(Ordering::SeqCst)))
+    }
+
+    #[tokio::test]
+    async fn throttling_halves_and_successes_grow_back() {
+        let (count, source) = counter();
+        let l = AdaptiveLimiter::new(8, source);
+        assert_eq!(l.limit(), 8);
+        count.store(1, Ordering::SeqCst);
+        let p = l.acquire().await;
+        assert_eq!(l.limit(), 4);
+        l.release(p, true);
+        count.store(3, Ordering::SeqCst);
+        let p = l.acquire().await;
+        assert_eq!(l.limit(), 2);
+        l.release(p, false);
+        count.store(4, Ordering::SeqCst);
+        let p = l.acquire().await;
+        assert_eq!(l.limit(), 1);
+        count.store(5, Ordering::SeqCst);
+        l.release(p, true);
+        assert_eq!(l.limit(), 1, "never below one");
+        // One success at limit 1 grows to 2; two more grow to 3.
+        for expected in [2, 2, 3] {
+            let p = l.acquire().await;
+            l.release(p, true);
+            assert_eq!(l.limit(), expected);
+        }
+        // Failures do not grow it.
+        for _ in 0..10 {
+            let p = l.acquire().await;
+            l.release(p, false);
+        }
+        assert_eq!(l.limit(), 3);
+        // It never exceeds the configured maximum.
+        for _ in 0..200 {
+            let p = l.acquire().await;
+            l.release(p, true);
+        }
+        assert_eq!(l.limit(), 8);
+    }
+
+    #[tokio::test]
+    async fn acquire_waits_for_a_free_slot() {
+        let (_, source) = counter();
+        let l = Arc::new(AdaptiveLimiter::new(1, source));
+        let first = l.acquire().await;
+        let l2 = Arc::clone(&l);
+        let waiter = tokio::spawn(async move {
+            let p = l2.acquire().await;
+            l2.release(p, true);
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished(), "second acquire must wait");
+        l.release(first, true);
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+}
