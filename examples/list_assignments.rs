@@ -85,6 +85,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         progress.inc(1);
     }
     progress.finish_and_clear();
-    eprintln!("{count} assignments of {}", resolve::package_label(&package));
+    eprintln!(
+        "{count} assignments of {}",
+        resolve::package_label(&package)
+    );
     Ok(())
 }

@@ -33,10 +33,7 @@ pub async fn package(client: &Client, package: &PackageRef) -> anyhow::Result<Ac
 
 /// The policy to assign through: the one given (it must belong to the
 /// package), or the package's only policy.
-pub fn policy(
-    package: &AccessPackage,
-    wanted: Option<&str>,
-) -> anyhow::Result<AssignmentPolicyId> {
+pub fn policy(package: &AccessPackage, wanted: Option<&str>) -> anyhow::Result<AssignmentPolicyId> {
     let policies = package.assignment_policies.as_deref().unwrap_or_default();
     let name = package_label(package);
     if let Some(wanted) = wanted {
