@@ -17,11 +17,17 @@ mod assignments;
 mod common;
 mod groups;
 mod lifecycle_workflows;
+mod remove_for;
 
 pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
 };
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
+pub use assignment_requests::{
+    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,
+    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target,
+    WaitUntilFinal, WatchRequest,
+};
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
 };
@@ -29,3 +35,4 @@ pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, List
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{AccessPackageTask, LifecycleWorkflows, TaskChange};
+pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};

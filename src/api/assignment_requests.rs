@@ -1,6 +1,34 @@
 //! Assignment requests: list and get. Creating, cancelling and following
 //! requests live in the submodules.
 
+mod actions;
+mod admin_add;
+mod admin_remove;
+mod admin_update;
+pub(crate) mod answers;
+mod draft;
+mod email;
+mod operations;
+mod outcome;
+mod polling;
+mod problem;
+mod schedule_plan;
+mod submission;
+mod target;
+mod wait;
+mod watch;
+
+pub use actions::{RequestAction, RequestActionKind};
+pub use admin_add::AdminAdd;
+pub use admin_remove::AdminRemove;
+pub use admin_update::AdminUpdate;
+pub use outcome::{delivery_problem, DeliveryProblem, FinalOutcome};
+pub use problem::{classify, RequestProblem};
+pub use submission::Submission;
+pub use target::{EmailTarget, Target};
+pub use wait::WaitUntilFinal;
+pub use watch::WatchRequest;
+
 use std::sync::Arc;
 
 use super::common::{checked, list_terminals, Get, List, EM};

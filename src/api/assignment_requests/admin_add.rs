@@ -1,0 +1,201 @@
+//! `adminAdd`: assign an access package directly.
+
+use std::sync::Arc;
+
+use super::draft::{draft_setters, Draft};
+use super::submission::{find_existing, Submission};
+use super::target::Target;
+use crate::api::common::checked;
+use crate::error::{Error, Result};
+use crate::models::{AccessPackageId, AssignmentPolicyId, AssignmentRequest, RequestType};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Assigns an access package to a target through a policy (`adminAdd`);
+/// see [`AssignmentRequests::admin_add`](super::AssignmentRequests::admin_add).
+///
+/// [`request`](Self::request) describes the POST without sending it:
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use entra_access::api::Target;
+/// use serde_json::json;
+/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+///
+/// let req = client
+///     .assignment_requests()
+///     .admin_add("pkg-1", "pol-1", Target::user("user-1"))
+///     .ends_at(Utc.with_ymd_and_hms(2025, 1, 31, 0, 0, 0).unwrap())
+///     .justification("onboarding")
+///     .request()?;
+/// assert_eq!(req.method(), &http::Method::POST);
+/// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignmentRequests");
+/// assert_eq!(
+///     req.body_json().unwrap(),
+///     &json!({
+///         "requestType": "adminAdd",
+///         "assignment": {
+///             "targetId": "user-1",
+///             "assignmentPolicyId": "pol-1",
+///             "accessPackageId": "pkg-1"
+///         },
+///         "schedule": {
+///             "expiration": {"type": "afterDateTime", "endDateTime": "2025-01-31T00:00:00Z"}
+///         },
+///         "justification": "onboarding"
+///     })
+/// );
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+///
+/// Someone not in the directory yet is addressed by e-mail:
+///
+/// ```
+/// use entra_access::api::Target;
+/// use entra_access::models::IsoDuration;
+/// use serde_json::json;
+/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+///
+/// let target = Target::email("ana@fabrikam.com")
+///     .display_name("Ana Souza")
+///     .connected_organization("org-1");
+/// let req = client
+///     .assignment_requests()
+///     .admin_add("pkg-1", "pol-1", target)
+///     .duration(IsoDuration::days(30))
+///     .request()?;
+/// assert_eq!(
+///     req.body_json().unwrap(),
+///     &json!({
+///         "requestType": "adminAdd",
+///         "assignment": {
+///             "target": {
+///                 "email": "ana@fabrikam.com",
+///                 "displayName": "Ana Souza",
+///                 "connectedOrganization": {"id": "org-1"}
+///             },
+///             "assignmentPolicyId": "pol-1",
+///             "accessPackageId": "pkg-1"
+///         },
+///         "schedule": {"expiration": {"type": "afterDuration", "duration": "P30D"}}
+///     })
+/// );
+///
+/// // Refused before anything is sent:
+/// let err = client
+///     .assignment_requests()
+///     .admin_add("pkg-1", "pol-1", Target::email("ana at fabrikam"))
+///     .request()
+///     .unwrap_err();
+/// assert!(err.is_invalid_input());
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until sent"]
+pub struct AdminAdd {
+    transport: Arc<Transport>,
+    package: AccessPackageId,
+    policy_id: AssignmentPolicyId,
+    target: Target,
+    draft: Draft,
+}
+
+draft_setters!(AdminAdd);
+
+impl AdminAdd {
+    pub(crate) fn new(
+        transport: Arc<Transport>,
+        package: AccessPackageId,
+        policy_id: AssignmentPolicyId,
+        target: Target,
+    ) -> Self {
+        Self {
+            transport,
+            package,
+            policy_id,
+            target,
+            draft: Draft::default(),
+        }
+    }
+
+    /// The access package.
+    pub fn access_package(&self) -> &AccessPackageId {
+        &self.package
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The POST this builder sends (no IO), or the `InvalidInput` error
+    /// that keeps it from being sent.
+    pub fn request(&self) -> Result<ApiRequest> {
+        checked(&self.package, "access package id")?;
+        checked(&self.policy_id, "assignment policy id")?;
+        self.target.check()?;
+        if let Some(policy) = &self.draft.policy {
+            if !policy.id.as_str().is_empty() && policy.id != self.policy_id {
+                return Err(Error::invalid_input(
+                    "policy",
+                    format!(
+                        "given to check answers is {}, but the request assigns through {}",
+                        policy.id, self.policy_id
+                    ),
+                ));
+            }
+        }
+        let carrier = self.target.carrier(&self.policy_id, &self.package);
+        self.draft.post(RequestType::AdminAdd, carrier, true)
+    }
+
+    /// Sends the request once and returns the created request (`submitted`;
+    /// delivery happens later, see
+    /// [`wait_until_final`](super::AssignmentRequests::wait_until_final)).
+    ///
+    /// If the POST fails in a way that leaves open whether Graph processed
+    /// it, the error says so ([`Error::may_have_been_processed`]); do not
+    /// simply send again: use [`send_idempotent`](Self::send_idempotent).
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        let req = self.request()?;
+        self.transport
+            .send_json(&req, "the created assignment request")
+            .await
+    }
+
+    /// Sends only if the target has neither an open add request for the
+    /// package nor a delivered/delivering assignment of it; otherwise
+    /// returns what exists. If the POST fails in a way that may have been
+    /// processed, looks once more and returns what it finds (as
+    /// [`Submission::Submitted`] for a request) before reporting the error.
+    ///
+    /// The lookup costs two list calls: open requests of the package (with
+    /// `$expand=assignment($expand=target)`), then assignments of the
+    /// package for the target (for an e-mail target, all assignments of the
+    /// package with their targets expanded).
+    pub async fn send_idempotent(self) -> Result<Submission> {
+        let req = self.request()?;
+        if let Some(found) = find_existing(&self.transport, &self.package, &self.target).await? {
+            return Ok(found.already());
+        }
+        match self
+            .transport
+            .send_json::<AssignmentRequest>(&req, "the created assignment request")
+            .await
+        {
+            Ok(created) => Ok(Submission::Submitted(created)),
+            Err(e) if e.may_have_been_processed() => {
+                tracing::debug!(error = %e, "the POST may have been processed; looking for it");
+                match find_existing(&self.transport, &self.package, &self.target).await {
+                    Ok(Some(found)) => Ok(found.after_uncertain_post()),
+                    Ok(None) => Err(e),
+                    Err(lookup) => {
+                        tracing::warn!(error = %lookup, "lookup after an uncertain POST failed");
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+}

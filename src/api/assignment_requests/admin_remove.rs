@@ -1,0 +1,79 @@
+//! `adminRemove`: end an assignment.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::api::common::{checked, EM};
+use crate::error::{Error, Result};
+use crate::models::{Assignment, AssignmentId, AssignmentRequest, RequestType};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Removes an assignment (`adminRemove`); see
+/// [`AssignmentRequests::admin_remove`](super::AssignmentRequests::admin_remove).
+///
+/// ```
+/// use serde_json::json;
+/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// let req = client
+///     .assignment_requests()
+///     .admin_remove("asg-1")
+///     .justification("left the project")
+///     .request()?;
+/// assert_eq!(
+///     req.body_json().unwrap(),
+///     &json!({
+///         "requestType": "adminRemove",
+///         "assignment": {"id": "asg-1"},
+///         "justification": "left the project"
+///     })
+/// );
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until sent"]
+pub struct AdminRemove {
+    transport: Arc<Transport>,
+    assignment: AssignmentId,
+    justification: Option<String>,
+}
+
+impl AdminRemove {
+    pub(crate) fn new(transport: Arc<Transport>, assignment: AssignmentId) -> Self {
+        Self {
+            transport,
+            assignment,
+            justification: None,
+        }
+    }
+
+    /// Why the access is removed.
+    pub fn justification(mut self, text: impl Into<String>) -> Self {
+        self.justification = Some(text.into());
+        self
+    }
+
+    /// The POST this builder sends (no IO), or the `InvalidInput` error
+    /// that keeps it from being sent.
+    pub fn request(&self) -> Result<ApiRequest> {
+        checked(&self.assignment, "assignment id")?;
+        let mut body = AssignmentRequest::new(
+            RequestType::AdminRemove,
+            Assignment::existing(&self.assignment),
+        );
+        body.justification.clone_from(&self.justification);
+        let json: Value =
+            serde_json::to_value(&body).map_err(|e| Error::invalid_input("request body", e))?;
+        Ok(ApiRequest::post(format!("{EM}/assignmentRequests"), json))
+    }
+
+    /// Sends the request and returns the created request. A failure that
+    /// may have been processed says so ([`Error::may_have_been_processed`]).
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        let req = self.request()?;
+        self.transport
+            .send_json(&req, "the created assignment request")
+            .await
+    }
+}

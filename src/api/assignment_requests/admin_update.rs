@@ -1,0 +1,82 @@
+//! `adminUpdate`: change an assignment's schedule or answers.
+
+use std::sync::Arc;
+
+use super::draft::{draft_setters, Draft};
+use crate::api::common::checked;
+use crate::error::{Error, Result};
+use crate::models::{Assignment, AssignmentId, AssignmentRequest, RequestType};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Changes an existing assignment (`adminUpdate`): a new schedule (to
+/// extend access) and/or new answers; see
+/// [`AssignmentRequests::admin_update`](super::AssignmentRequests::admin_update).
+///
+/// ```
+/// use entra_access::models::IsoDuration;
+/// use serde_json::json;
+/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+///
+/// let req = client
+///     .assignment_requests()
+///     .admin_update("asg-1")
+///     .duration(IsoDuration::days(90))
+///     .request()?;
+/// assert_eq!(
+///     req.body_json().unwrap(),
+///     &json!({
+///         "requestType": "adminUpdate",
+///         "assignment": {"id": "asg-1"},
+///         "schedule": {"expiration": {"type": "afterDuration", "duration": "P90D"}}
+///     })
+/// );
+/// // An update that changes nothing is refused before sending.
+/// assert!(client.assignment_requests().admin_update("asg-1").request().is_err());
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until sent"]
+pub struct AdminUpdate {
+    transport: Arc<Transport>,
+    assignment: AssignmentId,
+    draft: Draft,
+}
+
+draft_setters!(AdminUpdate);
+
+impl AdminUpdate {
+    pub(crate) fn new(transport: Arc<Transport>, assignment: AssignmentId) -> Self {
+        Self {
+            transport,
+            assignment,
+            draft: Draft::default(),
+        }
+    }
+
+    /// The POST this builder sends (no IO), or the `InvalidInput` error
+    /// that keeps it from being sent.
+    pub fn request(&self) -> Result<ApiRequest> {
+        checked(&self.assignment, "assignment id")?;
+        if self.draft.schedule.is_empty() && self.draft.answers.is_empty() {
+            return Err(Error::invalid_input(
+                "update",
+                "changes nothing: set a schedule or answers",
+            ));
+        }
+        self.draft.post(
+            RequestType::AdminUpdate,
+            Assignment::existing(&self.assignment),
+            false,
+        )
+    }
+
+    /// Sends the request and returns the created request. A failure that
+    /// may have been processed says so ([`Error::may_have_been_processed`]).
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        let req = self.request()?;
+        self.transport
+            .send_json(&req, "the created assignment request")
+            .await
+    }
+}

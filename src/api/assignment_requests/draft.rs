@@ -1,0 +1,130 @@
+//! What `adminAdd` and `adminUpdate` builders share: schedule, justification,
+//! answers and the policy to check answers against.
+
+use serde_json::Value;
+
+use super::answers::{resolve, PendingAnswer};
+use super::schedule_plan::SchedulePlan;
+use crate::error::{Error, Result};
+use crate::models::{Assignment, AssignmentPolicy, AssignmentRequest, RequestType};
+use crate::request::ApiRequest;
+
+use crate::api::common::EM;
+
+/// The optional parts of a create request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Draft {
+    pub(crate) schedule: SchedulePlan,
+    pub(crate) justification: Option<String>,
+    pub(crate) answers: Vec<PendingAnswer>,
+    pub(crate) policy: Option<Box<AssignmentPolicy>>,
+}
+
+impl Draft {
+    /// The POST request for `request_type` with `carrier`, after checking
+    /// schedule and answers. `require_all` also demands every required
+    /// question of a known policy be answered.
+    pub(crate) fn post(
+        &self,
+        request_type: RequestType,
+        carrier: Assignment,
+        require_all: bool,
+    ) -> Result<ApiRequest> {
+        let mut body = AssignmentRequest::new(request_type, carrier);
+        body.schedule = self.schedule.build()?;
+        body.answers = resolve(&self.answers, self.policy.as_deref(), require_all)?;
+        body.justification.clone_from(&self.justification);
+        let json: Value =
+            serde_json::to_value(&body).map_err(|e| Error::invalid_input("request body", e))?;
+        Ok(ApiRequest::post(format!("{EM}/assignmentRequests"), json))
+    }
+}
+
+/// Generates the schedule, answer, policy and justification setters of a
+/// builder that has a `draft: Draft` field.
+macro_rules! draft_setters {
+    ($builder:ident) => {
+        impl $builder {
+            /// When access starts (`schedule.startDateTime`); leave unset for "now".
+            pub fn starts_at(mut self, at: $crate::models::DateTime) -> Self {
+                self.draft.schedule.starts_at(at);
+                self
+            }
+
+            /// When access ends (`expiration.type = afterDateTime`). Must be
+            /// after the start; not together with [`duration`](Self::duration).
+            pub fn ends_at(mut self, at: $crate::models::DateTime) -> Self {
+                self.draft.schedule.ends_at(at);
+                self
+            }
+
+            /// How long access lasts (`expiration.type = afterDuration`); not
+            /// together with [`ends_at`](Self::ends_at).
+            pub fn duration(mut self, duration: $crate::models::IsoDuration) -> Self {
+                self.draft.schedule.duration(duration);
+                self
+            }
+
+            /// Access never expires (`expiration.type = noExpiration`), if the
+            /// policy allows it.
+            pub fn no_expiration(mut self) -> Self {
+                self.draft.schedule.no_expiration();
+                self
+            }
+
+            /// A whole schedule, replacing what the schedule setters said before.
+            pub fn schedule(mut self, schedule: $crate::models::Schedule) -> Self {
+                self.draft.schedule.replace_with(schedule);
+                self
+            }
+
+            /// The justification shown to approvers and kept with the request.
+            pub fn justification(mut self, text: impl Into<String>) -> Self {
+                self.draft.justification = Some(text.into());
+                self
+            }
+
+            /// Answers a question of the policy: free text, or for a
+            /// multiple-choice question one of its choices (its `actualValue`,
+            /// or its display text, which is sent as the `actualValue`).
+            ///
+            /// The question's type comes from the policy, so this needs
+            /// [`policy`](Self::policy); without it, pass complete answers
+            /// ([`Answer::text_input`](crate::models::Answer::text_input),
+            /// [`Answer::choice`](crate::models::Answer::choice)) to
+            /// [`answers`](Self::answers).
+            pub fn answer(
+                mut self,
+                question_id: impl Into<$crate::models::QuestionId>,
+                value: impl Into<String>,
+            ) -> Self {
+                self.draft.answers.push(
+                    $crate::api::assignment_requests::answers::PendingAnswer::ByValue {
+                        question: question_id.into(),
+                        value: value.into(),
+                    },
+                );
+                self
+            }
+
+            /// Adds complete answers (checked against the policy when it is known).
+            pub fn answers(mut self, answers: Vec<$crate::models::Answer>) -> Self {
+                self.draft.answers.extend(
+                    answers
+                        .into_iter()
+                        .map($crate::api::assignment_requests::answers::PendingAnswer::Ready),
+                );
+                self
+            }
+
+            /// The policy, so answers can be typed and checked before sending:
+            /// unknown question ids, values that are not a choice and (on add)
+            /// unanswered required questions are refused with `InvalidInput`.
+            pub fn policy(mut self, policy: &$crate::models::AssignmentPolicy) -> Self {
+                self.draft.policy = Some(Box::new(policy.clone()));
+                self
+            }
+        }
+    };
+}
+pub(crate) use draft_setters;

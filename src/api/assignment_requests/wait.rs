@@ -1,0 +1,87 @@
+//! `wait_until_final`: follow a request to its final state.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+
+use super::polling::{polling_setters, Polling};
+use super::watch::WatchRequest;
+use crate::error::{Error, ErrorKind, Result};
+use crate::models::{AssignmentRequest, AssignmentRequestId};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// Polls a request until it is final and returns it; see
+/// [`AssignmentRequests::wait_until_final`](super::AssignmentRequests::wait_until_final).
+/// Await it directly or call [`send`](Self::send).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use entra_access::api::{delivery_problem, Target};
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let requests = client.assignment_requests();
+/// let created = requests.admin_add("pkg-1", "pol-1", Target::user("user-1")).send().await?;
+/// let done = requests
+///     .wait_until_final(&created.id)
+///     .timeout(Duration::from_secs(300))
+///     .await?;
+/// match delivery_problem(&done) {
+///     None => println!("{:?}", done.state),
+///     Some(problem) => eprintln!("{problem}"),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a wait does nothing until awaited"]
+pub struct WaitUntilFinal {
+    transport: Arc<Transport>,
+    id: AssignmentRequestId,
+    polling: Polling,
+}
+
+polling_setters!(WaitUntilFinal);
+
+impl WaitUntilFinal {
+    pub(crate) fn new(transport: Arc<Transport>, id: AssignmentRequestId) -> Self {
+        Self {
+            transport,
+            id,
+            polling: Polling::default(),
+        }
+    }
+
+    fn into_watch(self) -> WatchRequest {
+        let mut w = WatchRequest::new(self.transport, self.id);
+        w.polling = self.polling;
+        w
+    }
+
+    /// The GET each poll sends (no IO).
+    pub fn request(&self) -> Result<ApiRequest> {
+        self.clone().into_watch().request()
+    }
+
+    /// Polls until the request is final and returns it. A final state that
+    /// is a failure (deliveryFailed, denied, …) is still `Ok`: inspect it
+    /// with [`FinalOutcome`](super::FinalOutcome) or
+    /// [`delivery_problem`](super::delivery_problem).
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        let mut changes = self.into_watch();
+        let mut last = None;
+        while let Some(r) = changes.try_next().await? {
+            last = Some(r);
+        }
+        last.ok_or_else(|| Error::new(ErrorKind::Decode, "the request was never observed"))
+    }
+}
+
+impl IntoFuture for WaitUntilFinal {
+    type Output = Result<AssignmentRequest>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
