@@ -54,6 +54,7 @@ mod reply;
 mod routes;
 mod scope;
 mod seed;
+mod seeding;
 mod state;
 mod token;
 mod workflows;
