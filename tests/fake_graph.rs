@@ -1202,6 +1202,7 @@ async fn introspection_sees_what_was_sent() {
     assert_eq!(w.fake.count("POST", "/v1.0/"), 1);
     assert_eq!(w.fake.assignment_request_posts(), 1);
     assert!(!format!("{log:?}").contains(&w.fake.token()));
+    assert!(!format!("{:?}", w.fake).contains(&w.fake.token()));
     w.fake.clear_received();
     assert_eq!(w.fake.count("POST", "/"), 0);
 
@@ -1376,4 +1377,44 @@ async fn client_credentials_provider_gets_and_refreshes_tokens_from_the_fake() {
         "a 401 for the expired token fetched a new one"
     );
     assert!(fake.received().iter().any(|r| r.status == 401));
+}
+
+#[test]
+fn fake_graph_can_be_shared_between_tasks() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<FakeGraph>();
+}
+
+#[tokio::test]
+async fn in_operator_and_created_date_filters() {
+    let w = world(FakeGraph::builder().manual_progress()).await;
+    let url = format!("{EM}/assignmentRequests");
+    w.api.post(&url, admin_add(&w.pkg, &w.policy, &w.ada)).await;
+    w.api.post(&url, admin_add(&w.pkg, &w.policy, &w.bob)).await;
+    let first = w.fake.assignment_requests()[0].id.clone();
+    w.fake.advance(&first);
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=state%20in%20('delivering','pendingApproval')"
+        ))
+        .await;
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["id"], first.as_str());
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=createdDateTime%20ge%202020-01-01T00:00:00Z"
+        ))
+        .await;
+    assert_eq!(v.len(), 2);
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=createdDateTime%20lt%202020-01-01T00:00:00Z"
+        ))
+        .await;
+    assert!(v.is_empty());
+    let r = w.api.get(&format!("{url}?$top=0")).await;
+    assert_envelope(&r, 400, "BadRequest");
 }
