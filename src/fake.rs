@@ -36,6 +36,8 @@
 //! # }
 //! ```
 
+#![doc = include_str!("../docs/testing.md")]
+
 mod client;
 mod control;
 mod directory;
