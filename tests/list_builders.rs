@@ -690,3 +690,27 @@ async fn users_only_splits_users_from_everything_else_across_pages() {
         ]
     );
 }
+
+#[tokio::test]
+async fn argument_errors_read_as_they_were_raised() {
+    let (server, client) = graph().await;
+    mount_catch_all(&server).await;
+
+    let err = client.groups().members("a/b").request().unwrap_err();
+    assert_eq!(err.to_string(), "group id contains the character '/'");
+    let err = client.groups().members("a/b").collect().await.unwrap_err();
+    assert_eq!(err.to_string(), "group id contains the character '/'");
+    let err = client
+        .assignments()
+        .additional_access("pkg-1", "pkg-1")
+        .clone()
+        .stream()
+        .try_next()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "incompatible access package id must differ from the access package id"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
