@@ -2,6 +2,7 @@
 //! typed (as the client decodes pages) against a `serde_json::Value` tree.
 //!
 //! Run with `cargo bench --bench decode`.
+#![allow(missing_docs)] // criterion_group! generates an undocumented fn
 
 use std::hint::black_box;
 

@@ -1,6 +1,7 @@
 //! Every list builder on the wire: the exact path and query it sends,
 //! `$top` refused before anything is sent, find-by-name, and members split
 //! by kind.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 mod common;
 

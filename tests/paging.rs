@@ -1,6 +1,7 @@
 //! Paging on the wire: every item once and in order, empty pages, the loop
 //! and origin guards, resuming from a saved link, malformed pages, a token
 //! per page, and cancellation of the lookahead fetch on drop.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Shared test harness: a wiremock Graph with a loud catch-all, and a client
 //! pointed at it with fast retries.
 #![allow(dead_code)]
+#![allow(clippy::expect_used)] // test helpers: failing loudly is the point
 
 use std::time::Duration;
 
