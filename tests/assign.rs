@@ -1,6 +1,8 @@
 //! Creating assignment requests on the wire: exact bodies, client-side
 //! validation (nothing sent), idempotent sending and error classification.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 mod common;
 
 use chrono::TimeZone;
@@ -269,24 +271,142 @@ async fn every_validation_error_is_caught_before_sending() {
     let rq = client.assignment_requests();
     let add = || rq.admin_add("pkg-1", "pol-1", Target::user("user-1"));
     let cases: Vec<(&str, entra_access::Result<_>, &str)> = vec![
-        ("empty package", rq.admin_add("", "pol-1", Target::user("u")).send().await, "access package id is empty"),
-        ("bad policy id", rq.admin_add("pkg", "pol/1", Target::user("u")).send().await, "assignment policy id contains"),
-        ("bad target id", rq.admin_add("pkg", "pol", Target::user("u 1")).send().await, "target object id contains"),
-        ("no @", rq.admin_add("pkg", "pol", Target::email("ana.fabrikam.com")).send().await, "exactly one '@'"),
-        ("two @", rq.admin_add("pkg", "pol", Target::email("a@b@c.com")).send().await, "exactly one '@'"),
-        ("no local part", rq.admin_add("pkg", "pol", Target::email("@c.com")).send().await, "nothing before"),
-        ("undotted domain", rq.admin_add("pkg", "pol", Target::email("ana@fabrikam")).send().await, "dotted domain"),
-        ("space", rq.admin_add("pkg", "pol", Target::email("ana @fabrikam.com")).send().await, "character ' '"),
-        ("bad connected org", rq.admin_add("pkg", "pol", Target::email("a@b.com").connected_organization("")).send().await, "connected organization id is empty"),
-        ("end before start", add().starts_at(t(2025, 2, 1)).ends_at(t(2025, 1, 1)).send().await, "before or when it starts"),
-        ("end and duration", add().ends_at(t(2025, 2, 1)).duration(IsoDuration::days(3)).send().await, "both an end date and a duration"),
-        ("never and duration", add().no_expiration().duration(IsoDuration::days(3)).send().await, "no_expiration"),
-        ("required question", add().policy(&policy()).answer("q-dept", "fin").send().await, "question q-project (\"Project?\") is required"),
-        ("unknown question", add().policy(&policy()).answer("q-project", "x").answer("q-zzz", "x").send().await, "q-zzz is not a question of policy pol-1"),
-        ("not a choice", add().policy(&policy()).answer("q-project", "x").answer("q-dept", "Marketing").send().await, "\"Marketing\" is not one of its choices (expected one of: fin, eng)"),
-        ("choice by display text in a complete answer", add().policy(&policy()).answer("q-project", "x").answers(vec![Answer::choice("q-dept", "Finance")]).send().await, "not one of its choices"),
-        ("answer needs the policy", add().answer("q-project", "x").send().await, ".policy(&policy)"),
-        ("other policy", rq.admin_add("pkg", "pol-2", Target::user("u")).policy(&policy()).send().await, "given to check answers is pol-1"),
+        (
+            "empty package",
+            rq.admin_add("", "pol-1", Target::user("u")).send().await,
+            "access package id is empty",
+        ),
+        (
+            "bad policy id",
+            rq.admin_add("pkg", "pol/1", Target::user("u")).send().await,
+            "assignment policy id contains",
+        ),
+        (
+            "bad target id",
+            rq.admin_add("pkg", "pol", Target::user("u 1")).send().await,
+            "target object id contains",
+        ),
+        (
+            "no @",
+            rq.admin_add("pkg", "pol", Target::email("ana.fabrikam.com"))
+                .send()
+                .await,
+            "exactly one '@'",
+        ),
+        (
+            "two @",
+            rq.admin_add("pkg", "pol", Target::email("a@b@c.com"))
+                .send()
+                .await,
+            "exactly one '@'",
+        ),
+        (
+            "no local part",
+            rq.admin_add("pkg", "pol", Target::email("@c.com"))
+                .send()
+                .await,
+            "nothing before",
+        ),
+        (
+            "undotted domain",
+            rq.admin_add("pkg", "pol", Target::email("ana@fabrikam"))
+                .send()
+                .await,
+            "dotted domain",
+        ),
+        (
+            "space",
+            rq.admin_add("pkg", "pol", Target::email("ana @fabrikam.com"))
+                .send()
+                .await,
+            "character ' '",
+        ),
+        (
+            "bad connected org",
+            rq.admin_add(
+                "pkg",
+                "pol",
+                Target::email("a@b.com").connected_organization(""),
+            )
+            .send()
+            .await,
+            "connected organization id is empty",
+        ),
+        (
+            "end before start",
+            add()
+                .starts_at(t(2025, 2, 1))
+                .ends_at(t(2025, 1, 1))
+                .send()
+                .await,
+            "before or when it starts",
+        ),
+        (
+            "end and duration",
+            add()
+                .ends_at(t(2025, 2, 1))
+                .duration(IsoDuration::days(3))
+                .send()
+                .await,
+            "both an end date and a duration",
+        ),
+        (
+            "never and duration",
+            add()
+                .no_expiration()
+                .duration(IsoDuration::days(3))
+                .send()
+                .await,
+            "no_expiration",
+        ),
+        (
+            "required question",
+            add().policy(&policy()).answer("q-dept", "fin").send().await,
+            "question q-project (\"Project?\") is required",
+        ),
+        (
+            "unknown question",
+            add()
+                .policy(&policy())
+                .answer("q-project", "x")
+                .answer("q-zzz", "x")
+                .send()
+                .await,
+            "q-zzz is not a question of policy pol-1",
+        ),
+        (
+            "not a choice",
+            add()
+                .policy(&policy())
+                .answer("q-project", "x")
+                .answer("q-dept", "Marketing")
+                .send()
+                .await,
+            "\"Marketing\" is not one of its choices (expected one of: fin, eng)",
+        ),
+        (
+            "choice by display text in a complete answer",
+            add()
+                .policy(&policy())
+                .answer("q-project", "x")
+                .answers(vec![Answer::choice("q-dept", "Finance")])
+                .send()
+                .await,
+            "not one of its choices",
+        ),
+        (
+            "answer needs the policy",
+            add().answer("q-project", "x").send().await,
+            ".policy(&policy)",
+        ),
+        (
+            "other policy",
+            rq.admin_add("pkg", "pol-2", Target::user("u"))
+                .policy(&policy())
+                .send()
+                .await,
+            "given to check answers is pol-1",
+        ),
     ];
     for (name, result, expected) in cases {
         let err = result.expect_err(name);
@@ -295,14 +415,31 @@ async fn every_validation_error_is_caught_before_sending() {
     }
     let more = [
         rq.admin_update("asg-1").send().await.map(|_| ()),
-        rq.admin_update("").duration(IsoDuration::days(1)).send().await.map(|_| ()),
-        rq.admin_update("asg-1").policy(&policy()).answer("q-dept", "hr").send().await.map(|_| ()),
+        rq.admin_update("")
+            .duration(IsoDuration::days(1))
+            .send()
+            .await
+            .map(|_| ()),
+        rq.admin_update("asg-1")
+            .policy(&policy())
+            .answer("q-dept", "hr")
+            .send()
+            .await
+            .map(|_| ()),
         rq.admin_remove("a?b").send().await.map(|_| ()),
         rq.cancel("").send().await,
         rq.reprocess("x#y").send().await,
         rq.delete("../x").send().await,
-        rq.admin_add("pkg", "pol", Target::email("nope")).send_idempotent().await.map(|_| ()),
-        add().ends_at(t(2025, 1, 1)).duration(IsoDuration::days(1)).send_idempotent().await.map(|_| ()),
+        rq.admin_add("pkg", "pol", Target::email("nope"))
+            .send_idempotent()
+            .await
+            .map(|_| ()),
+        add()
+            .ends_at(t(2025, 1, 1))
+            .duration(IsoDuration::days(1))
+            .send_idempotent()
+            .await
+            .map(|_| ()),
     ];
     for (i, r) in more.into_iter().enumerate() {
         let err = r.expect_err(&format!("case {i}"));
@@ -439,7 +576,13 @@ async fn send_idempotent_matches_e_mail_targets_ignoring_case() {
 #[tokio::test]
 async fn send_idempotent_posts_once_when_nothing_exists() {
     let server = MockServer::start().await;
-    mount_lookup(&server, json!([open_request("req-x", "user-9")]), json!([]), 1).await;
+    mount_lookup(
+        &server,
+        json!([open_request("req-x", "user-9")]),
+        json!([]),
+        1,
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path(REQUESTS))
         .respond_with(ResponseTemplate::new(201).set_body_json(created("req-new", "adminAdd")))
@@ -454,7 +597,10 @@ async fn send_idempotent_posts_once_when_nothing_exists() {
         .send_idempotent()
         .await
         .unwrap();
-    assert_eq!(outcome, Submission::Submitted(serde_json::from_value(created("req-new", "adminAdd")).unwrap()));
+    assert_eq!(
+        outcome,
+        Submission::Submitted(serde_json::from_value(created("req-new", "adminAdd")).unwrap())
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Following a request: `wait_until_final` and `watch` against a request
 //! whose answers change from poll to poll.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,7 +83,10 @@ async fn gives_up_at_the_timeout_naming_the_last_state() {
     let server = MockServer::start().await;
     let polls = mount_sequence(
         &server,
-        vec![state("submitted", "Accepted"), state("pendingApproval", "PendingApproval")],
+        vec![
+            state("submitted", "Accepted"),
+            state("pendingApproval", "PendingApproval"),
+        ],
     )
     .await;
     let client = client_for(&server);
@@ -151,7 +156,10 @@ async fn every_other_final_state_ends_the_wait() {
         let server = MockServer::start().await;
         let polls = mount_sequence(
             &server,
-            vec![state("pendingApproval", "PendingApproval"), state(wire, "Final")],
+            vec![
+                state("pendingApproval", "PendingApproval"),
+                state(wire, "Final"),
+            ],
         )
         .await;
         let client = client_for(&server);
@@ -170,7 +178,9 @@ async fn every_other_final_state_ends_the_wait() {
             _ => {
                 let problem = delivery_problem(&done).unwrap();
                 assert_eq!(problem.state, RequestState::PartiallyDelivered);
-                assert!(problem.to_string().starts_with("partially delivered (status: Final)"));
+                assert!(problem
+                    .to_string()
+                    .starts_with("partially delivered (status: Final)"));
             }
         }
     }
@@ -203,7 +213,11 @@ async fn watch_yields_each_change_once_and_ends_after_the_final_state() {
     let states: Vec<_> = seen.iter().map(|r| r.state.clone().unwrap()).collect();
     assert_eq!(
         states,
-        [RequestState::Submitted, RequestState::Delivering, RequestState::Delivered]
+        [
+            RequestState::Submitted,
+            RequestState::Delivering,
+            RequestState::Delivered
+        ]
     );
     assert_eq!(polls.load(Ordering::SeqCst), 6);
 }
@@ -229,17 +243,16 @@ async fn watch_yields_a_failed_poll_and_ends() {
     Mock::given(method("GET"))
         .and(path(REQUEST))
         .respond_with(
-            ResponseTemplate::new(404).set_body_json(envelope("ResourceNotFound", "no such request")),
+            ResponseTemplate::new(404)
+                .set_body_json(envelope("ResourceNotFound", "no such request")),
         )
         .expect(1)
         .mount(&server)
         .await;
     mount_catch_all(&server).await;
     let client = client_for(&server);
-    let items: Vec<_> = futures::StreamExt::collect::<Vec<_>>(
-        client.assignment_requests().watch("req-1"),
-    )
-    .await;
+    let items: Vec<_> =
+        futures::StreamExt::collect::<Vec<_>>(client.assignment_requests().watch("req-1")).await;
     assert_eq!(items.len(), 1);
     let err = items.into_iter().next().unwrap().unwrap_err();
     assert!(err.is_not_found());

@@ -1,6 +1,8 @@
 //! `remove_for` on the wire: find the target's active assignments of a
 //! package and request removal of each.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 mod common;
 
 use common::*;

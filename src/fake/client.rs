@@ -46,8 +46,12 @@ impl FakeGraph {
     pub fn client_credentials(
         &self,
     ) -> Result<crate::auth::ClientCredentials, crate::auth::AuthError> {
-        crate::auth::ClientCredentials::new(self.tenant_id(), self.client_id(), self.client_secret())?
-            .authority_host(self.uri())
+        crate::auth::ClientCredentials::new(
+            self.tenant_id(),
+            self.client_id(),
+            self.client_secret(),
+        )?
+        .authority_host(self.uri())
     }
 
     /// Every assignment as `GET …/assignments?$expand=target,accessPackage,assignmentPolicy`
