@@ -22,14 +22,14 @@ pub use access_packages::{
 };
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
+    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,
+    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target,
+    WaitUntilFinal, WatchRequest,
+};
+pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
 };
 pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
-pub use assignment_requests::{
-    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
-    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
-    Target, WaitUntilFinal, WatchRequest,
-};
 pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};

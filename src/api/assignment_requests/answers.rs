@@ -66,7 +66,10 @@ pub(crate) fn resolve(
                 check_question_id(id)?;
                 if let (Some(policy), Some(questions)) = (policy, questions) {
                     let q = find(questions, id, policy)?;
-                    let sent_type = a.answered_question.as_ref().and_then(|x| x.odata_type.as_deref());
+                    let sent_type = a
+                        .answered_question
+                        .as_ref()
+                        .and_then(|x| x.odata_type.as_deref());
                     if let (Some(sent), Some(expected)) = (sent_type, q.odata_type()) {
                         if sent != expected {
                             return Err(Error::invalid_input(
@@ -77,7 +80,11 @@ pub(crate) fn resolve(
                     }
                     if let Question::MultipleChoice(mc) = q {
                         let value = a.value.as_deref().unwrap_or_default();
-                        if !mc.choices.iter().any(|c| c.actual_value.as_deref() == Some(value)) {
+                        if !mc
+                            .choices
+                            .iter()
+                            .any(|c| c.actual_value.as_deref() == Some(value))
+                        {
                             return Err(not_a_choice(q, value));
                         }
                     }
@@ -203,21 +210,34 @@ mod tests {
         let err = |pending: &[PendingAnswer], require| {
             resolve(pending, Some(&p), require).unwrap_err().to_string()
         };
-        assert!(err(&[by_value("q-dept", "hr")], false).contains("not one of its choices (expected one of: fin, eng)"));
+        assert!(err(&[by_value("q-dept", "hr")], false)
+            .contains("not one of its choices (expected one of: fin, eng)"));
         assert!(err(&[by_value("q-nope", "x")], false).contains("is not a question of policy p1"));
         assert!(err(&[], true).contains("q-text (\"Project?\") is required"));
         assert!(err(&[by_value("q-text", "  ")], true).contains("is required"));
-        assert!(err(&[PendingAnswer::Ready(Answer::choice("q-dept", "Finance"))], false)
-            .contains("not one of its choices"));
-        assert!(err(&[PendingAnswer::Ready(Answer::text_input("q-dept", "fin"))], false)
-            .contains("is typed"));
+        assert!(err(
+            &[PendingAnswer::Ready(Answer::choice("q-dept", "Finance"))],
+            false
+        )
+        .contains("not one of its choices"));
+        assert!(err(
+            &[PendingAnswer::Ready(Answer::text_input("q-dept", "fin"))],
+            false
+        )
+        .contains("is typed"));
         let no_policy = resolve(&[by_value("q-text", "x")], None, true).unwrap_err();
-        assert!(no_policy.to_string().contains(".policy(&policy)"), "{no_policy}");
+        assert!(
+            no_policy.to_string().contains(".policy(&policy)"),
+            "{no_policy}"
+        );
     }
 
     #[test]
     fn ready_answers_pass_without_a_policy() {
         let a = Answer::choice("q-dept", "fin");
-        assert_eq!(resolve(&[PendingAnswer::Ready(a.clone())], None, true).unwrap(), vec![a]);
+        assert_eq!(
+            resolve(&[PendingAnswer::Ready(a.clone())], None, true).unwrap(),
+            vec![a]
+        );
     }
 }

@@ -98,12 +98,12 @@ macro_rules! draft_setters {
                 question_id: impl Into<$crate::models::QuestionId>,
                 value: impl Into<String>,
             ) -> Self {
-                self.draft
-                    .answers
-                    .push($crate::api::assignment_requests::answers::PendingAnswer::ByValue {
+                self.draft.answers.push(
+                    $crate::api::assignment_requests::answers::PendingAnswer::ByValue {
                         question: question_id.into(),
                         value: value.into(),
-                    });
+                    },
+                );
                 self
             }
 

@@ -27,7 +27,10 @@ impl Default for Polling {
 impl Polling {
     pub(crate) fn check(&self) -> Result<()> {
         if self.initial.is_zero() {
-            return Err(Error::invalid_input("poll interval", "must be more than zero"));
+            return Err(Error::invalid_input(
+                "poll interval",
+                "must be more than zero",
+            ));
         }
         Ok(())
     }
@@ -35,10 +38,7 @@ impl Polling {
     /// The interval after `current`: doubled, at most the ceiling (and never
     /// below the initial interval, should the ceiling be set lower).
     pub(crate) fn next_interval(&self, current: Duration) -> Duration {
-        current
-            .saturating_mul(2)
-            .min(self.max)
-            .max(self.initial)
+        current.saturating_mul(2).min(self.max).max(self.initial)
     }
 }
 
@@ -95,6 +95,11 @@ mod tests {
             timeout: Duration::from_secs(60),
         };
         assert_eq!(p.next_interval(p.initial), Duration::from_secs(5));
-        assert!(Polling { initial: Duration::ZERO, ..p }.check().is_err());
+        assert!(Polling {
+            initial: Duration::ZERO,
+            ..p
+        }
+        .check()
+        .is_err());
     }
 }

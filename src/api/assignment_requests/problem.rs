@@ -32,17 +32,32 @@ pub enum RequestProblem {
 /// `ResourceNotFound`, `itemNotFound`) plus spellings seen or plausible for
 /// the real service. A code not listed here falls back on the HTTP status.
 const CODES: &[(&str, RequestProblem)] = &[
-    ("RequestorNotInAllowedScope", RequestProblem::OutsidePolicyScope),
+    (
+        "RequestorNotInAllowedScope",
+        RequestProblem::OutsidePolicyScope,
+    ),
     ("RequestorNotInScope", RequestProblem::OutsidePolicyScope),
-    ("TargetNotInAllowedScope", RequestProblem::OutsidePolicyScope),
+    (
+        "TargetNotInAllowedScope",
+        RequestProblem::OutsidePolicyScope,
+    ),
     ("NoMatchingPolicy", RequestProblem::OutsidePolicyScope),
-    ("PolicyRequirementsNotMet", RequestProblem::OutsidePolicyScope),
+    (
+        "PolicyRequirementsNotMet",
+        RequestProblem::OutsidePolicyScope,
+    ),
     ("ExistingOpenRequest", RequestProblem::ExistingOpenRequest),
-    ("AccessPackageAssignmentRequestExists", RequestProblem::ExistingOpenRequest),
+    (
+        "AccessPackageAssignmentRequestExists",
+        RequestProblem::ExistingOpenRequest,
+    ),
     ("PendingRequestExists", RequestProblem::ExistingOpenRequest),
     ("RequestAlreadyExists", RequestProblem::ExistingOpenRequest),
     ("AlreadyAssigned", RequestProblem::AlreadyAssigned),
-    ("AccessPackageAlreadyAssigned", RequestProblem::AlreadyAssigned),
+    (
+        "AccessPackageAlreadyAssigned",
+        RequestProblem::AlreadyAssigned,
+    ),
     ("AssignmentAlreadyExists", RequestProblem::AlreadyAssigned),
     ("ExistingAssignment", RequestProblem::AlreadyAssigned),
     ("ApprovalRequired", RequestProblem::ApprovalRequired),
@@ -140,7 +155,11 @@ mod tests {
             (400, "RequestorNotInAllowedScope", OutsidePolicyScope),
             (403, "requestornotinscope", OutsidePolicyScope),
             (400, "ExistingOpenRequest", ExistingOpenRequest),
-            (409, "AccessPackageAssignmentRequestExists", ExistingOpenRequest),
+            (
+                409,
+                "AccessPackageAssignmentRequestExists",
+                ExistingOpenRequest,
+            ),
             (400, "AlreadyAssigned", AlreadyAssigned),
             (400, "ApprovalRequired", ApprovalRequired),
             (404, "ResourceNotFound", NotFound),
@@ -157,7 +176,10 @@ mod tests {
     #[test]
     fn the_message_alone_never_decides() {
         // Same message as a scope refusal, but no code that says so.
-        assert_eq!(classify(&graph(400, "generalException")), RequestProblem::Other);
+        assert_eq!(
+            classify(&graph(400, "generalException")),
+            RequestProblem::Other
+        );
         let not_graph = Error::new(ErrorKind::Transport, "RequestorNotInAllowedScope");
         assert_eq!(classify(&not_graph), RequestProblem::Other);
     }

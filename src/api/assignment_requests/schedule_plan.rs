@@ -135,7 +135,11 @@ mod tests {
         let mut p = SchedulePlan::default();
         p.starts_at(t(2));
         p.ends_at(t(2));
-        assert!(p.build().unwrap_err().to_string().contains("before or when"));
+        assert!(p
+            .build()
+            .unwrap_err()
+            .to_string()
+            .contains("before or when"));
 
         let mut p = SchedulePlan::default();
         p.no_expiration();
@@ -144,7 +148,11 @@ mod tests {
 
         let mut p = SchedulePlan::default();
         p.duration(IsoDuration::ZERO);
-        assert!(p.build().unwrap_err().to_string().contains("longer than zero"));
+        assert!(p
+            .build()
+            .unwrap_err()
+            .to_string()
+            .contains("longer than zero"));
     }
 
     #[test]

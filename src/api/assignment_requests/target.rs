@@ -68,8 +68,9 @@ impl Target {
     /// Checks the target; `Err` names what is wrong.
     pub(crate) fn check(&self) -> Result<()> {
         match self {
-            Self::User(id) => check_id(id.as_str())
-                .map_err(|p| Error::invalid_input("target object id", p)),
+            Self::User(id) => {
+                check_id(id.as_str()).map_err(|p| Error::invalid_input("target object id", p))
+            }
             Self::Email(e) => e.check(),
         }
     }
