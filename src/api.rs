@@ -5,7 +5,8 @@
 //! [`assignment_policies()`](crate::Client::assignment_policies),
 //! [`assignments()`](crate::Client::assignments),
 //! [`assignment_requests()`](crate::Client::assignment_requests),
-//! [`groups()`](crate::Client::groups).
+//! [`groups()`](crate::Client::groups),
+//! [`lifecycle_workflows()`](crate::Client::lifecycle_workflows).
 //! Builders are plain data until sent: `request()` shows what would go on
 //! the wire without sending it.
 
@@ -15,6 +16,7 @@ mod assignment_requests;
 mod assignments;
 mod common;
 mod groups;
+mod lifecycle_workflows;
 mod remove_for;
 
 pub use access_packages::{
@@ -32,4 +34,5 @@ pub use assignment_requests::{
 pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
+pub use lifecycle_workflows::{AccessPackageTask, LifecycleWorkflows, TaskChange};
 pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};

@@ -73,10 +73,6 @@ impl Client {
         Self { transport }
     }
 
-    pub(crate) fn transport(&self) -> &Arc<Transport> {
-        &self.transport
-    }
-
     /// The API root every path is relative to, such as
     /// `https://graph.microsoft.com/v1.0/`.
     pub fn base_url(&self) -> &Url {
@@ -157,8 +153,13 @@ impl Client {
         )
     }
 
-    /// How many 429 (throttled) answers this client and its clones have
-    /// seen. Bulk work watches it for adaptive concurrency; monitoring can too.
+    /// Lifecycle workflows: add and remove access-package tasks.
+    pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
+        crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
+    }
+
+    /// How many 429 (throttled) answers this client and its clones have seen;
+    /// bulk operations watch it to adapt their concurrency.
     pub fn throttled_count(&self) -> u64 {
         self.transport.throttled_count()
     }

@@ -1,24 +1,4 @@
-//! The crate's one error type.
-//!
-//! Every fallible call returns [`Result<T>`](crate::Result), whose error is
-//! [`Error`]. Ask it *where* it failed with [`Error::kind`], and use the
-//! predicates ([`is_throttled`](Error::is_throttled),
-//! [`is_not_found`](Error::is_not_found), …) for the common decisions. When
-//! Graph answered, [`Error::graph_error`] has the parsed envelope.
-//!
-//! No error ever contains a token, a client secret or a URL carrying either.
-//!
-//! ```
-//! # async fn demo(client: entra_access::Client) {
-//! use entra_access::models::AccessPackageId;
-//!
-//! match client.access_packages().get(AccessPackageId::new("missing")).send().await {
-//!     Ok(pkg) => println!("{:?}", pkg.display_name),
-//!     Err(e) if e.is_not_found() => eprintln!("no such package"),
-//!     Err(e) => eprintln!("failed: {e} (request-id {:?})", e.request_id()),
-//! }
-//! # }
-//! ```
+#![doc = include_str!("../docs/errors.md")]
 
 mod code;
 mod graph_error;

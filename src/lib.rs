@@ -1,5 +1,7 @@
 //! entra-access: a typed async client for Microsoft Graph entitlement management.
 #![forbid(unsafe_code)]
+// Library code never panics on input; tests, examples and benches may.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
@@ -7,6 +9,9 @@ pub mod auth;
 mod client;
 mod cloud;
 pub mod error;
+#[cfg(feature = "fake")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+pub mod fake;
 pub mod models;
 pub mod odata;
 pub mod ops;

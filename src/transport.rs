@@ -34,8 +34,6 @@ use crate::request::ApiRequest;
 /// An answer with a success status, its body read.
 #[derive(Debug)]
 pub(crate) struct Response {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
 
@@ -191,13 +189,7 @@ impl Transport {
                         tracing::Span::current().record("request_id", id);
                     }
                     match resp.bytes().await {
-                        Ok(body) if status.is_success() => {
-                            return Ok(Response {
-                                status,
-                                headers,
-                                body,
-                            })
-                        }
+                        Ok(body) if status.is_success() => return Ok(Response { body }),
                         Ok(body) => {
                             if status == StatusCode::UNAUTHORIZED
                                 && send_token

@@ -164,7 +164,7 @@ impl RetryPolicy {
             && !matches!(
                 attempt,
                 Attempt::Status {
-                    status: 429 | 400..=499,
+                    status: 400..=499,
                     ..
                 }
             );

@@ -1,0 +1,76 @@
+//! Clients and providers pointed at the fake, and the fake's state as the
+//! crate's models.
+
+use std::time::Duration;
+
+use super::FakeGraph;
+use crate::models::{Assignment, AssignmentRequest};
+use crate::{Client, ClientBuilder, RetryPolicy};
+
+impl FakeGraph {
+    /// A [`ClientBuilder`] already pointed at the fake with a token it
+    /// accepts, and short retry backoffs (10 ms doubling up to 200 ms;
+    /// `Retry-After` is still honoured in full). Change anything before `build()`.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.uri())
+            .token_provider(self.token_provider())
+            .retry_policy(
+                RetryPolicy::default()
+                    .initial_backoff(Duration::from_millis(10))
+                    .max_backoff(Duration::from_millis(200)),
+            )
+    }
+
+    /// A [`Client`] pointed at the fake (see [`client_builder`](Self::client_builder)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> entra_access::Result<()> {
+    /// use entra_access::fake::{AccessPackageSeed, FakeGraph};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// fake.add_access_package(AccessPackageSeed::new("Marketing"));
+    /// let client = fake.client()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client(&self) -> crate::Result<Client> {
+        self.client_builder().build()
+    }
+
+    /// A client-credentials provider for the fake's token endpoint, with the
+    /// tenant, client id and secret the fake accepts.
+    #[cfg(feature = "client-credentials")]
+    pub fn client_credentials(
+        &self,
+    ) -> Result<crate::auth::ClientCredentials, crate::auth::AuthError> {
+        crate::auth::ClientCredentials::new(
+            self.tenant_id(),
+            self.client_id(),
+            self.client_secret(),
+        )?
+        .authority_host(self.uri())
+    }
+
+    /// Every assignment as `GET …/assignments?$expand=target,accessPackage,assignmentPolicy`
+    /// would return it, decoded into the crate's model.
+    pub fn graph_assignments(&self) -> Vec<Assignment> {
+        self.assignments()
+            .iter()
+            .filter_map(|a| self.assignment_json(&a.id))
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect()
+    }
+
+    /// Every request as `GET …/assignmentRequests?$expand=accessPackage,assignment,requestor`
+    /// would return it, decoded into the crate's model.
+    pub fn graph_assignment_requests(&self) -> Vec<AssignmentRequest> {
+        self.assignment_requests()
+            .iter()
+            .filter_map(|r| self.assignment_request_json(&r.id))
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect()
+    }
+}

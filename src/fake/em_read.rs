@@ -1,0 +1,280 @@
+//! `GET` on access packages, policies, assignments and assignment requests.
+
+use serde_json::{json, Value};
+
+use super::filters::{self, Expr, FilterSpec};
+use super::paging;
+use super::query::apply_select;
+use super::render;
+use super::reply::{GraphErr, Reply};
+use super::routes::Ctx;
+use super::state::State;
+
+const EM: &str = "identityGovernance/entitlementManagement";
+
+const PACKAGES: FilterSpec = FilterSpec {
+    type_name: "microsoft.graph.accessPackage",
+    props: &["id", "displayname", "description", "ishidden", "catalog/id"],
+};
+const POLICIES: FilterSpec = FilterSpec {
+    type_name: "microsoft.graph.accessPackageAssignmentPolicy",
+    props: &[
+        "id",
+        "displayname",
+        "description",
+        "allowedtargetscope",
+        "accesspackage/id",
+    ],
+};
+const ASSIGNMENTS: FilterSpec = FilterSpec {
+    type_name: "microsoft.graph.accessPackageAssignment",
+    props: &[
+        "id",
+        "state",
+        "status",
+        "expireddatetime",
+        "accesspackage/id",
+        "assignmentpolicy/id",
+        "target/objectid",
+        "target/email",
+    ],
+};
+const REQUESTS: FilterSpec = FilterSpec {
+    type_name: "microsoft.graph.accessPackageAssignmentRequest",
+    props: &[
+        "id",
+        "state",
+        "status",
+        "requesttype",
+        "createddatetime",
+        "completeddatetime",
+        "accesspackage/id",
+    ],
+};
+
+/// Dispatches `GET …/{collection}` and `GET …/{collection}/{id}`.
+pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
+    let collection = ctx
+        .segs
+        .get(2)
+        .map(|s| s.to_ascii_lowercase())
+        .unwrap_or_default();
+    let id = ctx.segs.get(3).map(String::as_str);
+    let q = &ctx.query;
+    match collection.as_str() {
+        "accesspackages" => {
+            q.check_expand(
+                "microsoft.graph.accessPackage",
+                &["assignmentpolicies", "catalog"],
+            )?;
+            match id {
+                Some(id) => {
+                    let p = st
+                        .package(id)
+                        .ok_or_else(|| GraphErr::not_found("Access package", id))?;
+                    single(ctx, "accessPackages", render::package(st, p, q))
+                }
+                None => {
+                    let f = parse(ctx, &PACKAGES)?;
+                    let items = st
+                        .packages
+                        .iter()
+                        .filter(|p| {
+                            f.as_ref().is_none_or(|f| {
+                                f.matches(&|path| match path {
+                                    "id" => json!(p.id),
+                                    "displayname" => json!(p.display_name),
+                                    "description" => json!(p.description),
+                                    "ishidden" => json!(p.is_hidden),
+                                    "catalog/id" => json!(p.catalog_id),
+                                    _ => Value::Null,
+                                })
+                            })
+                        })
+                        .map(|p| render::package(st, p, q))
+                        .collect();
+                    list(st, ctx, "accessPackages", items)
+                }
+            }
+        }
+        "assignmentpolicies" => {
+            q.check_expand(
+                "microsoft.graph.accessPackageAssignmentPolicy",
+                &[
+                    "accesspackage",
+                    "catalog",
+                    "questions",
+                    "customextensionstagesettings",
+                ],
+            )?;
+            match id {
+                Some(id) => {
+                    let p = st
+                        .policy(id)
+                        .ok_or_else(|| GraphErr::not_found("Assignment policy", id))?;
+                    single(ctx, "assignmentPolicies", render::policy(st, p, q))
+                }
+                None => {
+                    let f = parse(ctx, &POLICIES)?;
+                    let items = st
+                        .policies
+                        .iter()
+                        .filter(|p| {
+                            f.as_ref().is_none_or(|f| {
+                                f.matches(&|path| match path {
+                                    "id" => json!(p.id),
+                                    "displayname" => json!(p.display_name),
+                                    "description" => json!(p.description),
+                                    "allowedtargetscope" => json!(p.scope.as_str()),
+                                    "accesspackage/id" => json!(p.package_id),
+                                    _ => Value::Null,
+                                })
+                            })
+                        })
+                        .map(|p| render::policy(st, p, q))
+                        .collect();
+                    list(st, ctx, "assignmentPolicies", items)
+                }
+            }
+        }
+        "assignments" => {
+            q.check_expand(
+                "microsoft.graph.accessPackageAssignment",
+                &["target", "accesspackage", "assignmentpolicy"],
+            )?;
+            match id {
+                Some(id) => {
+                    let a = st
+                        .assignment(id)
+                        .ok_or_else(|| GraphErr::not_found("Assignment", id))?;
+                    single(ctx, "assignments", render::assignment(st, a, q))
+                }
+                None => {
+                    let f = parse(ctx, &ASSIGNMENTS)?;
+                    catalog_scope_check(st, f.as_ref())?;
+                    let items = st
+                        .assignments
+                        .iter()
+                        .filter(|a| {
+                            f.as_ref().is_none_or(|f| {
+                                let subject = st.subject(&a.subject_id);
+                                f.matches(&|path| match path {
+                                    "id" => json!(a.id),
+                                    "state" => json!(a.state.as_str()),
+                                    "status" => json!(a.status),
+                                    "expireddatetime" => json!(a.expired),
+                                    "accesspackage/id" => json!(a.package_id),
+                                    "assignmentpolicy/id" => json!(a.policy_id),
+                                    "target/objectid" => {
+                                        json!(subject.and_then(|s| s.object_id.clone()))
+                                    }
+                                    "target/email" => json!(subject.and_then(|s| s.email.clone())),
+                                    _ => Value::Null,
+                                })
+                            })
+                        })
+                        .map(|a| render::assignment(st, a, q))
+                        .collect();
+                    list(st, ctx, "assignments", items)
+                }
+            }
+        }
+        "assignmentrequests" => {
+            q.check_expand(
+                "microsoft.graph.accessPackageAssignmentRequest",
+                &["accesspackage", "assignment", "requestor"],
+            )?;
+            match id {
+                Some(id) => {
+                    let r = st
+                        .request(id)
+                        .ok_or_else(|| GraphErr::not_found("Assignment request", id))?;
+                    single(ctx, "assignmentRequests", render::request(st, r, q))
+                }
+                None => {
+                    let f = parse(ctx, &REQUESTS)?;
+                    catalog_scope_check(st, f.as_ref())?;
+                    let items = st
+                        .requests
+                        .iter()
+                        .filter(|r| {
+                            f.as_ref().is_none_or(|f| {
+                                f.matches(&|path| match path {
+                                    "id" => json!(r.id),
+                                    "state" => json!(r.state.as_str()),
+                                    "status" => json!(r.status),
+                                    "requesttype" => json!(r.request_type.as_str()),
+                                    "createddatetime" => json!(r.created),
+                                    "completeddatetime" => json!(r.completed),
+                                    "accesspackage/id" => json!(r.package_id),
+                                    _ => Value::Null,
+                                })
+                            })
+                        })
+                        .map(|r| render::request(st, r, q))
+                        .collect();
+                    list(st, ctx, "assignmentRequests", items)
+                }
+            }
+        }
+        _ => Err(super::routes::unknown_segment(ctx)),
+    }
+}
+
+fn parse(ctx: &Ctx<'_>, spec: &FilterSpec) -> Result<Option<Expr>, GraphErr> {
+    ctx.query
+        .filter
+        .as_deref()
+        .map(|f| filters::parse(f, spec))
+        .transpose()
+}
+
+/// In catalog-scoped mode, lists must name one access package.
+fn catalog_scope_check(st: &State, f: Option<&Expr>) -> Result<(), GraphErr> {
+    if !st.cfg.catalog_scoped {
+        return Ok(());
+    }
+    if f.and_then(|f| f.required_eq("accessPackage/id")).is_some() {
+        return Ok(());
+    }
+    Err(GraphErr::new(
+        403,
+        "AccessDenied",
+        "The caller has catalog-scoped roles only: filter the list on one access package with $filter=accessPackage/id eq '<id>'.",
+    ))
+}
+
+fn single(ctx: &Ctx<'_>, set: &str, mut v: Value) -> Result<Reply, GraphErr> {
+    apply_select(&mut v, &ctx.query);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "@odata.context".into(),
+            json!(ctx.context(&format!("{EM}/{set}/$entity"))),
+        );
+    }
+    Ok(Reply::json(200, v))
+}
+
+fn list(st: &State, ctx: &Ctx<'_>, set: &str, items: Vec<Value>) -> Result<Reply, GraphErr> {
+    list_any(st, ctx, &format!("{EM}/{set}"), items)
+}
+
+/// Pages any list of already rendered items (used by the directory routes).
+pub(crate) fn list_any(
+    st: &State,
+    ctx: &Ctx<'_>,
+    context: &str,
+    mut items: Vec<Value>,
+) -> Result<Reply, GraphErr> {
+    for v in &mut items {
+        apply_select(v, &ctx.query);
+    }
+    let body = paging::page(
+        items,
+        &ctx.query,
+        &ctx.self_url(),
+        &ctx.context(context),
+        st.cfg.page_size,
+    )?;
+    Ok(Reply::json(200, body))
+}
