@@ -113,8 +113,13 @@ impl Respond for Fake {
         let em = format!("{EM}/");
         let method = req.method.as_str().to_owned();
         if method == "GET" {
-            s.gets
-                .push(format!("{path}?{}", req.url.query().unwrap_or("")));
+            // Decoded, for readable assertions.
+            let query: Vec<String> = req
+                .url
+                .query_pairs()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            s.gets.push(format!("{path}?{}", query.join("&")));
         }
         match (method.as_str(), path.strip_prefix(&em)) {
             ("GET", Some("assignments")) => {
@@ -278,7 +283,9 @@ fn open_request(id: &str, target: &str, state: &str) -> Value {
         "id": id,
         "requestType": "adminAdd",
         "state": state,
-        "assignment": { "targetId": target, "accessPackageId": PKG, "assignmentPolicyId": POLICY },
+        // v1.0 names a request's target only through its assignment.
+        "assignment": { "id": format!("a-of-{id}"), "state": "delivering",
+                        "target": { "objectId": target } },
     })
 }
 
@@ -425,13 +432,31 @@ async fn a_mixed_group_gets_exactly_the_right_adds_and_skips() {
         .iter()
         .find(|g| g.contains("/assignmentRequests?"))
         .unwrap();
-    let decoded = requests_get
-        .replace("%27", "'")
-        .replace("%20", " ")
-        .replace('+', " ");
-    assert!(decoded.contains("state eq 'submitted'"), "{decoded}");
-    assert!(decoded.contains("state eq 'scheduled'"), "{decoded}");
-    assert!(decoded.contains("accessPackage/id eq 'pkg-1'"), "{decoded}");
+    assert!(
+        requests_get.contains("state eq 'submitted'"),
+        "{requests_get}"
+    );
+    assert!(
+        requests_get.contains("state eq 'scheduled'"),
+        "{requests_get}"
+    );
+    assert!(
+        requests_get.contains("accessPackage/id eq 'pkg-1'"),
+        "{requests_get}"
+    );
+    assert!(
+        requests_get.contains("$expand=assignment($expand=target)"),
+        "{requests_get}"
+    );
+    let assignments_get = gets.iter().find(|g| g.contains("/assignments?")).unwrap();
+    assert!(
+        assignments_get.contains("$expand=target"),
+        "{assignments_get}"
+    );
+    assert!(
+        !assignments_get.contains("state eq"),
+        "all states are read: {assignments_get}"
+    );
 }
 
 #[tokio::test]
@@ -810,5 +835,94 @@ async fn a_user_list_is_deduplicated_and_planned_like_a_group() {
     assert_eq!(
         plan.items[0].user_principal_name.as_deref(),
         Some("u1@contoso.com")
+    );
+}
+
+/// End to end on the crate's own `FakeGraph` (which mimics v1.0 shapes and
+/// delivers requests asynchronously): a mixed group, a throttling burst,
+/// following requests to delivery, then a re-run that posts nothing.
+#[tokio::test]
+async fn end_to_end_on_fake_graph() {
+    use entra_access::fake::{
+        AccessPackageSeed, AssignmentSeed, DeviceSeed, FakeGraph, GroupSeed, PolicySeed,
+        ServicePrincipalSeed, UserSeed,
+    };
+    use entra_access::models::AssignmentState;
+    use std::time::Duration;
+
+    let fake = FakeGraph::builder()
+        .page_size(3)
+        .step_delay(Duration::from_millis(20))
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Engineering"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let new: Vec<_> = (0..5)
+        .map(|i| fake.add_user(UserSeed::new(&format!("New {i}"))))
+        .collect();
+    let done = fake.add_user(UserSeed::new("Done"));
+    let expired = fake.add_user(UserSeed::new("Expired"));
+    let failed = fake.add_user(UserSeed::new("Failed"));
+    let inner = fake.add_user(UserSeed::new("Inner"));
+    let nested = fake.add_group(GroupSeed::new("Nested").member(&inner));
+    let sp = fake.add_service_principal(ServicePrincipalSeed::new("Robot"));
+    let device = fake.add_device(DeviceSeed::new("Laptop"));
+    let mut members: Vec<_> = new.clone();
+    members.extend([
+        done.clone(),
+        expired.clone(),
+        failed.clone(),
+        nested,
+        sp,
+        device,
+    ]);
+    let group = fake.add_group(GroupSeed::new("Team").members(members.iter()));
+    fake.add_assignment(
+        AssignmentSeed::new(&pkg, &policy, &done).state(AssignmentState::Delivered),
+    );
+    fake.add_assignment(
+        AssignmentSeed::new(&pkg, &policy, &expired).state(AssignmentState::Expired),
+    );
+    fake.add_assignment(
+        AssignmentSeed::new(&pkg, &policy, &failed).state(AssignmentState::DeliveryFailed),
+    );
+    let client = fake.client().unwrap();
+    fake.throttle_next(4, Duration::ZERO);
+
+    let report = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .concurrency(4)
+        .wait_for_delivery(true)
+        .run()
+        .await
+        .unwrap();
+
+    let t = report.totals();
+    assert_eq!(
+        (t.created, t.delivered, t.skipped, t.reported, t.failed),
+        (6, 6, 4, 1, 0),
+        "{report:#?}"
+    );
+    for id in new.iter().chain([&expired]) {
+        assert_eq!(report.row(id.as_str()).unwrap().outcome, Outcome::Delivered);
+    }
+    assert_eq!(
+        report.row(failed.as_str()).unwrap().action,
+        Action::Report(ReportReason::DeliveryFailed)
+    );
+    assert!(report.row(inner.as_str()).is_none(), "direct members only");
+    let posts = fake.assignment_request_posts();
+
+    let again = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(fake.assignment_request_posts(), posts, "the re-run posted");
+    let t = again.totals();
+    assert_eq!((t.created, t.skipped, t.reported), (0, 10, 1));
+    assert_eq!(
+        again.row(new[0].as_str()).unwrap().action,
+        Action::Skip(SkipReason::AlreadyDelivered)
     );
 }
