@@ -14,6 +14,9 @@ struct State {
     in_flight: usize,
     successes: usize,
     last_throttled: u64,
+    /// Releases still to come from writes that were in flight at the last
+    /// decrease: their throttling was already answered by it.
+    cooldown: usize,
 }
 
 /// A semaphore whose size adapts: multiplicative decrease on throttling,
@@ -53,6 +56,7 @@ impl AdaptiveLimiter {
                 in_flight: 0,
                 successes: 0,
                 last_throttled,
+                cooldown: 0,
             }),
             notify: Notify::new(),
             throttled,
@@ -66,13 +70,19 @@ impl AdaptiveLimiter {
         }
     }
 
-    /// Halves the limit if the client saw a 429 since the last look.
+    /// Halves the limit if the client saw a 429 since the last look, at
+    /// most once per window: 429s that writes already in flight at the last
+    /// decrease run into do not halve again (one throttling episode, one
+    /// decrease).
     fn observe(&self, s: &mut State) -> bool {
         let now = (self.throttled)();
         if now > s.last_throttled {
             s.last_throttled = now;
-            s.limit = (s.limit / 2).max(1);
             s.successes = 0;
+            if s.cooldown == 0 {
+                s.limit = (s.limit / 2).max(1);
+                s.cooldown = s.in_flight;
+            }
             true
         } else {
             false
@@ -109,7 +119,13 @@ impl AdaptiveLimiter {
         {
             let mut s = self.lock();
             s.in_flight = s.in_flight.saturating_sub(1);
+            // This write was in flight at the last decrease (if one is
+            // cooling down); a decrease made now counts only later ones.
+            let cooling = s.cooldown > 0;
             let throttled = self.observe(&mut s);
+            if cooling {
+                s.cooldown -= 1;
+            }
             if succeeded && !throttled {
                 s.successes += 1;
                 if s.successes >= s.limit && s.limit < self.max {
@@ -172,6 +188,27 @@ mod tests {
             l.release(p, true);
         }
         assert_eq!(l.limit(), 8);
+    }
+
+    #[tokio::test]
+    async fn one_throttling_episode_halves_once() {
+        let (count, source) = counter();
+        let l = AdaptiveLimiter::new(16, source);
+        let mut permits = Vec::new();
+        for _ in 0..16 {
+            permits.push(l.acquire().await);
+        }
+        // The 16 in-flight writes all run into 429s.
+        for p in permits {
+            count.fetch_add(1, Ordering::SeqCst);
+            l.release(p, true);
+        }
+        assert_eq!(l.limit(), 8, "halved once, not down to 1");
+        // A later episode halves again.
+        count.fetch_add(1, Ordering::SeqCst);
+        let p = l.acquire().await;
+        assert_eq!(l.limit(), 4);
+        l.release(p, true);
     }
 
     #[tokio::test]
