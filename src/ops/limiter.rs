@@ -17,6 +17,8 @@ struct State {
     /// Releases still to come from writes that were in flight at the last
     /// decrease: their throttling was already answered by it.
     cooldown: usize,
+    /// The limit at the last decrease: growth near it probes slowly.
+    ceiling: Option<usize>,
 }
 
 /// A semaphore whose size adapts: multiplicative decrease on throttling,
@@ -57,6 +59,7 @@ impl AdaptiveLimiter {
                 successes: 0,
                 last_throttled,
                 cooldown: 0,
+                ceiling: None,
             }),
             notify: Notify::new(),
             throttled,
@@ -80,6 +83,7 @@ impl AdaptiveLimiter {
             s.last_throttled = now;
             s.successes = 0;
             if s.cooldown == 0 {
+                s.ceiling = Some(s.limit);
                 s.limit = (s.limit / 2).max(1);
                 s.cooldown = s.in_flight;
             }
@@ -128,7 +132,11 @@ impl AdaptiveLimiter {
             }
             if succeeded && !throttled {
                 s.successes += 1;
-                if s.successes >= s.limit && s.limit < self.max {
+                // One step per window of `limit` successes; within a
+                // quarter of the last throttling point, one per four windows.
+                let near = s.ceiling.is_some_and(|c| s.limit * 4 >= c * 3);
+                let window = if near { s.limit * 4 } else { s.limit };
+                if s.successes >= window && s.limit < self.max {
                     s.limit += 1;
                     s.successes = 0;
                 }
@@ -151,6 +159,13 @@ mod tests {
         (c, Arc::new(move || c2.load(Ordering::SeqCst)))
     }
 
+    async fn succeed(l: &AdaptiveLimiter, n: usize) {
+        for _ in 0..n {
+            let p = l.acquire().await;
+            l.release(p, true);
+        }
+    }
+
     #[tokio::test]
     async fn throttling_halves_and_successes_grow_back() {
         let (count, source) = counter();
@@ -170,12 +185,14 @@ mod tests {
         count.store(5, Ordering::SeqCst);
         l.release(p, true);
         assert_eq!(l.limit(), 1, "never below one");
-        // One success at limit 1 grows to 2; two more grow to 3.
-        for expected in [2, 2, 3] {
-            let p = l.acquire().await;
-            l.release(p, true);
-            assert_eq!(l.limit(), expected);
-        }
+        // Near the last throttling point (1) growth probes slowly: one step
+        // per four windows of successes.
+        succeed(&l, 3).await;
+        assert_eq!(l.limit(), 1);
+        succeed(&l, 1).await;
+        assert_eq!(l.limit(), 2);
+        succeed(&l, 8).await;
+        assert_eq!(l.limit(), 3);
         // Failures do not grow it.
         for _ in 0..10 {
             let p = l.acquire().await;
@@ -188,6 +205,32 @@ mod tests {
             l.release(p, true);
         }
         assert_eq!(l.limit(), 8);
+    }
+
+    #[tokio::test]
+    async fn far_below_the_throttling_point_growth_is_one_step_per_window() {
+        let (count, source) = counter();
+        let l = AdaptiveLimiter::new(16, source);
+        count.store(1, Ordering::SeqCst);
+        let p = l.acquire().await;
+        l.release(p, false);
+        assert_eq!(l.limit(), 8, "halved from 16");
+        let mut steps = Vec::new();
+        for _ in 0..8 + 9 + 10 {
+            let p = l.acquire().await;
+            l.release(p, true);
+            steps.push(l.limit());
+        }
+        // 8 successes at 8, 9 at 9, 10 at 10; then within a quarter of 16.
+        assert_eq!((steps[6], steps[7]), (8, 9));
+        assert_eq!((steps[15], steps[16]), (9, 10));
+        assert_eq!((steps[25], steps[26]), (10, 11));
+        succeed(&l, 11).await;
+        assert_eq!(l.limit(), 12, "12 * 4 >= 16 * 3: slow probing from 12 on");
+        succeed(&l, 47).await;
+        assert_eq!(l.limit(), 12);
+        succeed(&l, 1).await;
+        assert_eq!(l.limit(), 13);
     }
 
     #[tokio::test]
