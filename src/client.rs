@@ -104,11 +104,6 @@ impl Client {
         crate::api::Groups::new(Arc::clone(&self.transport))
     }
 
-    /// Lifecycle workflows: add and remove access-package tasks.
-    pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
-        crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
-    }
-
     /// Assigns an access package to the members of a group, idempotently:
     /// reads members, assignments and open requests, plans one action per
     /// person, then requests what is missing with adaptive concurrency.
@@ -158,8 +153,13 @@ impl Client {
         )
     }
 
-    /// How many 429 (throttled) answers this client and its clones have
-    /// seen. Bulk work watches it for adaptive concurrency; monitoring can too.
+    /// Lifecycle workflows: add and remove access-package tasks.
+    pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
+        crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
+    }
+
+    /// How many 429 (throttled) answers this client and its clones have seen;
+    /// bulk operations watch it to adapt their concurrency.
     pub fn throttled_count(&self) -> u64 {
         self.transport.throttled_count()
     }

@@ -8,11 +8,11 @@ use futures::TryStreamExt;
 
 use super::execute::{Execution, ProgressFn};
 use super::plan::{decide, AssignmentFacts, BulkPlan, MemberFacts, PlanInputs, RequestFacts};
-use super::recheck::OPEN_STATES;
+use super::recheck::open_requests;
 use super::report::{BulkReport, Progress};
 use super::writes::AddTemplate;
 use super::MAX_ASSIGNMENTS_PER_PACKAGE;
-use crate::api::{AssignmentRequests, Assignments, Groups};
+use crate::api::{Assignments, Groups};
 use crate::error::{Error, Result};
 use crate::models::{
     AccessPackageId, Answer, AssignmentPolicyId, DirectoryObject, ObjectId, Schedule,
@@ -329,12 +329,7 @@ impl BulkAssign {
     }
 
     async fn read_open_requests(&self) -> Result<Vec<RequestFacts>> {
-        AssignmentRequests::new(Arc::clone(&self.transport))
-            .list()
-            .access_package(self.package.clone())
-            .states(OPEN_STATES)
-            .expand_assignment()
-            .stream()
+        open_requests(&self.transport, &self.package)
             .try_filter_map(|r| {
                 let target = r
                     .assignment

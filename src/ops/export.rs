@@ -144,8 +144,12 @@ fn assignment_record(a: &Assignment) -> [String; 13] {
 
 /// Writes assignments as CSV, one row each after a header row, and returns
 /// the number of rows. Memory stays constant: rows are written as the
-/// stream yields them (pass `client.assignments().list()…expand_target().stream()`
-/// to get the target columns filled).
+/// stream yields them.
+///
+/// v1.0 assignments carry their target, package and policy only when
+/// expanded: list with `.expand_target()` to fill the `Target*` columns,
+/// and `.expand_access_package().expand_policy()` to fill
+/// `AccessPackageId` and `AssignmentPolicyId` (otherwise left empty).
 ///
 /// The writer is flushed at the end; wrap a file in a `BufWriter`.
 /// Cells are guarded against CSV injection (see the [module docs](self)).

@@ -14,6 +14,11 @@ struct State {
     in_flight: usize,
     successes: usize,
     last_throttled: u64,
+    /// Releases still to come from writes that were in flight at the last
+    /// decrease: their throttling was already answered by it.
+    cooldown: usize,
+    /// The limit at the last decrease: growth near it probes slowly.
+    ceiling: Option<usize>,
 }
 
 /// A semaphore whose size adapts: multiplicative decrease on throttling,
@@ -53,6 +58,8 @@ impl AdaptiveLimiter {
                 in_flight: 0,
                 successes: 0,
                 last_throttled,
+                cooldown: 0,
+                ceiling: None,
             }),
             notify: Notify::new(),
             throttled,
@@ -66,13 +73,20 @@ impl AdaptiveLimiter {
         }
     }
 
-    /// Halves the limit if the client saw a 429 since the last look.
+    /// Halves the limit if the client saw a 429 since the last look, at
+    /// most once per window: 429s that writes already in flight at the last
+    /// decrease run into do not halve again (one throttling episode, one
+    /// decrease).
     fn observe(&self, s: &mut State) -> bool {
         let now = (self.throttled)();
         if now > s.last_throttled {
             s.last_throttled = now;
-            s.limit = (s.limit / 2).max(1);
             s.successes = 0;
+            if s.cooldown == 0 {
+                s.ceiling = Some(s.limit);
+                s.limit = (s.limit / 2).max(1);
+                s.cooldown = s.in_flight;
+            }
             true
         } else {
             false
@@ -109,10 +123,20 @@ impl AdaptiveLimiter {
         {
             let mut s = self.lock();
             s.in_flight = s.in_flight.saturating_sub(1);
+            // This write was in flight at the last decrease (if one is
+            // cooling down); a decrease made now counts only later ones.
+            let cooling = s.cooldown > 0;
             let throttled = self.observe(&mut s);
+            if cooling {
+                s.cooldown -= 1;
+            }
             if succeeded && !throttled {
                 s.successes += 1;
-                if s.successes >= s.limit && s.limit < self.max {
+                // One step per window of `limit` successes; within a
+                // quarter of the last throttling point, one per four windows.
+                let near = s.ceiling.is_some_and(|c| s.limit * 4 >= c * 3);
+                let window = if near { s.limit * 4 } else { s.limit };
+                if s.successes >= window && s.limit < self.max {
                     s.limit += 1;
                     s.successes = 0;
                 }
@@ -135,6 +159,13 @@ mod tests {
         (c, Arc::new(move || c2.load(Ordering::SeqCst)))
     }
 
+    async fn succeed(l: &AdaptiveLimiter, n: usize) {
+        for _ in 0..n {
+            let p = l.acquire().await;
+            l.release(p, true);
+        }
+    }
+
     #[tokio::test]
     async fn throttling_halves_and_successes_grow_back() {
         let (count, source) = counter();
@@ -154,12 +185,14 @@ mod tests {
         count.store(5, Ordering::SeqCst);
         l.release(p, true);
         assert_eq!(l.limit(), 1, "never below one");
-        // One success at limit 1 grows to 2; two more grow to 3.
-        for expected in [2, 2, 3] {
-            let p = l.acquire().await;
-            l.release(p, true);
-            assert_eq!(l.limit(), expected);
-        }
+        // Near the last throttling point (1) growth probes slowly: one step
+        // per four windows of successes.
+        succeed(&l, 3).await;
+        assert_eq!(l.limit(), 1);
+        succeed(&l, 1).await;
+        assert_eq!(l.limit(), 2);
+        succeed(&l, 8).await;
+        assert_eq!(l.limit(), 3);
         // Failures do not grow it.
         for _ in 0..10 {
             let p = l.acquire().await;
@@ -172,6 +205,53 @@ mod tests {
             l.release(p, true);
         }
         assert_eq!(l.limit(), 8);
+    }
+
+    #[tokio::test]
+    async fn far_below_the_throttling_point_growth_is_one_step_per_window() {
+        let (count, source) = counter();
+        let l = AdaptiveLimiter::new(16, source);
+        count.store(1, Ordering::SeqCst);
+        let p = l.acquire().await;
+        l.release(p, false);
+        assert_eq!(l.limit(), 8, "halved from 16");
+        let mut steps = Vec::new();
+        for _ in 0..8 + 9 + 10 {
+            let p = l.acquire().await;
+            l.release(p, true);
+            steps.push(l.limit());
+        }
+        // 8 successes at 8, 9 at 9, 10 at 10; then within a quarter of 16.
+        assert_eq!((steps[6], steps[7]), (8, 9));
+        assert_eq!((steps[15], steps[16]), (9, 10));
+        assert_eq!((steps[25], steps[26]), (10, 11));
+        succeed(&l, 11).await;
+        assert_eq!(l.limit(), 12, "12 * 4 >= 16 * 3: slow probing from 12 on");
+        succeed(&l, 47).await;
+        assert_eq!(l.limit(), 12);
+        succeed(&l, 1).await;
+        assert_eq!(l.limit(), 13);
+    }
+
+    #[tokio::test]
+    async fn one_throttling_episode_halves_once() {
+        let (count, source) = counter();
+        let l = AdaptiveLimiter::new(16, source);
+        let mut permits = Vec::new();
+        for _ in 0..16 {
+            permits.push(l.acquire().await);
+        }
+        // The 16 in-flight writes all run into 429s.
+        for p in permits {
+            count.fetch_add(1, Ordering::SeqCst);
+            l.release(p, true);
+        }
+        assert_eq!(l.limit(), 8, "halved once, not down to 1");
+        // A later episode halves again.
+        count.fetch_add(1, Ordering::SeqCst);
+        let p = l.acquire().await;
+        assert_eq!(l.limit(), 4);
+        l.release(p, true);
     }
 
     #[tokio::test]

@@ -6,11 +6,14 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 
-use crate::api::{AssignmentRequests, Assignments};
+use crate::api::{Assignments, List};
 use crate::error::Result;
 use crate::models::{
-    AccessPackageId, AssignmentId, AssignmentRequestId, AssignmentState, ObjectId, RequestState,
+    AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, AssignmentState,
+    ObjectId, RequestState,
 };
+use crate::odata::RequestFilter;
+use crate::paging::ItemStream;
 use crate::transport::Transport;
 
 /// The request states a bulk run treats as "still open".
@@ -20,6 +23,28 @@ pub(crate) const OPEN_STATES: [RequestState; 4] = [
     RequestState::Delivering,
     RequestState::Scheduled,
 ];
+
+/// The package's open requests, each with its assignment and the
+/// assignment's target (`$expand=assignment($expand=target)`): in v1.0 the
+/// target of a request is known only through its assignment.
+pub(crate) fn open_requests(
+    transport: &Arc<Transport>,
+    package: &AccessPackageId,
+) -> ItemStream<AssignmentRequest> {
+    let mut list: List<AssignmentRequest> = List::new(
+        Arc::clone(transport),
+        Ok("identityGovernance/entitlementManagement/assignmentRequests".to_owned()),
+    );
+    let filter = RequestFilter::new()
+        .access_package(package.clone())
+        .states(OPEN_STATES)
+        .into_filter();
+    if let Some(f) = filter {
+        list.query = list.query.filter(f);
+    }
+    list.query = list.query.expand("assignment($expand=target)");
+    list.stream()
+}
 
 /// What a re-check found.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,13 +62,7 @@ pub(crate) async fn existing_add(
     package: &AccessPackageId,
     user: &ObjectId,
 ) -> Result<Option<Found>> {
-    let requests = AssignmentRequests::new(Arc::clone(transport))
-        .list()
-        .access_package(package.clone())
-        .states(OPEN_STATES)
-        .expand_assignment()
-        .stream();
-    let hit = requests
+    let hit = open_requests(transport, package)
         .try_filter(|r| {
             let ours = r
                 .assignment
@@ -79,13 +98,7 @@ pub(crate) async fn existing_remove(
     package: &AccessPackageId,
     assignment: &AssignmentId,
 ) -> Result<Option<Found>> {
-    let requests = AssignmentRequests::new(Arc::clone(transport))
-        .list()
-        .access_package(package.clone())
-        .states(OPEN_STATES)
-        .expand_assignment()
-        .stream();
-    let hit = requests
+    let hit = open_requests(transport, package)
         .try_filter(|r| {
             let ours = r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
             futures::future::ready(ours)
