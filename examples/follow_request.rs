@@ -5,7 +5,7 @@
 //! custom-extension calls).
 //!
 //! ```text
-//! cargo run --example follow_request -- --request-id ac0c1a7e-0000-4000-8000-000000000001
+//! cargo run --example follow_request -- --request-id ac0c1a7e-0000-4000-8000-000000000003
 //! ```
 //!
 //! Flags: `--request-id ID`; `--timeout SECONDS` (default 600).

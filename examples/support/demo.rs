@@ -7,9 +7,9 @@
 //! | access package | Marketing Campaign (one policy: Direct assignment) | [`MARKETING`] |
 //! | access package | Sales Onboarding (two policies: Employees, Partners) | [`SALES`] |
 //! | access packages | Contractors (two packages share the name) | [`CONTRACTORS`] |
-//! | group | Marketing Team: Ada, Grace, Alan, Margaret and the group Marketing Interns (Katherine) | [`MARKETING_TEAM`] |
+//! | group | Marketing Team: Ada, Grace, Alan, a device, and the group Marketing Interns (Katherine) | [`MARKETING_TEAM`] |
 //! | assignments of Marketing Campaign | Ada, Grace, Barbara delivered; Edsger expired | [`ADA_MARKETING`]… |
-//! | requests | Margaret → Marketing Campaign (open); Edsger → Sales Onboarding (delivery failed) | [`MARGARET_REQUEST`], [`FAILED_REQUEST`] |
+//! | requests | Ada → Marketing Campaign (delivered); Margaret → Marketing Campaign (pending approval, stays open); Edsger → Sales Onboarding (delivery failed) | [`ADA_REQUEST`], [`MARGARET_REQUEST`], [`FAILED_REQUEST`] |
 //! | lifecycle workflow | Onboard new marketing employees | [`ONBOARDING_WORKFLOW`] |
 
 /// "Marketing Campaign".
@@ -39,7 +39,7 @@ pub const ADA: &str = "cc0c1a7e-0000-4000-8000-000000000001";
 pub const GRACE: &str = "cc0c1a7e-0000-4000-8000-000000000002";
 /// Alan Turing: Marketing Team, no assignment.
 pub const ALAN: &str = "cc0c1a7e-0000-4000-8000-000000000003";
-/// Margaret Hamilton: Marketing Team, an open request for Marketing Campaign.
+/// Margaret Hamilton: a request for Marketing Campaign pending approval.
 pub const MARGARET: &str = "cc0c1a7e-0000-4000-8000-000000000004";
 /// Katherine Johnson: Marketing Interns (nested in Marketing Team).
 pub const KATHERINE: &str = "cc0c1a7e-0000-4000-8000-000000000005";
@@ -75,8 +75,11 @@ pub const EDSGER_MARKETING: &str = "ab0c1a7e-0000-4000-8000-000000000003";
 /// Barbara's Marketing Campaign assignment.
 pub const BARBARA_MARKETING: &str = "ab0c1a7e-0000-4000-8000-000000000004";
 
-/// Margaret's open request for Marketing Campaign (it delivers within a second).
+/// Margaret's request for Marketing Campaign, pending approval (nobody
+/// approves in the demo, so it stays open).
 pub const MARGARET_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000001";
+/// The request that gave Ada her assignment (delivered).
+pub const ADA_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000003";
 /// Edsger's Sales Onboarding request, which failed to deliver.
 pub const FAILED_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000002";
 
@@ -94,8 +97,8 @@ mod running {
         PolicySeed, RequestSeed, UserSeed,
     };
     use entra_access::models::{
-        AccessPackageId, AllowedTargetScope, AssignmentPolicyId, AssignmentState, ObjectId,
-        RequestState, RequestType,
+        AccessPackageId, AllowedTargetScope, AssignmentId, AssignmentPolicyId, AssignmentState,
+        ObjectId, RequestState, RequestType,
     };
     use entra_access::Client;
 
@@ -140,7 +143,7 @@ mod running {
                 .collect();
             eprintln!("  users: {}", users.join(", "));
             eprintln!("  group 'Marketing Team' {MARKETING_TEAM} (nested 'Marketing Interns' {MARKETING_INTERNS})");
-            eprintln!("  requests: {MARGARET_REQUEST} (open), {FAILED_REQUEST} (delivery failed)");
+            eprintln!("  requests: {ADA_REQUEST} (delivered), {MARGARET_REQUEST} (pending approval), {FAILED_REQUEST} (delivery failed)");
             eprintln!(
                 "  lifecycle workflow 'Onboard new marketing employees' {ONBOARDING_WORKFLOW}"
             );
@@ -196,7 +199,7 @@ mod running {
                 .member(&katherine),
         );
         let kiosk = fake.add_device(DeviceSeed::new("Marketing kiosk").id(KIOSK));
-        let team: Vec<ObjectId> = [ADA, GRACE, ALAN, MARGARET]
+        let team: Vec<ObjectId> = [ADA, GRACE, ALAN]
             .into_iter()
             .map(ObjectId::new)
             .chain([interns, kiosk])
@@ -227,7 +230,19 @@ mod running {
                 &ObjectId::new(MARGARET),
             )
             .id(MARGARET_REQUEST)
+            .state(RequestState::PendingApproval)
             .justification("joins the spring campaign"),
+        );
+        fake.add_request(
+            RequestSeed::new(
+                RequestType::AdminAdd,
+                &marketing,
+                &marketing_policy,
+                &ObjectId::new(ADA),
+            )
+            .id(ADA_REQUEST)
+            .state(RequestState::Delivered)
+            .assignment(&AssignmentId::new(ADA_MARKETING)),
         );
         fake.add_request(
             RequestSeed::new(
