@@ -21,9 +21,10 @@
 //! `AZURE_AUTHORITY_HOST`); optional `GRAPH_BASE_URL`. With none set it runs
 //! against a fake Graph with a demo tenant.
 //!
-//! Graph permissions: `LifecycleWorkflows.ReadWrite.All` and
-//! `EntitlementManagement.Read.All` (application), or the Lifecycle
-//! Workflows Administrator role.
+//! Graph permissions: `LifecycleWorkflows-Workflow.ReadWrite.All` (least
+//! privileged) or `LifecycleWorkflows.ReadWrite.All`, and
+//! `EntitlementManagement.Read.All` (application); delegated callers need
+//! the Lifecycle Workflows Administrator role.
 
 #[path = "support/mod.rs"]
 mod support;
