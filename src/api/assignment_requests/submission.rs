@@ -64,16 +64,16 @@ impl Submission {
 /// An open request or an assignment found for a target.
 #[derive(Debug)]
 pub(crate) enum Existing {
-    Request(AssignmentRequest),
-    Assignment(Assignment),
+    Request(Box<AssignmentRequest>),
+    Assignment(Box<Assignment>),
 }
 
 impl Existing {
     /// Found before posting.
     pub(crate) fn already(self) -> Submission {
         match self {
-            Self::Request(r) => Submission::AlreadyRequested(r),
-            Self::Assignment(a) => Submission::AlreadyAssigned(a),
+            Self::Request(r) => Submission::AlreadyRequested(*r),
+            Self::Assignment(a) => Submission::AlreadyAssigned(*a),
         }
     }
 
@@ -81,8 +81,8 @@ impl Existing {
     /// most likely the one just posted.
     pub(crate) fn after_uncertain_post(self) -> Submission {
         match self {
-            Self::Request(r) => Submission::Submitted(r),
-            Self::Assignment(a) => Submission::AlreadyAssigned(a),
+            Self::Request(r) => Submission::Submitted(*r),
+            Self::Assignment(a) => Submission::AlreadyAssigned(*a),
         }
     }
 }
@@ -126,7 +126,7 @@ pub(crate) async fn find_existing(
         let open = r.state.as_ref().is_none_or(RequestState::is_open);
         let for_target = r.assignment.as_ref().is_some_and(|a| target.matches(a));
         if open && for_target && is_add(&r) {
-            return Ok(Some(Existing::Request(r)));
+            return Ok(Some(Existing::Request(Box::new(r))));
         }
     }
 
@@ -150,7 +150,7 @@ pub(crate) async fn find_existing(
             Target::Email(_) => target.matches(&a),
         };
         if active && for_target {
-            return Ok(Some(Existing::Assignment(a)));
+            return Ok(Some(Existing::Assignment(Box::new(a))));
         }
     }
     Ok(None)
