@@ -212,9 +212,13 @@ async fn retry_after_in_seconds_is_waited_for_in_full() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
     let graph = MockServer::start().await;
-    let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+    // The date is written when the 503 is answered: two seconds ahead,
+    // truncated to whole seconds, so at least one full second away.
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", when.as_str()))
+        .respond_with(|_: &wiremock::Request| {
+            let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+            ResponseTemplate::new(503).insert_header("Retry-After", when.as_str())
+        })
         .up_to_n_times(1)
         .mount(&graph)
         .await;
@@ -226,7 +230,6 @@ async fn retry_after_as_an_http_date_is_honoured() {
     let client = client_for(&graph);
     let started = Instant::now();
     let _: Value = client.raw().get("me").await.unwrap();
-    // HTTP dates have one-second resolution: at least one full second passed.
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "waited only {:?}",

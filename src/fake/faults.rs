@@ -24,6 +24,8 @@ pub enum FaultKind {
         status: u16,
         /// `error.code` in the envelope.
         code: String,
+        /// Value of a `Retry-After` header, if any.
+        retry_after: Option<Duration>,
     },
     /// The request is served normally, `delay` later.
     Latency {
@@ -80,7 +82,18 @@ impl Fault {
         Self::new(FaultKind::Status {
             status,
             code: code.to_owned(),
+            retry_after: None,
         })
+    }
+
+    /// Adds a `Retry-After` header (whole seconds, rounded up) to a
+    /// [`status`](Self::status) fault, e.g. a 503 that asks to come back later.
+    #[must_use]
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(after);
+        }
+        self
     }
 
     /// Adds `delay` before the (otherwise normal) response.
@@ -211,17 +224,16 @@ impl Faults {
                     v.delay = Some(v.delay.unwrap_or_default() + *delay);
                 }
                 FaultKind::Throttle { retry_after } => {
-                    v.replace = Some(
-                        throttled(
-                            retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0),
-                        )
-                        .into(),
-                    );
+                    v.replace = Some(throttled(whole_seconds(*retry_after)).into());
                 }
-                FaultKind::Status { status, code } => {
-                    v.replace = Some(
-                        GraphErr::new(*status, code, format!("Injected failure: {code}.")).into(),
-                    );
+                FaultKind::Status {
+                    status,
+                    code,
+                    retry_after,
+                } => {
+                    let mut e = GraphErr::new(*status, code, format!("Injected failure: {code}."));
+                    e.retry_after = retry_after.map(whole_seconds);
+                    v.replace = Some(e.into());
                 }
                 FaultKind::Reset => v.replace = Some(Reply::empty(RESET_STATUS)),
             }
@@ -246,6 +258,11 @@ impl Faults {
         }
         v
     }
+}
+
+/// Seconds for a `Retry-After` header, rounded up.
+fn whole_seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
 fn throttled(retry_after_secs: u64) -> GraphErr {
@@ -279,6 +296,17 @@ mod tests {
         assert!(r.headers.contains(&("Retry-After".into(), "2".into())));
         assert!(f.check("POST", P, now).replace.is_some());
         assert!(f.check("POST", P, now).replace.is_none());
+    }
+
+    #[test]
+    fn status_fault_can_carry_retry_after() {
+        let mut f = Faults::default();
+        f.add(
+            Fault::status(503, "serviceNotAvailable").with_retry_after(Duration::from_millis(200)),
+        );
+        let r = f.check("GET", P, Instant::now()).replace.unwrap();
+        assert_eq!(r.status, 503);
+        assert!(r.headers.contains(&("Retry-After".into(), "1".into())));
     }
 
     #[test]
