@@ -186,6 +186,14 @@ impl ListAssignmentRequests {
         self
     }
 
+    /// Includes the assignment and its target subject
+    /// (`$expand=assignment($expand=target)`): the way to see whom a request
+    /// is for.
+    pub fn expand_assignment_target(mut self) -> Self {
+        self.list.query = self.list.query.expand("assignment($expand=target)");
+        self
+    }
+
     /// Includes the access package.
     pub fn expand_access_package(mut self) -> Self {
         self.list.query = self.list.query.expand("accessPackage");
