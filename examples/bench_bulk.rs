@@ -13,8 +13,9 @@
 //!    Concurrency 1 runs `--baseline-users` users and is extrapolated
 //!    linearly to `--users` (it is latency-bound, so that is fair).
 //! 2. Exports `--csv-counts` assignments to CSV, each in a child process,
-//!    and prints the child's peak RSS (`VmHWM`), to show memory does not
-//!    grow with the number of rows.
+//!    and prints the child's peak RSS (`VmHWM`): once paging over HTTP from
+//!    a page generator in the same process, once fed in-process (the
+//!    exporter alone).
 //!
 //! Results go to stdout; progress to stderr.
 
@@ -29,6 +30,7 @@ use entra_access::auth::StaticToken;
 use entra_access::fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
 use entra_access::ops::export::assignments_csv;
 use entra_access::Client;
+use futures::StreamExt;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -62,13 +64,21 @@ struct Args {
     /// Internal: run one CSV export of this many rows and print its memory.
     #[arg(long, hide = true)]
     csv_child: Option<u64>,
+    /// Internal, with --csv-child: feed the exporter from an in-process
+    /// stream instead of paging over HTTP (the exporter's own memory).
+    #[arg(long, hide = true)]
+    csv_local: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if let Some(n) = args.csv_child {
-        return csv_child(n).await;
+        return if args.csv_local {
+            csv_child_local(n).await
+        } else {
+            csv_child(n).await
+        };
     }
     if !args.skip_bulk {
         bulk(&args).await?;
@@ -208,17 +218,22 @@ async fn bulk(args: &Args) -> anyhow::Result<()> {
 fn csv_memory(args: &Args) -> anyhow::Result<()> {
     println!("== CSV export memory (one child process each) ==");
     let exe = std::env::current_exe().context("locating this example")?;
-    for &n in &args.csv_counts {
-        eprintln!("csv: exporting {n} assignments in a child process");
-        let out = Command::new(&exe)
-            .arg("--csv-child")
-            .arg(n.to_string())
-            .output()
-            .context("running the CSV child")?;
-        if !out.status.success() {
-            bail!("CSV child failed: {}", String::from_utf8_lossy(&out.stderr));
+    // Over HTTP: the whole pipeline (paging client and the fake server in
+    // the same process). Local: the exporter alone, fed in-process.
+    for local in [false, true] {
+        for &n in &args.csv_counts {
+            eprintln!("csv: exporting {n} assignments in a child process (local: {local})");
+            let mut cmd = Command::new(&exe);
+            cmd.arg("--csv-child").arg(n.to_string());
+            if local {
+                cmd.arg("--csv-local");
+            }
+            let out = cmd.output().context("running the CSV child")?;
+            if !out.status.success() {
+                bail!("CSV child failed: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            print!("{}", String::from_utf8_lossy(&out.stdout));
         }
-        print!("{}", String::from_utf8_lossy(&out.stdout));
     }
     Ok(())
 }
@@ -248,24 +263,7 @@ impl Respond for SyntheticAssignments {
             .and_then(|(_, v)| v.parse().ok())
             .unwrap_or(0);
         let end = (skip + PAGE).min(self.total);
-        let value: Vec<Value> = (skip..end)
-            .map(|i| {
-                json!({
-                    "id": format!("a-{i:08}"),
-                    "state": "delivered",
-                    "status": "Delivered",
-                    "expiredDateTime": null,
-                    "schedule": {"startDateTime": "2024-05-01T00:00:00Z",
-                                 "expiration": {"type": "noExpiration"}},
-                    "target": {"id": format!("s-{i:08}"), "objectId": format!("u-{i:08}"),
-                               "displayName": format!("User {i}"),
-                               "principalName": format!("user{i}@contoso.com"),
-                               "email": format!("user{i}@contoso.com")},
-                    "accessPackage": {"id": "pkg-1"},
-                    "assignmentPolicy": {"id": "pol-1"},
-                })
-            })
-            .collect();
+        let value: Vec<Value> = (skip..end).map(synthetic).collect();
         let mut body = json!({ "value": value });
         if end < self.total {
             body["@odata.nextLink"] = json!(format!(
@@ -275,6 +273,50 @@ impl Respond for SyntheticAssignments {
         }
         ResponseTemplate::new(200).set_body_json(body)
     }
+}
+
+/// Assignment number `i`, as Graph would send it with everything expanded.
+fn synthetic(i: u64) -> Value {
+    json!({
+        "id": format!("a-{i:08}"),
+        "state": "delivered",
+        "status": "Delivered",
+        "expiredDateTime": null,
+        "schedule": {"startDateTime": "2024-05-01T00:00:00Z",
+                     "expiration": {"type": "noExpiration"}},
+        "target": {"id": format!("s-{i:08}"), "objectId": format!("u-{i:08}"),
+                   "displayName": format!("User {i}"),
+                   "principalName": format!("user{i}@contoso.com"),
+                   "email": format!("user{i}@contoso.com")},
+        "accessPackage": {"id": "pkg-1"},
+        "assignmentPolicy": {"id": "pol-1"},
+    })
+}
+
+async fn csv_child_local(total: u64) -> anyhow::Result<()> {
+    let before = peak_rss_kib().unwrap_or(0);
+    let started = Instant::now();
+    // Decoded from the same JSON as the HTTP variant (it always decodes).
+    let stream = futures::stream::iter(0..total).map(|i| {
+        Ok(
+            serde_json::from_value::<entra_access::models::Assignment>(synthetic(i))
+                .unwrap_or_default(),
+        )
+    });
+    let mut sink = BufWriter::new(std::io::sink());
+    let rows = assignments_csv(stream, &mut sink).await?;
+    sink.flush()?;
+    report_child("local", rows, before, started);
+    Ok(())
+}
+
+fn report_child(source: &str, rows: u64, before: u64, started: Instant) {
+    let secs = started.elapsed().as_secs_f64();
+    let after = peak_rss_kib().unwrap_or(0);
+    println!(
+        "{source:<5} rows {rows:>7}  peak RSS {after:>6} KiB (before export {before:>6} KiB)  {secs:.2} s  {:.0} rows/s",
+        rows as f64 / secs
+    );
 }
 
 async fn csv_child(total: u64) -> anyhow::Result<()> {
@@ -305,14 +347,6 @@ async fn csv_child(total: u64) -> anyhow::Result<()> {
     let mut sink = BufWriter::new(std::io::sink());
     let rows = assignments_csv(stream, &mut sink).await?;
     sink.flush()?;
-    let secs = started.elapsed().as_secs_f64();
-    let after = peak_rss_kib().unwrap_or(0);
-    println!(
-        "rows {rows:>7}  peak RSS {:>6} KiB (before export {:>6} KiB)  {:.2} s  {:.0} rows/s",
-        after,
-        before,
-        secs,
-        rows as f64 / secs
-    );
+    report_child("http", rows, before, started);
     Ok(())
 }

@@ -12,7 +12,7 @@
 //! use entra_access::models::Assignment;
 //! use entra_access::ops::export::assignments_csv;
 //!
-//! # tokio_test_block(async {
+//! # block_on(async {
 //! let a: Assignment = serde_json::from_str(r#"{"id":"a1","state":"delivered",
 //!     "target":{"objectId":"u1","displayName":"=HYPERLINK(\"x\")"}}"#).unwrap();
 //! let mut out = Vec::new();
@@ -22,7 +22,7 @@
 //! assert!(text.starts_with("Id,State,TargetId,TargetObjectId,TargetDisplayName,"));
 //! assert!(text.contains(r#"'=HYPERLINK(""x"")"#));
 //! # });
-//! # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
+//! # fn block_on(f: impl std::future::Future<Output = ()>) {
 //! #     futures::executor::block_on(f)
 //! # }
 //! ```
