@@ -13,6 +13,8 @@
 //! - [`auth`]: token providers and the caching decorator.
 //! - [`error`]: the one [`Error`] type, its kinds and predicates.
 //! - `fake` (feature `fake`): a stateful fake Graph for your tests.
+//! - [`cookbook`]: every admin recipe (portal, PowerShell, Graph) mapped to
+//!   the Rust calls and the example programs.
 //!
 //! # Optional features
 //!
@@ -28,6 +30,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+
+#[doc = include_str!("../docs/cookbook.md")]
+pub mod cookbook {}
+
 pub mod auth;
 mod client;
 mod cloud;
