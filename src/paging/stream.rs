@@ -25,6 +25,10 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
 /// - While you work on one page, the next one is already being fetched (one
 ///   page of lookahead, when a tokio runtime is running).
 /// - The token provider is asked again for every page.
+/// - Each page fetch is retried by the client's [`RetryPolicy`](crate::RetryPolicy);
+///   a success whose JSON body is cut short (ends before the document does)
+///   is fetched again too, at most [`retries`](crate::RetryPolicy::retries)
+///   times. Other decode failures are not retried.
 /// - It ends after the last page; after an error it yields that error once
 ///   and ends. A next link seen before, or one off the Graph origin, is an
 ///   [`ErrorKind::Paging`] error, and nothing is sent to that link.
@@ -112,12 +116,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     fn fetch(&self, url: Url) -> (PageFuture<T>, Option<AbortHandle>) {
         let transport = Arc::clone(&self.transport);
         let headers = Arc::clone(&self.headers);
-        let fut = async move {
-            let resp = transport
-                .execute(Method::GET, url.clone(), None, &headers)
-                .await?;
-            Page::decode(&resp.body, &url)
-        };
+        let fut = async move { fetch_page(&transport, &url, &headers).await };
         // Spawn for real lookahead when a runtime is there; else run inline.
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
@@ -145,6 +144,48 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
         self.seen.insert(url.as_str().to_owned());
         self.in_flight = Some(self.fetch(url));
     }
+}
+
+/// Fetches and decodes one page.
+///
+/// A success whose body ends before the JSON document does (truncated JSON:
+/// serde reports end of input) is fetched again, at most as many times as
+/// the retry policy retries, after the policy's backoff. GETs of pages are
+/// safe to repeat; a decode failure of any other kind (wrong shape, invalid
+/// bytes) is not retried, since the same body would come back.
+pub(crate) async fn fetch_page<T: DeserializeOwned>(
+    transport: &Transport,
+    url: &Url,
+    headers: &[(String, String)],
+) -> Result<Page<T>> {
+    let mut refetches: u32 = 0;
+    loop {
+        let resp = transport
+            .execute(Method::GET, url.clone(), None, headers)
+            .await?;
+        match Page::decode(&resp.body, url) {
+            Err(e) if refetches < transport.retry.retries() && is_cut_short(&resp.body) => {
+                let delay = transport.retry.backoff(refetches);
+                tracing::warn!(
+                    attempt = refetches + 1,
+                    delay_ms = delay.as_millis() as u64,
+                    error = %e,
+                    "the page's body was cut short; fetching it again"
+                );
+                tokio::time::sleep(delay).await;
+                refetches += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `body` is the start of a JSON document that ends too early.
+fn is_cut_short(body: &[u8]) -> bool {
+    matches!(
+        serde_json::from_slice::<serde::de::IgnoredAny>(body),
+        Err(e) if e.is_eof()
+    )
 }
 
 fn off_origin() -> Error {
