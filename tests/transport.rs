@@ -218,19 +218,25 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .up_to_n_times(1)
         .mount(&graph)
         .await;
+    let retried_at = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = retried_at.clone();
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .respond_with(move |_: &wiremock::Request| {
+            *seen.lock().unwrap() = Some(SystemTime::now());
+            ResponseTemplate::new(200).set_body_json(json!({}))
+        })
         .expect(1)
         .mount(&graph)
         .await;
     let client = client_for(&graph);
-    let started = Instant::now();
     let _: Value = client.raw().get("me").await.unwrap();
-    // HTTP dates have one-second resolution: at least one full second passed.
+    // The retry arrived no earlier than the date (which has one-second
+    // resolution, so it lies between one and two seconds ahead).
+    let retried_at = retried_at.lock().unwrap().expect("retried");
+    let date = httpdate::parse_http_date(&when).unwrap();
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited only {:?}",
-        started.elapsed()
+        retried_at >= date,
+        "retried at {retried_at:?}, before {when}"
     );
 }
 
