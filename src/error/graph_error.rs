@@ -343,6 +343,23 @@ mod tests {
                 prop_assert!(!excerpt.contains(&token), "{}", excerpt);
             }
 
+            /// Known gap: a JWT glued to punctuation other than the split
+            /// characters (`(eyJ…)`, `[eyJ…]`, `'eyJ…'`, `<b>eyJ…</b>`) is
+            /// neither split off nor recognised, so it reaches the excerpt.
+            /// (The token the client just sent is still removed by `redact`.)
+            #[test]
+            #[ignore = "redacted_excerpt misses JWTs wrapped in brackets or quotes; run after fixing it"]
+            fn jwt_shaped_tokens_wrapped_in_any_punctuation_never_reach_the_excerpt(
+                token in jwt(),
+                open in prop::sample::select(vec!["(", "[", "'", "<b>", "=", ":", "token="]),
+                close in prop::sample::select(vec![")", "]", "'", "</b>", ";", ""]),
+            ) {
+                let body = format!("<html>access {open}{token}{close} denied</html>");
+                let e = GraphError::from_parts(502, body.as_bytes(), |_| None, None);
+                let excerpt = e.body_excerpt.unwrap_or_default();
+                prop_assert!(!excerpt.contains(&token), "{}", excerpt);
+            }
+
             #[test]
             fn redact_removes_the_sent_token_from_message_and_excerpt(
                 token in "[A-Za-z0-9]{8,24}",
