@@ -9,31 +9,34 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
-//! use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+//! # async fn main() -> entra_access::Result<()> {
+//! use entra_access::fake::{AccessPackageSeed, AssignmentSeed, FakeGraph, PolicySeed, UserSeed};
+//! use entra_access::models::AssignmentState;
 //!
-//! let fake = FakeGraph::builder().seed(7).page_size(2).start().await;
+//! let fake = FakeGraph::builder().seed(7).page_size(2).manual_progress().start().await;
 //! let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
 //! let policy = fake.add_policy(PolicySeed::new("Direct assignment", &pkg));
-//! let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+//! for name in ["Ada", "Bob", "Cy"] {
+//!     let user = fake.add_user(UserSeed::new(name));
+//!     fake.add_assignment(AssignmentSeed::new(&pkg, &policy, &user));
+//! }
 //!
-//! // Any HTTP client works; `fake.client()` gives an entra_access client.
-//! let body = serde_json::json!({
-//!     "requestType": "adminAdd",
-//!     "assignment": { "targetId": ada, "assignmentPolicyId": policy, "accessPackageId": pkg },
-//! });
-//! let resp = reqwest::Client::new()
-//!     .post(format!("{}/v1.0/identityGovernance/entitlementManagement/assignmentRequests", fake.uri()))
-//!     .bearer_auth(fake.token())
-//!     .json(&body)
-//!     .send()
-//!     .await
-//!     .unwrap();
-//! assert_eq!(resp.status(), 201);
-//! fake.settle();
-//! assert_eq!(fake.assignments().len(), 1);
+//! // The code under test talks to the fake like to Graph.
+//! let client = fake.client()?;
+//! let delivered = client
+//!     .assignments()
+//!     .list()
+//!     .access_package(pkg.clone())
+//!     .state(AssignmentState::Delivered)
+//!     .collect()
+//!     .await?;
+//! assert_eq!(delivered.len(), 3);
+//! assert_eq!(fake.count("GET", "/v1.0/identityGovernance/entitlementManagement/assignments"), 2);
+//! # Ok(())
 //! # }
 //! ```
+
+#![doc = include_str!("../docs/testing.md")]
 
 mod chaos;
 mod client;
@@ -54,6 +57,7 @@ mod reply;
 mod routes;
 mod scope;
 mod seed;
+mod seeding;
 mod state;
 mod token;
 mod workflows;

@@ -1,4 +1,27 @@
-//! entra-access: a typed async client for Microsoft Graph entitlement management.
+#![doc = include_str!("../README.md")]
+//!
+//! # What is where
+//!
+//! - [`Client`]: the front door ([`Client::from_env`], [`Client::builder`]),
+//!   handing out one handle per resource ([`api`]).
+//! - [`api`]: access packages, assignment policies, assignments, assignment
+//!   requests, group members and lifecycle workflows; one builder per
+//!   operation, each also a plain [`request::ApiRequest`] you can inspect.
+//! - [`paging`]: every list ends in `.send()`, `.pages()` or `.stream()`.
+//! - [`odata`]: typed filters with safe escaping.
+//! - [`models`]: Graph's data types, typed ids and lossless enums.
+//! - [`auth`]: token providers and the caching decorator.
+//! - [`error`]: the one [`Error`] type, its kinds and predicates.
+//! - `fake` (feature `fake`): a stateful fake Graph for your tests.
+//!
+//! # Optional features
+//!
+//! - `rustls` *(default)*: TLS through rustls.
+//! - `client-credentials` *(default)*: [`auth::ClientCredentials`].
+//! - `native-tls`: TLS through the platform's stack.
+//! - `azure-identity`: `auth::AzureCredential` for azure_core credentials.
+//! - `csv`: CSV export of assignments and bulk reports.
+//! - `fake`: `fake::FakeGraph` for tests (pulls in wiremock; not for production).
 #![forbid(unsafe_code)]
 // Library code never panics on input; tests, examples and benches may.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

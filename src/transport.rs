@@ -179,8 +179,17 @@ impl Transport {
             if let Some(b) = &body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.clone());
             }
-            tracing::debug!(attempt = retries_done + 1, "sending");
-            let (attempt, failure) = match rb.send().await {
+            let attempt_span = tracing::debug_span!(
+                "attempt",
+                n = retries_done + 1,
+                status = tracing::field::Empty
+            );
+            let sent = rb.send().instrument(attempt_span.clone()).await;
+            if let Ok(resp) = &sent {
+                attempt_span.record("status", resp.status().as_u16());
+            }
+            tracing::debug!(parent: &attempt_span, "answered");
+            let (attempt, failure) = match sent {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();

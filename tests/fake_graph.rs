@@ -1202,6 +1202,7 @@ async fn introspection_sees_what_was_sent() {
     assert_eq!(w.fake.count("POST", "/v1.0/"), 1);
     assert_eq!(w.fake.assignment_request_posts(), 1);
     assert!(!format!("{log:?}").contains(&w.fake.token()));
+    assert!(!format!("{:?}", w.fake).contains(&w.fake.token()));
     w.fake.clear_received();
     assert_eq!(w.fake.count("POST", "/"), 0);
 
@@ -1229,4 +1230,191 @@ async fn same_seed_gives_same_ids() {
     }
     assert_eq!(ids(5).await, ids(5).await);
     assert_ne!(ids(5).await, ids(6).await);
+}
+
+// ----- the crate's own client against the fake ------------------------------------------
+
+#[tokio::test]
+async fn crate_client_lists_gets_creates_and_retries_against_the_fake() {
+    let w = world(FakeGraph::builder().page_size(3).manual_progress()).await;
+    for i in 0..7 {
+        let u = w.fake.add_user(UserSeed::new(&format!("Member {i}")));
+        w.fake
+            .add_assignment(AssignmentSeed::new(&w.pkg, &w.policy, &u));
+    }
+    w.fake.add_assignment(
+        AssignmentSeed::new(&w.pkg, &w.policy, &w.ada).state(AssignmentState::Expired),
+    );
+    let client = w.fake.client().unwrap();
+
+    let all = client
+        .assignments()
+        .list()
+        .access_package(w.pkg.clone())
+        .state(AssignmentState::Delivered)
+        .expand_target()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 7);
+    assert!(all.iter().all(|a| a.target_object_id().is_some()));
+    assert_eq!(
+        w.fake.count("GET", &format!("{EM}/assignments")),
+        3,
+        "three pages of three"
+    );
+
+    let pkg = client
+        .access_packages()
+        .find_by_display_name("Marketing Campaign")
+        .expand_policies()
+        .send()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pkg.id, w.pkg);
+    assert_eq!(pkg.assignment_policies.unwrap()[0].id, w.policy);
+
+    let err = client
+        .access_packages()
+        .get("nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.code().unwrap().as_str(), "ResourceNotFound");
+    assert!(err.request_id().is_some());
+
+    let created = client
+        .raw()
+        .post(
+            "identityGovernance/entitlementManagement/assignmentRequests",
+            &admin_add(&w.pkg, &w.policy, &w.bob),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["state"], "submitted");
+    w.fake.settle();
+    let requests = w.fake.graph_assignment_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].state, Some(RequestState::Delivered));
+    assert_eq!(w.fake.graph_assignments().len(), w.fake.assignments().len());
+
+    // Throttling is retried by the client and seen by the fake.
+    w.fake.clear_received();
+    w.fake.throttle_next(2, Duration::ZERO);
+    client
+        .access_packages()
+        .get(w.pkg.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        w.fake
+            .count("GET", &format!("{EM}/accessPackages/{}", w.pkg)),
+        3
+    );
+    let log = w.fake.received();
+    assert_eq!(
+        log.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![429, 429, 200]
+    );
+    assert!(log[0].header("client-request-id").is_some());
+}
+
+#[tokio::test]
+async fn crate_client_retries_a_get_after_a_connection_reset() {
+    let w = world(FakeGraph::builder()).await;
+    let client = w.fake.client().unwrap();
+    w.fake.reset_next(1);
+    let pkg = client
+        .access_packages()
+        .get(w.pkg.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pkg.id, w.pkg);
+    let statuses: Vec<u16> = w.fake.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![0, 200]);
+}
+
+#[cfg(feature = "client-credentials")]
+#[tokio::test]
+async fn client_credentials_provider_gets_and_refreshes_tokens_from_the_fake() {
+    let fake = FakeGraph::start().await;
+    fake.add_access_package(AccessPackageSeed::new("P"));
+    let client = entra_access::Client::builder()
+        .base_url(fake.uri())
+        .token_provider(fake.client_credentials().unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client
+            .access_packages()
+            .list()
+            .collect()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    client.access_packages().list().collect().await.unwrap();
+    assert_eq!(fake.token_requests(), 1, "the token is cached");
+    fake.expire_tokens();
+    assert_eq!(
+        client
+            .access_packages()
+            .list()
+            .collect()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        fake.token_requests(),
+        2,
+        "a 401 for the expired token fetched a new one"
+    );
+    assert!(fake.received().iter().any(|r| r.status == 401));
+}
+
+#[test]
+fn fake_graph_can_be_shared_between_tasks() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<FakeGraph>();
+}
+
+#[tokio::test]
+async fn in_operator_and_created_date_filters() {
+    let w = world(FakeGraph::builder().manual_progress()).await;
+    let url = format!("{EM}/assignmentRequests");
+    w.api.post(&url, admin_add(&w.pkg, &w.policy, &w.ada)).await;
+    w.api.post(&url, admin_add(&w.pkg, &w.policy, &w.bob)).await;
+    let first = w.fake.assignment_requests()[0].id.clone();
+    w.fake.advance(&first);
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=state%20in%20('delivering','pendingApproval')"
+        ))
+        .await;
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["id"], first.as_str());
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=createdDateTime%20ge%202020-01-01T00:00:00Z"
+        ))
+        .await;
+    assert_eq!(v.len(), 2);
+    let (v, _) = w
+        .api
+        .all(&format!(
+            "{url}?$filter=createdDateTime%20lt%202020-01-01T00:00:00Z"
+        ))
+        .await;
+    assert!(v.is_empty());
+    let r = w.api.get(&format!("{url}?$top=0")).await;
+    assert_envelope(&r, 400, "BadRequest");
 }

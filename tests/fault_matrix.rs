@@ -24,13 +24,8 @@ const SEED: u64 = 20_240_501;
 /// 2 % truncated JSON, and 5 % slow answers. Waits are 1 s at most.
 fn matrix(seed: u64) -> Chaos {
     Chaos::new(seed)
-        .with(0.07, FaultKind::Unavailable { retry_after: None })
-        .with(
-            0.03,
-            FaultKind::Unavailable {
-                retry_after: Some(Duration::from_secs(1)),
-            },
-        )
+        .with(0.07, unavailable(None))
+        .with(0.03, unavailable(Some(Duration::from_secs(1))))
         .with(
             0.025,
             FaultKind::Throttle {
@@ -51,6 +46,14 @@ fn matrix(seed: u64) -> Chaos {
                 delay: Duration::from_millis(150),
             },
         )
+}
+
+fn unavailable(retry_after: Option<Duration>) -> FaultKind {
+    FaultKind::Status {
+        status: 503,
+        code: "serviceNotAvailable".into(),
+        retry_after,
+    }
 }
 
 fn policy() -> RetryPolicy {
@@ -171,25 +174,16 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
 
     let log = graph_requests(&fake);
     // Every kind of the matrix happened (so the test cannot pass vacuously).
-    let unavailable = count(&log, |k| {
-        matches!(k, FaultKind::Unavailable { retry_after: None })
-    });
-    let unavailable_ra = count(&log, |k| {
-        matches!(
-            k,
-            FaultKind::Unavailable {
-                retry_after: Some(_)
-            }
-        )
-    });
+    let plain_503 = count(&log, |k| *k == unavailable(None));
+    let ra_503 = count(&log, |k| *k == unavailable(Some(Duration::from_secs(1))));
     let throttled = count(&log, |k| matches!(k, FaultKind::Throttle { .. }));
     let throttled_date = count(&log, |k| matches!(k, FaultKind::ThrottleUntil { .. }));
     let resets = count(&log, |k| *k == FaultKind::Reset);
     let truncated = count(&log, |k| *k == FaultKind::Truncated);
     let slow = count(&log, |k| matches!(k, FaultKind::Latency { .. }));
     let counts = [
-        unavailable,
-        unavailable_ra,
+        plain_503,
+        ra_503,
         throttled,
         throttled_date,
         resets,
@@ -218,11 +212,11 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
     let waits = assert_retries_bounded_and_patient(&log);
     assert_eq!(
         waits,
-        unavailable_ra + throttled + throttled_date,
+        ra_503 + throttled + throttled_date,
         "every Retry-After was followed by a retry"
     );
     eprintln!(
-        "{} requests for {pages} pages in {elapsed:?}; 503 {unavailable}+{unavailable_ra} (Retry-After), \
+        "{} requests for {pages} pages in {elapsed:?}; 503 {plain_503}+{ra_503} (Retry-After), \
          429 {throttled}+{throttled_date} (date), resets {resets}, truncated {truncated}, slow {slow}",
         log.len()
     );

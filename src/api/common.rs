@@ -22,6 +22,12 @@ pub(crate) fn checked<'a>(id: &'a impl PathId, what: &str) -> Result<&'a str> {
     Ok(s)
 }
 
+/// The same error again (kind and message), for a builder that keeps an
+/// argument error until it is sent and may be cloned or sent twice.
+fn again(e: &Error) -> Error {
+    Error::new(e.kind(), e.to_string())
+}
+
 /// A list operation: path, query options and extra headers. Typed list
 /// builders fill it and end in the terminals of [`List`].
 ///
@@ -47,7 +53,7 @@ impl<T> Clone for List<T> {
             transport: Arc::clone(&self.transport),
             path: match &self.path {
                 Ok(p) => Ok(p.clone()),
-                Err(e) => Err(Error::invalid_input("path", e)),
+                Err(e) => Err(again(e)),
             },
             query: self.query.clone(),
             headers: self.headers.clone(),
@@ -81,7 +87,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     pub fn request(&self) -> Result<ApiRequest> {
         let path = match &self.path {
             Ok(p) => p.clone(),
-            Err(e) => return Err(Error::invalid_input("argument", e)),
+            Err(e) => return Err(again(e)),
         };
         self.query
             .validate()

@@ -22,7 +22,11 @@ use super::faults::{FaultKind, Scope};
 /// use entra_access::fake::{Chaos, FakeGraph, FaultKind};
 ///
 /// let chaos = Chaos::new(42)
-///     .with(0.10, FaultKind::Unavailable { retry_after: None })
+///     .with(0.10, FaultKind::Status {
+///         status: 503,
+///         code: "serviceNotAvailable".into(),
+///         retry_after: None,
+///     })
 ///     .with(0.05, FaultKind::Throttle { retry_after: Duration::from_secs(1) })
 ///     .with(0.02, FaultKind::Reset)
 ///     .with(0.02, FaultKind::Truncated)

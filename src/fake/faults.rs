@@ -34,11 +34,7 @@ pub enum FaultKind {
         status: u16,
         /// `error.code` in the envelope.
         code: String,
-    },
-    /// 503 `serviceNotAvailable`, with or without `Retry-After` (whole
-    /// seconds, rounded up).
-    Unavailable {
-        /// Value of the `Retry-After` header, if any.
+        /// Value of a `Retry-After` header (whole seconds, rounded up), if any.
         retry_after: Option<Duration>,
     },
     /// The request is served normally, `delay` later.
@@ -135,12 +131,18 @@ impl Fault {
         Self::new(FaultKind::Status {
             status,
             code: code.to_owned(),
+            retry_after: None,
         })
     }
 
-    /// 503 `serviceNotAvailable`, with `Retry-After` when `retry_after` is `Some`.
-    pub fn unavailable(retry_after: Option<Duration>) -> Self {
-        Self::new(FaultKind::Unavailable { retry_after })
+    /// Adds a `Retry-After` header (whole seconds, rounded up) to a
+    /// [`status`](Self::status) fault, e.g. a 503 that asks to come back later.
+    #[must_use]
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(after);
+        }
+        self
     }
 
     /// Adds `delay` before the (otherwise normal) response.
@@ -248,16 +250,12 @@ impl Verdict {
             FaultKind::ThrottleUntil { retry_after } => {
                 self.replace = Some(throttled(RetryAfter::Date(date_after(wall, *retry_after))));
             }
-            FaultKind::Status { status, code } => {
-                self.replace =
-                    Some(GraphErr::new(*status, code, format!("Injected failure: {code}.")).into());
-            }
-            FaultKind::Unavailable { retry_after } => {
-                let mut e = GraphErr::new(
-                    503,
-                    "serviceNotAvailable",
-                    "The service is temporarily unavailable. Please retry later.",
-                );
+            FaultKind::Status {
+                status,
+                code,
+                retry_after,
+            } => {
+                let mut e = GraphErr::new(*status, code, format!("Injected failure: {code}."));
                 e.retry_after = retry_after.map(whole_seconds_up);
                 self.replace = Some(e.into());
             }
@@ -494,11 +492,13 @@ mod tests {
     }
 
     #[test]
-    fn unavailable_with_and_without_retry_after() {
+    fn status_fault_can_carry_retry_after() {
         let mut f = Faults::default();
         let now = Instant::now();
-        f.add(Fault::unavailable(Some(Duration::from_millis(300))));
-        f.add(Fault::unavailable(None));
+        f.add(
+            Fault::status(503, "serviceNotAvailable").with_retry_after(Duration::from_millis(200)),
+        );
+        f.add(Fault::status(503, "serviceNotAvailable"));
         let r = f.check("GET", P, now).replace.unwrap();
         assert_eq!((r.status, header(&r, "Retry-After")), (503, Some("1")));
         let r = f.check("GET", P, now).replace.unwrap();

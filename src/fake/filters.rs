@@ -7,6 +7,7 @@
 //! and     := unary ( "and" unary )*
 //! unary   := "not" unary | "(" expr ")" | call | compare
 //! compare := path ( "eq" | "ne" | "gt" | "ge" | "lt" | "le" ) literal
+//!          | path "in" "(" literal ( "," literal )* ")"
 //! call    := ( "contains" | "startswith" | "endswith" ) "(" arg "," 'text' ")"
 //! arg     := path | "tolower(" path ")"
 //! literal := 'text with '' doubled' | null | true | false | bare word (GUID, date-time, number)
@@ -59,6 +60,10 @@ pub(crate) enum Expr {
         path: String,
         op: Op,
         lit: Lit,
+    },
+    In {
+        path: String,
+        lits: Vec<Lit>,
     },
     Call {
         func: Func,
@@ -226,6 +231,17 @@ impl Parser {
         if self.peek() == Some(&Tok::Open) {
             return Err(format!("unsupported function '{word}'"));
         }
+        if self.keyword("in") {
+            self.pos += 1;
+            self.expect(&Tok::Open, "'('")?;
+            let mut lits = vec![self.literal()?];
+            while self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+                lits.push(self.literal()?);
+            }
+            self.expect(&Tok::Close, "')'")?;
+            return Ok(Expr::In { path: word, lits });
+        }
         let op = match self.next() {
             Some(Tok::Word(o)) => match o.to_ascii_lowercase().as_str() {
                 "eq" => Op::Eq,
@@ -243,24 +259,26 @@ impl Parser {
                 ))
             }
         };
-        let lit = match self.next() {
-            Some(Tok::Str(s)) => Lit::Str(s),
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("null") => Lit::Null,
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("true") => Lit::Bool(true),
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => Lit::Bool(false),
-            Some(Tok::Word(w)) if !is_keyword(&w) => Lit::Bare(w),
-            other => {
-                return Err(format!(
-                    "expected a literal, found {}",
-                    describe(other.as_ref())
-                ))
-            }
-        };
+        let lit = self.literal()?;
         Ok(Expr::Cmp {
             path: word,
             op,
             lit,
         })
+    }
+
+    fn literal(&mut self) -> Result<Lit, String> {
+        match self.next() {
+            Some(Tok::Str(s)) => Ok(Lit::Str(s)),
+            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("null") => Ok(Lit::Null),
+            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("true") => Ok(Lit::Bool(true)),
+            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => Ok(Lit::Bool(false)),
+            Some(Tok::Word(w)) if !is_keyword(&w) => Ok(Lit::Bare(w)),
+            other => Err(format!(
+                "expected a literal, found {}",
+                describe(other.as_ref())
+            )),
+        }
     }
 
     fn call(&mut self, func: Func) -> Result<Expr, String> {
@@ -309,7 +327,7 @@ impl Parser {
 }
 
 fn is_keyword(w: &str) -> bool {
-    ["and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le"]
+    ["and", "or", "not", "in", "eq", "ne", "gt", "ge", "lt", "le"]
         .iter()
         .any(|k| w.eq_ignore_ascii_case(k))
 }
@@ -345,7 +363,7 @@ fn check(e: &Expr, spec: &FilterSpec) -> Result<(), GraphErr> {
             check(b, spec)
         }
         Expr::Not(a) => check(a, spec),
-        Expr::Cmp { path, .. } | Expr::Call { path, .. } => {
+        Expr::Cmp { path, .. } | Expr::In { path, .. } | Expr::Call { path, .. } => {
             let lower = path.to_ascii_lowercase();
             if spec.props.contains(&lower.as_str()) {
                 Ok(())
@@ -367,6 +385,10 @@ impl Expr {
             Expr::Or(a, b) => a.matches(field) || b.matches(field),
             Expr::Not(a) => !a.matches(field),
             Expr::Cmp { path, op, lit } => compare(&field(&path.to_ascii_lowercase()), *op, lit),
+            Expr::In { path, lits } => {
+                let v = field(&path.to_ascii_lowercase());
+                lits.iter().any(|l| compare(&v, Op::Eq, l))
+            }
             Expr::Call {
                 func,
                 path,
@@ -500,6 +522,14 @@ mod tests {
         assert!(!c.matches(&item("x", "p", "sales team")));
         let l = parse("contains(tolower(displayName), 'team')", &SPEC).unwrap();
         assert!(l.matches(&item("x", "p", "Sales TEAM")));
+    }
+
+    #[test]
+    fn in_list() {
+        let e = parse("state in ('delivered', 'Delivering')", &SPEC).unwrap();
+        assert!(e.matches(&item("delivering", "p", "n")));
+        assert!(!e.matches(&item("expired", "p", "n")));
+        assert_eq!(parse("state in ()", &SPEC).unwrap_err().status, 400);
     }
 
     #[test]

@@ -88,6 +88,8 @@ impl Drop for Front {
 async fn accept_loop(listener: TcpListener, backend: SocketAddr) {
     loop {
         let Ok((client, _)) = listener.accept().await else {
+            // E.g. out of file descriptors: wait instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         tokio::spawn(relay(client, backend));

@@ -51,9 +51,9 @@ impl Query {
                         .collect();
                 }
                 "top" => {
-                    let n: usize = v.trim().parse().map_err(|_| {
+                    let n: usize = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
                         GraphErr::bad_request(format!(
-                            "Invalid value '{v}' for $top: it must be a non-negative integer."
+                            "Invalid value '{v}' for $top: it must be a positive integer."
                         ))
                     })?;
                     q.top = Some(n);

@@ -1,29 +1,24 @@
 //! Seeding: the objects a test puts into the fake before running its code.
 //!
-//! Each `*Seed` is a small builder; `FakeGraph::add_*` stores it and returns
+//! Each `*Seed` is a small builder; `FakeGraph::add_*` (in `seeding.rs`) stores it and returns
 //! the typed id. Ids come from the seeded generator unless given with `.id()`.
 //! References (a policy's package, a group's members) are not checked, so
 //! they may be added in any order.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::reply::now_string;
-use super::state::{
-    Assignment, Catalog, DirKind, DirObject, Package, Policy, Question, Request, State,
-};
-use super::FakeGraph;
 use crate::models::{
     AccessPackageId, AllowedTargetScope, AssignmentId, AssignmentPolicyId, AssignmentRequestId,
-    AssignmentState, CatalogId, ObjectId, QuestionId, RequestState, RequestType, WorkflowId,
+    AssignmentState, CatalogId, ObjectId, QuestionId, RequestState, RequestType,
 };
 
 /// An access package catalog.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CatalogSeed {
-    id: Option<CatalogId>,
-    display_name: String,
-    description: Option<String>,
+    pub(super) id: Option<CatalogId>,
+    pub(super) display_name: String,
+    pub(super) description: Option<String>,
 }
 
 impl CatalogSeed {
@@ -51,11 +46,11 @@ impl CatalogSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct AccessPackageSeed {
-    id: Option<AccessPackageId>,
-    display_name: String,
-    description: Option<String>,
-    catalog: Option<CatalogId>,
-    hidden: bool,
+    pub(super) id: Option<AccessPackageId>,
+    pub(super) display_name: String,
+    pub(super) description: Option<String>,
+    pub(super) catalog: Option<CatalogId>,
+    pub(super) hidden: bool,
 }
 
 impl AccessPackageSeed {
@@ -95,10 +90,10 @@ impl AccessPackageSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct QuestionSeed {
-    id: Option<QuestionId>,
-    text: String,
-    required: bool,
-    choices: Vec<String>,
+    pub(super) id: Option<QuestionId>,
+    pub(super) text: String,
+    pub(super) required: bool,
+    pub(super) choices: Vec<String>,
 }
 
 impl QuestionSeed {
@@ -136,17 +131,17 @@ impl QuestionSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct PolicySeed {
-    id: Option<AssignmentPolicyId>,
-    package: AccessPackageId,
-    display_name: String,
-    description: Option<String>,
-    scope: AllowedTargetScope,
-    specific_users: Vec<ObjectId>,
-    specific_groups: Vec<ObjectId>,
-    approval_for_add: bool,
-    approval_for_update: bool,
-    justification_required: bool,
-    questions: Vec<QuestionSeed>,
+    pub(super) id: Option<AssignmentPolicyId>,
+    pub(super) package: AccessPackageId,
+    pub(super) display_name: String,
+    pub(super) description: Option<String>,
+    pub(super) scope: AllowedTargetScope,
+    pub(super) specific_users: Vec<ObjectId>,
+    pub(super) specific_groups: Vec<ObjectId>,
+    pub(super) approval_for_add: bool,
+    pub(super) approval_for_update: bool,
+    pub(super) justification_required: bool,
+    pub(super) questions: Vec<QuestionSeed>,
 }
 
 impl PolicySeed {
@@ -217,12 +212,12 @@ impl PolicySeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct UserSeed {
-    id: Option<ObjectId>,
-    display_name: String,
-    mail: Option<String>,
-    upn: Option<String>,
-    guest: bool,
-    enabled: bool,
+    pub(super) id: Option<ObjectId>,
+    pub(super) display_name: String,
+    pub(super) mail: Option<String>,
+    pub(super) upn: Option<String>,
+    pub(super) guest: bool,
+    pub(super) enabled: bool,
 }
 
 impl UserSeed {
@@ -268,9 +263,9 @@ impl UserSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct GroupSeed {
-    id: Option<ObjectId>,
-    display_name: String,
-    members: Vec<ObjectId>,
+    pub(super) id: Option<ObjectId>,
+    pub(super) display_name: String,
+    pub(super) members: Vec<ObjectId>,
 }
 
 impl GroupSeed {
@@ -303,9 +298,9 @@ impl GroupSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ServicePrincipalSeed {
-    id: Option<ObjectId>,
-    display_name: String,
-    app_id: Option<String>,
+    pub(super) id: Option<ObjectId>,
+    pub(super) display_name: String,
+    pub(super) app_id: Option<String>,
 }
 
 impl ServicePrincipalSeed {
@@ -333,8 +328,8 @@ impl ServicePrincipalSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct DeviceSeed {
-    id: Option<ObjectId>,
-    display_name: String,
+    pub(super) id: Option<ObjectId>,
+    pub(super) display_name: String,
 }
 
 impl DeviceSeed {
@@ -354,7 +349,7 @@ impl DeviceSeed {
 
 /// Who a seeded assignment or request is for.
 #[derive(Debug, Clone)]
-enum SeedTarget {
+pub(super) enum SeedTarget {
     Object(ObjectId),
     Email(String),
 }
@@ -363,13 +358,13 @@ enum SeedTarget {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct AssignmentSeed {
-    id: Option<AssignmentId>,
-    package: AccessPackageId,
-    policy: AssignmentPolicyId,
-    target: SeedTarget,
-    state: AssignmentState,
-    status: Option<String>,
-    schedule: Option<Value>,
+    pub(super) id: Option<AssignmentId>,
+    pub(super) package: AccessPackageId,
+    pub(super) policy: AssignmentPolicyId,
+    pub(super) target: SeedTarget,
+    pub(super) state: AssignmentState,
+    pub(super) status: Option<String>,
+    pub(super) schedule: Option<Value>,
 }
 
 impl AssignmentSeed {
@@ -418,15 +413,15 @@ impl AssignmentSeed {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct RequestSeed {
-    id: Option<AssignmentRequestId>,
-    request_type: RequestType,
-    package: AccessPackageId,
-    policy: AssignmentPolicyId,
-    target: SeedTarget,
-    state: RequestState,
-    status: Option<String>,
-    assignment: Option<AssignmentId>,
-    justification: Option<String>,
+    pub(super) id: Option<AssignmentRequestId>,
+    pub(super) request_type: RequestType,
+    pub(super) package: AccessPackageId,
+    pub(super) policy: AssignmentPolicyId,
+    pub(super) target: SeedTarget,
+    pub(super) state: RequestState,
+    pub(super) status: Option<String>,
+    pub(super) assignment: Option<AssignmentId>,
+    pub(super) justification: Option<String>,
 }
 
 impl RequestSeed {
@@ -485,313 +480,5 @@ impl RequestSeed {
     pub fn justification(mut self, text: &str) -> Self {
         self.justification = Some(text.to_owned());
         self
-    }
-}
-
-/// `Delivered` for `delivered`, `PendingApproval` for `pendingApproval`…
-fn pascal(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-fn subject_of(st: &mut State, target: &SeedTarget) -> String {
-    match target {
-        SeedTarget::Object(o) => match st.subject_for_object(o) {
-            Some(s) => s,
-            None => {
-                // Not (yet) a user or service principal in the fake: keep the id anyway.
-                let id = st.ids.next_id();
-                st.subjects.push(super::state::Subject {
-                    id: id.clone(),
-                    object_id: Some(o.clone()),
-                    email: None,
-                    display_name: None,
-                    principal_name: None,
-                    subject_type: crate::models::SubjectType::User,
-                });
-                id
-            }
-        },
-        SeedTarget::Email(e) => st.subject_for_email(e),
-    }
-}
-
-fn default_mail(display_name: &str) -> String {
-    let local: String = display_name
-        .split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(".");
-    let local = if local.is_empty() {
-        "user".to_owned()
-    } else {
-        local
-    };
-    format!("{local}@contoso.example")
-}
-
-impl FakeGraph {
-    /// Adds a catalog.
-    pub fn add_catalog(&self, seed: CatalogSeed) -> CatalogId {
-        let mut st = self.state();
-        let id = seed.id.unwrap_or_else(|| CatalogId::new(st.ids.next_id()));
-        st.catalogs.push(Catalog {
-            id: id.clone(),
-            display_name: seed.display_name,
-            description: seed.description,
-            created: now_string(),
-        });
-        id
-    }
-
-    /// Adds an access package.
-    pub fn add_access_package(&self, seed: AccessPackageSeed) -> AccessPackageId {
-        let mut st = self.state();
-        let id = seed
-            .id
-            .unwrap_or_else(|| AccessPackageId::new(st.ids.next_id()));
-        st.packages.push(Package {
-            id: id.clone(),
-            catalog_id: seed.catalog,
-            display_name: seed.display_name,
-            description: seed.description,
-            is_hidden: seed.hidden,
-            created: now_string(),
-        });
-        id
-    }
-
-    /// Adds an assignment policy.
-    pub fn add_policy(&self, seed: PolicySeed) -> AssignmentPolicyId {
-        let mut st = self.state();
-        let id = seed
-            .id
-            .unwrap_or_else(|| AssignmentPolicyId::new(st.ids.next_id()));
-        let questions = seed
-            .questions
-            .into_iter()
-            .map(|q| Question {
-                id: q.id.unwrap_or_else(|| QuestionId::new(st.ids.next_id())),
-                text: q.text,
-                required: q.required,
-                choices: q.choices,
-            })
-            .collect();
-        st.policies.push(Policy {
-            id: id.clone(),
-            package_id: seed.package,
-            display_name: seed.display_name,
-            description: seed.description,
-            scope: seed.scope,
-            specific_users: seed.specific_users,
-            specific_groups: seed.specific_groups,
-            approval_for_add: seed.approval_for_add,
-            approval_for_update: seed.approval_for_update,
-            justification_required: seed.justification_required,
-            questions,
-            created: now_string(),
-        });
-        id
-    }
-
-    /// The question ids of a policy, in order (for building answers).
-    pub fn question_ids(&self, policy: &AssignmentPolicyId) -> Vec<QuestionId> {
-        self.state()
-            .policy(policy.as_str())
-            .map(|p| p.questions.iter().map(|q| q.id.clone()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Adds a user.
-    pub fn add_user(&self, seed: UserSeed) -> ObjectId {
-        let mut st = self.state();
-        let id = seed.id.unwrap_or_else(|| ObjectId::new(st.ids.next_id()));
-        let mail = seed
-            .mail
-            .unwrap_or_else(|| default_mail(&seed.display_name));
-        st.directory.push(DirObject {
-            id: id.clone(),
-            kind: DirKind::User,
-            display_name: seed.display_name,
-            upn: Some(seed.upn.unwrap_or_else(|| mail.clone())),
-            mail: Some(mail),
-            user_type: Some(if seed.guest { "Guest" } else { "Member" }.to_owned()),
-            account_enabled: seed.enabled,
-            members: Vec::new(),
-            app_id: None,
-        });
-        id
-    }
-
-    /// Adds a group with its direct members.
-    pub fn add_group(&self, seed: GroupSeed) -> ObjectId {
-        let mut st = self.state();
-        let id = seed.id.unwrap_or_else(|| ObjectId::new(st.ids.next_id()));
-        st.directory.push(plain_object(
-            id.clone(),
-            DirKind::Group,
-            seed.display_name,
-            seed.members,
-            None,
-        ));
-        id
-    }
-
-    /// Adds `member` to `group`'s direct members (no-op for an unknown group).
-    pub fn add_group_member(&self, group: &ObjectId, member: &ObjectId) {
-        let mut st = self.state();
-        if let Some(g) = st
-            .directory
-            .iter_mut()
-            .find(|o| o.id == *group && o.kind == DirKind::Group)
-        {
-            if !g.members.contains(member) {
-                g.members.push(member.clone());
-            }
-        }
-    }
-
-    /// Adds a service principal.
-    pub fn add_service_principal(&self, seed: ServicePrincipalSeed) -> ObjectId {
-        let mut st = self.state();
-        let id = seed.id.unwrap_or_else(|| ObjectId::new(st.ids.next_id()));
-        let app_id = seed.app_id.unwrap_or_else(|| st.ids.next_id());
-        st.directory.push(plain_object(
-            id.clone(),
-            DirKind::ServicePrincipal,
-            seed.display_name,
-            Vec::new(),
-            Some(app_id),
-        ));
-        id
-    }
-
-    /// Adds a device.
-    pub fn add_device(&self, seed: DeviceSeed) -> ObjectId {
-        let mut st = self.state();
-        let id = seed.id.unwrap_or_else(|| ObjectId::new(st.ids.next_id()));
-        st.directory.push(plain_object(
-            id.clone(),
-            DirKind::Device,
-            seed.display_name,
-            Vec::new(),
-            None,
-        ));
-        id
-    }
-
-    /// Adds an existing assignment.
-    pub fn add_assignment(&self, seed: AssignmentSeed) -> AssignmentId {
-        let mut st = self.state();
-        let id = seed
-            .id
-            .unwrap_or_else(|| AssignmentId::new(st.ids.next_id()));
-        let subject_id = subject_of(&mut st, &seed.target);
-        let now = now_string();
-        let expired = (seed.state == AssignmentState::Expired).then(|| now.clone());
-        st.assignments.push(Assignment {
-            id: id.clone(),
-            package_id: seed.package,
-            policy_id: seed.policy,
-            subject_id,
-            status: seed.status.unwrap_or_else(|| pascal(seed.state.as_str())),
-            state: seed.state,
-            schedule: seed.schedule.unwrap_or_else(|| {
-                json!({ "startDateTime": now, "recurrence": null,
-                        "expiration": { "endDateTime": null, "duration": null, "type": "noExpiration" } })
-            }),
-            expired,
-            callouts: Vec::new(),
-        });
-        id
-    }
-
-    /// Adds an existing request. Open ones keep moving like created ones.
-    pub fn add_request(&self, seed: RequestSeed) -> AssignmentRequestId {
-        let mut st = self.state();
-        let id = seed
-            .id
-            .unwrap_or_else(|| AssignmentRequestId::new(st.ids.next_id()));
-        let subject_id = subject_of(&mut st, &seed.target);
-        let completed = seed.state.is_final().then(now_string);
-        st.requests.push(Request {
-            id: id.clone(),
-            request_type: seed.request_type,
-            status: seed.status.unwrap_or_else(|| match seed.state {
-                RequestState::Submitted => "Accepted".to_owned(),
-                ref s => pascal(s.as_str()),
-            }),
-            state: seed.state,
-            package_id: seed.package,
-            policy_id: seed.policy,
-            subject_id,
-            assignment_id: seed.assignment,
-            schedule: json!({ "startDateTime": null, "recurrence": null,
-                              "expiration": { "endDateTime": null, "duration": null, "type": "notSpecified" } }),
-            justification: seed.justification,
-            answers: Vec::new(),
-            created: now_string(),
-            completed,
-            callouts: Vec::new(),
-            due: None,
-        });
-        let i = st.requests.len() - 1;
-        super::lifecycle::schedule_next(&mut st, i, std::time::Instant::now());
-        id
-    }
-
-    /// Adds a lifecycle workflow from its Graph JSON (`displayName`,
-    /// `category`, `tasks`, …). Its `id` is kept or generated, `version` starts at 1.
-    pub fn add_workflow(&self, workflow: Value) -> WorkflowId {
-        let mut st = self.state();
-        let mut wf = if workflow.is_object() {
-            workflow
-        } else {
-            json!({})
-        };
-        let id = wf
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| st.ids.next_id());
-        wf["id"] = json!(id);
-        if wf.get("version").is_none() {
-            wf["version"] = json!(1);
-        }
-        let id = WorkflowId::new(id);
-        st.workflows.push(super::state::Workflow {
-            id: id.clone(),
-            versions: vec![wf],
-        });
-        id
-    }
-}
-
-fn plain_object(
-    id: ObjectId,
-    kind: DirKind,
-    display_name: String,
-    members: Vec<ObjectId>,
-    app_id: Option<String>,
-) -> DirObject {
-    DirObject {
-        id,
-        kind,
-        display_name,
-        mail: None,
-        upn: None,
-        user_type: None,
-        account_enabled: true,
-        members,
-        app_id,
     }
 }

@@ -19,7 +19,8 @@ use crate::models::{
 };
 
 /// Settings fixed when the fake starts (some can be changed later).
-#[derive(Debug, Clone)]
+/// `Debug` leaves out the client secret and the static token.
+#[derive(Clone)]
 pub(crate) struct Config {
     pub page_size: usize,
     /// `None`: requests move only on `advance()`; `Some(d)`: one step every `d`.
@@ -33,6 +34,19 @@ pub(crate) struct Config {
     pub static_token: String,
     /// Object id of the calling app's service principal (the `requestor`).
     pub app_object_id: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("page_size", &self.page_size)
+            .field("step_delay", &self.step_delay)
+            .field("catalog_scoped", &self.catalog_scoped)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `accessPackageCatalog`.
@@ -176,8 +190,7 @@ pub(crate) struct Workflow {
     pub versions: Vec<Value>,
 }
 
-/// Everything the fake knows.
-#[derive(Debug)]
+/// Everything the fake knows. `Debug` shows counts only (no tokens).
 pub(crate) struct State {
     pub cfg: Config,
     pub ids: IdGen,
@@ -195,6 +208,20 @@ pub(crate) struct State {
     pub log: Vec<Received>,
     /// Issued access tokens and when they stop working.
     pub tokens: HashMap<String, Instant>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("cfg", &self.cfg)
+            .field("packages", &self.packages.len())
+            .field("policies", &self.policies.len())
+            .field("directory", &self.directory.len())
+            .field("assignments", &self.assignments.len())
+            .field("requests", &self.requests.len())
+            .field("received", &self.log.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {

@@ -56,7 +56,13 @@ impl<T: DeserializeOwned> Page<T> {
     /// Decodes a page straight from the body bytes into typed items.
     /// `current` resolves a relative next link (Graph sends absolute ones).
     pub(crate) fn decode(body: &[u8], current: &Url) -> Result<Self> {
-        let wire: Wire<T> = crate::transport::decode("a page", body)?;
+        // Tracking the JSON path costs more than the decode itself (about
+        // 2.4x on a page of assignments), so decode plainly and pay for the
+        // path only when the page turns out to be malformed.
+        let wire: Wire<T> = match serde_json::from_slice(body) {
+            Ok(wire) => wire,
+            Err(_) => crate::transport::decode("a page", body)?,
+        };
         let next_link = match wire.next_link.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(link) => Some(current.join(link).map_err(|e| {
