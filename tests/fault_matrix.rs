@@ -256,3 +256,23 @@ async fn a_page_cut_short_once_is_fetched_again_by_send_too() {
     assert_eq!(log[0].fault, Some(FaultKind::Truncated));
     assert_eq!(log[1].fault, None);
 }
+
+#[tokio::test]
+async fn a_write_whose_answer_is_cut_short_may_have_been_processed() {
+    use entra_access::api::Target;
+    let fake = FakeGraph::builder().seed(SEED).start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let user = fake.add_user(UserSeed::new("U"));
+    fake.inject(entra_access::fake::Fault::truncated().on_method("POST"));
+    let err = client(&fake)
+        .assignment_requests()
+        .admin_add(&pkg, &policy, Target::user(&user))
+        .send()
+        .await
+        .expect_err("the answer is cut short");
+    assert_eq!(err.kind(), entra_access::ErrorKind::Decode, "{err}");
+    assert!(err.may_have_been_processed(), "{err}");
+    assert_eq!(fake.assignment_requests().len(), 1, "the write took effect");
+    assert_eq!(fake.assignment_request_posts(), 1, "and was not repeated");
+}
