@@ -104,6 +104,55 @@ impl Client {
         crate::api::Groups::new(Arc::clone(&self.transport))
     }
 
+    /// Assigns an access package to the members of a group, idempotently:
+    /// reads members, assignments and open requests, plans one action per
+    /// person, then requests what is missing with adaptive concurrency.
+    /// See [`BulkAssign`](crate::ops::BulkAssign).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let report = client
+    ///     .bulk_assign_group("pkg-1", "policy-1", "group-1")
+    ///     .dry_run(true)
+    ///     .run()
+    ///     .await?;
+    /// println!("{} adds planned", report.totals().planned);
+    /// # Ok(()) }
+    /// ```
+    pub fn bulk_assign_group(
+        &self,
+        package: impl Into<crate::models::AccessPackageId>,
+        policy: impl Into<crate::models::AssignmentPolicyId>,
+        group: impl Into<crate::models::ObjectId>,
+    ) -> crate::ops::BulkAssign {
+        crate::ops::BulkAssign::for_group(
+            Arc::clone(&self.transport),
+            package.into(),
+            policy.into(),
+            group.into(),
+        )
+    }
+
+    /// Assigns an access package to these users (directory object ids),
+    /// idempotently; like [`bulk_assign_group`](Self::bulk_assign_group).
+    pub fn bulk_assign_users<I>(
+        &self,
+        package: impl Into<crate::models::AccessPackageId>,
+        policy: impl Into<crate::models::AssignmentPolicyId>,
+        users: I,
+    ) -> crate::ops::BulkAssign
+    where
+        I: IntoIterator,
+        I::Item: Into<crate::models::ObjectId>,
+    {
+        crate::ops::BulkAssign::for_users(
+            Arc::clone(&self.transport),
+            package.into(),
+            policy.into(),
+            users.into_iter().map(Into::into).collect(),
+        )
+    }
+
     /// Lifecycle workflows: add and remove access-package tasks.
     pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
         crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))

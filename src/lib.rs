@@ -37,6 +37,7 @@ pub mod error;
 pub mod fake;
 pub mod models;
 pub mod odata;
+pub mod ops;
 pub mod paging;
 pub mod request;
 mod transport;

@@ -62,10 +62,10 @@ pub struct Assignment {
     pub custom_extension_callout_instances: Vec<CustomExtensionCalloutInstance>,
     /// The package (only with `$expand=accessPackage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_package: Option<AccessPackage>,
+    pub access_package: Option<Box<AccessPackage>>,
     /// The policy (only with `$expand=assignmentPolicy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment_policy: Option<AssignmentPolicy>,
+    pub assignment_policy: Option<Box<AssignmentPolicy>>,
     /// Who holds the access (only with `$expand=target`; in a create
     /// carrier, a subject by e-mail).
     #[serde(default, skip_serializing_if = "Option::is_none")]

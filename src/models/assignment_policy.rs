@@ -77,7 +77,7 @@ pub struct AssignmentPolicy {
     pub modified_date_time: Option<DateTime>,
     /// The access package (only with `$expand=accessPackage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_package: Option<AccessPackage>,
+    pub access_package: Option<Box<AccessPackage>>,
     /// The catalog (only with `$expand=catalog`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,

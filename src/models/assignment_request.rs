@@ -75,11 +75,11 @@ pub struct AssignmentRequest {
     pub custom_extension_callout_instances: Vec<CustomExtensionCalloutInstance>,
     /// The package (only with `$expand=accessPackage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_package: Option<AccessPackage>,
+    pub access_package: Option<Box<AccessPackage>>,
     /// The assignment (with `$expand=assignment`; on create, the carrier of
     /// target, policy and package ids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment: Option<Assignment>,
+    pub assignment: Option<Box<Assignment>>,
     /// Who made the request (only with `$expand=requestor`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requestor: Option<Subject>,
@@ -120,7 +120,7 @@ impl AssignmentRequest {
     pub fn new(request_type: RequestType, assignment: Assignment) -> Self {
         Self {
             request_type: Some(request_type),
-            assignment: Some(assignment),
+            assignment: Some(Box::new(assignment)),
             ..Self::default()
         }
     }

@@ -1,0 +1,46 @@
+//! Multi-call workflows built on the resource handles.
+//!
+//! - Bulk assignment: [`Client::bulk_assign_group`](crate::Client::bulk_assign_group)
+//!   and [`Client::bulk_assign_users`](crate::Client::bulk_assign_users) give a
+//!   [`BulkAssign`] builder that reads the current state, plans one action per
+//!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
+//!   concurrency, returning a [`BulkReport`] with one row per person.
+//! - CSV export (feature `csv`): `export::assignments_csv` streams
+//!   assignments to CSV in constant memory; `BulkReport::write_csv` writes a
+//!   report.
+//!
+//! ```no_run
+//! # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+//! let report = client
+//!     .bulk_assign_group("pkg-1", "policy-1", "group-1")
+//!     .transitive(true)
+//!     .concurrency(16)
+//!     .justification("quarterly onboarding")
+//!     .run()
+//!     .await?;
+//! let t = report.totals();
+//! println!("created {}, skipped {}, failed {}", t.created, t.skipped, t.failed);
+//! for row in report.failures() {
+//!     eprintln!("{}: {:?}", row.user_id, row.error_message);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod bulk;
+mod execute;
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub mod export;
+mod limiter;
+mod plan;
+mod recheck;
+mod report;
+mod writes;
+
+pub use bulk::BulkAssign;
+pub use plan::{Action, BulkPlan, PlanItem, ReportReason, SkipReason};
+pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
+
+/// Graph's limit of assignments per access package. A bulk plan that would
+/// take a package past it is refused before anything is written.
+pub const MAX_ASSIGNMENTS_PER_PACKAGE: usize = 10_000;

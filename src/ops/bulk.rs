@@ -1,0 +1,360 @@
+//! The bulk-assignment builder: read state, plan, then act.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::TryStreamExt;
+
+use super::execute::{Execution, ProgressFn};
+use super::plan::{decide, AssignmentFacts, BulkPlan, MemberFacts, PlanInputs, RequestFacts};
+use super::recheck::open_requests;
+use super::report::{BulkReport, Progress};
+use super::writes::AddTemplate;
+use super::MAX_ASSIGNMENTS_PER_PACKAGE;
+use crate::api::{Assignments, Groups};
+use crate::error::{Error, Result};
+use crate::models::{
+    AccessPackageId, Answer, AssignmentPolicyId, DirectoryObject, ObjectId, Schedule,
+};
+use crate::transport::Transport;
+
+/// Default number of writes in flight.
+const DEFAULT_CONCURRENCY: usize = 8;
+/// Most writes in flight a caller may ask for.
+const MAX_CONCURRENCY: usize = 64;
+
+#[derive(Clone, Debug)]
+enum Source {
+    Group(ObjectId),
+    Users(Vec<ObjectId>),
+}
+
+/// Assigns an access package to a group's members or a list of users,
+/// idempotently; see [`Client::bulk_assign_group`](crate::Client::bulk_assign_group).
+///
+/// The run first reads the members (users only; other members are reported
+/// as skipped with their type), the package's assignments (all states, with
+/// their targets) and its open requests, and decides one action per person:
+///
+/// | Current state of the person              | Action |
+/// |------------------------------------------|--------|
+/// | assignment delivered or delivering       | skip |
+/// | an open request (submitted, pending approval, delivering, scheduled) | skip |
+/// | assignment partially delivered or delivery failed | report (no request) |
+/// | assignment expired, or none              | add (`adminAdd`) |
+/// | not a user (group, device, service principal…) | skip |
+/// | with [`reconcile`](Self::reconcile): assignment of a non-member | remove (`adminRemove`) |
+///
+/// A plan that would take the package past Graph's 10,000 assignments is
+/// refused before anything is written. Writes then run with bounded,
+/// adaptive concurrency: a 429 pauses every request of the client (the
+/// throttle gate) and halves the writes in flight; successes grow them back.
+/// Running again after a crash or partial failure requests nothing twice.
+#[must_use = "a bulk assignment does nothing until planned or run"]
+#[derive(Clone)]
+pub struct BulkAssign {
+    transport: Arc<Transport>,
+    package: AccessPackageId,
+    policy: AssignmentPolicyId,
+    source: Source,
+    transitive: bool,
+    concurrency: usize,
+    dry_run: bool,
+    reconcile: bool,
+    wait_for_delivery: bool,
+    schedule: Option<Schedule>,
+    justification: Option<String>,
+    answers: Vec<Answer>,
+    on_progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for BulkAssign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BulkAssign")
+            .field("package", &self.package)
+            .field("policy", &self.policy)
+            .field("source", &self.source)
+            .field("transitive", &self.transitive)
+            .field("concurrency", &self.concurrency)
+            .field("dry_run", &self.dry_run)
+            .field("reconcile", &self.reconcile)
+            .field("wait_for_delivery", &self.wait_for_delivery)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BulkAssign {
+    fn new(
+        transport: Arc<Transport>,
+        package: AccessPackageId,
+        policy: AssignmentPolicyId,
+        source: Source,
+    ) -> Self {
+        Self {
+            transport,
+            package,
+            policy,
+            source,
+            transitive: false,
+            concurrency: DEFAULT_CONCURRENCY,
+            dry_run: false,
+            reconcile: false,
+            wait_for_delivery: false,
+            schedule: None,
+            justification: None,
+            answers: Vec::new(),
+            on_progress: None,
+        }
+    }
+
+    pub(crate) fn for_group(
+        transport: Arc<Transport>,
+        package: AccessPackageId,
+        policy: AssignmentPolicyId,
+        group: ObjectId,
+    ) -> Self {
+        Self::new(transport, package, policy, Source::Group(group))
+    }
+
+    pub(crate) fn for_users(
+        transport: Arc<Transport>,
+        package: AccessPackageId,
+        policy: AssignmentPolicyId,
+        users: Vec<ObjectId>,
+    ) -> Self {
+        Self::new(transport, package, policy, Source::Users(users))
+    }
+
+    /// Group source only: also the members of nested groups
+    /// (`transitiveMembers`). Default `false` (direct members).
+    pub fn transitive(mut self, transitive: bool) -> Self {
+        self.transitive = transitive;
+        self
+    }
+
+    /// At most this many writes in flight (1 to 64, default 8). The run
+    /// lowers it while Graph throttles and raises it back afterwards.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// Plan only: the report lists what would be done (outcome `Planned`)
+    /// and nothing is written.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// Also request removal (`adminRemove`) of the package's delivered,
+    /// delivering or partially delivered assignments whose targets are not
+    /// in the source. Off by default.
+    pub fn reconcile(mut self, reconcile: bool) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+
+    /// The schedule sent with every add (omit to take the policy's).
+    pub fn schedule(mut self, schedule: Schedule) -> Self {
+        self.schedule = Some(schedule);
+        self
+    }
+
+    /// The justification sent with every add and removal.
+    pub fn justification(mut self, text: impl Into<String>) -> Self {
+        self.justification = Some(text.into());
+        self
+    }
+
+    /// Answers to the policy's questions, sent with every add.
+    pub fn answers(mut self, answers: Vec<Answer>) -> Self {
+        self.answers = answers;
+        self
+    }
+
+    /// Follow each request made to its final state and report that
+    /// (`Delivered` or `NotDelivered(state)`) instead of `Submitted`.
+    pub fn wait_for_delivery(mut self, wait: bool) -> Self {
+        self.wait_for_delivery = wait;
+        self
+    }
+
+    /// Called with a [`Progress`] snapshot after each write (and each
+    /// followed request) completes. Keep it quick: it runs on the task
+    /// driving the writes.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(f));
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
+            return Err(Error::invalid_input(
+                "concurrency",
+                format!("must be 1 to {MAX_CONCURRENCY}, not {}", self.concurrency),
+            ));
+        }
+        self.package
+            .check()
+            .map_err(|p| Error::invalid_input("access package id", p))?;
+        self.policy
+            .check()
+            .map_err(|p| Error::invalid_input("assignment policy id", p))?;
+        match &self.source {
+            Source::Group(g) => g.check().map_err(|p| Error::invalid_input("group id", p)),
+            Source::Users(ids) => {
+                for id in ids {
+                    id.check()
+                        .map_err(|p| Error::invalid_input(&format!("user id {id:?}"), p))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the current state and decides what to do, writing nothing.
+    ///
+    /// Fails when the state cannot be read, an argument is invalid, or the
+    /// plan would take the package past
+    /// [`MAX_ASSIGNMENTS_PER_PACKAGE`](super::MAX_ASSIGNMENTS_PER_PACKAGE)
+    /// (an `InvalidInput` error).
+    pub async fn plan(&self) -> Result<BulkPlan> {
+        self.validate()?;
+        let (members, assignments, open_requests) = futures::try_join!(
+            self.read_members(),
+            self.read_assignments(),
+            self.read_open_requests()
+        )?;
+        let plan = decide(PlanInputs {
+            package: self.package.clone(),
+            policy: self.policy.clone(),
+            members,
+            assignments,
+            open_requests,
+            reconcile: self.reconcile,
+        });
+        let after = plan.assignments_after();
+        if after > MAX_ASSIGNMENTS_PER_PACKAGE {
+            return Err(Error::invalid_input(
+                "bulk assignment",
+                format!(
+                    "would exceed Graph's limit of {MAX_ASSIGNMENTS_PER_PACKAGE} assignments per access package: \
+                     {} current + {} to add - {} to remove = {after}; nothing was written",
+                    plan.current_assignments,
+                    plan.count(&super::Action::Add),
+                    plan.count(&super::Action::Remove),
+                ),
+            ));
+        }
+        Ok(plan)
+    }
+
+    /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
+    /// row per person. Per-person failures are rows of the report, not an
+    /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
+    pub async fn run(self) -> Result<BulkReport> {
+        let started = Instant::now();
+        let throttled_before = self.transport.throttled_count();
+        let plan = self.plan().await?;
+        let throttled = || self.transport.throttled_count() - throttled_before;
+        if self.dry_run {
+            return Ok(BulkReport::planned(plan, started.elapsed(), throttled()));
+        }
+        let execution = Execution {
+            transport: Arc::clone(&self.transport),
+            template: AddTemplate {
+                package: self.package.clone(),
+                policy: self.policy.clone(),
+                schedule: self.schedule.clone(),
+                justification: self.justification.clone(),
+                answers: self.answers.clone(),
+            },
+            concurrency: self.concurrency,
+            wait_for_delivery: self.wait_for_delivery,
+            on_progress: self.on_progress.clone(),
+        };
+        let rows = execution.run(plan).await;
+        Ok(BulkReport::new(rows, false, started.elapsed(), throttled()))
+    }
+
+    async fn read_members(&self) -> Result<Vec<MemberFacts>> {
+        match &self.source {
+            Source::Users(ids) => Ok(ids
+                .iter()
+                .map(|id| MemberFacts {
+                    id: id.clone(),
+                    upn: None,
+                    not_a_user: None,
+                })
+                .collect()),
+            Source::Group(g) => {
+                let groups = Groups::new(Arc::clone(&self.transport));
+                let list = if self.transitive {
+                    groups.transitive_members(g.clone())
+                } else {
+                    groups.members(g.clone())
+                };
+                let members = list.top(999).users_only().await?;
+                let users = members.users.into_iter().map(|u| MemberFacts {
+                    id: u.id,
+                    upn: u.user_principal_name,
+                    not_a_user: None,
+                });
+                let others = members.others.into_iter().map(|o| MemberFacts {
+                    not_a_user: Some(type_name(&o)),
+                    id: o.id,
+                    upn: None,
+                });
+                Ok(users.chain(others).collect())
+            }
+        }
+    }
+
+    async fn read_assignments(&self) -> Result<Vec<AssignmentFacts>> {
+        Assignments::new(Arc::clone(&self.transport))
+            .list()
+            .access_package(self.package.clone())
+            .expand_target()
+            .stream()
+            .map_ok(|a| AssignmentFacts {
+                target: a.target_object_id().cloned(),
+                upn: a.target.as_ref().and_then(|t| t.principal_name.clone()),
+                state: a.state,
+                id: a.id,
+            })
+            .try_collect()
+            .await
+    }
+
+    async fn read_open_requests(&self) -> Result<Vec<RequestFacts>> {
+        open_requests(&self.transport, &self.package)
+            .try_filter_map(|r| {
+                let target = r
+                    .assignment
+                    .as_ref()
+                    .and_then(|a| a.target_object_id().cloned());
+                let assignment_id = r
+                    .assignment
+                    .as_ref()
+                    .map(|a| a.id.clone())
+                    .filter(|id| !id.as_str().is_empty());
+                let facts = r.state.map(|state| RequestFacts {
+                    id: r.id,
+                    target,
+                    assignment_id,
+                    state,
+                });
+                futures::future::ready(Ok(facts))
+            })
+            .try_collect()
+            .await
+    }
+}
+
+/// `#microsoft.graph.group` → `group`; empty when Graph sent no type.
+fn type_name(o: &DirectoryObject) -> String {
+    let t = o.odata_type.as_deref().unwrap_or("unknown");
+    t.strip_prefix("#microsoft.graph.").unwrap_or(t).to_owned()
+}

@@ -1,0 +1,206 @@
+//! Acting on a plan: writes with bounded, adaptive concurrency; re-checks
+//! after lost answers; optional following of each request to its end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use super::limiter::AdaptiveLimiter;
+use super::plan::{Action, BulkPlan};
+use super::recheck::{existing_add, existing_remove, Found};
+use super::report::{Outcome, Progress, ReportRow};
+use super::writes::{self, AddTemplate};
+use crate::error::{Error, Result};
+use crate::models::{AssignmentRequestId, RequestState};
+use crate::transport::Transport;
+
+/// How often one write is tried again after the transport's own retries ran
+/// out on throttling (a 429 means Graph did not process it).
+const THROTTLE_ROUNDS: u32 = 8;
+
+/// The progress callback.
+pub(crate) type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Everything a run needs besides the plan.
+pub(crate) struct Execution {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) template: AddTemplate,
+    pub(crate) concurrency: usize,
+    pub(crate) wait_for_delivery: bool,
+    pub(crate) on_progress: Option<ProgressFn>,
+}
+
+/// What one write came to.
+enum WriteResult {
+    Submitted(Option<AssignmentRequestId>),
+    Failed(Error),
+}
+
+impl Execution {
+    /// Runs every write of `plan` and returns the rows (in plan order).
+    pub(crate) async fn run(&self, plan: BulkPlan) -> Vec<ReportRow> {
+        let mut rows: Vec<ReportRow> = plan
+            .items
+            .into_iter()
+            .map(|i| ReportRow::from_plan(i, false))
+            .collect();
+        let work: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows.get(i).is_some_and(|r| r.action.is_write()))
+            .collect();
+        let transport = Arc::clone(&self.transport);
+        let limiter = AdaptiveLimiter::new(
+            self.concurrency,
+            Arc::new(move || transport.throttled_count()),
+        );
+        let mut progress = Progress {
+            total: work.len(),
+            concurrency: limiter.limit(),
+            throttled: self.transport.throttled_count(),
+            ..Progress::default()
+        };
+
+        let jobs: Vec<_> = work
+            .iter()
+            .filter_map(|&i| rows.get(i).map(|r| (i, r.clone())))
+            .collect();
+        let limiter_ref = &limiter;
+        let mut results = futures::stream::iter(jobs)
+            .map(|(i, row)| async move {
+                let permit = limiter_ref.acquire().await;
+                let result = self.write(&row).await;
+                limiter_ref.release(permit, matches!(result, WriteResult::Submitted(_)));
+                (i, result)
+            })
+            .buffer_unordered(self.concurrency.max(1));
+        while let Some((i, result)) = results.next().await {
+            let Some(row) = rows.get_mut(i) else { continue };
+            match result {
+                WriteResult::Submitted(id) => {
+                    row.outcome = Outcome::Submitted;
+                    row.request_id = id;
+                    if row.action == Action::Remove {
+                        progress.removed += 1;
+                    } else {
+                        progress.created += 1;
+                    }
+                }
+                WriteResult::Failed(e) => {
+                    row.outcome = Outcome::Failed;
+                    row.set_error(&e);
+                    progress.failed += 1;
+                }
+            }
+            progress.done += 1;
+            self.report_progress(&mut progress, limiter.limit());
+        }
+        drop(results);
+
+        if self.wait_for_delivery {
+            self.follow(&mut rows, &mut progress, &limiter).await;
+        }
+        rows
+    }
+
+    fn report_progress(&self, progress: &mut Progress, concurrency: usize) {
+        progress.concurrency = concurrency;
+        progress.throttled = self.transport.throttled_count();
+        if let Some(cb) = &self.on_progress {
+            cb(progress);
+        }
+    }
+
+    /// One write, ridden through throttling, re-checked when its answer was
+    /// lost.
+    async fn write(&self, row: &ReportRow) -> WriteResult {
+        let mut round = 0;
+        loop {
+            let attempt = match row.action {
+                Action::Remove => match &row.assignment_id {
+                    Some(a) => writes::admin_remove(
+                        &self.transport,
+                        a,
+                        self.template.justification.as_deref(),
+                    )
+                    .await
+                    .map(|r| r.id),
+                    None => Err(Error::invalid_input("removal", "names no assignment")),
+                },
+                _ => writes::admin_add(&self.transport, &self.template, &row.user_id)
+                    .await
+                    .map(|r| r.id),
+            };
+            match attempt {
+                Ok(id) => return WriteResult::Submitted(non_empty(id)),
+                Err(e) if e.is_throttled() && round < THROTTLE_ROUNDS => {
+                    round += 1;
+                    let pause = e
+                        .retry_after()
+                        .unwrap_or(Duration::from_millis(500) * round);
+                    tracing::debug!(user = %row.user_id, round, "write throttled; trying again");
+                    tokio::time::sleep(pause).await;
+                }
+                Err(e) if e.may_have_been_processed() => return self.recheck(row, e).await,
+                Err(e) => return WriteResult::Failed(e),
+            }
+        }
+    }
+
+    async fn recheck(&self, row: &ReportRow, original: Error) -> WriteResult {
+        let package = &self.template.package;
+        let found: Result<Option<Found>> = match (&row.action, &row.assignment_id) {
+            (Action::Remove, Some(a)) => existing_remove(&self.transport, package, a).await,
+            _ => existing_add(&self.transport, package, &row.user_id).await,
+        };
+        match found {
+            Ok(Some(Found::Request(id))) => {
+                tracing::info!(user = %row.user_id, request = %id, "lost answer: request found on re-check");
+                WriteResult::Submitted(Some(id))
+            }
+            Ok(Some(Found::Done)) => WriteResult::Submitted(None),
+            Ok(None) => WriteResult::Failed(original),
+            Err(e) => {
+                tracing::warn!(user = %row.user_id, error = %e, "re-check failed");
+                WriteResult::Failed(original)
+            }
+        }
+    }
+
+    /// Follows every submitted request to its final state.
+    async fn follow(
+        &self,
+        rows: &mut [ReportRow],
+        progress: &mut Progress,
+        limiter: &AdaptiveLimiter,
+    ) {
+        let jobs: Vec<(usize, AssignmentRequestId)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.outcome == Outcome::Submitted)
+            .filter_map(|(i, r)| r.request_id.clone().map(|id| (i, id)))
+            .collect();
+        let transport = &self.transport;
+        let mut results = futures::stream::iter(jobs)
+            .map(|(i, id)| async move { (i, writes::wait_until_final(transport, &id).await) })
+            .buffer_unordered(self.concurrency.max(1));
+        while let Some((i, result)) = results.next().await {
+            let Some(row) = rows.get_mut(i) else { continue };
+            match result {
+                Ok(r) => {
+                    row.outcome = match r.state {
+                        Some(RequestState::Delivered) => Outcome::Delivered,
+                        Some(s) => Outcome::NotDelivered(s),
+                        None => Outcome::Submitted,
+                    };
+                }
+                Err(e) => row.set_error(&e),
+            }
+            progress.finalized += 1;
+            self.report_progress(progress, limiter.limit());
+        }
+    }
+}
+
+fn non_empty(id: AssignmentRequestId) -> Option<AssignmentRequestId> {
+    (!id.as_str().is_empty()).then_some(id)
+}

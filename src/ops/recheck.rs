@@ -1,0 +1,121 @@
+//! After a write whose answer was lost ("may have been processed"), look
+//! for what it would have made before calling it failed, so that nothing is
+//! ever requested twice.
+
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+
+use crate::api::{Assignments, List};
+use crate::error::Result;
+use crate::models::{
+    AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, AssignmentState,
+    ObjectId, RequestState,
+};
+use crate::odata::RequestFilter;
+use crate::paging::ItemStream;
+use crate::transport::Transport;
+
+/// The request states a bulk run treats as "still open".
+pub(crate) const OPEN_STATES: [RequestState; 4] = [
+    RequestState::Submitted,
+    RequestState::PendingApproval,
+    RequestState::Delivering,
+    RequestState::Scheduled,
+];
+
+/// The package's open requests, each with its assignment and the
+/// assignment's target (`$expand=assignment($expand=target)`): in v1.0 the
+/// target of a request is known only through its assignment.
+pub(crate) fn open_requests(
+    transport: &Arc<Transport>,
+    package: &AccessPackageId,
+) -> ItemStream<AssignmentRequest> {
+    let mut list: List<AssignmentRequest> = List::new(
+        Arc::clone(transport),
+        Ok("identityGovernance/entitlementManagement/assignmentRequests".to_owned()),
+    );
+    let filter = RequestFilter::new()
+        .access_package(package.clone())
+        .states(OPEN_STATES)
+        .into_filter();
+    if let Some(f) = filter {
+        list.query = list.query.filter(f);
+    }
+    list.query = list.query.expand("assignment($expand=target)");
+    list.stream()
+}
+
+/// What a re-check found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// An open request (ours, whose answer was lost).
+    Request(AssignmentRequestId),
+    /// No open request, but the assignment already reflects the write.
+    Done,
+}
+
+/// Looks for an open add request for `user`, or an assignment that is not
+/// expired.
+pub(crate) async fn existing_add(
+    transport: &Arc<Transport>,
+    package: &AccessPackageId,
+    user: &ObjectId,
+) -> Result<Option<Found>> {
+    let hit = open_requests(transport, package)
+        .try_filter(|r| {
+            let ours = r
+                .assignment
+                .as_ref()
+                .and_then(|a| a.target_object_id())
+                .is_some_and(|t| t == user);
+            futures::future::ready(ours)
+        })
+        .try_next()
+        .await?;
+    if let Some(r) = hit {
+        return Ok(Some(Found::Request(r.id)));
+    }
+    let assignments = Assignments::new(Arc::clone(transport))
+        .list()
+        .access_package(package.clone())
+        .target(user.clone())
+        .collect()
+        .await?;
+    let active = assignments.iter().any(|a| {
+        matches!(
+            a.state,
+            Some(AssignmentState::Delivered | AssignmentState::Delivering)
+        )
+    });
+    Ok(active.then_some(Found::Done))
+}
+
+/// Looks for an open removal of `assignment`, or the assignment already gone
+/// or expired.
+pub(crate) async fn existing_remove(
+    transport: &Arc<Transport>,
+    package: &AccessPackageId,
+    assignment: &AssignmentId,
+) -> Result<Option<Found>> {
+    let hit = open_requests(transport, package)
+        .try_filter(|r| {
+            let ours = r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
+            futures::future::ready(ours)
+        })
+        .try_next()
+        .await?;
+    if let Some(r) = hit {
+        return Ok(Some(Found::Request(r.id)));
+    }
+    match Assignments::new(Arc::clone(transport))
+        .get(assignment.clone())
+        .send()
+        .await
+    {
+        Ok(a) if a.state == Some(AssignmentState::Expired) => Ok(Some(Found::Done)),
+        Ok(_) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(Some(Found::Done)),
+        Err(e) => Err(e),
+    }
+}

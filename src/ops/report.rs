@@ -1,0 +1,282 @@
+//! What a bulk run did: one row per person, totals, progress snapshots.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::plan::{Action, BulkPlan, PlanItem};
+use crate::error::Error;
+use crate::models::{AssignmentId, AssignmentRequestId, ObjectId, RequestState};
+
+/// How a person's row ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Dry run: the action would be taken; nothing was sent.
+    Planned,
+    /// Nothing needed doing (see the row's [`Action::Skip`] reason).
+    Skipped,
+    /// Needs a human (see the row's [`Action::Report`] reason); nothing sent.
+    Reported,
+    /// The request was accepted by Graph (or found already made, after a
+    /// write whose answer was lost). Delivery is asynchronous.
+    Submitted,
+    /// Followed to the end (`wait_for_delivery`): the request was delivered.
+    Delivered,
+    /// Followed to the end: the request ended in another final state
+    /// (denied, canceled, delivery failed, partially delivered).
+    NotDelivered(RequestState),
+    /// The request could not be made; see the row's error.
+    Failed,
+}
+
+impl fmt::Display for Outcome {
+    /// `Planned`, `Submitted`, `NotDelivered(denied)`…
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Planned => f.write_str("Planned"),
+            Self::Skipped => f.write_str("Skipped"),
+            Self::Reported => f.write_str("Reported"),
+            Self::Submitted => f.write_str("Submitted"),
+            Self::Delivered => f.write_str("Delivered"),
+            Self::NotDelivered(s) => write!(f, "NotDelivered({s})"),
+            Self::Failed => f.write_str("Failed"),
+        }
+    }
+}
+
+/// One person in a [`BulkReport`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReportRow {
+    /// The person's directory object id.
+    pub user_id: ObjectId,
+    /// The user principal name, when known.
+    pub user_principal_name: Option<String>,
+    /// What was planned.
+    pub action: Action,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The request made (or the open request that made this a skip).
+    pub request_id: Option<AssignmentRequestId>,
+    /// The assignment concerned, if any (removed, skipped or reported).
+    pub assignment_id: Option<AssignmentId>,
+    /// Graph's error code (or the error kind when Graph did not answer).
+    pub error_code: Option<String>,
+    /// What went wrong, in words (never contains a token).
+    pub error_message: Option<String>,
+}
+
+impl ReportRow {
+    pub(crate) fn from_plan(item: PlanItem, dry_run: bool) -> Self {
+        let outcome = match &item.action {
+            Action::Skip(_) => Outcome::Skipped,
+            Action::Report(_) => Outcome::Reported,
+            _ if dry_run => Outcome::Planned,
+            // Replaced once the write has run.
+            _ => Outcome::Failed,
+        };
+        Self {
+            user_id: item.user_id,
+            user_principal_name: item.user_principal_name,
+            action: item.action,
+            outcome,
+            request_id: item.request_id,
+            assignment_id: item.assignment_id,
+            error_code: None,
+            error_message: None,
+        }
+    }
+
+    pub(crate) fn set_error(&mut self, err: &Error) {
+        self.error_code = Some(match err.code() {
+            Some(code) => code.to_string(),
+            None => format!("{:?}", err.kind()),
+        });
+        self.error_message = Some(err.to_string());
+    }
+}
+
+/// Counts over a [`BulkReport`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Totals {
+    /// Dry run: adds and removals that would be requested.
+    pub planned: usize,
+    /// Add requests made (or found made after a lost answer).
+    pub created: usize,
+    /// Removal requests made.
+    pub removed: usize,
+    /// People who needed nothing (including non-users).
+    pub skipped: usize,
+    /// Writes that failed.
+    pub failed: usize,
+    /// People reported for a human (partially delivered, delivery failed).
+    pub reported: usize,
+    /// Of the requests followed to the end, those delivered.
+    pub delivered: usize,
+    /// Of the requests followed to the end, those that ended otherwise.
+    pub not_delivered: usize,
+}
+
+impl Totals {
+    pub(crate) fn of(rows: &[ReportRow]) -> Self {
+        let mut t = Self::default();
+        for r in rows {
+            match r.outcome {
+                Outcome::Planned => t.planned += 1,
+                Outcome::Skipped => t.skipped += 1,
+                Outcome::Reported => t.reported += 1,
+                Outcome::Failed => t.failed += 1,
+                Outcome::Submitted | Outcome::Delivered | Outcome::NotDelivered(_) => {
+                    if r.action == Action::Remove {
+                        t.removed += 1;
+                    } else {
+                        t.created += 1;
+                    }
+                    match r.outcome {
+                        Outcome::Delivered => t.delivered += 1,
+                        Outcome::NotDelivered(_) => t.not_delivered += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        t
+    }
+}
+
+/// What a bulk run did. Partial failure is data: the run returns a report
+/// whenever the plan could be read, and failed rows carry their error.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BulkReport {
+    /// One row per person, in plan order.
+    pub rows: Vec<ReportRow>,
+    /// Whether this was a dry run (nothing sent).
+    pub dry_run: bool,
+    /// How long the run took, planning included.
+    pub elapsed: Duration,
+    /// How many 429 answers the client saw during the run.
+    pub throttled: u64,
+    totals: Totals,
+}
+
+impl BulkReport {
+    pub(crate) fn new(
+        rows: Vec<ReportRow>,
+        dry_run: bool,
+        elapsed: Duration,
+        throttled: u64,
+    ) -> Self {
+        let totals = Totals::of(&rows);
+        Self {
+            rows,
+            dry_run,
+            elapsed,
+            throttled,
+            totals,
+        }
+    }
+
+    /// A dry-run report: the plan, every write `Planned`.
+    pub(crate) fn planned(plan: BulkPlan, elapsed: Duration, throttled: u64) -> Self {
+        let rows = plan
+            .items
+            .into_iter()
+            .map(|i| ReportRow::from_plan(i, true))
+            .collect();
+        Self::new(rows, true, elapsed, throttled)
+    }
+
+    /// Counts by outcome.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// The rows whose write failed.
+    pub fn failures(&self) -> impl Iterator<Item = &ReportRow> {
+        self.rows.iter().filter(|r| r.outcome == Outcome::Failed)
+    }
+
+    /// The row of one person, if any.
+    pub fn row(&self, user_id: &str) -> Option<&ReportRow> {
+        self.rows.iter().find(|r| r.user_id.as_str() == user_id)
+    }
+
+    /// Whether every write succeeded (skips and reports do not count as
+    /// failures).
+    pub fn is_success(&self) -> bool {
+        self.totals.failed == 0
+    }
+}
+
+/// A snapshot passed to the `on_progress` callback after each write (and
+/// each followed request) completes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Writes to make in this run.
+    pub total: usize,
+    /// Writes finished (successfully or not).
+    pub done: usize,
+    /// Add requests made so far.
+    pub created: usize,
+    /// Removal requests made so far.
+    pub removed: usize,
+    /// Writes failed so far.
+    pub failed: usize,
+    /// Requests followed to a final state so far (`wait_for_delivery`).
+    pub finalized: usize,
+    /// How many writes may run at once right now (adaptive).
+    pub concurrency: usize,
+    /// 429 answers the client has seen so far.
+    pub throttled: u64,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::ops::plan::SkipReason;
+
+    fn row(action: Action, outcome: Outcome) -> ReportRow {
+        ReportRow {
+            user_id: ObjectId::new("u"),
+            user_principal_name: None,
+            action,
+            outcome,
+            request_id: None,
+            assignment_id: None,
+            error_code: None,
+            error_message: None,
+        }
+    }
+
+    #[test]
+    fn totals_count_by_outcome_and_action() {
+        let rows = vec![
+            row(Action::Add, Outcome::Submitted),
+            row(Action::Add, Outcome::Delivered),
+            row(Action::Add, Outcome::NotDelivered(RequestState::Denied)),
+            row(Action::Remove, Outcome::Submitted),
+            row(Action::Add, Outcome::Failed),
+            row(Action::Skip(SkipReason::AlreadyDelivered), Outcome::Skipped),
+        ];
+        let t = Totals::of(&rows);
+        assert_eq!(
+            (
+                t.created,
+                t.removed,
+                t.failed,
+                t.skipped,
+                t.delivered,
+                t.not_delivered
+            ),
+            (3, 1, 1, 1, 1, 1)
+        );
+        assert_eq!(
+            Outcome::NotDelivered(RequestState::Denied).to_string(),
+            "NotDelivered(denied)"
+        );
+    }
+}
