@@ -1,16 +1,18 @@
 //! The fault matrix: long runs against a fake Graph that throttles, fails,
 //! resets connections, cuts bodies short and answers slowly, with a seeded
-//! mix so every run sees the same faults. The client must still deliver
-//! every item exactly once and in order, retry no more than its policy
-//! allows, and never come back before `Retry-After`.
+//! mix so every run sees the same faults. A listing must still deliver
+//! every item exactly once and in order, a bulk assignment must request
+//! every user exactly once, and the client must retry no more than its
+//! policy allows and never come back before `Retry-After`.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime};
 
 use entra_access::fake::{
-    AccessPackageSeed, AssignmentSeed, Chaos, FakeGraph, FaultKind, PolicySeed, ReceivedRequest,
-    UserSeed,
+    AccessPackageSeed, AssignmentSeed, Chaos, FakeGraph, FaultKind, GroupSeed, PolicySeed,
+    ReceivedRequest, UserSeed,
 };
+use entra_access::ops::{BulkReport, Outcome};
 use entra_access::{Client, RetryPolicy};
 use futures::TryStreamExt;
 
@@ -19,21 +21,21 @@ const PAGE_SIZE: usize = 50;
 const MAX_RETRIES: u32 = 5;
 const SEED: u64 = 20_240_501;
 
-/// The mix of the issue: 10 % 503 (3 % with `Retry-After: 1`), 5 % 429
-/// (half with `Retry-After` in seconds, half as an HTTP date), 2 % resets,
-/// 2 % truncated JSON, and 5 % slow answers. Waits are 1 s at most.
-fn matrix(seed: u64) -> Chaos {
+/// The mix of the issue: 10 % 503 (3 % with `Retry-After: 1`), `throttled`
+/// 429 (half with `Retry-After: 1`, half with an HTTP date up to a second
+/// ahead), 2 % resets, 2 % truncated JSON, and 5 % slow answers.
+fn matrix(seed: u64, throttled: f64) -> Chaos {
     Chaos::new(seed)
         .with(0.07, unavailable(None))
         .with(0.03, unavailable(Some(Duration::from_secs(1))))
         .with(
-            0.025,
+            throttled / 2.0,
             FaultKind::Throttle {
                 retry_after: Duration::from_secs(1),
             },
         )
         .with(
-            0.025,
+            throttled / 2.0,
             FaultKind::ThrottleUntil {
                 retry_after: Duration::ZERO,
             },
@@ -153,7 +155,7 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
         .iter()
         .map(|a| a.id.as_str().to_owned())
         .collect();
-    fake.set_chaos(Some(matrix(SEED).on_method("GET")));
+    fake.set_chaos(Some(matrix(SEED, 0.05).on_method("GET")));
     let client = client(&fake);
 
     let started = std::time::Instant::now();
@@ -275,4 +277,140 @@ async fn a_write_whose_answer_is_cut_short_may_have_been_processed() {
     assert!(err.may_have_been_processed(), "{err}");
     assert_eq!(fake.assignment_requests().len(), 1, "the write took effect");
     assert_eq!(fake.assignment_request_posts(), 1, "and was not repeated");
+}
+
+/// The fake's assignment requests per target user.
+fn requests_per_user(fake: &FakeGraph) -> HashMap<String, Vec<String>> {
+    let mut per: HashMap<String, Vec<String>> = HashMap::new();
+    for r in fake.assignment_requests() {
+        if let Some(t) = &r.target_object_id {
+            per.entry(t.as_str().to_owned())
+                .or_default()
+                .push(r.id.as_str().to_owned());
+        }
+    }
+    per
+}
+
+/// Every row of `report` agrees with what the fake holds: a submitted row
+/// names a request the fake made for that user, a failed row's user has no
+/// request, and no user has two.
+fn assert_report_matches_fake(fake: &FakeGraph, report: &BulkReport) {
+    let per = requests_per_user(fake);
+    for (user, ids) in &per {
+        assert_eq!(ids.len(), 1, "{user} has {} requests", ids.len());
+    }
+    for row in &report.rows {
+        let made = per.get(row.user_id.as_str());
+        match &row.outcome {
+            Outcome::Submitted => {
+                let made = made.unwrap_or_else(|| panic!("{row:?}: no request in the fake"));
+                if let Some(id) = &row.request_id {
+                    assert_eq!(made, &vec![id.as_str().to_owned()], "{row:?}");
+                }
+            }
+            Outcome::Failed => {
+                assert!(made.is_none(), "{row:?}: failed, yet the fake has {made:?}")
+            }
+            Outcome::Skipped => assert!(made.is_some(), "{row:?}: skipped without a request"),
+            other => panic!("unexpected outcome {other} in {row:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_assignment_of_500_users_through_the_fault_matrix() {
+    const USERS: usize = 500;
+    // Graph gives a request its assignment (and so its target) only once it
+    // leaves `submitted`; a write whose answer was lost can only be found
+    // after that. The fake moves requests on at once here (see
+    // `a_lost_answer_is_found_while_the_request_is_still_submitted`).
+    let fake = FakeGraph::builder()
+        .seed(SEED)
+        .page_size(100)
+        .step_delay(Duration::from_millis(1))
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let users: Vec<_> = (0..USERS)
+        .map(|i| fake.add_user(UserSeed::new(&format!("User {i}"))))
+        .collect();
+    let group = fake.add_group(GroupSeed::new("All").members(users.iter()));
+    // Reads and writes alike. A 429 pauses every request of the client for
+    // its Retry-After (the throttle gate), so 2 % keeps the run short.
+    fake.set_chaos(Some(matrix(SEED, 0.02)));
+    let client = client(&fake);
+
+    let started = std::time::Instant::now();
+    let mut reports = Vec::new();
+    // Failed rows are writes the fake never took (a 503, a reset): running
+    // again picks them up, and must not request anyone twice.
+    for _ in 0..5 {
+        let report = client
+            .bulk_assign_group(&pkg, &policy, &group)
+            .concurrency(8)
+            .run()
+            .await
+            .expect("the plan reads survive the faults");
+        assert_eq!(report.rows.len(), USERS);
+        assert_report_matches_fake(&fake, &report);
+        let failed = report.totals().failed;
+        reports.push(report);
+        if failed == 0 {
+            break;
+        }
+    }
+    let elapsed = started.elapsed();
+    let per = requests_per_user(&fake);
+    for u in &users {
+        assert_eq!(per.get(u.as_str()).map(Vec::len), Some(1), "{u}");
+    }
+    assert_eq!(fake.assignment_requests().len(), USERS);
+    let created: usize = reports.iter().map(|r| r.totals().created).sum();
+    assert_eq!(created, USERS, "each user was requested once over the runs");
+
+    let log = graph_requests(&fake);
+    let posts: Vec<_> = log.iter().filter(|r| r.method == "POST").collect();
+    let cut_posts = posts
+        .iter()
+        .filter(|r| r.fault == Some(FaultKind::Truncated))
+        .count();
+    assert!(cut_posts > 0, "no write answer was cut short");
+    assert!(
+        posts.iter().any(|r| r.status == 0),
+        "no write had its connection reset"
+    );
+    assert_retries_bounded_and_patient(&log);
+    eprintln!(
+        "bulk: {} runs, {} requests ({} POSTs, {cut_posts} cut short) in {elapsed:?}; failed per run {:?}",
+        reports.len(),
+        log.len(),
+        posts.len(),
+        reports.iter().map(|r| r.totals().failed).collect::<Vec<_>>()
+    );
+}
+
+/// Known gap: right after a write whose answer was lost, the request is
+/// still `submitted` and has no assignment, so the bulk re-check cannot tell
+/// it is this user's and reports the row failed although Graph took it.
+#[tokio::test]
+#[ignore = "bulk re-check cannot see a request still in `submitted` (no assignment yet)"]
+async fn a_lost_answer_is_found_while_the_request_is_still_submitted() {
+    let fake = FakeGraph::builder()
+        .seed(SEED)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let user = fake.add_user(UserSeed::new("U"));
+    fake.inject(entra_access::fake::Fault::truncated().on_method("POST"));
+    let report = client(&fake)
+        .bulk_assign_users(&pkg, &policy, [user.clone()])
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(fake.assignment_requests().len(), 1);
+    assert_report_matches_fake(&fake, &report);
 }

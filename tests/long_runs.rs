@@ -1,11 +1,13 @@
-//! Long runs with tokens that expire every two seconds: the client keeps
-//! going, refreshes about once per token lifetime, and refreshes once for all
-//! concurrent callers (single-flight).
+//! Long runs with tokens that expire every two seconds: slow listings and a
+//! slow bulk run keep going, the client refreshes about once per token
+//! lifetime, and once for all concurrent callers (single-flight).
 
 use std::time::{Duration, Instant};
 
 use entra_access::auth::CachedTokenProvider;
-use entra_access::fake::{AccessPackageSeed, AssignmentSeed, FakeGraph, PolicySeed, UserSeed};
+use entra_access::fake::{
+    AccessPackageSeed, AssignmentSeed, FakeGraph, Fault, PolicySeed, UserSeed,
+};
 use entra_access::{Client, RetryPolicy};
 use futures::TryStreamExt;
 
@@ -79,6 +81,46 @@ async fn concurrent_slow_listings_outlive_many_tokens() {
     for items in results {
         assert_eq!(items.expect("the listing completes").len(), 600);
     }
+    assert!(
+        elapsed > LIFETIME * 3,
+        "the run must outlive several tokens: {elapsed:?}"
+    );
+    assert_about_one_token_per_lifetime(&fake, elapsed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_bulk_run_outlives_many_tokens() {
+    const USERS: usize = 240;
+    let fake = FakeGraph::builder()
+        .seed(12)
+        .page_size(50)
+        .token_lifetime(LIFETIME)
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let users: Vec<_> = (0..USERS)
+        .map(|i| fake.add_user(UserSeed::new(&format!("User {i}"))))
+        .collect();
+    // Writes are slow: the run takes several token lifetimes.
+    fake.inject(
+        Fault::latency(Duration::from_millis(100))
+            .always()
+            .on_method("POST"),
+    );
+    let client = client_with_expiring_tokens(&fake);
+
+    let started = Instant::now();
+    let report = client
+        .bulk_assign_users(&pkg, &policy, users.iter().cloned())
+        .concurrency(4)
+        .run()
+        .await
+        .expect("the run completes");
+    let elapsed = started.elapsed();
+    let t = report.totals();
+    assert_eq!((t.created, t.failed), (USERS, 0), "{t:?}");
+    assert_eq!(fake.assignment_requests().len(), USERS);
     assert!(
         elapsed > LIFETIME * 3,
         "the run must outlive several tokens: {elapsed:?}"
