@@ -25,6 +25,7 @@
 //! }
 //! # Ok(()) }
 //! ```
+#![doc = include_str!("../docs/bulk.md")]
 
 mod bulk;
 mod execute;

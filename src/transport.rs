@@ -254,6 +254,9 @@ impl Transport {
                 }
                 Err(e) => classify_send_error(e),
             };
+            if let Attempt::Status { status: 429, .. } = attempt {
+                self.gate.record_throttled();
+            }
             match self
                 .retry
                 .decide(idempotent, attempt, retries_done, started.elapsed())

@@ -926,3 +926,46 @@ async fn end_to_end_on_fake_graph() {
         Action::Skip(SkipReason::AlreadyDelivered)
     );
 }
+
+/// A re-run before the first run's requests have moved on: the fake (like
+/// Graph, as far as anyone knows) does not yet show whom a just-submitted
+/// request is for, so the plan adds again, Graph refuses with
+/// `ExistingOpenRequest`, and the report calls that a skip, not a failure.
+#[tokio::test]
+async fn a_rerun_while_requests_are_still_submitted_skips_instead_of_failing() {
+    use entra_access::fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
+
+    let fake = FakeGraph::builder().manual_progress().start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Sales"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let users: Vec<_> = (0..3)
+        .map(|i| fake.add_user(UserSeed::new(&format!("User {i}"))))
+        .collect();
+    let group = fake.add_group(GroupSeed::new("Team").members(users.iter()));
+    let client = fake.client().unwrap();
+
+    let first = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(first.totals().created, 3);
+    let second = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .run()
+        .await
+        .unwrap();
+    let t = second.totals();
+    assert_eq!((t.created, t.failed, t.skipped), (0, 0, 3), "{second:#?}");
+    for u in &users {
+        let row = second.row(u.as_str()).unwrap();
+        assert_eq!(row.outcome, Outcome::Skipped);
+        assert!(
+            matches!(row.action, Action::Skip(SkipReason::OpenRequest(_))),
+            "{row:?}"
+        );
+    }
+    // Exactly one request per person exists.
+    fake.settle();
+    assert_eq!(fake.assignments().len(), 3);
+}

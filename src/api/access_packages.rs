@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_terminals, Get, List, EM};
+use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{AccessPackage, AccessPackageId};
-use crate::odata::{AccessPackageFilter, Filter};
+use crate::odata::AccessPackageFilter;
 use crate::transport::Transport;
 
 /// Access packages (`/identityGovernance/entitlementManagement/accessPackages`).
@@ -28,8 +28,6 @@ impl AccessPackages {
                 Arc::clone(&self.transport),
                 Ok(format!("{EM}/accessPackages")),
             ),
-            filter: AccessPackageFilter::new(),
-            extra: None,
         }
     }
 
@@ -65,31 +63,25 @@ impl AccessPackages {
 #[must_use = "a list does nothing until sent or streamed"]
 pub struct ListAccessPackages {
     list: List<AccessPackage>,
-    filter: AccessPackageFilter,
-    extra: Option<Filter>,
 }
 
 impl ListAccessPackages {
     /// Only packages named exactly `name` (`displayName eq '…'`).
     pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.filter = self.filter.display_name_eq(name);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AccessPackageFilter::new().display_name_eq(name));
         self
     }
 
     /// Only packages whose name contains `text`, ignoring case
     /// (`contains(tolower(displayName),'…')`).
     pub fn display_name_contains(mut self, text: impl AsRef<str>) -> Self {
-        self.filter = self.filter.display_name_contains(text);
-        self
-    }
-
-    /// Adds any other filter (combined with `and`).
-    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
-        let f = filter.into();
-        self.extra = Some(match self.extra.take() {
-            Some(e) => e.and(f),
-            None => f,
-        });
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AccessPackageFilter::new().display_name_contains(text));
         self
     }
 
@@ -99,26 +91,13 @@ impl ListAccessPackages {
         self
     }
 
-    /// Page size (`$top`, 1 to 999).
-    pub fn top(mut self, n: u32) -> Self {
-        self.list.query = self.list.query.top(n);
-        self
-    }
-
     fn into_list(self) -> List<AccessPackage> {
-        let mut list = self.list;
-        let filter = match (self.filter.into_filter(), self.extra) {
-            (Some(a), Some(b)) => Some(a.and(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(f) = filter {
-            list.query = list.query.filter(f);
-        }
-        list
+        self.list
     }
 }
 
 list_terminals!(ListAccessPackages, AccessPackage);
+list_query_setters!(ListAccessPackages);
 
 /// Gets one access package; see [`AccessPackages::get`].
 #[derive(Clone, Debug)]

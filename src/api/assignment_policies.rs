@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_terminals, Get, List, EM};
+use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, Result};
 use crate::models::{AccessPackage, AccessPackageId, AssignmentPolicy, AssignmentPolicyId};
-use crate::odata::Filter;
 use crate::transport::Transport;
 
 /// Assignment policies (`/identityGovernance/entitlementManagement/assignmentPolicies`).
@@ -79,21 +78,9 @@ pub struct ListAssignmentPolicies {
 }
 
 impl ListAssignmentPolicies {
-    /// Filters the list (Graph supports e.g. `displayName eq '…'`).
-    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
-        self.list.query = self.list.query.and_filter(filter);
-        self
-    }
-
     /// Includes each policy's access package.
     pub fn expand_access_package(mut self) -> Self {
         self.list.query = self.list.query.expand("accessPackage");
-        self
-    }
-
-    /// Page size (`$top`, 1 to 999).
-    pub fn top(mut self, n: u32) -> Self {
-        self.list.query = self.list.query.top(n);
         self
     }
 
@@ -103,6 +90,7 @@ impl ListAssignmentPolicies {
 }
 
 list_terminals!(ListAssignmentPolicies, AssignmentPolicy);
+list_query_setters!(ListAssignmentPolicies);
 
 /// Gets one policy; see [`AssignmentPolicies::get`].
 #[derive(Clone, Debug)]

@@ -31,10 +31,10 @@ pub use watch::WatchRequest;
 
 use std::sync::Arc;
 
-use super::common::{checked, list_terminals, Get, List, EM};
+use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::Result;
 use crate::models::{AccessPackageId, AssignmentRequest, AssignmentRequestId, RequestState};
-use crate::odata::{Filter, RequestFilter};
+use crate::odata::RequestFilter;
 use crate::paging::PageStream;
 use crate::request::ApiRequest;
 use crate::transport::Transport;
@@ -96,8 +96,6 @@ impl AssignmentRequests {
                 Arc::clone(&self.transport),
                 Ok(format!("{EM}/assignmentRequests")),
             ),
-            filter: RequestFilter::new(),
-            extra: None,
         }
     }
 
@@ -109,8 +107,6 @@ impl AssignmentRequests {
         );
         ListAssignmentRequests {
             list: List::new(Arc::clone(&self.transport), Ok(path)),
-            filter: RequestFilter::new(),
-            extra: None,
         }
     }
 
@@ -135,54 +131,65 @@ impl AssignmentRequests {
 #[must_use = "a list does nothing until sent or streamed"]
 pub struct ListAssignmentRequests {
     list: List<AssignmentRequest>,
-    filter: RequestFilter,
-    extra: Option<Filter>,
 }
 
 impl ListAssignmentRequests {
     /// Only requests for this access package.
     pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
-        self.filter = self.filter.access_package(id);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(RequestFilter::new().access_package(id));
         self
     }
 
     /// Only requests in this state.
     pub fn state(mut self, state: RequestState) -> Self {
-        self.filter = self.filter.state(state);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(RequestFilter::new().state(state));
         self
     }
 
     /// Only requests in any of these states.
     pub fn states(mut self, states: impl IntoIterator<Item = RequestState>) -> Self {
-        self.filter = self.filter.states(states);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(RequestFilter::new().states(states));
         self
     }
 
     /// Only requests created at or after `at`.
     pub fn created_after(mut self, at: crate::models::DateTime) -> Self {
-        self.filter = self.filter.created_after(at);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(RequestFilter::new().created_after(at));
         self
     }
 
     /// Only requests created before `at`.
     pub fn created_before(mut self, at: crate::models::DateTime) -> Self {
-        self.filter = self.filter.created_before(at);
-        self
-    }
-
-    /// Adds any other filter (combined with `and`).
-    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
-        let f = filter.into();
-        self.extra = Some(match self.extra.take() {
-            Some(e) => e.and(f),
-            None => f,
-        });
+        self.list.query = self
+            .list
+            .query
+            .and_filter(RequestFilter::new().created_before(at));
         self
     }
 
     /// Includes the assignment (with its target id).
     pub fn expand_assignment(mut self) -> Self {
         self.list.query = self.list.query.expand("assignment");
+        self
+    }
+
+    /// Includes the assignment and its target subject
+    /// (`$expand=assignment($expand=target)`): the way to see whom a request
+    /// is for.
+    pub fn expand_assignment_target(mut self) -> Self {
+        self.list.query = self.list.query.expand("assignment($expand=target)");
         self
     }
 
@@ -198,26 +205,13 @@ impl ListAssignmentRequests {
         self
     }
 
-    /// Page size (`$top`, 1 to 999).
-    pub fn top(mut self, n: u32) -> Self {
-        self.list.query = self.list.query.top(n);
-        self
-    }
-
     fn into_list(self) -> List<AssignmentRequest> {
-        let mut list = self.list;
-        let filter = match (self.filter.into_filter(), self.extra) {
-            (Some(a), Some(b)) => Some(a.and(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(f) = filter {
-            list.query = list.query.filter(f);
-        }
-        list
+        self.list
     }
 }
 
 list_terminals!(ListAssignmentRequests, AssignmentRequest);
+list_query_setters!(ListAssignmentRequests);
 
 /// Gets one request; see [`AssignmentRequests::get`].
 #[derive(Clone, Debug)]

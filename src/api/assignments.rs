@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_terminals, Get, List, EM};
+use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, Result};
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentState, ObjectId,
 };
-use crate::odata::{AssignmentFilter, Filter};
+use crate::odata::AssignmentFilter;
 use crate::paging::PageStream;
 use crate::request::ApiRequest;
 use crate::transport::Transport;
@@ -70,8 +70,6 @@ impl Assignments {
     pub fn list(&self) -> ListAssignments {
         ListAssignments {
             list: List::new(Arc::clone(&self.transport), Ok(format!("{EM}/assignments"))),
-            filter: AssignmentFilter::new(),
-            extra: None,
         }
     }
 
@@ -80,8 +78,6 @@ impl Assignments {
         let path = format!("{EM}/assignments/filterByCurrentUser(on='{}')", on.as_str());
         ListAssignments {
             list: List::new(Arc::clone(&self.transport), Ok(path)),
-            filter: AssignmentFilter::new(),
-            extra: None,
         }
     }
 
@@ -107,8 +103,6 @@ impl Assignments {
         });
         ListAssignments {
             list: List::new(Arc::clone(&self.transport), path),
-            filter: AssignmentFilter::new(),
-            extra: None,
         }
     }
 
@@ -146,48 +140,51 @@ impl Assignments {
 #[must_use = "a list does nothing until sent or streamed"]
 pub struct ListAssignments {
     list: List<Assignment>,
-    filter: AssignmentFilter,
-    extra: Option<Filter>,
 }
 
 impl ListAssignments {
     /// Only assignments of this access package (`accessPackage/id eq '…'`).
     pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
-        self.filter = self.filter.access_package(id);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AssignmentFilter::new().access_package(id));
         self
     }
 
     /// Only assignments made through this policy.
     pub fn assignment_policy(mut self, id: impl Into<AssignmentPolicyId>) -> Self {
-        self.filter = self.filter.assignment_policy(id);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AssignmentFilter::new().assignment_policy(id));
         self
     }
 
     /// Only assignments in this state.
     pub fn state(mut self, state: AssignmentState) -> Self {
-        self.filter = self.filter.state(state);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AssignmentFilter::new().state(state));
         self
     }
 
     /// Only assignments in any of these states.
     pub fn states(mut self, states: impl IntoIterator<Item = AssignmentState>) -> Self {
-        self.filter = self.filter.states(states);
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AssignmentFilter::new().states(states));
         self
     }
 
     /// Only assignments of this target (its directory object id).
     pub fn target(mut self, object_id: impl Into<ObjectId>) -> Self {
-        self.filter = self.filter.target_object_id(object_id);
-        self
-    }
-
-    /// Adds any other filter (combined with `and`).
-    pub fn filter(mut self, filter: impl Into<Filter>) -> Self {
-        let f = filter.into();
-        self.extra = Some(match self.extra.take() {
-            Some(e) => e.and(f),
-            None => f,
-        });
+        self.list.query = self
+            .list
+            .query
+            .and_filter(AssignmentFilter::new().target_object_id(object_id));
         self
     }
 
@@ -209,38 +206,13 @@ impl ListAssignments {
         self
     }
 
-    /// Page size (`$top`, 1 to 999).
-    pub fn top(mut self, n: u32) -> Self {
-        self.list.query = self.list.query.top(n);
-        self
-    }
-
-    /// Asks only for these properties (`$select`).
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        for p in properties {
-            self.list.query = self.list.query.select(p);
-        }
-        self
-    }
-
     fn into_list(self) -> List<Assignment> {
-        let mut list = self.list;
-        let filter = match (self.filter.into_filter(), self.extra) {
-            (Some(a), Some(b)) => Some(a.and(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(f) = filter {
-            list.query = list.query.filter(f);
-        }
-        list
+        self.list
     }
 }
 
 list_terminals!(ListAssignments, Assignment);
+list_query_setters!(ListAssignments);
 
 /// Gets one assignment; see [`Assignments::get`].
 #[derive(Clone, Debug)]

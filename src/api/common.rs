@@ -158,6 +158,40 @@ macro_rules! list_terminals {
 }
 pub(crate) use list_terminals;
 
+/// Generates the query setters every filterable list builder shares
+/// (`filter`, `top`, `select`) over its `list: List<_>` field.
+macro_rules! list_query_setters {
+    ($builder:ident) => {
+        impl $builder {
+            /// Adds a filter, combined with `and` with the others.
+            pub fn filter(mut self, filter: impl Into<$crate::odata::Filter>) -> Self {
+                self.list.query = self.list.query.and_filter(filter);
+                self
+            }
+
+            /// Page size (`$top`, 1 to 999). Other values are refused before
+            /// anything is sent.
+            pub fn top(mut self, n: u32) -> Self {
+                self.list.query = self.list.query.top(n);
+                self
+            }
+
+            /// Asks only for these properties (`$select`).
+            pub fn select<I, S>(mut self, properties: I) -> Self
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                for p in properties {
+                    self.list.query = self.list.query.select(p);
+                }
+                self
+            }
+        }
+    };
+}
+pub(crate) use list_query_setters;
+
 /// A get-one operation: path and query options, ending in [`send`](Get::send).
 #[must_use = "a get does nothing until sent"]
 pub struct Get<T> {

@@ -7,10 +7,11 @@ use std::time::Duration;
 use futures::StreamExt;
 
 use super::limiter::AdaptiveLimiter;
-use super::plan::{Action, BulkPlan};
+use super::plan::{Action, BulkPlan, SkipReason};
 use super::recheck::{existing_add, existing_remove, Found};
 use super::report::{Outcome, Progress, ReportRow};
 use super::writes::{self, AddTemplate};
+use crate::api::{classify, RequestProblem};
 use crate::error::{Error, Result};
 use crate::models::{AssignmentRequestId, RequestState};
 use crate::transport::Transport;
@@ -34,6 +35,10 @@ pub(crate) struct Execution {
 /// What one write came to.
 enum WriteResult {
     Submitted(Option<AssignmentRequestId>),
+    /// Graph refused the add because the person already has an open request
+    /// or an assignment the plan could not see (made meanwhile, or not yet
+    /// visible): nothing to do, and nothing was created twice.
+    AlreadyThere(SkipReason, Error),
     Failed(Error),
 }
 
@@ -84,6 +89,11 @@ impl Execution {
                     } else {
                         progress.created += 1;
                     }
+                }
+                WriteResult::AlreadyThere(reason, e) => {
+                    row.action = Action::Skip(reason);
+                    row.outcome = Outcome::Skipped;
+                    row.error_code = e.code().map(ToString::to_string);
                 }
                 WriteResult::Failed(e) => {
                     row.outcome = Outcome::Failed;
@@ -141,6 +151,18 @@ impl Execution {
                     tokio::time::sleep(pause).await;
                 }
                 Err(e) if e.may_have_been_processed() => return self.recheck(row, e).await,
+                Err(e) if row.action != Action::Remove => {
+                    return match classify(&e) {
+                        RequestProblem::ExistingOpenRequest => WriteResult::AlreadyThere(
+                            SkipReason::OpenRequest(RequestState::Submitted),
+                            e,
+                        ),
+                        RequestProblem::AlreadyAssigned => {
+                            WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)
+                        }
+                        _ => WriteResult::Failed(e),
+                    }
+                }
                 Err(e) => return WriteResult::Failed(e),
             }
         }

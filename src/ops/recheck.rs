@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 
-use crate::api::{Assignments, List};
+use crate::api::{AssignmentRequests, Assignments};
 use crate::error::Result;
 use crate::models::{
     AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, AssignmentState,
     ObjectId, RequestState,
 };
-use crate::odata::RequestFilter;
 use crate::paging::ItemStream;
 use crate::transport::Transport;
 
@@ -31,19 +30,12 @@ pub(crate) fn open_requests(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
 ) -> ItemStream<AssignmentRequest> {
-    let mut list: List<AssignmentRequest> = List::new(
-        Arc::clone(transport),
-        Ok("identityGovernance/entitlementManagement/assignmentRequests".to_owned()),
-    );
-    let filter = RequestFilter::new()
+    AssignmentRequests::new(Arc::clone(transport))
+        .list()
         .access_package(package.clone())
         .states(OPEN_STATES)
-        .into_filter();
-    if let Some(f) = filter {
-        list.query = list.query.filter(f);
-    }
-    list.query = list.query.expand("assignment($expand=target)");
-    list.stream()
+        .expand_assignment_target()
+        .stream()
 }
 
 /// What a re-check found.

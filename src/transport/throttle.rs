@@ -28,10 +28,14 @@ impl ThrottleGate {
         }
     }
 
-    /// Records a 429 and pauses every request for `d` (extending, never
-    /// shortening, a pause already in force).
-    pub(crate) fn pause_for(&self, d: Duration) {
+    /// Counts one 429 answer.
+    pub(crate) fn record_throttled(&self) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Pauses every request for `d` (extending, never shortening, a pause
+    /// already in force).
+    pub(crate) fn pause_for(&self, d: Duration) {
         let at = Instant::now() + d;
         let mut guard = match self.paused_until.lock() {
             Ok(g) => g,

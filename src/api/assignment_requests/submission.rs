@@ -116,12 +116,12 @@ pub(crate) async fn find_existing(
     package: &AccessPackageId,
     target: &Target,
 ) -> Result<Option<Existing>> {
-    let mut list = AssignmentRequests::new(Arc::clone(transport))
+    let mut requests = AssignmentRequests::new(Arc::clone(transport))
         .list()
         .access_package(package)
-        .states(OPEN_STATES);
-    list.list.query = list.list.query.expand("assignment($expand=target)");
-    let mut requests = list.stream();
+        .states(OPEN_STATES)
+        .expand_assignment_target()
+        .stream();
     while let Some(r) = requests.try_next().await? {
         let open = r.state.as_ref().is_none_or(RequestState::is_open);
         let for_target = r.assignment.as_ref().is_some_and(|a| target.matches(a));

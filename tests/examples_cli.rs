@@ -1,0 +1,859 @@
+//! Every example, run through its real command line against the fake Graph
+//! it starts when no credentials are set: output, exit code, and at least
+//! one failure each.
+//!
+//! The examples are built once (same profile, features and target
+//! directory as this test), then run as child processes with every
+//! credential variable removed.
+#![cfg(feature = "fake")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/support/demo.rs"]
+mod demo;
+
+/// Variables an example would read credentials or an origin from.
+const ENV: [&str; 7] = [
+    "GRAPH_ACCESS_TOKEN",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_AUTHORITY_HOST",
+    "GRAPH_BASE_URL",
+    "GRAPH_TOKEN_FILE",
+];
+
+/// The features this test was built with, so the examples are built with
+/// the same ones (and nothing is recompiled).
+fn features() -> String {
+    let all = [
+        ("default", cfg!(feature = "default")),
+        ("rustls", cfg!(feature = "rustls")),
+        ("native-tls", cfg!(feature = "native-tls")),
+        ("client-credentials", cfg!(feature = "client-credentials")),
+        ("azure-identity", cfg!(feature = "azure-identity")),
+        ("csv", cfg!(feature = "csv")),
+        ("fake", cfg!(feature = "fake")),
+    ];
+    all.iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `target/<profile>/examples`, after building every example once.
+fn examples_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        // This test runs from target/<profile>/deps/.
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let target_dir = profile_dir.parent().unwrap();
+        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cargo
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--quiet", "--examples", "--no-default-features"])
+            .args(["--features", &features()])
+            .arg("--target-dir")
+            .arg(target_dir);
+        match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => {}
+            Some("release") => {
+                cargo.arg("--release");
+            }
+            Some(other) => {
+                cargo.args(["--profile", other]);
+            }
+        }
+        let status = cargo.status().unwrap();
+        assert!(status.success(), "building the examples failed");
+        profile_dir.join("examples")
+    })
+}
+
+/// What one run of an example did.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// Exit code 0, or a panic showing what the example said.
+    fn ok(self) -> Self {
+        assert_eq!(self.code, Some(0), "{self}");
+        self
+    }
+
+    /// Exit code `code`, and (for our own errors, code 1) exactly one
+    /// `error:` line on stderr.
+    fn fails(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "{self}");
+        let errors: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "one error line expected: {self}");
+        self
+    }
+
+    fn error_line(&self) -> &str {
+        self.stderr
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn run(example: &str, args: &[&str]) -> Run {
+    let mut cmd = Command::new(examples_dir().join(example));
+    cmd.args(args);
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+fn temp_file(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entra-access-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn looks_like_guid(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+#[test]
+fn every_example_says_it_uses_the_fake_and_prints_the_demo_ids() {
+    let r = run("list_assignments", &["--package-id", demo::MARKETING]).ok();
+    assert!(r.stderr.contains("fake Graph"), "{r}");
+    for id in [
+        demo::MARKETING,
+        demo::MARKETING_POLICY,
+        demo::ALAN,
+        demo::MARKETING_TEAM,
+    ] {
+        assert!(r.stderr.contains(id), "{id} missing: {r}");
+    }
+}
+
+#[test]
+fn quickstart_tours_the_fake() {
+    let r = run("quickstart", &[]).ok();
+    let out = &r.stdout;
+    assert!(
+        out.contains(&format!("{} \"Marketing Campaign\"", demo::MARKETING)),
+        "{r}"
+    );
+    assert!(out.contains(&format!(
+        "policy {} \"Direct assignment\"",
+        demo::MARKETING_POLICY
+    )));
+    // Alan's request, followed to delivery.
+    let states: Vec<&str> = r
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("   request ") && !l.ends_with("created"))
+        .filter_map(|l| l.rsplit(": ").next())
+        .collect();
+    assert_eq!(states.last(), Some(&"delivered"), "{r}");
+    assert!(
+        out.contains("for ana.souza@fabrikam.example: delivered"),
+        "{r}"
+    );
+    assert!(out.contains("removal request"), "{r}");
+    // Grace holds the package before step 5, not after; Alan the reverse.
+    let (before, after) = out.split_once("6. Delivered assignments now").unwrap();
+    let before = before.split_once("2. Its delivered").unwrap().1;
+    let before = before.split_once("3. Assign").unwrap().0;
+    assert!(
+        before.contains("Grace Hopper") && !before.contains("Alan Turing"),
+        "{r}"
+    );
+    assert!(
+        !after.contains("Grace Hopper") && after.contains("Alan Turing"),
+        "{r}"
+    );
+}
+
+#[test]
+fn quickstart_with_half_a_configuration_fails_in_one_line() {
+    let mut cmd = Command::new(examples_dir().join("quickstart"));
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    let out = cmd.env("AZURE_TENANT_ID", "contoso").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains("AZURE_CLIENT_SECRET"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn list_assignments_prints_one_tab_separated_line_each() {
+    let r = run(
+        "list_assignments",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--state",
+            "delivered",
+            "--expand-target",
+        ],
+    )
+    .ok();
+    let lines = r.lines();
+    assert!(
+        lines.contains(
+            &format!(
+                "{}\tdelivered\t{}\tada.lovelace@contoso.example",
+                demo::ADA_MARKETING,
+                demo::ADA
+            )
+            .as_str()
+        ),
+        "{r}"
+    );
+    assert_eq!(lines.len(), 3, "Ada, Grace, Barbara: {r}");
+    for line in &lines {
+        assert_eq!(line.split('\t').count(), 4, "{line}");
+        assert_eq!(line.split('\t').nth(1), Some("delivered"), "{line}");
+    }
+    assert!(
+        !r.stdout.contains(demo::EDSGER_MARKETING),
+        "expired is filtered out: {r}"
+    );
+    assert!(r.stderr.contains("assignments of access package"), "{r}");
+
+    // Several states; without --expand-target the target columns are unknown.
+    let r = run(
+        "list_assignments",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--state",
+            "expired",
+            "--state",
+            "Delivered",
+        ],
+    )
+    .ok();
+    assert!(
+        r.lines()
+            .contains(&format!("{}\texpired\t-\t-", demo::EDSGER_MARKETING).as_str()),
+        "{r}"
+    );
+    assert!(r.stdout.contains(demo::ADA_MARKETING), "{r}");
+}
+
+#[test]
+fn list_assignments_refuses_bad_states_and_unknown_or_ambiguous_names() {
+    let r = run(
+        "list_assignments",
+        &["--package-id", demo::MARKETING, "--state", "bogus"],
+    )
+    .fails(2);
+    assert!(r.error_line().contains("bogus"), "{r}");
+    assert!(r.stderr.contains("expected one of: delivering"), "{r}");
+    assert!(r.stdout.is_empty());
+
+    let r = run("list_assignments", &["--package-name", "Nope"]).fails(1);
+    assert_eq!(r.error_line(), "error: no access package is named \"Nope\"");
+
+    let r = run("list_assignments", &["--package-name", "Contractors"]).fails(1);
+    for id in demo::CONTRACTORS {
+        assert!(r.error_line().contains(id), "{r}");
+    }
+
+    let r = run("list_assignments", &["--package-id", "no-such-package"]).fails(1);
+    assert!(r.error_line().contains("404"), "{r}");
+    assert!(r.error_line().contains("request-id"), "{r}");
+
+    run(
+        "list_assignments",
+        &["--package-id", demo::MARKETING, "--package-name", "x"],
+    )
+    .fails(2);
+}
+
+#[test]
+fn export_assignments_csv_writes_a_file() {
+    let path = temp_file("assignments.csv");
+    let r = run(
+        "export_assignments_csv",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--out",
+            path.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    assert!(r.stdout.is_empty(), "{r}");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Id,State,TargetId,TargetObjectId,TargetDisplayName,TargetPrincipalName,TargetEmail,\
+             AccessPackageId,AssignmentPolicyId,StartDateTime,EndDateTime,ExpiredDateTime,Status"
+        )
+    );
+    let ada = lines
+        .clone()
+        .find(|l| l.starts_with(demo::ADA_MARKETING))
+        .unwrap();
+    assert!(ada.contains(",delivered,"), "{ada}");
+    assert!(
+        ada.contains(&format!("{},Ada Lovelace,", demo::ADA)),
+        "{ada}"
+    );
+    assert!(
+        ada.contains(&format!("{},{}", demo::MARKETING, demo::MARKETING_POLICY)),
+        "{ada}"
+    );
+    assert_eq!(lines.count(), 4, "{csv}");
+    assert!(r.stderr.contains("4 assignments"), "{r}");
+}
+
+#[test]
+fn export_assignments_csv_to_stdout_filters_and_fails_on_a_bad_path() {
+    let r = run(
+        "export_assignments_csv",
+        &["--package-id", demo::MARKETING, "--state", "expired"],
+    )
+    .ok();
+    assert_eq!(r.lines().len(), 2, "{r}");
+    assert!(r.lines()[1].starts_with(demo::EDSGER_MARKETING), "{r}");
+
+    let r = run(
+        "export_assignments_csv",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--out",
+            "/nonexistent-dir/x.csv",
+        ],
+    )
+    .fails(1);
+    assert!(
+        r.error_line().contains("creating /nonexistent-dir/x.csv"),
+        "{r}"
+    );
+}
+
+#[test]
+fn assign_user_prints_the_request_then_the_final_state() {
+    let r = run(
+        "assign_user",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--user-id",
+            demo::ALAN,
+            "--duration",
+            "P30D",
+            "--justification",
+            "spring campaign",
+            "--wait",
+        ],
+    )
+    .ok();
+    let lines = r.lines();
+    assert_eq!(lines.len(), 2, "{r}");
+    assert!(looks_like_guid(lines[0]), "{r}");
+    assert_eq!(lines[1], "delivered");
+    assert!(
+        r.stderr
+            .contains(&format!("request {}: submitted", lines[0])),
+        "{r}"
+    );
+}
+
+#[test]
+fn assign_user_sends_nothing_for_someone_who_has_access() {
+    let r = run(
+        "assign_user",
+        &["--package-id", demo::MARKETING, "--user-id", demo::ADA],
+    )
+    .ok();
+    assert!(r.stdout.is_empty(), "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "already assigned: assignment {}",
+            demo::ADA_MARKETING
+        )),
+        "{r}"
+    );
+}
+
+#[test]
+fn assign_user_refuses_bad_schedules_before_sending() {
+    let r = run(
+        "assign_user",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--user-id",
+            demo::ALAN,
+            "--start",
+            "2025-02-01T00:00:00Z",
+            "--end",
+            "2025-01-01T00:00:00Z",
+        ],
+    )
+    .fails(1);
+    assert!(
+        r.error_line()
+            .contains("ends (2025-01-01T00:00:00Z) before"),
+        "{r}"
+    );
+    assert!(r.stdout.is_empty());
+
+    let r = run(
+        "assign_user",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--user-id",
+            demo::ALAN,
+            "--end",
+            "2025-01-01T00:00:00Z",
+            "--duration",
+            "P1D",
+        ],
+    )
+    .fails(2);
+    assert!(r.error_line().contains("cannot be used with"), "{r}");
+
+    let r = run(
+        "assign_user",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--user-id",
+            demo::ALAN,
+            "--start",
+            "tomorrow",
+        ],
+    )
+    .fails(2);
+    assert!(r.error_line().contains("--start"), "{r}");
+
+    let r = run(
+        "assign_user",
+        &[
+            "--package-name",
+            "Sales Onboarding",
+            "--user-id",
+            demo::ALAN,
+        ],
+    )
+    .fails(1);
+    assert!(
+        r.error_line()
+            .contains("has 2 policies; pick one with --policy-id"),
+        "{r}"
+    );
+    assert!(
+        r.error_line()
+            .contains(&format!("{} (Employees)", demo::SALES_EMPLOYEES)),
+        "{r}"
+    );
+    assert!(
+        r.error_line()
+            .contains(&format!("{} (Partners)", demo::SALES_PARTNERS)),
+        "{r}"
+    );
+}
+
+#[test]
+fn assign_external_user_by_email() {
+    let r = run(
+        "assign_external_user",
+        &[
+            "--package-name",
+            "Sales Onboarding",
+            "--policy-id",
+            demo::SALES_PARTNERS,
+            "--email",
+            "ana@fabrikam.example",
+            "--display-name",
+            "Ana Souza",
+            "--wait",
+        ],
+    )
+    .ok();
+    let lines = r.lines();
+    assert!(looks_like_guid(lines[0]), "{r}");
+    assert_eq!(lines[1..], ["delivered"], "{r}");
+}
+
+#[test]
+fn assign_external_user_outside_the_policy_scope_fails_with_the_graph_error() {
+    let r = run(
+        "assign_external_user",
+        &[
+            "--package-id",
+            demo::SALES,
+            "--policy-id",
+            demo::SALES_EMPLOYEES,
+            "--email",
+            "ana@fabrikam.example",
+        ],
+    )
+    .fails(1);
+    let line = r.error_line();
+    assert!(line.contains("400 RequestorNotInAllowedScope"), "{r}");
+    assert!(line.contains("(request-id "), "{r}");
+    assert!(r.stdout.is_empty());
+
+    let r = run(
+        "assign_external_user",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--email",
+            "ana at fabrikam",
+        ],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("target e-mail"), "{r}");
+
+    let r = run(
+        "assign_external_user",
+        &[
+            "--package-id",
+            demo::SALES,
+            "--policy-id",
+            "not-a-sales-policy",
+            "--email",
+            "a@b.example",
+        ],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("is not a policy of"), "{r}");
+}
+
+#[test]
+fn assign_group_members_reports_every_member() {
+    let path = temp_file("bulk.csv");
+    let r = run(
+        "assign_group_members",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--transitive",
+            "--reconcile",
+            "--concurrency",
+            "4",
+            "--report",
+            path.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let row = |user: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(user))
+            .unwrap_or_else(|| panic!("no row for {user}: {csv}"))
+            .to_owned()
+    };
+    assert_eq!(
+        csv.lines().next(),
+        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage")
+    );
+    assert!(
+        row(demo::ADA).contains(",Skip(alreadyDelivered),Skipped,"),
+        "{csv}"
+    );
+    assert!(row(demo::ALAN).contains(",Add,Submitted,"), "{csv}");
+    assert!(
+        row(demo::KATHERINE).contains(",Add,Submitted,"),
+        "nested member: {csv}"
+    );
+    assert!(
+        row(demo::BARBARA).contains(",Remove,Submitted,"),
+        "not a member: {csv}"
+    );
+    assert!(
+        row(demo::KIOSK).contains(",Skip(notAUser:device),"),
+        "{csv}"
+    );
+    assert!(!csv.contains(demo::MARGARET), "not a member: {csv}");
+    assert!(r.stderr.contains("2 requested, 1 removed"), "{r}");
+    assert!(r.stderr.contains("0 failed"), "{r}");
+}
+
+#[test]
+fn assign_group_members_dry_run_writes_the_plan_to_stdout() {
+    let r = run(
+        "assign_group_members",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--dry-run",
+        ],
+    )
+    .ok();
+    let alan = r
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with(demo::ALAN))
+        .unwrap();
+    assert!(alan.contains(",Add,Planned,"), "{r}");
+    assert!(!r.stdout.contains(demo::KATHERINE), "not transitive: {r}");
+    assert!(r.stderr.contains("dry run"), "{r}");
+
+    let r = run(
+        "assign_group_members",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--concurrency",
+            "0",
+        ],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("concurrency"), "{r}");
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn remove_assignment_by_id_and_by_user() {
+    let r = run(
+        "remove_assignment",
+        &["--assignment-id", demo::BARBARA_MARKETING, "--wait"],
+    )
+    .ok();
+    let lines = r.lines();
+    assert!(looks_like_guid(lines[0]), "{r}");
+    assert_eq!(lines[1..], ["delivered"], "{r}");
+
+    let r = run(
+        "remove_assignment",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--user-id",
+            demo::GRACE,
+        ],
+    )
+    .ok();
+    assert_eq!(r.lines().len(), 1, "{r}");
+    assert!(looks_like_guid(r.lines()[0]), "{r}");
+
+    let r = run(
+        "remove_assignment",
+        &["--package-id", demo::MARKETING, "--user-id", demo::ALAN],
+    )
+    .ok();
+    assert!(r.stdout.is_empty(), "{r}");
+    assert!(r.stderr.contains("nothing to remove"), "{r}");
+}
+
+#[test]
+fn remove_assignment_failures() {
+    let r = run(
+        "remove_assignment",
+        &["--assignment-id", "no-such-assignment"],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("404"), "{r}");
+
+    run("remove_assignment", &[]).fails(2);
+    run("remove_assignment", &["--package-id", demo::MARKETING]).fails(2);
+    run(
+        "remove_assignment",
+        &[
+            "--assignment-id",
+            demo::ADA_MARKETING,
+            "--user-id",
+            demo::ADA,
+        ],
+    )
+    .fails(2);
+}
+
+#[test]
+fn follow_request_prints_the_final_state_of_a_delivered_request() {
+    let r = run("follow_request", &["--request-id", demo::ADA_REQUEST]).ok();
+    assert_eq!(r.lines(), ["delivered\tDelivered"], "{r}");
+}
+
+#[test]
+fn follow_request_gives_up_on_a_request_that_stays_open() {
+    let r = run(
+        "follow_request",
+        &["--request-id", demo::MARGARET_REQUEST, "--timeout", "1"],
+    )
+    .fails(1);
+    assert_eq!(r.lines(), ["pendingApproval\tPendingApproval"], "{r}");
+    assert!(
+        r.error_line().contains("last state seen: pendingApproval"),
+        "{r}"
+    );
+}
+
+#[test]
+fn follow_request_fails_for_a_request_that_did_not_deliver() {
+    let r = run("follow_request", &["--request-id", demo::FAILED_REQUEST]).fails(1);
+    assert_eq!(r.lines(), ["deliveryFailed\tDeliveryFailed"], "{r}");
+    assert!(
+        r.error_line()
+            .contains("delivery failed (status: DeliveryFailed)"),
+        "{r}"
+    );
+
+    let r = run("follow_request", &["--request-id", "no-such-request"]).fails(1);
+    assert!(r.error_line().contains("404"), "{r}");
+    run("follow_request", &[]).fails(2);
+}
+
+#[test]
+fn add_lifecycle_task_adds_request_and_remove_tasks() {
+    let r = run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            demo::ONBOARDING_WORKFLOW,
+            "--request",
+            "--package-name",
+            "Marketing Campaign",
+        ],
+    )
+    .ok();
+    assert!(
+        r.stdout
+            .contains("Send Welcome Email\t70b29d51-b59a-4773-9280-8841dfd3f2ea"),
+        "{r}"
+    );
+    assert!(
+        r.lines().contains(
+            &format!(
+                "Request user access package assignment\tc1ec1e76-f374-4375-aaa6-0bb6bd4c60be\taccessPackageId={},assignmentPolicyId={}",
+                demo::MARKETING,
+                demo::MARKETING_POLICY
+            )
+            .as_str()
+        ),
+        "{r}"
+    );
+    assert!(r.stderr.contains("is now at version 2"), "{r}");
+
+    let r = run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            demo::ONBOARDING_WORKFLOW,
+            "--remove",
+            "--package-id",
+            demo::SALES,
+        ],
+    )
+    .ok();
+    assert!(
+        r.stdout.contains(&format!(
+            "Remove access package assignment for user\t4a0b64f2-c7ec-46ba-b117-18f262946c50\taccessPackageId={}",
+            demo::SALES
+        )),
+        "{r}"
+    );
+}
+
+#[test]
+fn add_lifecycle_task_failures() {
+    run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            demo::ONBOARDING_WORKFLOW,
+            "--package-id",
+            demo::MARKETING,
+        ],
+    )
+    .fails(2);
+    let r = run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            demo::ONBOARDING_WORKFLOW,
+            "--request",
+            "--package-id",
+            demo::SALES,
+        ],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("pick one with --policy-id"), "{r}");
+    let r = run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            "no-such-workflow",
+            "--remove",
+            "--package-id",
+            demo::SALES,
+        ],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("404"), "{r}");
+}
+
+#[test]
+fn custom_token_provider_reads_the_token_from_a_file() {
+    let r = run("custom_token_provider", &[]).ok();
+    assert!(r.stderr.contains("token written to"), "{r}");
+    assert!(
+        r.lines()
+            .contains(&format!("{}\tMarketing Campaign", demo::MARKETING).as_str()),
+        "{r}"
+    );
+    assert_eq!(r.lines().len(), 4, "{r}");
+
+    let missing = temp_file("no-token-here");
+    let r = run(
+        "custom_token_provider",
+        &["--token-file", missing.to_str().unwrap()],
+    )
+    .fails(1);
+    assert!(r.error_line().contains("reading"), "{r}");
+    assert!(r.error_line().contains("no-token-here"), "{r}");
+}
