@@ -38,6 +38,7 @@
 
 #![doc = include_str!("../docs/testing.md")]
 
+mod chaos;
 mod client;
 mod control;
 mod directory;
@@ -68,6 +69,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
+pub use chaos::Chaos;
 pub use faults::{Fault, FaultKind};
 pub use introspect::{AssignmentSnapshot, ReceivedRequest, RequestSnapshot};
 pub use seed::{
@@ -108,6 +110,7 @@ pub struct FakeGraphBuilder {
     client_secret: String,
     rate_limit: Option<f64>,
     latency: Option<Duration>,
+    chaos: Option<Chaos>,
 }
 
 impl Default for FakeGraphBuilder {
@@ -123,6 +126,7 @@ impl Default for FakeGraphBuilder {
             client_secret: "fake-client-secret".into(),
             rate_limit: None,
             latency: None,
+            chaos: None,
         }
     }
 }
@@ -196,6 +200,12 @@ impl FakeGraphBuilder {
         self
     }
 
+    /// A seeded random mix of faults for the whole run (see [`Chaos`]).
+    pub fn chaos(mut self, chaos: Chaos) -> Self {
+        self.chaos = Some(chaos);
+        self
+    }
+
     /// Starts the fake on a free loopback port.
     pub async fn start(self) -> FakeGraph {
         let server = MockServer::builder()
@@ -220,6 +230,7 @@ impl FakeGraphBuilder {
         };
         let mut st = State::new(cfg, self.seed);
         st.faults.latency = self.latency;
+        st.faults.set_chaos(self.chaos);
         st.faults.set_rate_limit(self.rate_limit, Instant::now());
         let shared = Arc::new(Shared {
             uri,

@@ -1,6 +1,8 @@
 #![doc = include_str!("../docs/paging.md")]
 
 mod page;
+#[cfg(test)]
+mod page_fuzz;
 mod stream;
 
 pub use page::Page;
@@ -11,8 +13,5 @@ pub(crate) async fn first_page<T: serde::de::DeserializeOwned>(
     request: &crate::request::ApiRequest,
 ) -> crate::Result<Page<T>> {
     let url = transport.url_for(request)?;
-    let resp = transport
-        .execute(http::Method::GET, url.clone(), None, request.headers())
-        .await?;
-    Page::decode(&resp.body, &url)
+    stream::fetch_page(transport, &url, request.headers()).await
 }

@@ -94,14 +94,24 @@ impl Transport {
             .await
     }
 
-    /// Sends an [`ApiRequest`] and decodes the JSON answer.
+    /// Sends an [`ApiRequest`] and decodes the JSON answer. An undecodable
+    /// success answer to a POST or PATCH is a `Decode` error that
+    /// [may have been processed](Error::may_have_been_processed).
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         req: &ApiRequest,
         what: &str,
     ) -> Result<T> {
         let resp = self.send(req).await?;
-        decode(what, &resp.body)
+        decode(what, &resp.body).map_err(|e| {
+            // Graph answered a write with success: it was processed, even
+            // though its answer cannot be read (e.g. a body cut short).
+            if matches!(*req.method(), Method::POST | Method::PATCH) {
+                e.maybe_processed()
+            } else {
+                e
+            }
+        })
     }
 
     /// Sends a request to an absolute URL. The token is attached only when

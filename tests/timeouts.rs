@@ -1,5 +1,5 @@
-//! Timeouts and cancellation: a hung server gives a `Timeout` error, and a
-//! dropped stream stops fetching.
+//! Timeouts and cancellation: a hung server gives a `Timeout` error, a
+//! dropped stream stops fetching, and a dropped bulk run stops its tasks.
 
 mod common;
 
@@ -92,4 +92,82 @@ async fn dropping_a_stream_stops_paging() {
         seen,
         "requests still being sent"
     );
+}
+
+/// Dropping a bulk run half-way: its tasks end, nothing more is sent, and a
+/// second run finishes the job without requesting anyone twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_bulk_run_midway_stops_its_tasks_and_requests() {
+    use entra_access::fake::{
+        AccessPackageSeed, FakeGraph, Fault, GroupSeed, PolicySeed, UserSeed,
+    };
+    use entra_access::ops::Outcome;
+
+    const USERS: usize = 120;
+    let fake = FakeGraph::builder().seed(3).start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let users: Vec<_> = (0..USERS)
+        .map(|i| fake.add_user(UserSeed::new(&format!("User {i}"))))
+        .collect();
+    let group = fake.add_group(GroupSeed::new("All").members(users.iter()));
+    fake.inject(
+        Fault::latency(Duration::from_millis(60))
+            .always()
+            .on_method("POST"),
+    );
+    // No idle keep-alive connections, whose tasks would outlive the run.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let client = fake.client_builder().http_client(http).build().unwrap();
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let before = metrics.num_alive_tasks();
+
+    let run = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .concurrency(8)
+        .run();
+    let dropped = tokio::time::timeout(Duration::from_millis(700), run).await;
+    assert!(dropped.is_err(), "the run should still be going");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let posts = fake.assignment_request_posts();
+    assert!(posts > 0 && posts < USERS, "{posts} writes before the drop");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        fake.assignment_request_posts(),
+        posts,
+        "writes went on after the drop"
+    );
+    assert_eq!(metrics.num_alive_tasks(), before, "tasks outlived the run");
+    // Every write that reached the fake made exactly one request.
+    assert_eq!(fake.assignment_requests().len(), posts);
+
+    let report = client
+        .bulk_assign_group(&pkg, &policy, &group)
+        .concurrency(8)
+        .run()
+        .await
+        .unwrap();
+    let t = report.totals();
+    assert_eq!(
+        (t.created, t.skipped, t.failed),
+        (USERS - posts, posts, 0),
+        "{t:?}"
+    );
+    let requests = fake.assignment_requests();
+    assert_eq!(requests.len(), USERS);
+    for u in &users {
+        let mine = requests
+            .iter()
+            .filter(|r| r.target_object_id.as_ref() == Some(u))
+            .count();
+        assert_eq!(mine, 1, "{u}");
+        let row = report.row(u.as_str()).unwrap();
+        assert!(
+            matches!(row.outcome, Outcome::Submitted | Outcome::Skipped),
+            "{row:?}"
+        );
+    }
 }

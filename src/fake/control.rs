@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::chaos::Chaos;
 use super::faults::Fault;
 use super::introspect::{assignment_snapshot, request_snapshot};
 use super::query::Query;
@@ -158,7 +159,13 @@ impl FakeGraph {
             .set_rate_limit(per_second, Instant::now());
     }
 
-    /// Removes every fault rule, the latency and the rate limit.
+    /// Starts a seeded random mix of faults (see [`Chaos`]); `None` stops it.
+    /// Setting a mix restarts its generator from the seed.
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.state().faults.set_chaos(chaos);
+    }
+
+    /// Removes every fault rule, the chaos mix, the latency and the rate limit.
     pub fn clear_faults(&self) {
         self.state().faults.clear();
     }

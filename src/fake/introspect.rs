@@ -1,7 +1,10 @@
 //! What the fake saw and holds, for assertions in tests.
 
+use std::time::SystemTime;
+
 use serde_json::Value;
 
+use super::faults::FaultKind;
 use super::state::{Assignment, Request, State};
 use crate::models::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, AssignmentState,
@@ -26,6 +29,14 @@ pub struct ReceivedRequest {
     pub body: String,
     /// The status the fake answered with (0 for a reset connection).
     pub status: u16,
+    /// When the fake received the request (wall clock, so it compares with
+    /// `Retry-After` dates).
+    pub received_at: SystemTime,
+    /// The `Retry-After` header the fake answered with, as sent.
+    pub retry_after: Option<String>,
+    /// The injected fault (a [`Fault`](super::Fault) rule or the
+    /// [`Chaos`](super::Chaos) mix) that shaped the answer, if any.
+    pub fault: Option<FaultKind>,
 }
 
 impl ReceivedRequest {
@@ -99,6 +110,9 @@ pub(crate) fn record(req: &wiremock::Request) -> Received {
         headers,
         body,
         status: 0,
+        received_at: SystemTime::now(),
+        retry_after: None,
+        fault: None,
     }
 }
 

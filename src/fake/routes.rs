@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use wiremock::{Respond, ResponseTemplate};
 
+use super::faults::{cut_body, FaultKind};
 use super::ids::random_id;
 use super::introspect::record;
 use super::query::Query;
-use super::reply::{GraphErr, Reply};
+use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
 use super::{directory, em_read, em_write, lifecycle, token, workflows};
 
@@ -77,13 +78,19 @@ impl Respond for FakeResponder {
             lifecycle::tick(&mut st, now);
             let entry = record(req);
             st.log.push(entry);
-            let reply = handle(&self.0.uri, &mut st, req, now);
+            let (reply, injected) = handle(&self.0.uri, &mut st, req, now);
             if let Some(last) = st.log.last_mut() {
                 last.status = if reply.status == super::faults::RESET_STATUS {
                     0
                 } else {
                     reply.status
                 };
+                last.retry_after = reply
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("Retry-After"))
+                    .map(|(_, v)| v.clone());
+                last.fault = injected;
             }
             reply
         };
@@ -91,18 +98,50 @@ impl Respond for FakeResponder {
     }
 }
 
-fn handle(uri: &str, st: &mut State, req: &wiremock::Request, now: Instant) -> Reply {
+/// Serves one request through the faults; also returns the fault that
+/// shaped the answer, if any.
+fn handle(
+    uri: &str,
+    st: &mut State,
+    req: &wiremock::Request,
+    now: Instant,
+) -> (Reply, Option<FaultKind>) {
     let method = req.method.as_str().to_ascii_uppercase();
     let path = req.url.path();
     let verdict = st.faults.check(&method, path, now);
+    let mut injected = verdict.injected;
     let mut reply = match verdict.replace {
         Some(r) => r,
         None => serve(uri, st, req, &method, path, now),
     };
+    if let Some(fraction) = verdict.truncate {
+        match truncated(reply, fraction) {
+            Ok(cut) => reply = cut,
+            Err(whole) => {
+                reply = whole;
+                injected = None;
+            }
+        }
+    }
     if verdict.delay.is_some() {
         reply.delay = verdict.delay;
     }
-    reply
+    (reply, injected)
+}
+
+/// A JSON success cut short; any other reply comes back unchanged as `Err`.
+fn truncated(reply: Reply, fraction: f64) -> Result<Reply, Reply> {
+    let Body::Json(v) = &reply.body else {
+        return Err(reply);
+    };
+    if !(200..300).contains(&reply.status) {
+        return Err(reply);
+    }
+    let bytes = cut_body(v.to_string().into_bytes(), fraction);
+    Ok(Reply {
+        body: Body::Raw(bytes, GRAPH_JSON),
+        ..reply
+    })
 }
 
 fn serve(

@@ -466,5 +466,24 @@ mod tests {
         fn parse_never_panics_on_duration_like_text(s in "-?P[0-9WDTHMS.,YP]{0,24}") {
             let _ = IsoDuration::parse(&s);
         }
+
+        #[test]
+        fn parse_and_deserialize_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let _ = IsoDuration::parse(&String::from_utf8_lossy(&bytes));
+            let _ = serde_json::from_slice::<IsoDuration>(&bytes);
+        }
+
+        #[test]
+        fn huge_components_are_errors_not_panics(
+            n in "[0-9]{1,40}",
+            unit in prop::sample::select(vec![("", "W"), ("", "D"), ("T", "H"), ("T", "M"), ("T", "S")]),
+            frac in "([.,][0-9]{0,20})?",
+        ) {
+            let (pre, suf) = unit;
+            let text = format!("P{pre}{n}{frac}{suf}");
+            if let Ok(d) = IsoDuration::parse(&text) {
+                prop_assert_eq!(IsoDuration::parse(&d.to_string()), Ok(d));
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::future::{AbortHandle, Abortable};
@@ -34,6 +35,11 @@ type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url)>> + Send>>;
 ///   you ask for it, on your task, so a page's items are allocated and
 ///   dropped on the same thread.
 /// - The token provider is asked again for every page.
+/// - Each page fetch is retried by the client's [`RetryPolicy`](crate::RetryPolicy);
+///   a success whose JSON body is cut short (ends before the document does)
+///   is fetched again too, after the policy's backoff, at most
+///   [`retries`](crate::RetryPolicy::retries) times per page. Other decode
+///   failures are not retried: the same body would come back.
 /// - It ends after the last page; after an error it yields that error once
 ///   and ends. A next link seen before, or one off the Graph origin, is an
 ///   [`ErrorKind::Paging`] error, and nothing is sent to that link.
@@ -50,6 +56,8 @@ pub struct PageStream<T> {
     resume: Option<Url>,
     seen: HashSet<String>,
     pending_error: Option<Error>,
+    /// How often the page in flight was fetched again after a cut-short body.
+    refetches: u32,
     done: bool,
     _item: PhantomData<fn() -> T>,
 }
@@ -101,6 +109,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             resume: None,
             seen: HashSet::new(),
             pending_error: None,
+            refetches: 0,
             done: false,
             _item: PhantomData,
         }
@@ -120,10 +129,14 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
         }
     }
 
-    fn fetch(&self, url: Url) -> (BodyFuture, Option<AbortHandle>) {
+    /// Fetches `url` after waiting `delay` (zero for a first fetch).
+    fn fetch(&self, url: Url, delay: Duration) -> (BodyFuture, Option<AbortHandle>) {
         let transport = Arc::clone(&self.transport);
         let headers = Arc::clone(&self.headers);
         let fut = async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             let resp = transport
                 .execute(Method::GET, url.clone(), None, &headers)
                 .await?;
@@ -154,8 +167,65 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
 
     fn start_fetch(&mut self, url: Url) {
         self.seen.insert(url.as_str().to_owned());
-        self.in_flight = Some(self.fetch(url));
+        self.refetches = 0;
+        self.in_flight = Some(self.fetch(url, Duration::ZERO));
     }
+
+    /// Fetches the page at `url` again if `body` was cut short and the
+    /// retry policy allows another try; returns whether it did.
+    fn refetch_if_cut_short(&mut self, url: &Url, body: &[u8], error: &Error) -> bool {
+        if self.refetches >= self.transport.retry.retries() || !is_cut_short(body) {
+            return false;
+        }
+        let delay = self.transport.retry.backoff(self.refetches);
+        tracing::warn!(
+            attempt = self.refetches + 1,
+            delay_ms = delay.as_millis() as u64,
+            %error,
+            "the page's body was cut short; fetching it again"
+        );
+        self.refetches += 1;
+        self.in_flight = Some(self.fetch(url.clone(), delay));
+        true
+    }
+}
+
+/// Fetches and decodes one page (the first page of a list's `send`), with
+/// the same refetch of a cut-short body as [`PageStream`].
+pub(crate) async fn fetch_page<T: DeserializeOwned>(
+    transport: &Transport,
+    url: &Url,
+    headers: &[(String, String)],
+) -> Result<Page<T>> {
+    let mut refetches: u32 = 0;
+    loop {
+        let resp = transport
+            .execute(Method::GET, url.clone(), None, headers)
+            .await?;
+        match Page::decode(&resp.body, url) {
+            Err(error) if refetches < transport.retry.retries() && is_cut_short(&resp.body) => {
+                let delay = transport.retry.backoff(refetches);
+                tracing::warn!(
+                    attempt = refetches + 1,
+                    delay_ms = delay.as_millis() as u64,
+                    %error,
+                    "the page's body was cut short; fetching it again"
+                );
+                tokio::time::sleep(delay).await;
+                refetches += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `body` is the start of a JSON document that ends too early
+/// (serde reports end of input). Only called after a decode failed.
+fn is_cut_short(body: &[u8]) -> bool {
+    matches!(
+        serde_json::from_slice::<serde::de::IgnoredAny>(body),
+        Err(e) if e.is_eof()
+    )
 }
 
 fn off_origin() -> Error {
@@ -195,7 +265,17 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
             Poll::Ready(r) => r,
         };
         this.in_flight = None;
-        match result.and_then(|(body, url)| Page::decode(&body, &url)) {
+        let decoded = match result {
+            Ok((body, url)) => match Page::decode(&body, &url) {
+                Err(e) if this.refetch_if_cut_short(&url, &body, &e) => {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                other => other,
+            },
+            Err(e) => Err(e),
+        };
+        match decoded {
             Err(e) => {
                 this.done = true;
                 Poll::Ready(Some(Err(e)))
