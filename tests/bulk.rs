@@ -927,10 +927,9 @@ async fn end_to_end_on_fake_graph() {
     );
 }
 
-/// A re-run before the first run's requests have moved on: the fake (like
-/// Graph, as far as anyone knows) does not yet show whom a just-submitted
-/// request is for, so the plan adds again, Graph refuses with
-/// `ExistingOpenRequest`, and the report calls that a skip, not a failure.
+/// A re-run before the first run's requests have moved on: the submitted
+/// requests are seen as open (their assignment-to-be names the target), so
+/// every person is skipped and nothing is posted twice.
 #[tokio::test]
 async fn a_rerun_while_requests_are_still_submitted_skips_instead_of_failing() {
     use entra_access::fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
@@ -950,6 +949,7 @@ async fn a_rerun_while_requests_are_still_submitted_skips_instead_of_failing() {
         .await
         .unwrap();
     assert_eq!(first.totals().created, 3);
+    let posts = fake.assignment_request_posts();
     let second = client
         .bulk_assign_group(&pkg, &policy, &group)
         .run()
@@ -965,7 +965,37 @@ async fn a_rerun_while_requests_are_still_submitted_skips_instead_of_failing() {
             "{row:?}"
         );
     }
+    assert_eq!(fake.assignment_request_posts(), posts, "the re-run posted");
     // Exactly one request per person exists.
     fake.settle();
     assert_eq!(fake.assignments().len(), 3);
+}
+
+/// An add that Graph refuses because a request is already open (or the
+/// person already holds the package) was made meanwhile by someone else: it
+/// is reported as a skip with Graph's code, not as a failure.
+#[tokio::test]
+async fn an_add_refused_as_already_open_is_a_skip() {
+    use entra_access::fake::{AccessPackageSeed, FakeGraph, Fault, PolicySeed, UserSeed};
+
+    let fake = FakeGraph::builder().manual_progress().start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Sales"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let ada = fake.add_user(UserSeed::new("Ada"));
+    fake.inject(Fault::status(400, "ExistingOpenRequest").on_method("POST"));
+    let client = fake.client().unwrap();
+
+    let report = client
+        .bulk_assign_users(&pkg, &policy, [ada.clone()])
+        .run()
+        .await
+        .unwrap();
+    let row = report.row(ada.as_str()).unwrap();
+    assert_eq!(row.outcome, Outcome::Skipped, "{row:?}");
+    assert!(
+        matches!(row.action, Action::Skip(SkipReason::OpenRequest(_))),
+        "{row:?}"
+    );
+    assert_eq!(row.error_code.as_deref(), Some("ExistingOpenRequest"));
+    assert_eq!(report.totals().failed, 0);
 }

@@ -6,6 +6,7 @@ use super::query::Query;
 use super::state::{
     Assignment, Catalog, DirKind, DirObject, Package, Policy, Question, Request, State, Subject,
 };
+use crate::models::RequestType;
 
 pub(crate) fn catalog(c: &Catalog) -> Value {
     json!({
@@ -223,11 +224,23 @@ pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
         } else {
             Query::default()
         };
-        v["assignment"] = r
-            .assignment_id
-            .as_ref()
-            .and_then(|id| st.assignment(id.as_str()))
-            .map_or(Value::Null, |a| assignment(st, a, &inner));
+        v["assignment"] = match r.assignment_id.as_ref() {
+            Some(id) => st
+                .assignment(id.as_str())
+                .map_or(Value::Null, |a| assignment(st, a, &inner)),
+            // Graph: "for a requestType of userAdd or adminAdd, this is an
+            // access package assignment requested to be created" — it is
+            // there (without an id or state) before delivery starts, so a
+            // caller can tell whom a submitted request is for.
+            None if matches!(r.request_type, RequestType::AdminAdd | RequestType::UserAdd) => {
+                let mut to_be = json!({ "state": null, "status": null });
+                if inner.expands("target") {
+                    to_be["target"] = st.subject(&r.subject_id).map_or(Value::Null, subject);
+                }
+                to_be
+            }
+            None => Value::Null,
+        };
     }
     if q.expands("requestor") {
         v["requestor"] = app_requestor(st);
