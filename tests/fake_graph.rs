@@ -631,7 +631,7 @@ async fn email_target_becomes_a_guest_user_when_delivered() {
     let api = Api::new(&fake);
     let body = json!({
         "requestType": "adminAdd",
-        "assignment": { "target": { "email": "pat@partner.example" }, "assignmentPolicyId": pol, "accessPackageId": pkg },
+        "assignment": { "target": { "email": "pat@partner.example", "displayName": "Pat Partner" }, "assignmentPolicyId": pol, "accessPackageId": pkg },
     });
     let r = api.post(&format!("{EM}/assignmentRequests"), body).await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -652,6 +652,10 @@ async fn email_target_becomes_a_guest_user_when_delivered() {
     let r = api.get(&format!("/v1.0/users/{user}")).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["mail"], "pat@partner.example");
+    assert_eq!(
+        r.body["displayName"], "Pat Partner",
+        "the given display name is kept"
+    );
 
     // A member-only policy refuses e-mail targets.
     let members = fake.add_policy(PolicySeed::new("Members", &pkg));

@@ -224,7 +224,19 @@ fn validate_add(
         Target::Object(o) => st
             .subject_for_object(&o.id)
             .ok_or_else(|| GraphErr::not_found("Target", o.id.as_str()))?,
-        Target::Email(e) => st.subject_for_email(e),
+        Target::Email(e) => {
+            let id = st.subject_for_email(e);
+            // Keep the display name the request gave the newcomer.
+            let given = assignment
+                .get("target")
+                .and_then(|t| str_field(t, "displayName"));
+            if let (Some(name), Some(sub)) = (given, st.subjects.iter_mut().find(|x| x.id == id)) {
+                if sub.display_name.is_none() {
+                    sub.display_name = Some(name.to_owned());
+                }
+            }
+            id
+        }
     };
     check_no_open_request(st, &pkg, &subject)?;
     if st.assignments.iter().any(|a| {

@@ -275,7 +275,10 @@ fn materialise_email_subject(st: &mut State, subject_id: &str) {
     }
     let email = s.email.clone().unwrap_or_default();
     let id = ObjectId::new(st.ids.next_id());
-    let local = email.split('@').next().unwrap_or("guest").to_owned();
+    let local = s
+        .display_name
+        .clone()
+        .unwrap_or_else(|| email.split('@').next().unwrap_or("guest").to_owned());
     let upn = format!("{}#EXT#@contoso.example", email.replace('@', "_"));
     st.directory.push(DirObject {
         id: id.clone(),
