@@ -31,7 +31,9 @@ pub use assignment_requests::{
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
 };
-pub use assignments::{Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments};
+pub use assignments::{
+    Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments, ReprocessAssignment,
+};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{AccessPackageTask, LifecycleWorkflows, TaskChange};

@@ -738,3 +738,42 @@ async fn graph_refusals_are_classified_by_code() {
         assert_eq!(RequestProblem::of(&err), want);
     }
 }
+
+/// `assignments().reprocess(id)` against the fake: a delivered assignment is
+/// accepted (202), an expired one is refused with Graph's envelope.
+#[tokio::test]
+async fn reprocess_an_assignment() {
+    use entra_access::fake::{AccessPackageSeed, AssignmentSeed, FakeGraph, PolicySeed, UserSeed};
+    use entra_access::models::AssignmentState;
+
+    let fake = FakeGraph::start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let ada = fake.add_user(UserSeed::new("Ada"));
+    let bob = fake.add_user(UserSeed::new("Bob"));
+    let live = fake.add_assignment(AssignmentSeed::new(&pkg, &policy, &ada));
+    let gone = fake
+        .add_assignment(AssignmentSeed::new(&pkg, &policy, &bob).state(AssignmentState::Expired));
+    let client = fake.client().unwrap();
+
+    client
+        .assignments()
+        .reprocess(live.clone())
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .assignments()
+        .reprocess(gone)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert_eq!(
+        fake.count(
+            "POST",
+            &format!("/v1.0/identityGovernance/entitlementManagement/assignments/{live}/reprocess")
+        ),
+        1
+    );
+}

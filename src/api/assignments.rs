@@ -123,13 +123,42 @@ impl Assignments {
 
     /// Asks Graph to deliver a delivered assignment's resources again
     /// (`POST assignments/{id}/reprocess`, 202).
-    pub async fn reprocess(&self, id: impl Into<AssignmentId>) -> Result<()> {
-        let id = id.into();
-        let id = checked(&id, "assignment id")?;
-        let req = ApiRequest::new(
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().reprocess("asg-1").request()?;
+    /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignments/asg-1/reprocess");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn reprocess(&self, id: impl Into<AssignmentId>) -> ReprocessAssignment {
+        ReprocessAssignment {
+            transport: Arc::clone(&self.transport),
+            id: id.into(),
+        }
+    }
+}
+
+/// Reprocesses an assignment; see [`Assignments::reprocess`].
+#[derive(Clone, Debug)]
+#[must_use = "an action does nothing until sent"]
+pub struct ReprocessAssignment {
+    transport: Arc<Transport>,
+    id: AssignmentId,
+}
+
+impl ReprocessAssignment {
+    /// The request (no IO).
+    pub fn request(&self) -> Result<ApiRequest> {
+        let id = checked(&self.id, "assignment id")?;
+        Ok(ApiRequest::new(
             http::Method::POST,
             format!("{EM}/assignments/{id}/reprocess"),
-        );
+        ))
+    }
+
+    /// Sends it; any 2xx answer (Graph sends 202) is success.
+    pub async fn send(self) -> Result<()> {
+        let req = self.request()?;
         self.transport.send(&req).await?;
         Ok(())
     }
