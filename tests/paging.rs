@@ -155,6 +155,10 @@ async fn a_repeated_next_link_stops_with_a_paging_error_after_the_earlier_items(
     assert!(err.to_string().contains("before"), "{err}");
     assert_eq!(ids(&seen), expected_ids(0..5));
     assert!(
+        stream.next_link().is_none(),
+        "a refused link is not offered for resuming"
+    );
+    assert!(
         stream.next().await.is_none(),
         "the stream ends after the error"
     );

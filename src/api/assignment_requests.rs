@@ -152,7 +152,8 @@ impl ListAssignmentRequests {
         self
     }
 
-    /// Only requests in any of these states.
+    /// Only requests in any of these states. An empty list adds no
+    /// condition (every state).
     pub fn states(mut self, states: impl IntoIterator<Item = RequestState>) -> Self {
         self.list.query = self
             .list

@@ -199,7 +199,9 @@ impl ListAssignments {
         self
     }
 
-    /// Only assignments in any of these states.
+    /// Only assignments in any of these states. An empty list adds no
+    /// condition (every state), so an optional command-line flag can pass
+    /// its values straight through.
     pub fn states(mut self, states: impl IntoIterator<Item = AssignmentState>) -> Self {
         self.list.query = self
             .list

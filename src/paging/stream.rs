@@ -116,7 +116,8 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     }
 
     /// Where the next page not yet yielded is; `None` before the first page
-    /// and after the last. Pass it to the list's `resume` to continue later.
+    /// and after the last, and after a next link was refused (repeated, or
+    /// off the Graph origin). Pass it to the list's `resume` to continue later.
     pub fn next_link(&self) -> Option<&Url> {
         self.resume.as_ref()
     }
@@ -285,12 +286,15 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
                 match page.next_link().cloned() {
                     None => {}
                     Some(link) if this.seen.contains(link.as_str()) => {
+                        // Nothing safe to resume from.
+                        this.resume = None;
                         this.pending_error = Some(Error::new(
                             ErrorKind::Paging,
                             "Graph sent a next link it had sent before; paging stopped to avoid a loop",
                         ));
                     }
                     Some(link) if !this.transport.is_graph_origin(&link) => {
+                        this.resume = None;
                         this.pending_error = Some(off_origin());
                     }
                     Some(link) => this.start_fetch(link),
