@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{AccessPackage, AccessPackageId};
 use crate::odata::AccessPackageFilter;
@@ -112,17 +112,9 @@ impl GetAccessPackage {
         self.get = self.get.expand("assignmentPolicies");
         self
     }
-
-    /// The request (no IO).
-    pub fn request(&self) -> Result<crate::request::ApiRequest> {
-        self.get.request()
-    }
-
-    /// Fetches the package.
-    pub async fn send(self) -> Result<AccessPackage> {
-        self.get.send().await
-    }
 }
+
+get_terminals!(GetAccessPackage, AccessPackage);
 
 /// Finds an access package by exact display name; see
 /// [`AccessPackages::find_by_display_name`].

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, Result};
 use crate::models::{AccessPackage, AccessPackageId, AssignmentPolicy, AssignmentPolicyId};
 use crate::transport::Transport;
@@ -105,14 +105,6 @@ impl GetAssignmentPolicy {
         self.get = self.get.expand("accessPackage");
         self
     }
-
-    /// The request (no IO).
-    pub fn request(&self) -> Result<crate::request::ApiRequest> {
-        self.get.request()
-    }
-
-    /// Fetches the policy.
-    pub async fn send(self) -> Result<AssignmentPolicy> {
-        self.get.send().await
-    }
 }
+
+get_terminals!(GetAssignmentPolicy, AssignmentPolicy);

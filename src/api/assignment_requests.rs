@@ -31,12 +31,10 @@ pub use watch::WatchRequest;
 
 use std::sync::Arc;
 
-use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
-use crate::error::Result;
+use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::models::{AccessPackageId, AssignmentRequest, AssignmentRequestId, RequestState};
 use crate::odata::RequestFilter;
 use crate::paging::PageStream;
-use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Whose requests `filterByCurrentUser` returns.
@@ -233,14 +231,6 @@ impl GetAssignmentRequest {
         self.get = self.get.expand("accessPackage");
         self
     }
-
-    /// The request (no IO).
-    pub fn request(&self) -> Result<ApiRequest> {
-        self.get.request()
-    }
-
-    /// Fetches the request.
-    pub async fn send(self) -> Result<AssignmentRequest> {
-        self.get.send().await
-    }
 }
+
+get_terminals!(GetAssignmentRequest, AssignmentRequest);

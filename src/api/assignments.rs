@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, Result};
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentState, ObjectId,
@@ -270,14 +270,6 @@ impl GetAssignment {
         self.get = self.get.expand("assignmentPolicy");
         self
     }
-
-    /// The request (no IO).
-    pub fn request(&self) -> Result<ApiRequest> {
-        self.get.request()
-    }
-
-    /// Fetches the assignment.
-    pub async fn send(self) -> Result<Assignment> {
-        self.get.send().await
-    }
 }
+
+get_terminals!(GetAssignment, Assignment);

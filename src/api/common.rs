@@ -192,6 +192,25 @@ macro_rules! list_query_setters {
 }
 pub(crate) use list_query_setters;
 
+/// Generates `request()` and `send()` of a typed get builder over its
+/// `get: Get<$item>` field.
+macro_rules! get_terminals {
+    ($builder:ident, $item:ty) => {
+        impl $builder {
+            /// The request (no IO).
+            pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
+                self.get.request()
+            }
+
+            /// Fetches the item.
+            pub async fn send(self) -> $crate::Result<$item> {
+                self.get.send().await
+            }
+        }
+    };
+}
+pub(crate) use get_terminals;
+
 /// A get-one operation: path and query options, ending in [`send`](Get::send).
 #[must_use = "a get does nothing until sent"]
 pub struct Get<T> {

@@ -56,11 +56,7 @@ impl Raw {
             .transport
             .execute(Method::POST, url, Some(body), &[])
             .await?;
-        if resp.body.is_empty() {
-            Ok(Value::Null)
-        } else {
-            decode("the answer", &resp.body)
-        }
+        json_or_null(&resp.body)
     }
 
     /// DELETE `path_and_query`.
@@ -75,11 +71,7 @@ impl Raw {
     /// Sends an [`ApiRequest`] and returns the JSON answer (`Null` when empty).
     pub async fn send(&self, req: &ApiRequest) -> Result<Value> {
         let resp = self.transport.send(req).await?;
-        if resp.body.is_empty() {
-            Ok(Value::Null)
-        } else {
-            decode("the answer", &resp.body)
-        }
+        json_or_null(&resp.body)
     }
 
     fn relative(&self, path_and_query: &str) -> Result<Url> {
@@ -92,5 +84,14 @@ impl Raw {
         }
         Url::parse(&format!("{}{trimmed}", self.transport.api_root))
             .map_err(|e| Error::invalid_input("path", e))
+    }
+}
+
+/// The JSON answer, or `Null` for an empty body (202, 204).
+fn json_or_null(body: &[u8]) -> Result<Value> {
+    if body.is_empty() {
+        Ok(Value::Null)
+    } else {
+        decode("the answer", body)
     }
 }

@@ -80,15 +80,13 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .packages
                         .iter()
                         .filter(|p| {
-                            f.as_ref().is_none_or(|f| {
-                                f.matches(&|path| match path {
-                                    "id" => json!(p.id),
-                                    "displayname" => json!(p.display_name),
-                                    "description" => json!(p.description),
-                                    "ishidden" => json!(p.is_hidden),
-                                    "catalog/id" => json!(p.catalog_id),
-                                    _ => Value::Null,
-                                })
+                            matches(f.as_ref(), |path| match path {
+                                "id" => json!(p.id),
+                                "displayname" => json!(p.display_name),
+                                "description" => json!(p.description),
+                                "ishidden" => json!(p.is_hidden),
+                                "catalog/id" => json!(p.catalog_id),
+                                _ => Value::Null,
                             })
                         })
                         .map(|p| render::package(st, p, q))
@@ -120,15 +118,13 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .policies
                         .iter()
                         .filter(|p| {
-                            f.as_ref().is_none_or(|f| {
-                                f.matches(&|path| match path {
-                                    "id" => json!(p.id),
-                                    "displayname" => json!(p.display_name),
-                                    "description" => json!(p.description),
-                                    "allowedtargetscope" => json!(p.scope.as_str()),
-                                    "accesspackage/id" => json!(p.package_id),
-                                    _ => Value::Null,
-                                })
+                            matches(f.as_ref(), |path| match path {
+                                "id" => json!(p.id),
+                                "displayname" => json!(p.display_name),
+                                "description" => json!(p.description),
+                                "allowedtargetscope" => json!(p.scope.as_str()),
+                                "accesspackage/id" => json!(p.package_id),
+                                _ => Value::Null,
                             })
                         })
                         .map(|p| render::policy(st, p, q))
@@ -156,21 +152,19 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .assignments
                         .iter()
                         .filter(|a| {
-                            f.as_ref().is_none_or(|f| {
-                                let subject = st.subject(&a.subject_id);
-                                f.matches(&|path| match path {
-                                    "id" => json!(a.id),
-                                    "state" => json!(a.state.as_str()),
-                                    "status" => json!(a.status),
-                                    "expireddatetime" => json!(a.expired),
-                                    "accesspackage/id" => json!(a.package_id),
-                                    "assignmentpolicy/id" => json!(a.policy_id),
-                                    "target/objectid" => {
-                                        json!(subject.and_then(|s| s.object_id.clone()))
-                                    }
-                                    "target/email" => json!(subject.and_then(|s| s.email.clone())),
-                                    _ => Value::Null,
-                                })
+                            let subject = st.subject(&a.subject_id);
+                            matches(f.as_ref(), |path| match path {
+                                "id" => json!(a.id),
+                                "state" => json!(a.state.as_str()),
+                                "status" => json!(a.status),
+                                "expireddatetime" => json!(a.expired),
+                                "accesspackage/id" => json!(a.package_id),
+                                "assignmentpolicy/id" => json!(a.policy_id),
+                                "target/objectid" => {
+                                    json!(subject.and_then(|s| s.object_id.clone()))
+                                }
+                                "target/email" => json!(subject.and_then(|s| s.email.clone())),
+                                _ => Value::Null,
                             })
                         })
                         .map(|a| render::assignment(st, a, q))
@@ -198,17 +192,15 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .requests
                         .iter()
                         .filter(|r| {
-                            f.as_ref().is_none_or(|f| {
-                                f.matches(&|path| match path {
-                                    "id" => json!(r.id),
-                                    "state" => json!(r.state.as_str()),
-                                    "status" => json!(r.status),
-                                    "requesttype" => json!(r.request_type.as_str()),
-                                    "createddatetime" => json!(r.created),
-                                    "completeddatetime" => json!(r.completed),
-                                    "accesspackage/id" => json!(r.package_id),
-                                    _ => Value::Null,
-                                })
+                            matches(f.as_ref(), |path| match path {
+                                "id" => json!(r.id),
+                                "state" => json!(r.state.as_str()),
+                                "status" => json!(r.status),
+                                "requesttype" => json!(r.request_type.as_str()),
+                                "createddatetime" => json!(r.created),
+                                "completeddatetime" => json!(r.completed),
+                                "accesspackage/id" => json!(r.package_id),
+                                _ => Value::Null,
                             })
                         })
                         .map(|r| render::request(st, r, q))
@@ -219,6 +211,12 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         }
         _ => Err(super::routes::unknown_segment(ctx)),
     }
+}
+
+/// Whether an item passes the list's `$filter` (no filter: every item);
+/// `field` reads the item's value at a filter path.
+fn matches(f: Option<&Expr>, field: impl Fn(&str) -> Value) -> bool {
+    f.is_none_or(|f| f.matches(&field))
 }
 
 fn parse(ctx: &Ctx<'_>, spec: &FilterSpec) -> Result<Option<Expr>, GraphErr> {

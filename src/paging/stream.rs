@@ -175,16 +175,9 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     /// Fetches the page at `url` again if `body` was cut short and the
     /// retry policy allows another try; returns whether it did.
     fn refetch_if_cut_short(&mut self, url: &Url, body: &[u8], error: &Error) -> bool {
-        if self.refetches >= self.transport.retry.retries() || !is_cut_short(body) {
+        let Some(delay) = refetch_delay(&self.transport, self.refetches, body, error) else {
             return false;
-        }
-        let delay = self.transport.retry.backoff(self.refetches);
-        tracing::warn!(
-            attempt = self.refetches + 1,
-            delay_ms = delay.as_millis() as u64,
-            %error,
-            "the page's body was cut short; fetching it again"
-        );
+        };
         self.refetches += 1;
         self.in_flight = Some(self.fetch(url.clone(), delay));
         true
@@ -204,20 +197,38 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
             .execute(Method::GET, url.clone(), None, headers)
             .await?;
         match Page::decode(&resp.body, url) {
-            Err(error) if refetches < transport.retry.retries() && is_cut_short(&resp.body) => {
-                let delay = transport.retry.backoff(refetches);
-                tracing::warn!(
-                    attempt = refetches + 1,
-                    delay_ms = delay.as_millis() as u64,
-                    %error,
-                    "the page's body was cut short; fetching it again"
-                );
-                tokio::time::sleep(delay).await;
-                refetches += 1;
-            }
-            other => return other,
+            Err(error) => match refetch_delay(transport, refetches, &resp.body, &error) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    refetches += 1;
+                }
+                None => return Err(error),
+            },
+            ok => return ok,
         }
     }
+}
+
+/// When a page failed to decode: how long to wait before fetching it again,
+/// if its body was cut short and the retry policy allows try `refetches + 1`;
+/// `None` when the error stands.
+fn refetch_delay(
+    transport: &Transport,
+    refetches: u32,
+    body: &[u8],
+    error: &Error,
+) -> Option<Duration> {
+    if refetches >= transport.retry.retries() || !is_cut_short(body) {
+        return None;
+    }
+    let delay = transport.retry.backoff(refetches);
+    tracing::warn!(
+        attempt = refetches + 1,
+        delay_ms = delay.as_millis() as u64,
+        %error,
+        "the page's body was cut short; fetching it again"
+    );
+    Some(delay)
 }
 
 /// Whether `body` is the start of a JSON document that ends too early
