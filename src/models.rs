@@ -16,6 +16,7 @@ mod approval_stage;
 mod assignment;
 mod assignment_policy;
 mod assignment_request;
+mod request_subject;
 mod callout;
 mod catalog;
 mod datetime;

@@ -35,13 +35,12 @@ pub mod export;
 mod limiter;
 mod plan;
 mod recheck;
+mod refusal;
 mod report;
+mod source;
 mod writes;
 
 pub use bulk::BulkAssign;
-pub use plan::{Action, BulkPlan, PlanItem, ReportReason, SkipReason};
+pub use plan::{Action, BulkPlan, PlanItem, RemovalScope, ReportReason, SkipReason};
+pub use refusal::{BulkRefusal, DEFAULT_MAX_REMOVALS};
 pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
-
-/// Graph's limit of assignments per access package. A bulk plan that would
-/// take a package past it is refused before anything is written.
-pub const MAX_ASSIGNMENTS_PER_PACKAGE: usize = 10_000;
