@@ -5,6 +5,10 @@
 //!   [`BulkAssign`] builder that reads the current state, plans one action per
 //!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
 //!   concurrency, returning a [`BulkReport`] with one row per person.
+//!   Reconcile (removals) is guarded: limited to the bulk's policy
+//!   ([`RemovalScope`]), capped, refused for an empty source
+//!   ([`BulkRefusal`]), run after the adds and re-checked per person.
+//!   Plans and reports are `Serialize + Deserialize`.
 //! - CSV export (feature `csv`): `export::assignments_csv` streams
 //!   assignments to CSV in constant memory; `BulkReport::write_csv` writes a
 //!   report.

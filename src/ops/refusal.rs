@@ -66,25 +66,49 @@ impl BulkRefusal {
     }
 
     pub(crate) fn into_error(self) -> Error {
-        Error::new(ErrorKind::InvalidInput, self.to_string()).with_source(self)
+        Error::new(ErrorKind::InvalidInput, self.explain()).with_source(self)
+    }
+
+    /// What was refused and how to allow it, in words (the message of the
+    /// error it comes in).
+    pub fn explain(&self) -> String {
+        Explained(self).to_string()
     }
 }
 
 impl fmt::Display for BulkRefusal {
+    /// A short tag (the error's message has the whole story; see
+    /// [`explain`](Self::explain)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::EmptySource => f.write_str(
+            Self::EmptySource => f.write_str("empty source"),
+            Self::TooManyRemovals { planned, cap } => {
+                write!(f, "{planned} removals planned, cap {cap}")
+            }
+            Self::TooManyAssignments { after, cap } => {
+                write!(f, "{after} assignments after the run, cap {cap}")
+            }
+        }
+    }
+}
+
+struct Explained<'a>(&'a BulkRefusal);
+
+impl fmt::Display for Explained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            BulkRefusal::EmptySource => f.write_str(
                 "bulk reconcile refused: the source has no users, so every assignment in the \
                  removal scope would be removed; nothing was written. If that is what you want, \
                  allow it with .allow_empty_source(true)",
             ),
-            Self::TooManyRemovals { planned, cap } => write!(
+            BulkRefusal::TooManyRemovals { planned, cap } => write!(
                 f,
                 "bulk reconcile refused: the plan removes {planned} assignments, more than the cap \
                  of {cap}; nothing was written. Review the plan (dry run) and allow it with \
                  .max_removals({planned}) (--max-removals {planned} in the example)"
             ),
-            Self::TooManyAssignments { after, cap } => write!(
+            BulkRefusal::TooManyAssignments { after, cap } => write!(
                 f,
                 "bulk assignment refused: the package would hold {after} assignments, more than \
                  the cap of {cap} set with .max_assignments; nothing was written. Raise or drop \
