@@ -461,7 +461,10 @@ async fn mount_lookup(server: &MockServer, requests: Value, assignments: Value, 
             "accessPackage/id eq 'pkg-1' and (state eq 'submitted' or state eq 'pendingApproval' \
              or state eq 'delivering' or state eq 'scheduled')",
         ))
-        .and(query_param("$expand", "assignment($expand=target),requestor"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": requests})))
         .expect(times)
         .mount(server)
@@ -491,7 +494,10 @@ async fn send_idempotent_returns_an_open_request_without_posting() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(REQUESTS))
-        .and(query_param("$expand", "assignment($expand=target),requestor"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
             open_request("req-other", "user-9"),
             {"id": "req-remove", "requestType": "adminRemove", "state": "submitted",
@@ -797,7 +803,10 @@ async fn send_idempotent_sees_an_open_add_known_only_by_its_requestor() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(REQUESTS))
-        .and(query_param("$expand", "assignment($expand=target),requestor"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
             // A removal for the same person is not an add.
             requestor_only("req-remove", "adminRemove", "user-1"),
@@ -839,7 +848,10 @@ async fn send_idempotent_after_a_500_finds_a_request_known_only_by_its_requestor
         .await;
     Mock::given(method("GET"))
         .and(path(REQUESTS))
-        .and(query_param("$expand", "assignment($expand=target),requestor"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
             requestor_only("req-remove", "adminRemove", "user-1"),
             requestor_only("req-processed", "adminAdd", "user-1"),

@@ -35,6 +35,9 @@ enum PostFault {
     Fail,
 }
 
+/// A change the fake makes to itself mid-run.
+type Hook = Box<dyn FnOnce(&mut State) + Send>;
+
 #[derive(Default)]
 struct State {
     base: String,
@@ -57,7 +60,7 @@ struct State {
     /// exists: `assignment` null, the person only in `requestor`.
     requestor_only: bool,
     /// Run once, when the first POST arrives (a change made mid-run).
-    on_first_post: Option<Box<dyn FnOnce(&mut State) + Send>>,
+    on_first_post: Option<Hook>,
 }
 
 #[derive(Clone, Default)]
@@ -801,7 +804,10 @@ async fn no_hard_coded_package_limit_and_an_opt_in_cap() {
         })
     );
     let msg = err.to_string();
-    assert!(msg.contains("10002") && msg.contains("max_assignments"), "{msg}");
+    assert!(
+        msg.contains("10002") && msg.contains("max_assignments"),
+        "{msg}"
+    );
     let received = server.received_requests().await.unwrap();
     assert!(received.iter().all(|r| r.method.as_str() == "GET"));
     assert!(fake.created().is_empty());
@@ -1384,7 +1390,11 @@ async fn the_bulk_layer_never_waits_longer_than_max_retry_after() {
     let row = report.row("only").unwrap();
     assert_eq!(row.outcome, Outcome::Failed, "{row:#?}");
     assert_eq!(row.error_code.as_deref(), Some("TooManyRequests"));
-    assert_eq!(fake.with(|s| s.post_attempts), 1, "no second try after a 1 s hint");
+    assert_eq!(
+        fake.with(|s| s.post_attempts),
+        1,
+        "no second try after a 1 s hint"
+    );
 }
 
 /// The lost-answer re-check finds the request even when Graph lists it
@@ -1461,7 +1471,10 @@ async fn open_adds_known_only_by_requestor_are_skipped_on_fake_graph() {
             "{row:?}"
         );
         assert_eq!(row.request_id.as_ref(), Some(r));
-        assert!(row.error_code.is_none(), "decided by the plan, not by a refused POST");
+        assert!(
+            row.error_code.is_none(),
+            "decided by the plan, not by a refused POST"
+        );
     }
     let t = report.totals();
     assert_eq!((t.created, t.skipped, t.failed), (1, 3, 0), "{report:#?}");

@@ -122,7 +122,12 @@ impl RemoveAssignmentsFor {
         let mut failed = Vec::new();
         for assignment in found {
             let open = open_removals.iter().position(|r| {
-                match r.assignment.as_ref().map(|a| &a.id).filter(|id| !id.as_str().is_empty()) {
+                match r
+                    .assignment
+                    .as_ref()
+                    .map(|a| &a.id)
+                    .filter(|id| !id.as_str().is_empty())
+                {
                     Some(id) => id == &assignment.id,
                     None => r.subject_object_id() == Some(&self.target),
                 }

@@ -165,7 +165,11 @@ impl Execution {
                         "names no assignment",
                     )));
                 };
-                match self.source.contains_now(&self.transport, &row.user_id).await {
+                match self
+                    .source
+                    .contains_now(&self.transport, &row.user_id)
+                    .await
+                {
                     Ok(true) => return Ok(WriteResult::Rejoined),
                     Ok(false) => {}
                     // Nothing was sent: the person keeps their assignment.
@@ -188,10 +192,7 @@ impl Execution {
         loop {
             let permit = limiter.acquire().await;
             let attempt = self.attempt(row).await;
-            limiter.release(
-                permit,
-                matches!(attempt, Ok(WriteResult::Submitted(_))),
-            );
+            limiter.release(permit, matches!(attempt, Ok(WriteResult::Submitted(_))));
             let e = match attempt {
                 Ok(done) => return done,
                 Err(e) => e,
@@ -217,10 +218,9 @@ impl Execution {
                 return WriteResult::Failed(e);
             }
             return match classify(&e) {
-                RequestProblem::ExistingOpenRequest => WriteResult::AlreadyThere(
-                    SkipReason::OpenRequest(RequestState::Submitted),
-                    e,
-                ),
+                RequestProblem::ExistingOpenRequest => {
+                    WriteResult::AlreadyThere(SkipReason::OpenRequest(RequestState::Submitted), e)
+                }
                 RequestProblem::AlreadyAssigned => {
                     WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)
                 }

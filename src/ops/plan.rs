@@ -649,9 +649,15 @@ mod tests {
         assert_eq!(json["currentAssignments"], 1);
         assert_eq!(json["removalScope"], "policy");
         assert_eq!(json["items"][0]["userId"], "new");
-        assert_eq!(json["items"][0]["action"], serde_json::json!({"kind": "add"}));
+        assert_eq!(
+            json["items"][0]["action"],
+            serde_json::json!({"kind": "add"})
+        );
         assert_eq!(json["items"][1]["requestId"], "r1");
-        assert_eq!(json["items"][2]["action"], serde_json::json!({"kind": "remove"}));
+        assert_eq!(
+            json["items"][2]["action"],
+            serde_json::json!({"kind": "remove"})
+        );
         let back: BulkPlan = serde_json::from_value(json).unwrap();
         assert_eq!(back, plan);
     }

@@ -91,8 +91,7 @@ pub(crate) async fn existing_remove(
 ) -> Result<Option<Found>> {
     let hit = open_requests(transport, package)
         .try_filter(|r| {
-            let ours =
-                r.is_removal() && r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
+            let ours = r.is_removal() && r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
             futures::future::ready(ours)
         })
         .try_next()

@@ -130,7 +130,11 @@ pub(crate) struct Limits {
 }
 
 /// Holds `plan` (made from a source with `source_users` users) to `limits`.
-pub(crate) fn check(plan: &BulkPlan, source_users: usize, limits: Limits) -> Result<(), BulkRefusal> {
+pub(crate) fn check(
+    plan: &BulkPlan,
+    source_users: usize,
+    limits: Limits,
+) -> Result<(), BulkRefusal> {
     if limits.reconcile && source_users == 0 && !limits.allow_empty_source {
         return Err(BulkRefusal::EmptySource);
     }

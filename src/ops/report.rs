@@ -327,7 +327,10 @@ mod tests {
         failed.assignment_id = Some(AssignmentId::new("a-1"));
         let rows = vec![
             row(Action::Add, Outcome::NotDelivered(RequestState::Denied)),
-            row(Action::Skip(SkipReason::NotAUser("group".into())), Outcome::Skipped),
+            row(
+                Action::Skip(SkipReason::NotAUser("group".into())),
+                Outcome::Skipped,
+            ),
             row(Action::Skip(SkipReason::RejoinedSource), Outcome::Skipped),
             row(
                 Action::Report(crate::ops::ReportReason::UnknownState("new".into())),

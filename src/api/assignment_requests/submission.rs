@@ -11,7 +11,9 @@ use super::target::Target;
 use super::AssignmentRequests;
 use crate::api::Assignments;
 use crate::error::Result;
-use crate::models::{AccessPackageId, Assignment, AssignmentRequest, AssignmentState, RequestState};
+use crate::models::{
+    AccessPackageId, Assignment, AssignmentRequest, AssignmentState, RequestState,
+};
 use crate::request::ApiRequest;
 use crate::transport::Transport;
 
