@@ -232,7 +232,9 @@ impl Execution {
     async fn recheck(&self, row: &ReportRow, original: Error) -> WriteResult {
         let package = &self.template.package;
         let found: Result<Option<Found>> = match (&row.action, &row.assignment_id) {
-            (Action::Remove, Some(a)) => existing_remove(&self.transport, package, a).await,
+            (Action::Remove, Some(a)) => {
+                existing_remove(&self.transport, package, a, &row.user_id).await
+            }
             _ => existing_add(&self.transport, package, &row.user_id).await,
         };
         match found {

@@ -82,16 +82,27 @@ pub(crate) async fn existing_add(
     Ok(active.then_some(Found::Done))
 }
 
-/// Looks for an open removal of `assignment`, or the assignment already gone
-/// or expired.
+/// Looks for an open removal of `assignment` (held by `user`: a removal
+/// that names no assignment yet is matched by its person), or the
+/// assignment already gone or expired.
 pub(crate) async fn existing_remove(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
     assignment: &AssignmentId,
+    user: &ObjectId,
 ) -> Result<Option<Found>> {
     let hit = open_requests(transport, package)
         .try_filter(|r| {
-            let ours = r.is_removal() && r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
+            let named = r
+                .assignment
+                .as_ref()
+                .map(|a| &a.id)
+                .filter(|id| !id.as_str().is_empty());
+            let ours = r.is_removal()
+                && match named {
+                    Some(id) => id == assignment,
+                    None => r.subject_object_id() == Some(user),
+                };
             futures::future::ready(ours)
         })
         .try_next()
