@@ -129,6 +129,7 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         completed: None,
         callouts: Vec::new(),
         due: None,
+        requestor_only: false,
     });
     let i = st.requests.len() - 1;
     lifecycle::schedule_next(st, i, ctx.now);
