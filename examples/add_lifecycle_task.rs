@@ -94,7 +94,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let arguments: Vec<String> = t
             .arguments
             .iter()
-            .map(|a| format!("{}={}", a.name, a.value))
+            .map(|a| format!("{}={}", a.name, a.value.as_deref().unwrap_or("null")))
             .collect();
         println!(
             "{}\t{}\t{}",
