@@ -851,3 +851,21 @@ mod with_fake_graph {
         assert_eq!(calls, ["GET", "POST", "GET", "GET", "POST", "GET"]);
     }
 }
+
+/// The edit builder and its commit future can move to another task.
+#[test]
+fn an_edit_is_send_and_owned() {
+    fn send_static<T: Send + 'static>(_: &T) {}
+    let server_free_client = entra_access::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token_provider(entra_access::auth::StaticToken::new(TOKEN))
+        .build()
+        .unwrap();
+    let edit = server_free_client
+        .lifecycle_workflows()
+        .edit("wf-1")
+        .add(AccessPackageTask::RemoveAllAssignments);
+    send_static(&edit);
+    let commit = edit.commit();
+    send_static(&commit);
+}

@@ -199,10 +199,10 @@ fn check_tasks(tasks: Option<&Value>) -> Result<Vec<Map<String, Value>>, GraphEr
             TASK_PROPERTIES,
             "microsoft.graph.identityGovernance.task",
         )?;
-        if !task
+        if task
             .get("taskDefinitionId")
             .and_then(Value::as_str)
-            .is_some_and(|d| !d.is_empty())
+            .is_none_or(str::is_empty)
         {
             return Err(GraphErr::bad_request(
                 "Every task needs a taskDefinitionId.",

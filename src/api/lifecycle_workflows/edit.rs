@@ -189,6 +189,8 @@ impl EditWorkflow {
     /// assert!(matches!(edit.edits()[1], TaskEdit::Add(_)));
     /// # }
     /// ```
+    // A builder step named after what it does to the workflow, not `Add`.
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, task: impl Into<Task>) -> Self {
         self.edits.push(TaskEdit::Add(task.into()));
         self
