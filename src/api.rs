@@ -5,6 +5,7 @@
 //! [`assignment_policies()`](crate::Client::assignment_policies),
 //! [`assignments()`](crate::Client::assignments),
 //! [`assignment_requests()`](crate::Client::assignment_requests),
+//! [`catalogs()`](crate::Client::catalogs),
 //! [`groups()`](crate::Client::groups),
 //! [`lifecycle_workflows()`](crate::Client::lifecycle_workflows).
 //! Builders are plain data until sent: `request()` shows what would go on
@@ -14,13 +15,15 @@ mod access_packages;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
+mod catalogs;
 mod common;
 mod groups;
 mod lifecycle_workflows;
 mod remove_for;
 
 pub use access_packages::{
-    AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
+    AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages, PackageRef,
+    ResolveAccessPackage,
 };
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
@@ -34,6 +37,7 @@ pub use assignment_requests::{
 pub use assignments::{
     Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments, ReprocessAssignment,
 };
+pub use catalogs::{CatalogRef, Catalogs, GetCatalog, ListCatalogs};
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{

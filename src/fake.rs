@@ -38,15 +38,18 @@
 
 #![doc = include_str!("../docs/testing.md")]
 
+mod catalogs;
 mod chaos;
 mod client;
 mod control;
+pub mod demo;
 mod directory;
 mod em_read;
 mod em_write;
 mod faults;
 mod filters;
 mod front;
+mod incompatible;
 mod ids;
 mod introspect;
 mod lifecycle;
@@ -70,6 +73,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
 pub use chaos::Chaos;
+pub use demo::demo_tenant;
 pub use faults::{Fault, FaultKind};
 pub use introspect::{AssignmentSnapshot, ReceivedRequest, RequestSnapshot};
 pub use seed::{

@@ -73,6 +73,37 @@ impl WatchRequest {
         Ok(ApiRequest::get(format!("{EM}/assignmentRequests/{id}")))
     }
 
+    /// Follows the request to its final state, calling `on_change` with
+    /// each observed state (the first observation, every change, the final
+    /// state last), and returns the final request. A final state that is a
+    /// failure is still `Ok`; see [`FinalOutcome`](super::FinalOutcome).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let done = client
+    ///     .assignment_requests()
+    ///     .watch("req-1")
+    ///     .follow(|r| eprintln!("request {}: {:?}", r.id, r.state))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn follow(
+        mut self,
+        mut on_change: impl FnMut(&AssignmentRequest) + Send,
+    ) -> Result<AssignmentRequest> {
+        let mut last = None;
+        while let Some(r) = self.next().await.transpose()? {
+            on_change(&r);
+            last = Some(r);
+        }
+        last.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                format!("assignment request {} was never observed", self.id),
+            )
+        })
+    }
+
     fn start(&self) -> BoxStream<'static, Result<AssignmentRequest>> {
         let setup = self.polling.check().and_then(|()| self.request());
         let req = match setup {
