@@ -84,8 +84,8 @@ impl AccessPackages {
     /// callers. An unknown catalog is Graph's 404.
     pub fn in_catalog(&self, catalog: impl Into<CatalogId>) -> ListAccessPackages {
         let catalog = catalog.into();
-        let path = checked(&catalog, "catalog id")
-            .map(|id| format!("{EM}/catalogs/{id}/accessPackages"));
+        let path =
+            checked(&catalog, "catalog id").map(|id| format!("{EM}/catalogs/{id}/accessPackages"));
         ListAccessPackages {
             list: List::new(Arc::clone(&self.transport), path),
         }
@@ -203,7 +203,12 @@ impl ResolveAccessPackage {
         match &self.package {
             PackageRef::Id(id) => {
                 let get = self.handle.get(id.clone());
-                if self.expand_policies { get.expand_policies() } else { get }.request()
+                if self.expand_policies {
+                    get.expand_policies()
+                } else {
+                    get
+                }
+                .request()
             }
             PackageRef::Name(name) => self.find(name).request(),
         }
@@ -223,9 +228,13 @@ impl ResolveAccessPackage {
         match &self.package {
             PackageRef::Id(id) => {
                 let get = self.handle.get(id.clone());
-                if self.expand_policies { get.expand_policies() } else { get }
-                    .send()
-                    .await
+                if self.expand_policies {
+                    get.expand_policies()
+                } else {
+                    get
+                }
+                .send()
+                .await
             }
             PackageRef::Name(name) => self.find(name).send().await?.ok_or_else(|| {
                 Error::new(

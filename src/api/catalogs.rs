@@ -64,7 +64,10 @@ impl Catalogs {
                         format!("no catalog is named {name:?}"),
                     )),
                     1 => found.pop().ok_or_else(|| {
-                        Error::new(ErrorKind::InvalidInput, format!("no catalog is named {name:?}"))
+                        Error::new(
+                            ErrorKind::InvalidInput,
+                            format!("no catalog is named {name:?}"),
+                        )
                     }),
                     n => Err(Error::new(
                         ErrorKind::Ambiguous,

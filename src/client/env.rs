@@ -36,6 +36,14 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// A connection to a new fake Graph holding the
+    /// [demo tenant](crate::fake::demo), whatever the environment says; an
+    /// `InvalidInput` error when the crate was built without the `fake`
+    /// feature.
+    pub async fn start_demo() -> Result<Connection> {
+        demo_connection().await
+    }
+
     /// The client to use.
     pub fn client(&self) -> &Client {
         &self.client
@@ -55,6 +63,18 @@ impl Connection {
     #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
     pub fn demo(&self) -> Option<&crate::fake::FakeGraph> {
         self.demo.as_ref()
+    }
+
+    /// For the demo fake: a bearer token it accepts and a client builder
+    /// pointed at it (with its own token provider, which a program may
+    /// replace); `None` when this is Graph. For programs that show how to
+    /// bring their own token provider.
+    pub fn demo_token_and_builder(&self) -> Option<(String, crate::ClientBuilder)> {
+        #[cfg(feature = "fake")]
+        if let Some(fake) = &self.demo {
+            return Some((fake.token(), fake.client_builder()));
+        }
+        None
     }
 
     /// What a program should tell its user on stderr: `Graph: <api root>`,

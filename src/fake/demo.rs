@@ -108,7 +108,11 @@ pub const GRACE_SALES: &str = "ab0c1a7e-0000-4000-8000-000000000005";
 
 /// How many days from seeding each held assignment with an end ends:
 /// Ada's Marketing Campaign, Grace's Sales Onboarding, Barbara's Marketing Campaign.
-pub const ENDS_IN_DAYS: [(&str, i64); 3] = [(ADA_MARKETING, 10), (GRACE_SALES, 20), (BARBARA_MARKETING, 60)];
+pub const ENDS_IN_DAYS: [(&str, i64); 3] = [
+    (ADA_MARKETING, 10),
+    (GRACE_SALES, 20),
+    (BARBARA_MARKETING, 60),
+];
 
 /// Margaret's request for Marketing Campaign, pending approval (nobody
 /// approves in the demo, so it stays open).

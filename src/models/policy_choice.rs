@@ -101,7 +101,10 @@ impl AccessPackage {
     /// assert!(matches!(package.single_policy(Some("x")), Err(PolicyChoiceError::NotFound { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn single_policy(&self, wanted: Option<&str>) -> Result<&AssignmentPolicy, PolicyChoiceError> {
+    pub fn single_policy(
+        &self,
+        wanted: Option<&str>,
+    ) -> Result<&AssignmentPolicy, PolicyChoiceError> {
         let Some(policies) = self.assignment_policies.as_deref() else {
             return Err(PolicyChoiceError::NotExpanded {
                 package: self.label(),
@@ -160,10 +163,18 @@ mod tests {
     #[test]
     fn each_case_has_its_own_error() {
         let p = package(serde_json::Value::Null);
-        assert!(matches!(p.single_policy(None), Err(PolicyChoiceError::NotExpanded { .. })));
+        assert!(matches!(
+            p.single_policy(None),
+            Err(PolicyChoiceError::NotExpanded { .. })
+        ));
         let p = package(serde_json::json!([]));
-        assert!(matches!(p.single_policy(Some("a")), Err(PolicyChoiceError::NoPolicies { .. })));
-        let p = package(serde_json::json!([{ "id": "a", "displayName": "Same" }, { "id": "b", "displayName": "Same" }]));
+        assert!(matches!(
+            p.single_policy(Some("a")),
+            Err(PolicyChoiceError::NoPolicies { .. })
+        ));
+        let p = package(
+            serde_json::json!([{ "id": "a", "displayName": "Same" }, { "id": "b", "displayName": "Same" }]),
+        );
         let e = p.single_policy(Some("Same")).unwrap_err();
         assert!(e.to_string().contains("has 2 policies"), "{e}");
         assert!(e.to_string().contains("a (Same), b (Same)"), "{e}");
@@ -171,6 +182,9 @@ mod tests {
         let p = package(serde_json::json!([{ "id": "only" }]));
         assert_eq!(p.single_policy(None).map(|x| x.id.as_str()), Ok("only"));
         let e = p.single_policy(Some("other")).unwrap_err();
-        assert_eq!(e.to_string(), "policy other is not a policy of access package \"P\" (pkg); its policies: only");
+        assert_eq!(
+            e.to_string(),
+            "policy other is not a policy of access package \"P\" (pkg); its policies: only"
+        );
     }
 }

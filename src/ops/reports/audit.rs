@@ -89,8 +89,11 @@ impl AuditRequest {
             id: r.id.clone(),
             request_type: r.request_type.as_ref().map(|t| t.as_str().to_owned()),
             state: r.state.as_ref().map(|s| s.as_str().to_owned()),
-            requestor_object_id: requestor.and_then(|s| s.object_id.as_ref()).map(ToString::to_string),
-            requestor_name: requestor.and_then(|s| s.display_name.clone().or_else(|| s.principal_name.clone())),
+            requestor_object_id: requestor
+                .and_then(|s| s.object_id.as_ref())
+                .map(ToString::to_string),
+            requestor_name: requestor
+                .and_then(|s| s.display_name.clone().or_else(|| s.principal_name.clone())),
             justification: r.justification.clone(),
             created_date_time: r.created_date_time,
             completed_date_time: r.completed_date_time,
@@ -157,7 +160,10 @@ async fn creating_requests(
         .expand_requestor()
         .stream();
     while let Some(r) = requests.try_next().await? {
-        let is_add = matches!(r.request_type, Some(RequestType::AdminAdd | RequestType::UserAdd));
+        let is_add = matches!(
+            r.request_type,
+            Some(RequestType::AdminAdd | RequestType::UserAdd)
+        );
         let Some(assignment) = r.assignment.as_ref().map(|a| a.id.clone()) else {
             continue;
         };
@@ -205,7 +211,9 @@ fn rows_of(
                 target_object_id: a.target_object_id().map(ToString::to_string),
                 target_display_name: target.and_then(|t| t.display_name.clone()),
                 target_principal_name: target.and_then(|t| t.principal_name.clone()),
-                policy_name: policy_id.as_ref().and_then(|p| policy_names.get(p).cloned()),
+                policy_name: policy_id
+                    .as_ref()
+                    .and_then(|p| policy_names.get(p).cloned()),
                 policy_id,
                 request: index.remove(&a.id),
                 assignment_id: a.id,

@@ -113,7 +113,11 @@ impl CatalogAssignments {
     /// back here, so nothing has been written yet when they do.
     pub async fn stream(self) -> Result<BoxStream<'static, Result<PackageAssignment>>> {
         let concurrency = positive(self.concurrency, "concurrency")?;
-        let catalog = self.reports.catalogs().resolve(self.catalog.clone()).await?;
+        let catalog = self
+            .reports
+            .catalogs()
+            .resolve(self.catalog.clone())
+            .await?;
         let packages = self
             .reports
             .packages()
@@ -121,17 +125,16 @@ impl CatalogAssignments {
             .collect()
             .await?;
         let states = self.states;
-        Ok(self.reports.assignments_of(packages, concurrency, move |list| {
-            let list = list
-                .expand_target()
-                .expand_access_package()
-                .expand_policy();
-            if states.is_empty() {
-                list
-            } else {
-                list.states(states.clone())
-            }
-        }))
+        Ok(self
+            .reports
+            .assignments_of(packages, concurrency, move |list| {
+                let list = list.expand_target().expand_access_package().expand_policy();
+                if states.is_empty() {
+                    list
+                } else {
+                    list.states(states.clone())
+                }
+            }))
     }
 }
 
@@ -140,7 +143,10 @@ impl PackageAssignment {
     /// Writes rows as CSV: `PackageId,PackageName,` then the columns of
     /// [`assignments_csv`](crate::ops::export::assignments_csv), one row per
     /// item as the stream yields it; returns the number of rows.
-    pub async fn write_csv<S, W>(stream: S, writer: W) -> std::result::Result<u64, crate::ops::export::ExportError>
+    pub async fn write_csv<S, W>(
+        stream: S,
+        writer: W,
+    ) -> std::result::Result<u64, crate::ops::export::ExportError>
     where
         S: futures::Stream<Item = Result<PackageAssignment>>,
         W: std::io::Write,

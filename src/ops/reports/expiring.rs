@@ -179,7 +179,10 @@ impl ExpiringRow {
                 r.target_principal_name.clone().unwrap_or_default(),
                 r.target_email.clone().unwrap_or_default(),
                 crate::models::format_datetime(&r.end_date_time),
-                r.policy_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                r.policy_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ];
             csv.write_record(cells.iter().map(|c| neutralize(c).into_owned()))?;
         }
@@ -195,7 +198,10 @@ mod tests {
     fn report(days: i64) -> ExpiringReport {
         let client = crate::Client::new(crate::auth::StaticToken::new("t"))
             .unwrap_or_else(|e| unreachable!("{e}"));
-        client.reports().expiring(ReportScope::AllPackages).within_days(days)
+        client
+            .reports()
+            .expiring(ReportScope::AllPackages)
+            .within_days(days)
     }
 
     #[test]
@@ -206,7 +212,10 @@ mod tests {
             assert!(e.to_string().contains(&bad.to_string()), "{e}");
         }
         let now = chrono::Utc::now();
-        let (from, to) = report(7).now(now).window().unwrap_or_else(|e| unreachable!("{e}"));
+        let (from, to) = report(7)
+            .now(now)
+            .window()
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(from, now);
         assert_eq!(to - from, chrono::Duration::days(7));
     }

@@ -35,9 +35,9 @@ impl OutputFile {
     /// directory does not exist or cannot be written.
     pub fn create(path: impl AsRef<Path>) -> io::Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let name = path.file_name().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "the path names no file")
-        })?;
+        let name = path
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
         let mut temp_name = std::ffi::OsString::from(".");
         temp_name.push(name);
         temp_name.push(format!(".partial-{}", std::process::id()));
@@ -108,7 +108,8 @@ mod tests {
         let path = dir.join("x.csv");
         {
             let mut out = OutputFile::create(&path).unwrap_or_else(|e| unreachable!("{e}"));
-            out.write_all(b"half").unwrap_or_else(|e| unreachable!("{e}"));
+            out.write_all(b"half")
+                .unwrap_or_else(|e| unreachable!("{e}"));
         }
         assert_eq!(std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(99), 0);
         assert!(OutputFile::create(dir.join("missing").join("x.csv")).is_err());
