@@ -429,3 +429,75 @@ pub(crate) fn decode<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T> 
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| Error::decode(what, e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::StaticToken;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn throttle_once(server: &MockServer) {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(server)
+            .await;
+    }
+
+    fn transport_for(graph: &MockServer) -> Transport {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .build()
+            .unwrap();
+        let api_root = Url::parse(&format!("{}/v1.0/", graph.uri())).unwrap();
+        Transport::new(
+            http,
+            api_root,
+            Arc::new(StaticToken::new("token-for-tests")),
+            Settings {
+                retry: RetryPolicy::default(),
+                timeout: None,
+                user_agent: HeaderValue::from_static("entra-access/test"),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            },
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_graphs_429_pauses_the_gate() {
+        let graph = MockServer::start().await;
+        let elsewhere = MockServer::start().await;
+        throttle_once(&graph).await;
+        throttle_once(&elsewhere).await;
+        let transport = transport_for(&graph);
+
+        let other = Url::parse(&format!("{}/status", elsewhere.uri())).unwrap();
+        transport
+            .execute(Method::GET, other, None, &[])
+            .await
+            .unwrap();
+        assert!(!transport.gate.was_paused(), "another origin paused Graph");
+        assert_eq!(transport.throttled_count(), 0);
+
+        let me = transport.url_for(&ApiRequest::get("me")).unwrap();
+        transport.execute(Method::GET, me, None, &[]).await.unwrap();
+        assert!(transport.gate.was_paused());
+        assert_eq!(transport.throttled_count(), 1);
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for bad in ["..", "a/../b", "a/./b", "a//b", "a/%2E%2e", "a/", "a/.?x=1"] {
+            assert!(check_path_segments(bad).is_err(), "{bad:?}");
+        }
+        for good in ["a", "a/b", "a/...", "a/b?x=..", "a/b.c", "x('..')"] {
+            assert!(check_path_segments(good).is_ok(), "{good:?}");
+        }
+    }
+}
