@@ -94,6 +94,7 @@ impl Respond for FakeResponder {
                     .find(|(k, _)| k.eq_ignore_ascii_case("Retry-After"))
                     .map(|(_, v)| v.clone());
                 last.fault = injected;
+                last.delay = reply.delay;
             }
             reply
         };
