@@ -622,4 +622,17 @@ async fn delegated_calls_see_the_signed_in_users_own_items() {
         to_approve.iter().map(|r| &r.id).collect::<Vec<_>>(),
         [&pending]
     );
+
+    // Catalog-scoped callers must name a package on tenant lists, not on
+    // the signed-in user's own.
+    w.fake.set_catalog_scoped(true);
+    let err = ada.assignments().list().collect().await.unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+    let mine = ada
+        .assignments()
+        .filter_by_current_user(AssignmentsOfCurrentUser::Target)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
 }

@@ -116,7 +116,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
                 .iter()
                 .filter(|r| st.created_by.get(&r.id) == Some(&user))
                 .collect();
-            list_assignments(st, ctx, Scope::CurrentUser, |a| match on {
+            list_assignments(st, ctx, Scope::Narrowed, |a| match on {
                 On::Target => is_user(st, &a.subject_id, &user),
                 On::CreatedBy => created
                     .iter()
@@ -126,7 +126,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
         }
         Call::Requests(on) => {
             let user = require_delegated(&ctx.principal, "assignmentRequests/filterByCurrentUser")?;
-            list_requests(st, ctx, Scope::CurrentUser, |r| match on {
+            list_requests(st, ctx, Scope::Narrowed, |r| match on {
                 On::Target => is_user(st, &r.subject_id, &user),
                 On::CreatedBy => st.created_by.get(&r.id) == Some(&user),
                 // The fake models no approvers: every request waiting for
@@ -145,7 +145,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
                 .filter(|a| a.package_id == incompatible)
                 .map(|a| a.subject_id.as_str())
                 .collect();
-            list_assignments(st, ctx, Scope::Tenant, |a| {
+            list_assignments(st, ctx, Scope::Narrowed, |a| {
                 a.package_id == package && holders.contains(&a.subject_id.as_str())
             })
         }

@@ -128,12 +128,13 @@ pub(crate) fn check_query(ctx: &Ctx<'_>, doc: &Documented) -> Result<(), GraphEr
 }
 
 /// Which items a list reads: every item the caller may read (a
-/// catalog-scoped caller must then name one access package), or only the
-/// signed-in user's own (`filterByCurrentUser`, no package needed).
+/// catalog-scoped caller must then name one access package), or those a
+/// function call already narrowed down (`filterByCurrentUser`: the user's
+/// own; `additionalAccess`: a named package), which need no package filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
     Tenant,
-    CurrentUser,
+    Narrowed,
 }
 
 /// Lists the assignments `keep` admits and the query's `$filter` matches.
