@@ -24,6 +24,7 @@ mod duration;
 pub mod enums;
 pub mod ids;
 mod question;
+mod request_subject;
 mod schedule;
 mod serde_util;
 mod subject;

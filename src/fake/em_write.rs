@@ -167,6 +167,7 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         completed: None,
         callouts: Vec::new(),
         due: None,
+        requestor_only: false,
     });
     if let Principal::User(user) = &ctx.principal {
         st.created_by.insert(id.clone(), user.clone());

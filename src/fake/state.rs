@@ -181,6 +181,9 @@ pub(crate) struct Request {
     pub callouts: Vec<Value>,
     /// When the request takes its next automatic step (auto mode only).
     pub due: Option<Instant>,
+    /// Seeded as Graph may show an open request: no assignment yet, and the
+    /// person only in `requestor` (`RequestSeed::requestor_only`).
+    pub requestor_only: bool,
 }
 
 /// A lifecycle workflow and its versions (last = current).

@@ -100,6 +100,11 @@ impl RetryPolicy {
         self.max_retries
     }
 
+    /// The longest `Retry-After` waited for (see [`max_retry_after`](Self::max_retry_after)).
+    pub(crate) fn retry_after_limit(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// Exponential backoff with jitter for retry number `retry` (0-based):
     /// between half and all of `initial * 2^retry`, capped at `max_backoff`.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
