@@ -1,13 +1,14 @@
 //! Requests whose schedule starts in the future.
 //!
-//! Graph's request states (`resources/accesspackageassignmentrequest.md`)
-//! include `scheduled`; the Entra request process
-//! (`entitlement-management-process.md`) shows a request that needs no (more)
-//! approval waiting as *Scheduled* until its `startDateTime`, and only then
-//! delivering. The fake does the same: the 201 answer still reads
-//! `submitted` (as the create page shows), the request is `scheduled` right
-//! after, and it starts delivering once the fake's calendar
-//! ([`State::utc_now`], moved by `FakeGraph::advance_clock`) reaches the start.
+//! Graph's docs list `scheduled` among the request states and say a
+//! request's `schedule` is "the range of dates that access is to be assigned
+//! to the requestor" (`resources/accesspackageassignmentrequest.md`); they
+//! describe no transitions. The fake reads that as: a request whose access
+//! starts later is `scheduled` and no assignment is delivered before the
+//! start. The 201 answer still reads `submitted` (as the create page shows),
+//! the request is `scheduled` right after (or after approval), and it starts
+//! delivering once the fake's calendar ([`State::utc_now`], moved by
+//! `FakeGraph::advance_clock`) reaches the start.
 
 use std::time::Instant;
 
