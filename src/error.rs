@@ -33,6 +33,9 @@ pub enum ErrorKind {
     Paging,
     /// A lookup that must find at most one thing found several.
     Ambiguous,
+    /// Someone else changed the object between this call's read and its
+    /// write (see `api::VersionConflict` for lifecycle workflows).
+    Conflict,
 }
 
 /// The crate's error: a kind, a message, an optional Graph error and a
@@ -150,6 +153,12 @@ impl Error {
     /// The caller's input was refused before anything was sent.
     pub fn is_invalid_input(&self) -> bool {
         self.kind() == ErrorKind::InvalidInput
+    }
+
+    /// Someone else changed the object between this call's read and its
+    /// write ([`ErrorKind::Conflict`]).
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == ErrorKind::Conflict
     }
 
     /// Whether trying the same call again later may succeed: throttling,

@@ -45,9 +45,9 @@ pub use datetime::{format_datetime, parse_datetime, DateTime, DateTimeParseError
 pub use directory_object::{DirectoryObject, DirectoryObjectKind};
 pub use duration::{DurationParseError, IsoDuration};
 pub use enums::{
-    AllowedTargetScope, AssignmentState, CalloutStatus, CatalogState, CatalogType,
-    ConnectedOrganizationState, ExpirationType, RequestState, RequestType, SubjectType,
-    UnknownEnumValue,
+    AllowedTargetScope, ApproverInformationVisibility, AssignmentState, CalloutStatus,
+    CatalogState, CatalogType, ConnectedOrganizationState, ExpirationType, RequestState,
+    RequestType, SubjectLifecycle, SubjectType, UnknownEnumValue,
 };
 pub use ids::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, CatalogId,

@@ -591,6 +591,33 @@ async fn delegated_calls_see_the_signed_in_users_own_items() {
         .await
         .unwrap();
     assert_eq!(created.iter().map(|r| &r.id).collect::<Vec<_>>(), [&req.id]);
+    for on in [
+        RequestsOfCurrentUser::RequestForOthers,
+        RequestsOfCurrentUser::TargetOrRequestor,
+    ] {
+        let found = ada
+            .assignment_requests()
+            .filter_by_current_user(on)
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(found.iter().map(|r| &r.id).collect::<Vec<_>>(), [&req.id]);
+    }
+    // Every option of Graph's enum is accepted (the fake models no managers).
+    let managed = ada
+        .assignments()
+        .filter_by_current_user(AssignmentsOfCurrentUser::TargetManager)
+        .collect()
+        .await
+        .unwrap();
+    assert!(managed.is_empty());
+    let r = Api::user(&w.fake, &w.ada)
+        .get(&format!(
+            "{EM}/assignments/filterByCurrentUser(on='approver')"
+        ))
+        .await;
+    refused(&r, 400, "BadRequest");
+
     let bob = w.fake.delegated_client_for(&w.bob).unwrap();
     let by_bob = bob
         .assignments()

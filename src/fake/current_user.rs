@@ -17,9 +17,9 @@ use crate::models::{AccessPackageId, ObjectId, RequestState};
 /// A function call in the segment after `assignments` or `assignmentRequests`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Call {
-    /// `assignments/filterByCurrentUser(on='target'|'createdBy')`.
+    /// `assignments/filterByCurrentUser(on='…')`.
     Assignments(On),
-    /// `assignmentRequests/filterByCurrentUser(on='target'|'createdBy'|'approver')`.
+    /// `assignmentRequests/filterByCurrentUser(on='…')`.
     Requests(On),
     /// `assignments/additionalAccess(accessPackageId='…',incompatibleAccessPackageId='…')`.
     AdditionalAccess {
@@ -28,12 +28,40 @@ pub(crate) enum Call {
     },
 }
 
-/// The `on` parameter of `filterByCurrentUser`.
+/// The `on` parameter of `filterByCurrentUser`: the members of Graph's v1.0
+/// `accessPackageAssignmentFilterByCurrentUserOptions` and
+/// `accessPackageAssignmentRequestFilterByCurrentUserOptions` enums (CSDL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum On {
     Target,
     CreatedBy,
+    /// Requests only.
     Approver,
+    /// Requests only: the user is the target or created the request.
+    TargetOrRequestor,
+    /// Requests only: created by the user for someone else.
+    RequestForOthers,
+    /// The user manages the target (the fake models no managers: none).
+    TargetManager,
+    /// The user sponsors or owns the target agent identity (the fake models
+    /// none: none).
+    TargetAgentIdentitySponsorOrOwner,
+}
+
+impl On {
+    fn parse(value: &str, requests: bool) -> Option<On> {
+        let on = match value.to_ascii_lowercase().as_str() {
+            "target" => On::Target,
+            "createdby" => On::CreatedBy,
+            "targetmanager" => On::TargetManager,
+            "targetagentidentitysponsororowner" => On::TargetAgentIdentitySponsorOrOwner,
+            "approver" if requests => On::Approver,
+            "targetorrequestor" if requests => On::TargetOrRequestor,
+            "requestforothers" if requests => On::RequestForOthers,
+            _ => return None,
+        };
+        Some(on)
+    }
 }
 
 impl Call {
@@ -53,15 +81,13 @@ impl Call {
         let call = match (collection, name.as_str()) {
             ("assignments" | "assignmentrequests", "filterbycurrentuser") => {
                 let requests = collection == "assignmentrequests";
-                match param("on").map(|v| v.to_ascii_lowercase()).as_deref() {
-                    Some("target") => Ok(On::Target),
-                    Some("createdby") => Ok(On::CreatedBy),
-                    Some("approver") if requests => Ok(On::Approver),
-                    other => Err(GraphErr::bad_request(format!(
-                        "The parameter 'on' of filterByCurrentUser has an invalid value '{}'.",
-                        other.unwrap_or("")
-                    ))),
-                }
+                let value = param("on").unwrap_or_default();
+                On::parse(&value, requests)
+                    .ok_or_else(|| {
+                        GraphErr::bad_request(format!(
+                            "The parameter 'on' of filterByCurrentUser has an invalid value '{value}'."
+                        ))
+                    })
                 .map(|on| {
                     if requests {
                         Call::Requests(on)
@@ -121,7 +147,11 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
                 On::CreatedBy => created
                     .iter()
                     .any(|r| r.assignment_id.as_ref() == Some(&a.id)),
-                On::Approver => false,
+                On::Approver
+                | On::TargetOrRequestor
+                | On::RequestForOthers
+                | On::TargetManager
+                | On::TargetAgentIdentitySponsorOrOwner => false,
             })
         }
         Call::Requests(on) => {
@@ -129,6 +159,13 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
             list_requests(st, ctx, Scope::Narrowed, |r| match on {
                 On::Target => is_user(st, &r.subject_id, &user),
                 On::CreatedBy => st.created_by.get(&r.id) == Some(&user),
+                On::TargetOrRequestor => {
+                    is_user(st, &r.subject_id, &user) || st.created_by.get(&r.id) == Some(&user)
+                }
+                On::RequestForOthers => {
+                    st.created_by.get(&r.id) == Some(&user) && !is_user(st, &r.subject_id, &user)
+                }
+                On::TargetManager | On::TargetAgentIdentitySponsorOrOwner => false,
                 // The fake models no approvers: every request waiting for
                 // approval is offered to every signed-in user.
                 On::Approver => r.state == RequestState::PendingApproval,
