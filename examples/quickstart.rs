@@ -241,6 +241,8 @@ async fn follow(
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
+        // Graph keeps a request that starts later in `scheduled` until then.
+        .stop_when_scheduled(true)
         .follow(on_change)
         .await?)
 }

@@ -24,8 +24,8 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{delivery_problem, FinalOutcome, PackageRef, RemoveFor};
-use entra_access::models::{AssignmentRequest, AssignmentRequestId};
+use entra_access::api::{delivery_problem, starts_later, FinalOutcome, PackageRef, RemoveFor};
+use entra_access::models::{format_datetime, AssignmentRequest, AssignmentRequestId};
 use entra_access::{Client, Connection};
 
 /// Remove an access package assignment.
@@ -161,9 +161,19 @@ async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Res
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
+        // Graph keeps a request that starts later in `scheduled` until then.
+        .stop_when_scheduled(true)
         .follow(|r| eprintln!("request {}: {}", r.id, state(r)))
         .await?;
     println!("{}", state(&last));
+    if let Some(start) = starts_later(&last) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            last.id,
+            format_datetime(&start)
+        );
+        return Ok(());
+    }
     delivered(&last)
 }
 

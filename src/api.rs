@@ -27,9 +27,9 @@ pub use access_packages::{
 };
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
-    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,
-    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target,
-    WaitUntilFinal, WatchRequest,
+    classify, delivery_problem, starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
+    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
+    Target, WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,

@@ -42,8 +42,10 @@ mod catalogs;
 mod chaos;
 mod client;
 mod control;
+mod current_user;
 pub mod demo;
 mod directory;
+mod documented;
 mod em_read;
 mod em_write;
 mod faults;
@@ -58,6 +60,7 @@ mod query;
 mod render;
 mod reply;
 mod routes;
+mod scheduled;
 mod scope;
 mod seed;
 mod seeding;
@@ -302,7 +305,9 @@ impl FakeGraph {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         let mut st = lock(&self.shared.state);
-        lifecycle::tick(&mut st, Instant::now());
+        let now = Instant::now();
+        scheduled::release(&mut st, now);
+        lifecycle::tick(&mut st, now);
         st
     }
 }

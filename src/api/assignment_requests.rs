@@ -27,7 +27,7 @@ pub use problem::{classify, RequestProblem};
 pub use submission::Submission;
 pub use target::{EmailTarget, Target};
 pub use wait::WaitUntilFinal;
-pub use watch::WatchRequest;
+pub use watch::{starts_later, WatchRequest};
 
 use std::sync::Arc;
 

@@ -5,8 +5,9 @@
 
 use serde_json::{json, Value};
 
-use super::em_read::list_any;
-use super::filters::{self, FilterSpec};
+use super::documented::PACKAGES;
+use super::em_read::{check_query, list_any};
+use super::filters::{self, FilterSpec, Ops};
 use super::query::apply_select;
 use super::render;
 use super::reply::{GraphErr, Reply};
@@ -15,13 +16,11 @@ use super::state::State;
 
 const EM: &str = "identityGovernance/entitlementManagement";
 
+/// `resources/accesspackagecatalog.md`: `displayName` "Supports $filter
+/// (eq, contains)"; the list page's example filters `displayName eq '…'`.
 const CATALOGS: FilterSpec = FilterSpec {
     type_name: "microsoft.graph.accessPackageCatalog",
-    props: &["id", "displayname", "description"],
-};
-const PACKAGES: FilterSpec = FilterSpec {
-    type_name: "microsoft.graph.accessPackage",
-    props: &["id", "displayname", "description", "ishidden"],
+    props: &[("displayname", Ops::EqContains)],
 };
 
 /// Serves `…/catalogs[/{id}[/accessPackages]]`; `None` for other paths.
@@ -58,9 +57,7 @@ fn list_catalogs(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         .filter(|c| {
             f.as_ref().is_none_or(|f| {
                 f.matches(&|path| match path {
-                    "id" => json!(c.id),
                     "displayname" => json!(c.display_name),
-                    "description" => json!(c.description),
                     _ => Value::Null,
                 })
             })
@@ -89,14 +86,11 @@ fn get_catalog(st: &State, ctx: &Ctx<'_>, id: &str) -> Result<Reply, GraphErr> {
 
 /// The packages of a catalog; an unknown catalog is 404, as on Graph.
 fn catalog_packages(st: &State, ctx: &Ctx<'_>, id: &str) -> Result<Reply, GraphErr> {
-    ctx.query.check_expand(
-        "microsoft.graph.accessPackage",
-        &["assignmentpolicies", "catalog"],
-    )?;
+    check_query(ctx, &PACKAGES)?;
     let catalog = st
         .catalog(id)
         .ok_or_else(|| GraphErr::not_found("Access package catalog", id))?;
-    let f = filter(ctx, &PACKAGES)?;
+    let f = filter(ctx, &PACKAGES.filter)?;
     let items = st
         .packages
         .iter()
@@ -104,10 +98,7 @@ fn catalog_packages(st: &State, ctx: &Ctx<'_>, id: &str) -> Result<Reply, GraphE
         .filter(|p| {
             f.as_ref().is_none_or(|f| {
                 f.matches(&|path| match path {
-                    "id" => json!(p.id),
                     "displayname" => json!(p.display_name),
-                    "description" => json!(p.description),
-                    "ishidden" => json!(p.is_hidden),
                     _ => Value::Null,
                 })
             })

@@ -3,7 +3,8 @@
 //! marks incompatible) and `…/accessPackagesIncompatibleWith` (the packages
 //! that mark `{id}` incompatible).
 
-use super::em_read::list_any;
+use super::documented::PACKAGES;
+use super::em_read::{check_query, list_any};
 use super::render;
 use super::reply::{GraphErr, Reply};
 use super::routes::{method_not_allowed, Ctx};
@@ -47,8 +48,7 @@ pub(crate) fn route(st: &State, ctx: &Ctx<'_>) -> Option<Result<Reply, GraphErr>
 }
 
 fn list(st: &State, ctx: &Ctx<'_>, id: &str, forward: bool) -> Result<Reply, GraphErr> {
-    ctx.query
-        .check_expand("microsoft.graph.accessPackage", &["catalog"])?;
+    check_query(ctx, &PACKAGES)?;
     if st.package(id).is_none() {
         return Err(GraphErr::not_found("Access package", id));
     }

@@ -13,7 +13,7 @@ use crate::api::common::{checked, EM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{AssignmentRequest, AssignmentRequestId, RequestState};
 use crate::request::ApiRequest;
-use crate::transport::Transport;
+use crate::transport::{deadline_after, Transport};
 
 /// A stream of one request's states: the first observation, then each
 /// change of `state`, ending after a final state (delivered, deliveryFailed,
@@ -42,6 +42,7 @@ pub struct WatchRequest {
     transport: Arc<Transport>,
     id: AssignmentRequestId,
     pub(crate) polling: Polling,
+    stop_when_scheduled: bool,
     inner: Option<BoxStream<'static, Result<AssignmentRequest>>>,
 }
 
@@ -63,6 +64,7 @@ impl WatchRequest {
             transport,
             id,
             polling: Polling::default(),
+            stop_when_scheduled: false,
             inner: None,
         }
     }
@@ -71,6 +73,15 @@ impl WatchRequest {
     pub fn request(&self) -> Result<ApiRequest> {
         let id = checked(&self.id, "assignment request id")?;
         Ok(ApiRequest::get(format!("{EM}/assignmentRequests/{id}")))
+    }
+
+    /// Also end the stream after an observation in state `scheduled` whose
+    /// start is still ahead (default: keep polling). Graph keeps such a
+    /// request in `scheduled` until its start, which may be days away; see
+    /// [`starts_later`].
+    pub fn stop_when_scheduled(mut self, stop: bool) -> Self {
+        self.stop_when_scheduled = stop;
+        self
     }
 
     /// Follows the request to its final state, calling `on_change` with
@@ -116,9 +127,11 @@ impl WatchRequest {
             req,
             polling: self.polling,
             interval: self.polling.initial,
+            started: false,
             deadline: None,
             last: None,
             done: false,
+            stop_when_scheduled: self.stop_when_scheduled,
         };
         stream::unfold(state, |mut st| async move {
             let item = st.next_change().await?;
@@ -150,10 +163,15 @@ struct Follow {
     req: ApiRequest,
     polling: Polling,
     interval: Duration,
+    /// Whether the first poll was made.
+    started: bool,
+    /// When to give up; `None`: never (a timeout too long to add to the
+    /// clock, such as `Duration::MAX`).
     deadline: Option<Instant>,
     /// The state of the last observation (outer `None`: nothing seen yet).
     last: Option<Option<RequestState>>,
     done: bool,
+    stop_when_scheduled: bool,
 }
 
 impl Follow {
@@ -164,17 +182,20 @@ impl Follow {
             return None;
         }
         loop {
-            match self.deadline {
-                None => self.deadline = Some(Instant::now() + self.polling.timeout),
-                Some(deadline) => {
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    if remaining.is_zero() {
-                        self.done = true;
-                        return Some(Err(self.timed_out()));
-                    }
-                    tokio::time::sleep(self.interval.min(remaining)).await;
-                    self.interval = self.polling.next_interval(self.interval);
+            if self.started {
+                let remaining = match self.deadline {
+                    Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                    None => Duration::MAX,
+                };
+                if remaining.is_zero() {
+                    self.done = true;
+                    return Some(Err(self.timed_out()));
                 }
+                tokio::time::sleep(self.interval.min(remaining)).await;
+                self.interval = self.polling.next_interval(self.interval);
+            } else {
+                self.started = true;
+                self.deadline = deadline_after(self.polling.timeout);
             }
             let r = match self
                 .transport
@@ -190,7 +211,7 @@ impl Follow {
             let changed = self.last.as_ref() != Some(&r.state);
             self.last = Some(r.state.clone());
             tracing::debug!(request = %self.id, state = ?r.state, changed, "polled");
-            if r.is_final() {
+            if r.is_final() || (self.stop_when_scheduled && starts_later(&r).is_some()) {
                 self.done = true;
                 return Some(Ok(r));
             }
@@ -214,4 +235,23 @@ impl Follow {
             ),
         )
     }
+}
+
+/// When a request is `scheduled` for a start still ahead of the clock: that
+/// start; otherwise `None`.
+///
+/// ```
+/// use entra_access::api::starts_later;
+/// use entra_access::models::AssignmentRequest;
+///
+/// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+///     "id": "r1", "state": "scheduled",
+///     "schedule": { "startDateTime": "2999-01-01T00:00:00Z" }
+/// }))?;
+/// assert!(starts_later(&r).is_some());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn starts_later(request: &AssignmentRequest) -> Option<crate::models::DateTime> {
+    let start = request.schedule.as_ref()?.start_date_time?;
+    (request.state == Some(RequestState::Scheduled) && start > chrono::Utc::now()).then_some(start)
 }
