@@ -13,6 +13,7 @@ pub const AZURE_CLIENT_ID: &str = "AZURE_CLIENT_ID";
 /// `AZURE_CLIENT_SECRET`: client secret for client credentials.
 pub const AZURE_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
 /// `AZURE_AUTHORITY_HOST`: optional sign-in authority (national clouds).
+#[cfg_attr(not(feature = "client-credentials"), allow(dead_code))]
 pub const AZURE_AUTHORITY_HOST: &str = "AZURE_AUTHORITY_HOST";
 /// `GRAPH_BASE_URL`: optional Graph origin (default `https://graph.microsoft.com`).
 pub const GRAPH_BASE_URL: &str = "GRAPH_BASE_URL";
