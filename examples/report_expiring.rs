@@ -9,7 +9,8 @@
 //! cargo run --example report_expiring -- --days 30 --csv expiring.csv
 //! ```
 //!
-//! Output: a table on stdout (end, package, target, assignment), or with
+//! Output: one tab-separated line per assignment on stdout (end, package
+//! name, target object id, principal name or e-mail, assignment id), or with
 //! `--csv FILE` a CSV file with the header
 //! `PackageId,PackageName,AssignmentId,TargetObjectId,TargetPrincipalName,TargetEmail,EndDateTime,PolicyId`
 //! (written under a temporary name and renamed when complete). The count
