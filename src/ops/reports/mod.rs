@@ -92,7 +92,7 @@ impl Reports {
     }
 }
 
-/// `Some(n)` with `n >= 1`, or an `InvalidInput` error naming `what`.
+/// `n` when it is at least 1, else an `InvalidInput` error naming `what`.
 fn positive(n: usize, what: &str) -> crate::Result<usize> {
     if n == 0 {
         return Err(crate::Error::invalid_input(what, "must be at least 1"));
