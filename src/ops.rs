@@ -37,6 +37,7 @@ mod plan;
 mod recheck;
 mod report;
 mod writes;
+pub mod sync;
 
 pub use bulk::BulkAssign;
 pub use plan::{Action, BulkPlan, PlanItem, ReportReason, SkipReason};
