@@ -36,8 +36,8 @@ mod limiter;
 mod plan;
 mod recheck;
 mod report;
-mod writes;
 pub mod sync;
+mod writes;
 
 pub use bulk::BulkAssign;
 pub use plan::{Action, BulkPlan, PlanItem, ReportReason, SkipReason};

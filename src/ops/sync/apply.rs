@@ -11,7 +11,9 @@ use super::desired::DesiredState;
 use super::error::{ConfigError, StaleChange, SyncError};
 use super::facts::{PackageFacts, OPEN_STATES};
 use super::fingerprint::Observed;
-use super::plan_file::{ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION};
+use super::plan_file::{
+    ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
+};
 use super::report::{SyncOutcome, SyncReport, SyncRow};
 use crate::api::{classify, RequestProblem, Submission, Target};
 use crate::models::{AssignmentId, AssignmentRequestId};
@@ -77,7 +79,10 @@ impl Apply {
             return Err(ConfigError::Invalid {
                 place: "apply".into(),
                 field: "concurrency",
-                problem: format!("must be 1 to {MAX_APPLY_CONCURRENCY}, not {}", self.concurrency),
+                problem: format!(
+                    "must be 1 to {MAX_APPLY_CONCURRENCY}, not {}",
+                    self.concurrency
+                ),
             }
             .into());
         }
@@ -219,9 +224,10 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
         PlanTarget::Email(e) => Target::email(e.clone()).into(),
     };
     let s = &package.settings;
-    let mut add = client
-        .assignment_requests()
-        .admin_add(&package.access_package, &package.policy, target);
+    let mut add =
+        client
+            .assignment_requests()
+            .admin_add(&package.access_package, &package.policy, target);
     if let Some(j) = &s.justification {
         add = add.justification(j.clone());
     }
@@ -250,7 +256,9 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
 }
 
 async fn remove(client: &Client, package: &PackagePlan, assignment: &AssignmentId) -> Written {
-    let mut remove = client.assignment_requests().admin_remove(assignment.clone());
+    let mut remove = client
+        .assignment_requests()
+        .admin_remove(assignment.clone());
     if let Some(j) = &package.settings.justification {
         remove = remove.justification(j.clone());
     }

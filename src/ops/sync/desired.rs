@@ -347,13 +347,16 @@ impl PackageSpec {
         }
         for user in &self.users {
             if user.contains('@') {
-                check_address(user).map_err(|p| invalid(place, "users", format!("{user:?} {p}")))?;
+                check_address(user)
+                    .map_err(|p| invalid(place, "users", format!("{user:?} {p}")))?;
             } else {
                 ObjectId::new(user.as_str()).check().map_err(|e| {
                     invalid(
                         place,
                         "users",
-                        format!("{user:?} is neither a user principal name nor an object id: it {e}"),
+                        format!(
+                            "{user:?} is neither a user principal name nor an object id: it {e}"
+                        ),
                     )
                 })?;
             }
@@ -469,7 +472,8 @@ fn end_date_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D:
 }
 
 fn parse_end(text: &str) -> Result<DateTime, String> {
-    let has_offset = text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|t| t.contains(['+', '-']));
+    let has_offset =
+        text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|t| t.contains(['+', '-']));
     if !has_offset {
         return Err(format!(
             "end {text:?} needs an offset (Z or ±hh:mm), such as 2030-01-31T00:00:00Z"

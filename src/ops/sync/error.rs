@@ -31,7 +31,9 @@ pub enum ConfigError {
         message: String,
     },
     /// Two `[[package]]` entries name the same package (by name or by id).
-    #[error("package {name:?} is listed twice (entries {first} and {second}); merge them into one")]
+    #[error(
+        "package {name:?} is listed twice (entries {first} and {second}); merge them into one"
+    )]
     DuplicatePackage {
         /// The name or id given twice.
         name: String,
@@ -222,7 +224,10 @@ impl SyncError {
     pub fn is_input(&self) -> bool {
         matches!(
             self,
-            Self::Config(_) | Self::PlanVersion { .. } | Self::PlanBaseUrl { .. } | Self::PlanDecode { .. }
+            Self::Config(_)
+                | Self::PlanVersion { .. }
+                | Self::PlanBaseUrl { .. }
+                | Self::PlanDecode { .. }
         )
     }
 }

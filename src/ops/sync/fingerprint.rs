@@ -86,8 +86,18 @@ impl Observed {
     /// ```
     pub fn describe_change(&self, now: &Self) -> String {
         let mut parts = Vec::new();
-        diff(&self.assignments, &now.assignments, "assignments", &mut parts);
-        diff(&self.open_requests, &now.open_requests, "open requests", &mut parts);
+        diff(
+            &self.assignments,
+            &now.assignments,
+            "assignments",
+            &mut parts,
+        );
+        diff(
+            &self.open_requests,
+            &now.open_requests,
+            "open requests",
+            &mut parts,
+        );
         if parts.is_empty() {
             "same counts, but other assignments or requests (ids or states changed)".to_owned()
         } else {
@@ -135,7 +145,10 @@ mod tests {
         two.assignments = vec![fact("b", "delivering"), fact("a", "delivered")];
         assert_eq!(Observed::of(&one), Observed::of(&two));
         two.assignments[0] = fact("b", "delivered");
-        assert_ne!(Observed::of(&one).fingerprint, Observed::of(&two).fingerprint);
+        assert_ne!(
+            Observed::of(&one).fingerprint,
+            Observed::of(&two).fingerprint
+        );
     }
 
     #[test]

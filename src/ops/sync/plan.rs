@@ -181,9 +181,7 @@ pub fn plan_package(
         });
     }
     adds.sort_by(|a, b| a.target.cmp(&b.target));
-    removals.sort_by(|a, b| {
-        (&a.target, &a.assignment_id).cmp(&(&b.target, &b.assignment_id))
-    });
+    removals.sort_by(|a, b| (&a.target, &a.assignment_id).cmp(&(&b.target, &b.assignment_id)));
     unchanged.sort();
     adds.extend(removals);
     Ok(PackagePlan {

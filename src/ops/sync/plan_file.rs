@@ -11,8 +11,8 @@ use super::error::SyncError;
 use super::fingerprint::Observed;
 use super::RemovalScope;
 use crate::models::{
-    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, DateTime,
-    IsoDuration, ObjectId,
+    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, DateTime, IsoDuration,
+    ObjectId,
 };
 
 /// The plan format this build writes and applies.
@@ -357,7 +357,10 @@ impl SyncPlan {
             serde_json::from_str(text).map_err(|e| SyncError::PlanDecode {
                 message: e.to_string(),
             })?;
-        match value.get("formatVersion").and_then(serde_json::Value::as_u64) {
+        match value
+            .get("formatVersion")
+            .and_then(serde_json::Value::as_u64)
+        {
             Some(v) if v == u64::from(SYNC_PLAN_FORMAT_VERSION) => {}
             Some(found) => {
                 return Err(SyncError::PlanVersion {

@@ -149,7 +149,9 @@ impl SyncReport {
 
     /// The failed rows.
     pub fn failures(&self) -> impl Iterator<Item = &SyncRow> {
-        self.rows.iter().filter(|r| r.outcome == SyncOutcome::Failed)
+        self.rows
+            .iter()
+            .filter(|r| r.outcome == SyncOutcome::Failed)
     }
 
     /// Writes the report as CSV with [`SYNC_REPORT_COLUMNS`]; cells that a
