@@ -190,6 +190,9 @@ impl fmt::Display for Warning {
                 "{email} is outside the directory, but policy {policy} allows {scope} only; not added"
             ),
             Self::GroupNotFound { group } => write!(f, "group {group} does not exist; it adds nobody"),
+            Self::NonUserMembers { group, count: 1 } => {
+                write!(f, "group {group} has 1 member that is not a user; left out")
+            }
             Self::NonUserMembers { group, count } => {
                 write!(f, "group {group} has {count} members that are not users; left out")
             }
