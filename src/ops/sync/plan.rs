@@ -1,6 +1,8 @@
 //! The planner: facts in, plan out. Pure, no IO, so tools can plan from
 //! facts they gathered themselves.
 
+use std::collections::HashMap;
+
 use super::desired::RemovalScope;
 use super::error::SyncError;
 use super::facts::{AssignmentFact, PackageFacts, RequestFact};
@@ -19,18 +21,6 @@ struct Person<'a> {
 }
 
 impl Person<'_> {
-    fn is(&self, target: &PlanTarget) -> bool {
-        match target {
-            PlanTarget::User(id) => self.id == Some(id),
-            PlanTarget::Email(e) => self.email.is_some_and(|m| m.eq_ignore_ascii_case(e)),
-        }
-    }
-
-    fn same_as(&self, other: &Person<'_>) -> bool {
-        (self.id.is_some() && self.id == other.id)
-            || matches!((self.email, other.email), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
-    }
-
     /// The object id when known, else the e-mail.
     fn target(&self) -> Option<PlanTarget> {
         match (self.id, self.email) {
@@ -52,6 +42,57 @@ fn of_request(r: &RequestFact) -> Person<'_> {
     Person {
         id: r.target.as_ref().filter(|id| !id.as_str().is_empty()),
         email: r.email.as_deref().filter(|e| !e.is_empty()),
+    }
+}
+
+/// People looked up by object id or by e-mail (ignoring case), each with a
+/// value (the first one put in wins).
+struct People<'a, V> {
+    ids: HashMap<&'a ObjectId, V>,
+    emails: HashMap<String, V>,
+}
+
+impl<'a, V: Copy> People<'a, V> {
+    fn new() -> Self {
+        Self {
+            ids: HashMap::new(),
+            emails: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, p: &Person<'a>, v: V) {
+        if let Some(id) = p.id {
+            self.ids.entry(id).or_insert(v);
+        }
+        if let Some(e) = p.email {
+            self.emails.entry(e.to_lowercase()).or_insert(v);
+        }
+    }
+
+    fn insert_target(&mut self, t: &'a PlanTarget, v: V) {
+        match t {
+            PlanTarget::User(id) => {
+                self.ids.entry(id).or_insert(v);
+            }
+            PlanTarget::Email(e) => {
+                self.emails.entry(e.to_lowercase()).or_insert(v);
+            }
+        }
+    }
+
+    /// The value of the person, found by id or by e-mail.
+    fn get(&self, p: &Person<'_>) -> Option<V> {
+        p.id.and_then(|id| self.ids.get(id).copied()).or_else(|| {
+            p.email
+                .and_then(|e| self.emails.get(&e.to_lowercase()).copied())
+        })
+    }
+
+    fn get_target(&self, t: &PlanTarget) -> Option<V> {
+        match t {
+            PlanTarget::User(id) => self.ids.get(id).copied(),
+            PlanTarget::Email(e) => self.emails.get(&e.to_lowercase()).copied(),
+        }
     }
 }
 
@@ -97,27 +138,36 @@ pub fn plan_package(
     }
     let held: Vec<&AssignmentFact> = facts.assignments.iter().filter(|a| a.is_held()).collect();
     let open: Vec<&RequestFact> = facts.open_requests.iter().filter(|r| r.is_open()).collect();
-    let in_flight_for = |p: &Person<'_>| -> Option<&AssignmentRequestId> {
-        open.iter()
-            .find(|r| of_request(r).same_as(p))
-            .map(|r| &r.id)
-    };
+    let mut holders: People<'_, ()> = People::new();
+    for a in &held {
+        holders.insert(&of_assignment(a), ());
+    }
+    let mut in_flight: People<'_, &AssignmentRequestId> = People::new();
+    let mut open_add: People<'_, ()> = People::new();
+    for r in &open {
+        in_flight.insert(&of_request(r), &r.id);
+        if r.is_add() {
+            open_add.insert(&of_request(r), ());
+        }
+    }
+    let mut desired: People<'_, ()> = People::new();
+    for h in &resolved.desired {
+        desired.insert_target(&h.target, ());
+    }
 
     let mut warnings = resolved.warnings.clone();
     let mut adds = Vec::new();
     let mut unchanged = Vec::new();
     for holder in &resolved.desired {
         let t = &holder.target;
-        let holds = held.iter().any(|a| of_assignment(a).is(t));
-        let requested = open.iter().any(|r| r.is_add() && of_request(r).is(t));
+        let holds = holders.get_target(t).is_some();
+        let requested = open_add.get_target(t).is_some();
         if holds || requested {
-            if holds && !requested {
-                if let Some(r) = open.iter().find(|r| of_request(r).is(t)) {
-                    warnings.push(Warning::DesiredButRequestOpen {
-                        target: t.clone(),
-                        request: r.id.clone(),
-                    });
-                }
+            if let (true, false, Some(request)) = (holds, requested, in_flight.get_target(t)) {
+                warnings.push(Warning::DesiredButRequestOpen {
+                    target: t.clone(),
+                    request: request.clone(),
+                });
             }
             unchanged.push(t.clone());
             continue;
@@ -152,11 +202,10 @@ pub fn plan_package(
             let Some(target) = person.target() else {
                 continue;
             };
-            let desired = resolved.desired.iter().any(|h| person.is(&h.target));
-            if !in_scope || desired {
+            if !in_scope || desired.get(&person).is_some() {
                 continue;
             }
-            if let Some(request) = in_flight_for(&person) {
+            if let Some(request) = in_flight.get(&person) {
                 warnings.push(Warning::RemovalDeferred {
                     target,
                     request: request.clone(),
