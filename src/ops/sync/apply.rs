@@ -25,6 +25,32 @@ pub const DEFAULT_APPLY_CONCURRENCY: usize = 8;
 pub const MAX_APPLY_CONCURRENCY: usize = 64;
 
 /// Applies a [`SyncPlan`]; see [`apply`](super::apply).
+///
+/// ```
+/// use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+/// use entra_access::ops::sync::{self, DesiredState, SyncError};
+///
+/// # tokio_test(async {
+/// let fake = FakeGraph::start().await;
+/// let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
+/// fake.add_policy(PolicySeed::new("Direct", &pkg));
+/// let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+/// let client = fake.client()?;
+/// let desired = DesiredState::from_toml_str(&format!("[[package]]\nname = \"Marketing\"\nusers = [\"{ada}\"]\n"))?;
+///
+/// let plan = sync::plan(&client, &desired).await?;
+/// let report = sync::apply(&client, plan.clone()).concurrency(4).run().await?;
+/// assert!(report.all_ok() && report.rows.len() == 1);
+///
+/// // The same plan again: the tenant moved, so it is refused.
+/// let err = sync::apply(&client, plan).run().await.unwrap_err();
+/// assert!(matches!(err, SyncError::StalePlan { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # });
+/// # fn tokio_test<F: std::future::Future<Output = Result<(), Box<dyn std::error::Error>>>>(f: F) {
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f).unwrap()
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 #[must_use = "an apply does nothing until run"]
 pub struct Apply {

@@ -84,7 +84,18 @@ fn at(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
-/// One package whose observed state moved since the plan was made.
+/// One package whose observed state moved since the plan was made; see
+/// [`SyncError::StalePlan`].
+///
+/// ```
+/// # fn show(e: entra_access::ops::sync::SyncError) {
+/// if let entra_access::ops::sync::SyncError::StalePlan { changes } = &e {
+///     for c in changes {
+///         eprintln!("{} moved: {}", c.label, c.summary);
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct StaleChange {

@@ -49,6 +49,13 @@ impl fmt::Display for PlanTarget {
 }
 
 /// Add or remove.
+///
+/// ```
+/// use entra_access::ops::sync::ActionKind;
+/// assert_eq!(ActionKind::Add.to_string(), "add");
+/// assert_eq!(serde_json::to_string(&ActionKind::Remove)?, r#""remove""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -114,6 +121,19 @@ impl fmt::Display for Reason {
 }
 
 /// One write of the plan.
+///
+/// ```
+/// use entra_access::ops::sync::{plan_package, ActionKind, DesiredHolder, PackageFacts, PlanTarget, ResolvedPackage};
+///
+/// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
+/// pkg.desired.push(DesiredHolder::user("ada", "ada@contoso.com"));
+/// let plan = plan_package(&pkg, &PackageFacts::new("pkg-1"))?;
+/// let action = &plan.actions[0];
+/// assert_eq!(action.kind, ActionKind::Add);
+/// assert_eq!(action.target, PlanTarget::User("ada".into()));
+/// assert_eq!(action.reason.to_string(), "listed in users as ada@contoso.com");
+/// # Ok::<(), entra_access::ops::sync::SyncError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -208,7 +228,14 @@ impl fmt::Display for Warning {
     }
 }
 
-/// The schedule and justification sent with every write of a package.
+/// The schedule and justification sent with every write of a package
+/// (from the file's `[defaults]`).
+///
+/// ```
+/// use entra_access::ops::sync::{AddSettings, ResolvedPackage};
+/// let pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
+/// assert_eq!(pkg.settings, AddSettings::default());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -225,6 +252,19 @@ pub struct AddSettings {
 }
 
 /// The plan of one package.
+///
+/// ```
+/// use entra_access::ops::sync::{plan_package, DesiredHolder, PackageFacts, RemovalScope, ResolvedPackage};
+///
+/// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
+/// pkg.removal = RemovalScope::None;
+/// pkg.desired.push(DesiredHolder::email("ana@fabrikam.com"));
+/// let plan = plan_package(&pkg, &PackageFacts::new("pkg-1"))?;
+/// assert_eq!(plan.adds().count(), 1);
+/// assert_eq!(plan.removals().count(), 0);
+/// assert!(plan.observed.fingerprint.starts_with("sha256:"));
+/// # Ok::<(), entra_access::ops::sync::SyncError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -19,6 +19,11 @@ pub const SYNC_REPORT_COLUMNS: [&str; 7] = [
 ];
 
 /// How one action ended.
+///
+/// ```
+/// use entra_access::ops::sync::SyncOutcome;
+/// assert_eq!(SyncOutcome::AlreadyDone.to_string(), "alreadyDone");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -42,7 +47,16 @@ impl fmt::Display for SyncOutcome {
     }
 }
 
-/// One applied action.
+/// One applied action; see [`SyncReport`].
+///
+/// ```no_run
+/// # async fn demo(client: entra_access::Client, plan: entra_access::ops::sync::SyncPlan) -> Result<(), entra_access::ops::sync::SyncError> {
+/// let report = entra_access::ops::sync::apply(&client, plan).run().await?;
+/// for row in &report.rows {
+///     println!("{} {} {} {:?}", row.outcome, row.action, row.target, row.request_id);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -104,6 +118,12 @@ impl SyncRow {
 }
 
 /// Counts of a report.
+///
+/// ```
+/// use entra_access::ops::sync::SyncReport;
+/// let t = SyncReport::default().totals();
+/// assert_eq!((t.submitted, t.already_done, t.failed), (0, 0, 0));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncTotals {
     /// Submitted.
@@ -116,6 +136,13 @@ pub struct SyncTotals {
 
 /// What [`Apply::run`](super::Apply::run) did: one row per action of the
 /// plan, in plan order.
+///
+/// ```
+/// use entra_access::ops::sync::SyncReport;
+/// let empty = SyncReport::default();
+/// assert!(empty.all_ok());
+/// assert_eq!(empty.failures().count(), 0);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

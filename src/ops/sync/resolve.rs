@@ -29,6 +29,13 @@ const UPN_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_');
 
 /// Someone the file wants to hold a package, and why.
+///
+/// ```
+/// use entra_access::ops::sync::{DesiredHolder, Reason};
+/// let h = DesiredHolder::group_member("user-1", "grp-1");
+/// assert_eq!(h.reason, Reason::GroupMember { group: "grp-1".into() });
+/// assert_eq!(DesiredHolder::email("ana@fabrikam.com").target.to_string(), "ana@fabrikam.com");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -155,7 +162,21 @@ enum GroupMembers {
     Missing,
 }
 
-/// Resolves every package of the file, reading concurrently.
+/// Resolves every package of the file, reading concurrently: the first
+/// half of [`plan`](super::plan), for tools that gather facts themselves.
+///
+/// ```no_run
+/// use entra_access::ops::sync::{plan_from_facts, resolve, DesiredState, PackageFacts};
+/// # async fn demo(client: entra_access::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let desired = DesiredState::from_path("access.toml")?;
+/// let resolved = resolve(&client, &desired).await?;
+/// let ids = resolved.iter().map(|r| r.access_package.clone()).collect();
+/// let facts = PackageFacts::gather_all(&client, ids).await?;
+/// let pairs: Vec<_> = resolved.into_iter().zip(facts).collect();
+/// let plan = plan_from_facts(client.base_url().as_str(), chrono::Utc::now(), &pairs)?;
+/// println!("{}", plan.totals());
+/// # Ok(()) }
+/// ```
 ///
 /// Unknown or ambiguous package names, a policy that cannot be chosen and
 /// a user principal name that does not resolve are errors; so is a group
