@@ -622,3 +622,114 @@ async fn an_email_the_policy_cannot_take_is_a_warning_not_an_add() {
         Warning::EmailNotAllowed { email, .. } if email == "ana@fabrikam.example")));
     assert_eq!(plan.packages[0].policy, t.other);
 }
+
+#[tokio::test]
+async fn lost_answers_are_looked_up_and_nothing_is_requested_twice() {
+    use entra_access::fake::Fault;
+    let t = tenant().await;
+    let client = t.fake.client().unwrap();
+    let plan = sync::plan(&client, &desired(&t, "")).await.unwrap();
+    let before = t.fake.assignment_requests().len();
+    // The first add is processed but its answer is cut short; the next one
+    // fails with a 500 without being processed.
+    let path = "/v1.0/identityGovernance/entitlementManagement/assignmentRequests";
+    t.fake
+        .inject(Fault::truncated().on_method("POST").on_path(path));
+    t.fake.inject(
+        Fault::status(500, "InternalServerError")
+            .on_method("POST")
+            .on_path(path),
+    );
+    let report = sync::apply(&client, plan.clone())
+        .concurrency(1)
+        .run()
+        .await
+        .unwrap();
+    assert!(report.all_ok(), "{report:#?}");
+    assert!(report
+        .rows
+        .iter()
+        .all(|r| r.outcome == SyncOutcome::Submitted && r.request_id.is_some()));
+
+    let created: Vec<_> = t
+        .fake
+        .assignment_requests()
+        .into_iter()
+        .skip(before)
+        .collect();
+    assert_eq!(
+        created.len(),
+        plan.totals().add + plan.totals().remove,
+        "{created:#?}"
+    );
+    let mut targets: Vec<String> = created
+        .iter()
+        .map(|r| {
+            r.target_object_id
+                .as_ref()
+                .map(ToString::to_string)
+                .or(r.target_email.clone())
+                .unwrap()
+        })
+        .collect();
+    targets.sort();
+    targets.dedup();
+    assert_eq!(targets.len(), created.len(), "one request per person");
+    // Both faults fired: one POST more than requests created (the 500).
+    assert_eq!(t.fake.assignment_request_posts(), created.len() + 1);
+}
+
+#[test]
+fn the_planner_is_pure_and_matches_e_mails_ignoring_case() {
+    use entra_access::models::{Assignment, AssignmentRequest};
+    use entra_access::ops::sync::{
+        plan_from_facts, AssignmentFact, DesiredHolder, PackageFacts, RemovalScope, RequestFact,
+        ResolvedPackage,
+    };
+    let assignment = |id: &str, target: serde_json::Value, policy: &str| {
+        let a: Assignment = serde_json::from_value(serde_json::json!({
+            "id": id, "state": "delivered", "target": target, "assignmentPolicy": {"id": policy}
+        }))
+        .unwrap();
+        AssignmentFact::from_assignment(&a)
+    };
+    let mut pkg = ResolvedPackage::new("P", "pkg", "pol");
+    pkg.removal = RemovalScope::All;
+    pkg.desired = vec![
+        DesiredHolder::email("Ana@Fabrikam.example"),
+        DesiredHolder::user("kim", "kim"),
+    ];
+    let mut facts = PackageFacts::new("pkg");
+    facts.assignments = vec![
+        // Ana, delivered as a guest: matched by e-mail.
+        assignment(
+            "as-ana",
+            serde_json::json!({"objectId": "guest-ana", "email": "ana@fabrikam.example"}),
+            "pol",
+        ),
+        assignment(
+            "as-lee",
+            serde_json::json!({"objectId": "lee"}),
+            "other-pol",
+        ),
+    ];
+    // Kim has an open add request through the requestor only.
+    let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+        "id": "rq-kim", "requestType": "userAdd", "state": "pendingApproval",
+        "requestor": {"objectId": "kim"}
+    }))
+    .unwrap();
+    facts.open_requests = vec![RequestFact::from_request(&r)];
+
+    let plan = plan_from_facts(
+        "https://graph.microsoft.com/v1.0/",
+        chrono::Utc::now(),
+        &[(pkg, facts)],
+    )
+    .unwrap();
+    let p = &plan.packages[0];
+    assert_eq!(p.unchanged.len(), 2, "{p:#?}");
+    let removed: Vec<String> = p.removals().map(|a| a.target.to_string()).collect();
+    assert_eq!(removed, ["lee"], "scope all removes under any policy");
+    assert_eq!(p.adds().count(), 0);
+}
