@@ -2,19 +2,24 @@
 //! Governance → Lifecycle workflows → Tasks → Add task): "Request user
 //! access package assignment" (joiner, mover) with `--request`, or "Remove
 //! access package assignment for user" (leaver, mover) with `--remove`.
-//! Tasks cannot be edited in place, so this posts a new workflow version;
-//! a task already present changes nothing. Prints the workflow's tasks
-//! afterwards, one tab-separated line each (`displayName`,
+//! With `--drop-tasks-of ID` (repeatable) the same run also takes out the
+//! access-package tasks of other packages, e.g. a mover workflow that
+//! requests the new department's package instead of the old one's.
+//! Tasks cannot be edited in place, so all changes go into ONE new workflow
+//! version; a task already present, or absent when dropped, changes nothing.
+//! If someone else changed the workflow at the same time, the run fails with
+//! a conflict naming the versions to compare (exit 1). Prints the workflow's
+//! tasks afterwards, one tab-separated line each (`displayName`,
 //! `taskDefinitionId`, `name=value` arguments).
 //!
 //! ```text
 //! cargo run --example add_lifecycle_task -- --workflow-id fe0c1a7e-0000-4000-8000-000000000001 \
-//!     --request --package-name "Marketing Campaign"
+//!     --request --package-name "Marketing Campaign" --drop-tasks-of <old package id>
 //! ```
 //!
 //! Flags: `--workflow-id ID`; `--request` or `--remove`; `--package-id ID`
 //! or `--package-name NAME`; `--policy-id ID` (with `--request`; optional
-//! when the package has one policy).
+//! when the package has one policy); `--drop-tasks-of ID` (repeatable).
 //!
 //! Environment: `GRAPH_ACCESS_TOKEN`, or `AZURE_TENANT_ID` +
 //! `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (optional
@@ -32,7 +37,7 @@ mod support;
 use std::process::ExitCode;
 
 use clap::Parser;
-use entra_access::api::{AccessPackageTask, TaskChange};
+use entra_access::api::{AccessPackageTask, EditEffect, TaskSelector};
 use support::cli::{PackageArg, PolicyArg};
 use support::{output, resolve, session::Session};
 
@@ -54,6 +59,10 @@ struct Args {
     package: PackageArg,
     #[command(flatten)]
     policy: PolicyArg,
+    /// Also take out every access-package task (request or remove) of this
+    /// package, in the same new version. Repeatable.
+    #[arg(long, value_name = "ID")]
+    drop_tasks_of: Vec<String>,
 }
 
 #[tokio::main]
@@ -71,30 +80,42 @@ async fn run(args: Args) -> anyhow::Result<()> {
         AccessPackageTask::remove_assignment(package.id.clone())
     };
 
-    let change = session
+    let mut edit = session
         .client
         .lifecycle_workflows()
-        .add_task(args.workflow_id.as_str(), task)
-        .await?;
-    let workflow = change.workflow();
+        .edit(args.workflow_id.as_str())
+        .add(task);
+    for package in &args.drop_tasks_of {
+        edit = edit.remove(TaskSelector::package(package.as_str()));
+    }
+    let done = edit.commit().await?;
+    let workflow = &done.workflow;
     let name = workflow.display_name.as_deref().unwrap_or("(unnamed)");
-    let version = workflow
-        .extra
-        .get("version")
-        .map_or_else(|| "?".to_owned(), ToString::to_string);
-    match &change {
-        TaskChange::Changed(_) => {
-            eprintln!("added the task: workflow {name:?} is now at version {version}");
+    let mut effects = done.effects.iter().map(|(_, effect)| *effect);
+    if effects.next() == Some(EditEffect::AlreadyPresent) {
+        eprintln!("workflow {name:?} has this task already");
+    }
+    for (package, effect) in args.drop_tasks_of.iter().zip(effects) {
+        match effect {
+            EditEffect::Removed(n) => eprintln!("dropped {n} task(s) of access package {package}"),
+            _ => eprintln!("workflow {name:?} has no task of access package {package} to drop"),
         }
-        _ => eprintln!(
-            "workflow {name:?} (version {version}) has this task already; nothing changed"
+    }
+    match done.new_version {
+        Some(version) => eprintln!(
+            "changed the tasks: workflow {name:?} is now at version {version} (was {})",
+            done.read_version
+        ),
+        None => eprintln!(
+            "workflow {name:?} (version {}) needed no change; nothing was posted",
+            done.read_version
         ),
     }
     for t in &workflow.tasks {
         let arguments: Vec<String> = t
             .arguments
             .iter()
-            .map(|a| format!("{}={}", a.name, a.value))
+            .map(|a| format!("{}={}", a.name, a.value.as_deref().unwrap_or("null")))
             .collect();
         println!(
             "{}\t{}\t{}",

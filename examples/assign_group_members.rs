@@ -4,7 +4,12 @@
 //! idempotently: it reads the members, the package's assignments and open
 //! requests first, skips whoever has access or an open request, and requests
 //! the rest with bounded, throttle-aware concurrency. `--reconcile` also
-//! removes assignments of people no longer in the group.
+//! removes assignments of people no longer in the group — only those made
+//! through the chosen policy (`--all-policies` for every policy), at most
+//! `--max-removals N` of them (default 50; a plan with more is refused
+//! before anything is sent, naming the count), never from an empty group
+//! (unless `--allow-empty-source`), after all adds, and only for people
+//! still absent from the group when their removal is sent.
 //!
 //! Writes a CSV report (one row per person:
 //! `UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage`)
@@ -19,7 +24,8 @@
 //! Flags: `--package-id ID` or `--package-name NAME`; `--policy-id ID`
 //! (optional when the package has one policy); `--group-id ID`;
 //! `--transitive` (members of nested groups too); `--dry-run` (plan only,
-//! send nothing); `--reconcile`; `--concurrency N` (1 to 64, default 8);
+//! send nothing); `--reconcile`; `--max-removals N`; `--all-policies`;
+//! `--allow-empty-source`; `--concurrency N` (1 to 64, default 8);
 //! `--report FILE`.
 //!
 //! Environment: `GRAPH_ACCESS_TOKEN`, or `AZURE_TENANT_ID` +
@@ -40,6 +46,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use entra_access::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
 use support::cli::{PackageArg, PolicyArg};
 use support::{output, resolve, session::Session};
 
@@ -63,6 +70,18 @@ struct Args {
     /// Also remove the assignments of people who are not members.
     #[arg(long)]
     reconcile: bool,
+    /// With --reconcile: refuse the run (before sending anything) when it
+    /// would remove more than N assignments.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_REMOVALS)]
+    max_removals: usize,
+    /// With --reconcile: remove assignments made through any policy of the
+    /// package, not only through the chosen one.
+    #[arg(long)]
+    all_policies: bool,
+    /// With --reconcile: allow a group without users (removes every
+    /// assignment in scope).
+    #[arg(long)]
+    allow_empty_source: bool,
     /// Requests in flight at most (1 to 64); lowered automatically when Graph throttles.
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
@@ -96,6 +115,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .transitive(args.transitive)
         .dry_run(args.dry_run)
         .reconcile(args.reconcile)
+        .max_removals(args.max_removals)
+        .removal_scope(if args.all_policies {
+            RemovalScope::AllPolicies
+        } else {
+            RemovalScope::Policy
+        })
+        .allow_empty_source(args.allow_empty_source)
         .concurrency(args.concurrency)
         .on_progress(move |p| {
             progress.set_length(p.total as u64);

@@ -36,5 +36,8 @@ pub use assignments::{
 };
 pub use common::{Get, List};
 pub use groups::{Groups, ListMembers, Members};
-pub use lifecycle_workflows::{AccessPackageTask, LifecycleWorkflows, TaskChange};
+pub use lifecycle_workflows::{
+    AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,
+    TaskEdit, TaskSelector, VersionConflict, WorkflowEdited, MAX_TASKS_PER_WORKFLOW,
+};
 pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};

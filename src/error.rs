@@ -33,6 +33,14 @@ pub enum ErrorKind {
     Paging,
     /// A lookup that must find at most one thing found several.
     Ambiguous,
+    /// Someone else changed the object between this call's read and its
+    /// write (see `api::VersionConflict` for lifecycle workflows).
+    Conflict,
+    /// An answer's body was larger than the client's cap for it (see
+    /// [`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)
+    /// and [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes));
+    /// reading stopped at the cap.
+    BodyTooLarge,
 }
 
 /// The crate's error: a kind, a message, an optional Graph error and a
@@ -47,6 +55,7 @@ struct Inner {
     graph: Option<GraphError>,
     source: Option<Box<dyn StdError + Send + Sync>>,
     may_have_been_processed: bool,
+    throttled: bool,
 }
 
 /// `Result` with this crate's [`Error`].
@@ -61,6 +70,7 @@ impl Error {
                 graph: None,
                 source: None,
                 may_have_been_processed: false,
+                throttled: false,
             }),
         }
     }
@@ -75,6 +85,13 @@ impl Error {
 
     pub(crate) fn maybe_processed(mut self) -> Self {
         self.inner.may_have_been_processed = true;
+        self
+    }
+
+    /// Marks the error as throttling: Graph asked to wait longer than the
+    /// client was allowed to.
+    pub(crate) fn throttled(mut self) -> Self {
+        self.inner.throttled = true;
         self
     }
 
@@ -127,9 +144,17 @@ impl Error {
         self.inner.graph.as_ref().map(|g| &g.code)
     }
 
-    /// Graph throttled the call (HTTP 429) and retries ran out.
+    /// Graph throttled the call (HTTP 429) and retries ran out, or Graph
+    /// asked (with `Retry-After`) to wait longer than
+    /// [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
+    /// allows; then [`retry_after`](Self::retry_after) says how long.
     pub fn is_throttled(&self) -> bool {
-        self.status() == Some(429)
+        self.inner.throttled || self.status() == Some(429)
+    }
+
+    /// An answer's body was larger than the client's cap for it.
+    pub fn is_body_too_large(&self) -> bool {
+        self.kind() == ErrorKind::BodyTooLarge
     }
 
     /// The thing asked for does not exist (HTTP 404).
@@ -150,6 +175,12 @@ impl Error {
     /// The caller's input was refused before anything was sent.
     pub fn is_invalid_input(&self) -> bool {
         self.kind() == ErrorKind::InvalidInput
+    }
+
+    /// Someone else changed the object between this call's read and its
+    /// write ([`ErrorKind::Conflict`]).
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == ErrorKind::Conflict
     }
 
     /// Whether trying the same call again later may succeed: throttling,
@@ -184,6 +215,14 @@ impl fmt::Display for Error {
             Some(g) => fmt::Display::fmt(g, f)?,
             None => f.write_str(&self.inner.message)?,
         }
+        if self.inner.throttled {
+            if let Some(wait) = self.retry_after() {
+                write!(
+                    f,
+                    " (Graph asked to wait {wait:?}, more than RetryPolicy::max_retry_after allows; raise it to wait that long)"
+                )?;
+            }
+        }
         if self.inner.may_have_been_processed {
             f.write_str(" (the write may have been processed)")?;
         }
@@ -203,6 +242,9 @@ impl fmt::Debug for Error {
         }
         if self.inner.may_have_been_processed {
             d.field("may_have_been_processed", &true);
+        }
+        if self.inner.throttled {
+            d.field("throttled", &true);
         }
         if let Some(s) = &self.inner.source {
             d.field("source", s);

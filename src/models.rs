@@ -24,6 +24,7 @@ mod duration;
 pub mod enums;
 pub mod ids;
 mod question;
+mod request_subject;
 mod schedule;
 mod serde_util;
 mod subject;
@@ -44,9 +45,9 @@ pub use datetime::{format_datetime, parse_datetime, DateTime, DateTimeParseError
 pub use directory_object::{DirectoryObject, DirectoryObjectKind};
 pub use duration::{DurationParseError, IsoDuration};
 pub use enums::{
-    AllowedTargetScope, AssignmentState, CalloutStatus, CatalogState, CatalogType,
-    ConnectedOrganizationState, ExpirationType, RequestState, RequestType, SubjectType,
-    UnknownEnumValue,
+    AllowedTargetScope, ApproverInformationVisibility, AssignmentState, CalloutStatus,
+    CatalogState, CatalogType, ConnectedOrganizationState, ExpirationType, RequestState,
+    RequestType, SubjectLifecycle, SubjectType, UnknownEnumValue,
 };
 pub use ids::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, CatalogId,

@@ -5,6 +5,10 @@
 //!   [`BulkAssign`] builder that reads the current state, plans one action per
 //!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
 //!   concurrency, returning a [`BulkReport`] with one row per person.
+//!   Reconcile (removals) is guarded: limited to the bulk's policy
+//!   ([`RemovalScope`]), capped, refused for an empty source
+//!   ([`BulkRefusal`]), run after the adds and re-checked per person.
+//!   Plans and reports are `Serialize + Deserialize`.
 //! - CSV export (feature `csv`): `export::assignments_csv` streams
 //!   assignments to CSV in constant memory; `BulkReport::write_csv` writes a
 //!   report.
@@ -35,14 +39,13 @@ pub mod export;
 mod limiter;
 mod plan;
 mod recheck;
+mod refusal;
 mod report;
+mod source;
 pub mod sync;
 mod writes;
 
 pub use bulk::BulkAssign;
-pub use plan::{Action, BulkPlan, PlanItem, ReportReason, SkipReason};
+pub use plan::{Action, BulkPlan, PlanItem, RemovalScope, ReportReason, SkipReason};
+pub use refusal::{BulkRefusal, DEFAULT_MAX_REMOVALS};
 pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
-
-/// Graph's limit of assignments per access package. A bulk plan that would
-/// take a package past it is refused before anything is written.
-pub const MAX_ASSIGNMENTS_PER_PACKAGE: usize = 10_000;

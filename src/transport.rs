@@ -6,6 +6,9 @@
 //! retries by the [`RetryPolicy`], refreshes the token once after a 401, maps
 //! error answers to [`GraphError`], and traces each call without secrets.
 
+mod body;
+mod deadline;
+mod headers;
 mod retry;
 mod retry_after;
 mod throttle;
@@ -14,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -22,19 +25,36 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use url::{Origin, Url};
 
+pub(crate) use deadline::deadline_after;
 pub use retry::RetryPolicy;
 pub(crate) use retry::{Attempt, Decision};
 pub(crate) use retry_after::parse_retry_after;
 use throttle::ThrottleGate;
 
-use crate::auth::TokenProvider;
+use crate::auth::{AccessToken, TokenProvider};
 use crate::error::{Error, ErrorKind, GraphError, Result};
 use crate::request::ApiRequest;
+
+/// The default cap on a success body: 64 MiB, far above any Graph page.
+pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// The default cap on an error body: 64 KiB, of which an excerpt is kept.
+pub(crate) const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// An answer with a success status, its body read.
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) body: Bytes,
+}
+
+/// The settings of a [`Transport`] besides its HTTP client and token source.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) retry: RetryPolicy,
+    /// Timeout of one try; `None`: no timeout.
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) max_error_body_bytes: usize,
 }
 
 /// The shared sender. Handles and builders hold it in an `Arc`.
@@ -45,9 +65,23 @@ pub(crate) struct Transport {
     pub(crate) origin: Origin,
     pub(crate) tokens: Arc<dyn TokenProvider>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) timeout: Duration,
+    pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) max_error_body_bytes: usize,
     pub(crate) gate: ThrottleGate,
+}
+
+/// What one try came to.
+enum Tried {
+    /// A success, its body read within the cap.
+    Done(Response),
+    /// Graph answered 401 to the token that was sent: refresh it and go again.
+    Unauthorized(AccessToken),
+    /// A failure, classified for the retry policy.
+    Failed(Attempt, Error),
+    /// A failure that ends the call whatever the policy says.
+    Fatal(Error),
 }
 
 impl Transport {
@@ -55,24 +89,26 @@ impl Transport {
         http: reqwest::Client,
         api_root: Url,
         tokens: Arc<dyn TokenProvider>,
-        retry: RetryPolicy,
-        timeout: Duration,
-        user_agent: HeaderValue,
+        settings: Settings,
     ) -> Self {
         Self {
             origin: api_root.origin(),
             http,
             api_root,
             tokens,
-            retry,
-            timeout,
-            user_agent,
+            retry: settings.retry,
+            timeout: settings.timeout,
+            user_agent: settings.user_agent,
+            max_body_bytes: settings.max_body_bytes,
+            max_error_body_bytes: settings.max_error_body_bytes,
             gate: ThrottleGate::default(),
         }
     }
 
-    /// The absolute URL an [`ApiRequest`] goes to.
+    /// The absolute URL an [`ApiRequest`] goes to. A path with an empty,
+    /// `.` or `..` segment is refused: it would resolve to another resource.
     pub(crate) fn url_for(&self, req: &ApiRequest) -> Result<Url> {
+        check_path_segments(req.path())?;
         let full = format!("{}{}", self.api_root, req.path_and_query());
         Url::parse(&full).map_err(|e| Error::invalid_input("request path", e))
     }
@@ -82,7 +118,8 @@ impl Transport {
         url.origin() == self.origin
     }
 
-    /// How many 429 answers this client has seen (for adaptive concurrency).
+    /// How many 429 answers Graph sent this client (for adaptive concurrency).
+    /// Answers from other origins are not counted.
     pub(crate) fn throttled_count(&self) -> u64 {
         self.gate.throttled_count()
     }
@@ -148,32 +185,28 @@ impl Transport {
             )),
             None => None,
         };
-        let extra = build_headers(headers)?;
+        let on_graph = self.is_graph_origin(&url);
+        let header_map = headers::request_headers(headers, &self.user_agent)?;
         let idempotent = !matches!(method, Method::POST | Method::PATCH);
-        let send_token = self.is_graph_origin(&url);
-        let client_request_id = extra
-            .get("client-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let started = Instant::now();
         let mut retries_done: u32 = 0;
         let mut refreshed_after_401 = false;
         loop {
-            self.gate.wait().await;
+            if on_graph {
+                self.gate.wait().await;
+            }
             let mut rb = self
                 .http
                 .request(method.clone(), url.clone())
-                .timeout(self.timeout)
-                .headers(extra.clone())
-                .header(USER_AGENT, self.user_agent.clone())
-                .header("client-request-id", client_request_id.as_str())
-                .header(http::header::ACCEPT, "application/json");
+                .headers(header_map.clone());
+            if let Some(timeout) = self.timeout {
+                rb = rb.timeout(timeout);
+            }
             if retries_done > 0 {
                 rb = rb.header("Retry-Attempt", retries_done.to_string());
             }
             let mut sent_token = None;
-            if send_token {
+            if on_graph {
                 let token = self.tokens.token().await.map_err(Error::auth)?;
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret.expose()))
                     .map_err(|_| {
@@ -184,7 +217,7 @@ impl Transport {
                     })?;
                 value.set_sensitive(true);
                 rb = rb.header(AUTHORIZATION, value);
-                sent_token = Some(token.secret);
+                sent_token = Some(token);
             }
             if let Some(b) = &body {
                 rb = rb.header(CONTENT_TYPE, "application/json").body(b.clone());
@@ -199,62 +232,30 @@ impl Transport {
                 attempt_span.record("status", resp.status().as_u16());
             }
             tracing::debug!(parent: &attempt_span, "answered");
-            let (attempt, failure) = match sent {
+            let tried = match sent {
                 Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    tracing::Span::current().record("status", status.as_u16());
-                    if let Some(id) = headers.get("request-id").and_then(|v| v.to_str().ok()) {
-                        tracing::Span::current().record("request_id", id);
-                    }
-                    match resp.bytes().await {
-                        Ok(body) if status.is_success() => return Ok(Response { body }),
-                        Ok(body) => {
-                            if status == StatusCode::UNAUTHORIZED
-                                && send_token
-                                && !refreshed_after_401
-                            {
-                                tracing::debug!("401: refreshing the token and trying once more");
-                                refreshed_after_401 = true;
-                                self.tokens.invalidate().await;
-                                continue;
-                            }
-                            let retry_after = headers
-                                .get(RETRY_AFTER)
-                                .and_then(|v| v.to_str().ok())
-                                .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                            let mut err = GraphError::from_parts(
-                                status.as_u16(),
-                                &body,
-                                |name| {
-                                    headers
-                                        .get(name)
-                                        .and_then(|v| v.to_str().ok())
-                                        .map(str::to_owned)
-                                },
-                                retry_after,
-                            );
-                            if let Some(t) = &sent_token {
-                                err.redact(t.expose());
-                            }
-                            (
-                                Attempt::Status {
-                                    status: status.as_u16(),
-                                    retry_after,
-                                },
-                                Error::graph(err),
-                            )
-                        }
-                        Err(e) => (
-                            Attempt::Broken,
-                            Error::new(ErrorKind::Transport, "the answer's body could not be read")
-                                .with_source(e.without_url()),
-                        ),
-                    }
+                    self.read_answer(resp, sent_token, idempotent, !refreshed_after_401)
+                        .await
                 }
-                Err(e) => classify_send_error(e),
+                Err(e) => {
+                    let (attempt, error) = classify_send_error(e);
+                    Tried::Failed(attempt, error)
+                }
             };
-            if let Attempt::Status { status: 429, .. } = attempt {
+            let (attempt, failure) = match tried {
+                Tried::Done(resp) => return Ok(resp),
+                Tried::Fatal(e) => return Err(e),
+                Tried::Unauthorized(token) => {
+                    tracing::debug!("401: refreshing the token that was sent and trying once more");
+                    refreshed_after_401 = true;
+                    self.tokens.invalidate_if(&token).await;
+                    continue;
+                }
+                Tried::Failed(attempt, error) => (attempt, error),
+            };
+            let throttled_by_graph =
+                on_graph && matches!(attempt, Attempt::Status { status: 429, .. });
+            if throttled_by_graph {
                 self.gate.record_throttled();
             }
             match self
@@ -262,12 +263,19 @@ impl Transport {
                 .decide(idempotent, attempt, retries_done, started.elapsed())
             {
                 Decision::RetryAfter(delay) => {
-                    if let Attempt::Status { status: 429, .. } = attempt {
-                        self.gate.pause_for(delay);
+                    if throttled_by_graph {
+                        let hint = match attempt {
+                            Attempt::Status {
+                                retry_after: Some(hint),
+                                ..
+                            } => hint,
+                            _ => delay,
+                        };
+                        self.gate.pause_for(hint);
                     }
                     tracing::warn!(
                         attempt = retries_done + 1,
-                        delay_ms = delay.as_millis() as u64,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                         error = %failure,
                         "retrying"
                     );
@@ -282,22 +290,113 @@ impl Transport {
                         failure
                     });
                 }
+                Decision::WaitTooLong { maybe_processed } => {
+                    tracing::warn!(error = %failure, "Retry-After beyond RetryPolicy::max_retry_after: giving up");
+                    let failure = failure.throttled();
+                    return Err(if maybe_processed {
+                        failure.maybe_processed()
+                    } else {
+                        failure
+                    });
+                }
             }
         }
+    }
+
+    /// Reads an answer's body within its cap and classifies it.
+    async fn read_answer(
+        &self,
+        resp: reqwest::Response,
+        sent_token: Option<AccessToken>,
+        idempotent: bool,
+        may_refresh: bool,
+    ) -> Tried {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        tracing::Span::current().record("status", status.as_u16());
+        if let Some(id) = headers.get("request-id").and_then(|v| v.to_str().ok()) {
+            tracing::Span::current().record("request_id", id);
+        }
+        let cap = if status.is_success() {
+            self.max_body_bytes
+        } else {
+            self.max_error_body_bytes
+        };
+        let body = match body::read_capped(resp, cap).await {
+            Ok(body) => body,
+            Err(e) => {
+                return Tried::Failed(
+                    Attempt::Broken,
+                    Error::new(ErrorKind::Transport, "the answer's body could not be read")
+                        .with_source(e.without_url()),
+                )
+            }
+        };
+        let body = match body {
+            body::Body::Whole(b) => b,
+            body::Body::Cut(_) if status.is_success() => {
+                let e = Error::new(
+                    ErrorKind::BodyTooLarge,
+                    format!(
+                        "the answer's body is larger than {cap} bytes; reading stopped there \
+                         (raise ClientBuilder::max_body_bytes to allow more)"
+                    ),
+                );
+                // A write answered with success was processed.
+                return Tried::Fatal(if idempotent { e } else { e.maybe_processed() });
+            }
+            // An error body: its start is enough for the excerpt.
+            body::Body::Cut(head) => head,
+        };
+        if status.is_success() {
+            return Tried::Done(Response { body });
+        }
+        if status == StatusCode::UNAUTHORIZED && may_refresh {
+            if let Some(token) = sent_token {
+                return Tried::Unauthorized(token);
+            }
+        }
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let mut err = GraphError::from_parts(
+            status.as_u16(),
+            &body,
+            |name| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            },
+            retry_after,
+        );
+        if let Some(t) = &sent_token {
+            err.redact(t.secret.expose());
+        }
+        Tried::Failed(
+            Attempt::Status {
+                status: status.as_u16(),
+                retry_after,
+            },
+            Error::graph(err),
+        )
     }
 }
 
 fn classify_send_error(e: reqwest::Error) -> (Attempt, Error) {
     let e = e.without_url();
-    if e.is_timeout() {
+    // Connect errors first: reqwest marks a connect timeout both `is_connect`
+    // and `is_timeout`, and a request that never connected was never sent.
+    if e.is_connect() {
+        (
+            Attempt::NotSent,
+            Error::new(ErrorKind::Transport, "could not connect").with_source(e),
+        )
+    } else if e.is_timeout() {
         (
             Attempt::TimedOut,
             Error::new(ErrorKind::Timeout, "the request timed out").with_source(e),
-        )
-    } else if e.is_connect() {
-        (
-            Attempt::NotSent,
-            Error::new(ErrorKind::Transport, "could not connect to Graph").with_source(e),
         )
     } else {
         (
@@ -307,26 +406,98 @@ fn classify_send_error(e: reqwest::Error) -> (Attempt, Error) {
     }
 }
 
-fn build_headers(headers: &[(String, String)]) -> Result<HeaderMap> {
-    let mut map = HeaderMap::new();
-    for (name, value) in headers {
-        let name = http::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|e| Error::invalid_input("header name", e))?;
-        if name == AUTHORIZATION {
+/// Refuses a path with an empty, `.` or `..` segment (also percent-encoded):
+/// URL parsing would resolve it to another resource.
+pub(crate) fn check_path_segments(path: &str) -> Result<()> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    for segment in path.trim_start_matches('/').split('/') {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded.is_empty() || decoded == "." || decoded == ".." {
             return Err(Error::invalid_input(
-                "header Authorization",
-                "is set by the client from its token provider",
+                "request path",
+                format!(
+                    "{path:?} has an empty, `.` or `..` segment, which would resolve to another resource"
+                ),
             ));
         }
-        let value =
-            HeaderValue::from_str(value).map_err(|e| Error::invalid_input("header value", e))?;
-        map.append(name, value);
     }
-    Ok(map)
+    Ok(())
 }
 
 /// Decodes JSON straight from bytes, naming the JSON path on failure.
 pub(crate) fn decode<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| Error::decode(what, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::StaticToken;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn throttle_once(server: &MockServer) {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(server)
+            .await;
+    }
+
+    fn transport_for(graph: &MockServer) -> Transport {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .build()
+            .unwrap();
+        let api_root = Url::parse(&format!("{}/v1.0/", graph.uri())).unwrap();
+        Transport::new(
+            http,
+            api_root,
+            Arc::new(StaticToken::new("token-for-tests")),
+            Settings {
+                retry: RetryPolicy::default(),
+                timeout: None,
+                user_agent: HeaderValue::from_static("entra-access/test"),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            },
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_graphs_429_pauses_the_gate() {
+        let graph = MockServer::start().await;
+        let elsewhere = MockServer::start().await;
+        throttle_once(&graph).await;
+        throttle_once(&elsewhere).await;
+        let transport = transport_for(&graph);
+
+        let other = Url::parse(&format!("{}/status", elsewhere.uri())).unwrap();
+        transport
+            .execute(Method::GET, other, None, &[])
+            .await
+            .unwrap();
+        assert!(!transport.gate.was_paused(), "another origin paused Graph");
+        assert_eq!(transport.throttled_count(), 0);
+
+        let me = transport.url_for(&ApiRequest::get("me")).unwrap();
+        transport.execute(Method::GET, me, None, &[]).await.unwrap();
+        assert!(transport.gate.was_paused());
+        assert_eq!(transport.throttled_count(), 1);
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for bad in ["..", "a/../b", "a/./b", "a//b", "a/%2E%2e", "a/", "a/.?x=1"] {
+            assert!(check_path_segments(bad).is_err(), "{bad:?}");
+        }
+        for good in ["a", "a/b", "a/...", "a/b?x=..", "a/b.c", "x('..')"] {
+            assert!(check_path_segments(good).is_ok(), "{good:?}");
+        }
+    }
 }

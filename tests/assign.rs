@@ -13,8 +13,11 @@ use entra_access::models::{
 };
 use entra_access::ErrorKind;
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use wiremock::matchers::{any, body_json, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const REQUESTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignmentRequests";
 const ASSIGNMENTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignments";
@@ -448,7 +451,8 @@ async fn every_validation_error_is_caught_before_sending() {
 }
 
 /// The lookup `send_idempotent` does: open requests of the package with
-/// their assignment's target, then assignments of the package for the user.
+/// their assignment's target and requestor, then assignments of the package
+/// for the user.
 async fn mount_lookup(server: &MockServer, requests: Value, assignments: Value, times: u64) {
     Mock::given(method("GET"))
         .and(path(REQUESTS))
@@ -457,7 +461,10 @@ async fn mount_lookup(server: &MockServer, requests: Value, assignments: Value, 
             "accessPackage/id eq 'pkg-1' and (state eq 'submitted' or state eq 'pendingApproval' \
              or state eq 'delivering' or state eq 'scheduled')",
         ))
-        .and(query_param("$expand", "assignment($expand=target)"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": requests})))
         .expect(times)
         .mount(server)
@@ -487,7 +494,10 @@ async fn send_idempotent_returns_an_open_request_without_posting() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(REQUESTS))
-        .and(query_param("$expand", "assignment($expand=target)"))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
             open_request("req-other", "user-9"),
             {"id": "req-remove", "requestType": "adminRemove", "state": "submitted",
@@ -776,4 +786,183 @@ async fn reprocess_an_assignment() {
         ),
         1
     );
+}
+
+/// An open request Graph shows before its assignment exists: `assignment`
+/// null, the person only in `requestor`.
+fn requestor_only(id: &str, request_type: &str, person: &str) -> Value {
+    json!({
+        "id": id, "requestType": request_type, "state": "submitted", "status": "Accepted",
+        "assignment": null,
+        "requestor": {"id": format!("subj-{person}"), "objectId": person, "subjectType": "user"}
+    })
+}
+
+#[tokio::test]
+async fn send_idempotent_sees_an_open_add_known_only_by_its_requestor() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(REQUESTS))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+            // A removal for the same person is not an add.
+            requestor_only("req-remove", "adminRemove", "user-1"),
+            requestor_only("req-other", "adminAdd", "user-9"),
+            requestor_only("req-open", "adminAdd", "user-1"),
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(created("dup", "adminAdd")))
+        .expect(0)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+    let outcome = client
+        .assignment_requests()
+        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
+        .send_idempotent()
+        .await
+        .unwrap();
+    match outcome {
+        Submission::AlreadyRequested(r) => assert_eq!(r.id, "req-open"),
+        other => panic!("expected AlreadyRequested, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn send_idempotent_after_a_500_finds_a_request_known_only_by_its_requestor() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(REQUESTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .up_to_n_times(1)
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(REQUESTS))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+            requestor_only("req-remove", "adminRemove", "user-1"),
+            requestor_only("req-processed", "adminAdd", "user-1"),
+        ]})))
+        .expect(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(ASSIGNMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(REQUESTS))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(envelope("generalException", "boom")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+    let outcome = client
+        .assignment_requests()
+        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
+        .send_idempotent()
+        .await
+        .unwrap();
+    match outcome {
+        Submission::Submitted(r) => assert_eq!(r.id, "req-processed"),
+        other => panic!("expected Submitted, got {other:?}"),
+    }
+}
+
+/// A Graph that remembers the requests posted to it and shows them as
+/// open (person only in `requestor`); its POST answers slowly, so two
+/// unguarded check-then-post calls would both pass the check.
+#[derive(Clone, Default)]
+struct SlowRequests {
+    open: Arc<Mutex<Vec<Value>>>,
+    posts: Arc<Mutex<usize>>,
+}
+
+impl Respond for SlowRequests {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        if req.method.as_str() == "POST" {
+            let n = {
+                let mut posts = self.posts.lock().unwrap();
+                *posts += 1;
+                *posts
+            };
+            let body: Value = serde_json::from_slice(&req.body).unwrap();
+            let person = body["assignment"]["targetId"].as_str().unwrap().to_owned();
+            let id = format!("req-{n}");
+            self.open
+                .lock()
+                .unwrap()
+                .push(requestor_only(&id, "adminAdd", &person));
+            return ResponseTemplate::new(201)
+                .set_body_json(created(&id, "adminAdd"))
+                .set_delay(Duration::from_millis(100));
+        }
+        let value = if req.url.path() == REQUESTS {
+            Value::Array(self.open.lock().unwrap().clone())
+        } else {
+            json!([])
+        };
+        ResponseTemplate::new(200).set_body_json(json!({ "value": value }))
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_send_idempotent_calls_for_one_person_post_once() {
+    let server = MockServer::start().await;
+    let graph = SlowRequests::default();
+    Mock::given(any())
+        .respond_with(graph.clone())
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    // Two clones of the client: the lock is shared between them.
+    let (a, b) = (client.clone(), client.clone());
+    let send = |c: entra_access::Client| async move {
+        c.assignment_requests()
+            .admin_add("pkg-1", "pol-1", Target::user("user-1"))
+            .send_idempotent()
+            .await
+            .unwrap()
+    };
+    let (first, second) = tokio::join!(send(a), send(b));
+    assert_eq!(*graph.posts.lock().unwrap(), 1, "{first:?} / {second:?}");
+    let submitted = [&first, &second]
+        .iter()
+        .filter(|s| s.is_submitted())
+        .count();
+    assert_eq!(submitted, 1);
+    let ids: Vec<_> = [&first, &second]
+        .iter()
+        .map(|s| s.request().unwrap().id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["req-1", "req-1"]);
+
+    // Another person is not held up by the first one's lock.
+    let other = client
+        .assignment_requests()
+        .admin_add("pkg-1", "pol-1", Target::user("user-2"))
+        .send_idempotent()
+        .await
+        .unwrap();
+    assert!(other.is_submitted());
+    assert_eq!(*graph.posts.lock().unwrap(), 2);
 }

@@ -177,10 +177,22 @@ mod client_credentials {
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
     }
 
-    #[tokio::test]
-    async fn short_lived_token_is_refreshed_on_the_next_call() {
+    /// Credentials whose HTTP client has no timer of its own, for tests on
+    /// the paused clock.
+    fn paused_credentials(server: &MockServer) -> ClientCredentials {
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        credentials(server).http_client(http)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn short_lived_token_is_used_for_most_of_its_life() {
         let server = MockServer::start().await;
-        // 60 s left is inside the default 5-minute margin.
+        // A 60-second token lies wholly inside the default 5-minute margin;
+        // it is still used for 54 seconds (nine tenths of its life).
         Mock::given(method("POST"))
             .and(path(TOKEN_PATH))
             .respond_with(ResponseTemplate::new(200).set_body_json(token_body(ACCESS_TOKEN, 60)))
@@ -189,10 +201,68 @@ mod client_credentials {
             .await;
         mount_catch_all(&server).await;
 
-        let provider = CachedTokenProvider::new(credentials(&server));
+        let provider =
+            CachedTokenProvider::new(paused_credentials(&server)).load_timeout(Duration::MAX);
         provider.token().await.unwrap();
+        tokio::time::advance(Duration::from_secs(50)).await;
+        provider.token().await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        tokio::time::advance(Duration::from_secs(6)).await;
         provider.token().await.unwrap();
         assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_endpoint_503_is_retried_and_not_fanned_out() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(
+                ResponseTemplate::new(503)
+                    .set_body_string("<html>Service Unavailable</html>")
+                    .set_delay(Duration::from_millis(50)),
+            )
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(ACCESS_TOKEN, 3599)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        mount_catch_all(&server).await;
+
+        let provider = Arc::new(CachedTokenProvider::new(credentials(&server)));
+        let calls: Vec<_> = (0..10)
+            .map(|_| {
+                let provider = provider.clone();
+                tokio::spawn(async move { provider.token().await })
+            })
+            .collect();
+        for call in calls {
+            assert_eq!(call.await.unwrap().unwrap().secret.expose(), ACCESS_TOKEN);
+        }
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_reset_connection_to_the_token_endpoint_is_unavailable() {
+        // A port nobody listens on: the connection is refused.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let err = ClientCredentials::new(TENANT, CLIENT_ID, CLIENT_SECRET)
+            .unwrap()
+            .authority_host(&format!("http://127.0.0.1:{port}"))
+            .unwrap()
+            .token()
+            .await
+            .unwrap_err();
+        assert!(err.is_transient(), "{err:?}");
+        assert!(matches!(err, AuthError::Unavailable { .. }), "{err:?}");
     }
 
     #[tokio::test]
@@ -263,7 +333,7 @@ mod client_credentials {
     }
 
     #[tokio::test]
-    async fn non_json_server_error_becomes_endpoint() {
+    async fn non_json_server_error_is_unavailable() {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path(TOKEN_PATH))
@@ -278,11 +348,14 @@ mod client_credentials {
         mount_catch_all(&server).await;
 
         match credentials(&server).token().await.unwrap_err() {
-            AuthError::Endpoint { message, .. } => {
+            AuthError::Unavailable {
+                status, message, ..
+            } => {
+                assert_eq!(status, Some(500));
                 assert!(message.contains("500"), "{message}");
                 assert!(!message.contains("<html>"), "{message}");
             }
-            other => panic!("expected Endpoint, got {other:?}"),
+            other => panic!("expected Unavailable, got {other:?}"),
         }
     }
 

@@ -4,6 +4,12 @@
 //! every item exactly once and in order, a bulk assignment must request
 //! every user exactly once, and the client must retry no more than its
 //! policy allows and never come back before `Retry-After`.
+//!
+//! No assertion here measures the test's own duration: patience is checked
+//! on the waits the fake recorded (when each answer went out and when the
+//! retry arrived), so a busy machine only makes the run longer, never wrong.
+//! These runs use real time on purpose: the fake stamps arrivals with the
+//! system clock, which a paused Tokio clock would not move.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime};
@@ -158,7 +164,6 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
     fake.set_chaos(Some(matrix(SEED, 0.05).on_method("GET")));
     let client = client(&fake);
 
-    let started = std::time::Instant::now();
     let got: Vec<String> = client
         .assignments()
         .list()
@@ -167,7 +172,6 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
         .try_collect()
         .await
         .expect("the listing survives the faults");
-    let elapsed = started.elapsed();
 
     // Exactly the items, in order, none twice.
     assert_eq!(got.len(), ASSIGNMENTS);
@@ -218,11 +222,10 @@ async fn listing_5000_assignments_through_the_fault_matrix() {
         "every Retry-After was followed by a retry"
     );
     eprintln!(
-        "{} requests for {pages} pages in {elapsed:?}; 503 {plain_503}+{ra_503} (Retry-After), \
+        "{} requests for {pages} pages; 503 {plain_503}+{ra_503} (Retry-After), \
          429 {throttled}+{throttled_date} (date), resets {resets}, truncated {truncated}, slow {slow}",
         log.len()
     );
-    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -342,7 +345,6 @@ async fn bulk_assignment_of_500_users_through_the_fault_matrix() {
     fake.set_chaos(Some(matrix(SEED, 0.02)));
     let client = client(&fake);
 
-    let started = std::time::Instant::now();
     let mut reports = Vec::new();
     // Failed rows are writes the fake never took (a 503, a reset): running
     // again picks them up, and must not request anyone twice.
@@ -361,7 +363,6 @@ async fn bulk_assignment_of_500_users_through_the_fault_matrix() {
             break;
         }
     }
-    let elapsed = started.elapsed();
     let per = requests_per_user(&fake);
     for u in &users {
         assert_eq!(per.get(u.as_str()).map(Vec::len), Some(1), "{u}");
@@ -383,11 +384,14 @@ async fn bulk_assignment_of_500_users_through_the_fault_matrix() {
     );
     assert_retries_bounded_and_patient(&log);
     eprintln!(
-        "bulk: {} runs, {} requests ({} POSTs, {cut_posts} cut short) in {elapsed:?}; failed per run {:?}",
+        "bulk: {} runs, {} requests ({} POSTs, {cut_posts} cut short); failed per run {:?}",
         reports.len(),
         log.len(),
         posts.len(),
-        reports.iter().map(|r| r.totals().failed).collect::<Vec<_>>()
+        reports
+            .iter()
+            .map(|r| r.totals().failed)
+            .collect::<Vec<_>>()
     );
 }
 

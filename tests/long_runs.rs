@@ -1,70 +1,118 @@
-//! Long runs with tokens that expire every two seconds: slow listings and a
-//! slow bulk run keep going, the client refreshes about once per token
-//! lifetime, and once for all concurrent callers (single-flight).
+//! Long runs with tokens that expire every four seconds, on Tokio's paused
+//! clock: a minute of calls, slow concurrent listings and a throttled bulk
+//! run keep going, the client fetches about one token per lifetime (not one
+//! per call), and one for all concurrent callers (single-flight).
+//!
+//! The clock is paused, so the runs take a minute of Tokio time and almost
+//! no wall-clock time. The clients have no timer of their own (no request
+//! timeout, no idle-pool timer, no token load timeout): Tokio advances a
+//! paused clock whenever the runtime idles, also while a request waits on
+//! the fake's socket, and such a timer would fire spuriously.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use entra_access::auth::CachedTokenProvider;
 use entra_access::fake::{
-    AccessPackageSeed, AssignmentSeed, FakeGraph, Fault, PolicySeed, UserSeed,
+    AccessPackageSeed, AssignmentSeed, Chaos, FakeGraph, FaultKind, PolicySeed, UserSeed,
 };
 use entra_access::{Client, RetryPolicy};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
+use tokio::time::Instant;
 
-const LIFETIME: Duration = Duration::from_secs(2);
-const MARGIN: Duration = Duration::from_millis(500);
+const LIFETIME: Duration = Duration::from_secs(4);
 
-/// A client that gets its tokens from the fake's token endpoint through a
-/// `CachedTokenProvider` with a small refresh margin.
-fn client_with_expiring_tokens(fake: &FakeGraph) -> Client {
-    let creds = fake.client_credentials().unwrap();
-    Client::builder()
-        .base_url(fake.uri())
-        .token_provider(CachedTokenProvider::new(creds).refresh_margin(MARGIN))
-        .cache_tokens(false)
-        .retry_policy(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(10))
-                .max_backoff(Duration::from_millis(100)),
-        )
+/// An HTTP client without timers of its own.
+fn timer_free_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(None)
         .build()
         .unwrap()
 }
 
-/// A token is used until `MARGIN` before it expires, so one is fetched every
-/// `LIFETIME - MARGIN`, plus the first.
-fn assert_about_one_token_per_lifetime(fake: &FakeGraph, elapsed: Duration) {
-    let period = (LIFETIME - MARGIN).as_secs_f64();
-    let expected = elapsed.as_secs_f64() / period;
-    let got = fake.token_requests() as f64;
-    assert!(
-        got >= expected - 1.0 && got <= expected + 2.0,
-        "{got} token requests in {elapsed:?}; about {expected:.1} expected"
-    );
-    let unauthorized = fake.received().iter().filter(|r| r.status == 401).count();
-    assert_eq!(unauthorized, 0, "a request went out with an expired token");
-    eprintln!("{got} token requests in {elapsed:?} (about {expected:.1} expected)");
+/// A client that gets its tokens from the fake's token endpoint through a
+/// `CachedTokenProvider` with the default refresh margin (5 minutes, which
+/// a 4-second token's whole life lies inside).
+fn client_with_expiring_tokens(fake: &FakeGraph, retry: RetryPolicy) -> Client {
+    let creds = fake
+        .client_credentials()
+        .unwrap()
+        .http_client(timer_free_http());
+    Client::builder()
+        .base_url(fake.uri())
+        .token_provider(CachedTokenProvider::new(creds).load_timeout(Duration::MAX))
+        .cache_tokens(false)
+        .http_client(timer_free_http())
+        .timeout(Duration::MAX)
+        .retry_policy(retry)
+        .build()
+        .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_slow_listings_outlive_many_tokens() {
+/// A token is refreshed a tenth of its lifetime before it expires, so at
+/// most one is fetched every 3.6 s of the run, plus the first: about one per
+/// lifetime. When calls come steadily (`steady`), at least one per lifetime
+/// is fetched too; otherwise a gap between calls may skip a token, and the
+/// run must only have needed several.
+fn assert_about_one_token_per_lifetime(fake: &FakeGraph, elapsed: Duration, steady: bool) -> usize {
+    let got = fake.token_requests();
+    let fewest = if steady {
+        (elapsed.as_secs_f64() / LIFETIME.as_secs_f64()).floor() as usize
+    } else {
+        3
+    };
+    let most = (elapsed.as_secs_f64() / (LIFETIME.as_secs_f64() * 0.9)).ceil() as usize + 1;
+    assert!(
+        (fewest..=most).contains(&got),
+        "{got} token requests in {elapsed:?}; between {fewest} and {most} expected"
+    );
+    let unauthorized = fake.received().iter().filter(|r| r.status == 401).count();
+    assert_eq!(unauthorized, 0, "a request went out with a refused token");
+    eprintln!("{got} token requests in {elapsed:?} of 4-second tokens");
+    got
+}
+
+async fn fake_with_assignments(seed: u64, page_size: usize, n: usize) -> FakeGraph {
     let fake = FakeGraph::builder()
-        .seed(11)
-        .page_size(10)
+        .seed(seed)
+        .page_size(page_size)
         .token_lifetime(LIFETIME)
         .start()
         .await;
     let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
     let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
-    for i in 0..600 {
+    for i in 0..n {
         let user = fake.add_user(UserSeed::new(&format!("User {i}")));
         fake.add_assignment(AssignmentSeed::new(&pkg, &policy, &user));
     }
-    fake.set_latency(Some(Duration::from_millis(100)));
-    let client = client_with_expiring_tokens(&fake);
+    fake
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_minute_of_calls_with_4_second_tokens_costs_one_token_per_lifetime() {
+    let fake = fake_with_assignments(10, 10, 5).await;
+    let client = client_with_expiring_tokens(&fake, RetryPolicy::none());
+    let started = Instant::now();
+    // Four calls a second for a minute: 240 calls.
+    for _ in 0..240 {
+        let page = client.assignments().list().send().await.unwrap();
+        assert_eq!(page.items().len(), 5);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(elapsed, Duration::from_secs(60));
+    let tokens = assert_about_one_token_per_lifetime(&fake, elapsed, true);
+    // 60 s / 3.6 s per token.
+    assert!((16..=18).contains(&tokens), "{tokens}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_slow_listings_outlive_many_tokens() {
+    let fake = fake_with_assignments(11, 10, 600).await;
+    let client = client_with_expiring_tokens(&fake, RetryPolicy::none());
 
     let started = Instant::now();
-    // Four listings at once share one token cache: refreshes are single-flight.
+    // Four listings at once share one token cache: refreshes are
+    // single-flight. Each consumer takes 50 ms per item: 30 s per listing.
     let listings = (0..4).map(|_| {
         let client = client.clone();
         async move {
@@ -72,6 +120,10 @@ async fn concurrent_slow_listings_outlive_many_tokens() {
                 .assignments()
                 .list()
                 .stream()
+                .then(|item| async move {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    item
+                })
                 .try_collect::<Vec<_>>()
                 .await
         }
@@ -82,15 +134,15 @@ async fn concurrent_slow_listings_outlive_many_tokens() {
         assert_eq!(items.expect("the listing completes").len(), 600);
     }
     assert!(
-        elapsed > LIFETIME * 3,
+        elapsed >= Duration::from_secs(30),
         "the run must outlive several tokens: {elapsed:?}"
     );
-    assert_about_one_token_per_lifetime(&fake, elapsed);
+    assert_about_one_token_per_lifetime(&fake, elapsed, false);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_bulk_run_outlives_many_tokens() {
-    const USERS: usize = 240;
+#[tokio::test(start_paused = true)]
+async fn a_throttled_bulk_run_outlives_many_tokens() {
+    const USERS: usize = 120;
     let fake = FakeGraph::builder()
         .seed(12)
         .page_size(50)
@@ -102,13 +154,25 @@ async fn a_slow_bulk_run_outlives_many_tokens() {
     let users: Vec<_> = (0..USERS)
         .map(|i| fake.add_user(UserSeed::new(&format!("User {i}"))))
         .collect();
-    // Writes are slow: the run takes several token lifetimes.
-    fake.inject(
-        Fault::latency(Duration::from_millis(100))
-            .always()
+    // A third of the writes are throttled for a second: the run takes many
+    // token lifetimes of the paused clock.
+    fake.set_chaos(Some(
+        Chaos::new(12)
+            .with(
+                0.3,
+                FaultKind::Throttle {
+                    retry_after: Duration::from_secs(1),
+                },
+            )
             .on_method("POST"),
+    ));
+    let client = client_with_expiring_tokens(
+        &fake,
+        RetryPolicy::default()
+            .max_retries(10)
+            .initial_backoff(Duration::from_millis(10))
+            .max_backoff(Duration::from_millis(100)),
     );
-    let client = client_with_expiring_tokens(&fake);
 
     let started = Instant::now();
     let report = client
@@ -121,9 +185,10 @@ async fn a_slow_bulk_run_outlives_many_tokens() {
     let t = report.totals();
     assert_eq!((t.created, t.failed), (USERS, 0), "{t:?}");
     assert_eq!(fake.assignment_requests().len(), USERS);
+    assert!(client.throttled_count() > 0);
     assert!(
         elapsed > LIFETIME * 3,
         "the run must outlive several tokens: {elapsed:?}"
     );
-    assert_about_one_token_per_lifetime(&fake, elapsed);
+    assert_about_one_token_per_lifetime(&fake, elapsed, false);
 }

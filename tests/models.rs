@@ -599,3 +599,51 @@ fn bad_values_give_errors_naming_the_path() {
     let text = r#"{"id":"a","expiredDateTime":"not a date"}"#;
     assert!(serde_json::from_str::<Assignment>(text).is_err());
 }
+
+#[test]
+fn a_null_task_argument_keeps_the_workflow() {
+    // keyValuePair.value is nullable: one null must not lose the workflow.
+    let src = json!({
+        "id": "wf-1",
+        "category": "joiner",
+        "tasks": [{
+            "taskDefinitionId": "c1ec1e76-f374-4375-aaa6-0bb6bd4c60be",
+            "arguments": [
+                {"name": "accessPackageId", "value": "pkg-1"},
+                {"name": "cleared", "value": null}
+            ]
+        }]
+    });
+    let w: Workflow = serde_json::from_value(src.clone()).unwrap();
+    assert_eq!(w.tasks[0].argument("accessPackageId"), Some("pkg-1"));
+    assert_eq!(w.tasks[0].argument("cleared"), None);
+    assert_eq!(w.tasks[0].arguments[1].value, None);
+    // Posted back (createNewVersion) exactly as read: the null stays a null.
+    assert_eq!(serde_json::to_value(&w).unwrap(), src);
+}
+
+#[test]
+fn subject_lifecycle_and_approver_visibility_decode() {
+    let s: Subject = serde_json::from_value(json!({
+        "objectId": "u1", "subjectLifecycle": "governed"
+    }))
+    .unwrap();
+    assert_eq!(s.subject_lifecycle, Some(SubjectLifecycle::Governed));
+    let s: Subject = serde_json::from_value(json!({"subjectLifecycle": "somethingNew"})).unwrap();
+    assert_eq!(
+        s.subject_lifecycle,
+        Some(SubjectLifecycle::Unknown("somethingNew".into()))
+    );
+    let stage: ApprovalStage = serde_json::from_value(json!({
+        "approverInformationVisibility": "notVisible", "primaryApprovers": null
+    }))
+    .unwrap();
+    assert_eq!(
+        stage.approver_information_visibility,
+        Some(ApproverInformationVisibility::NotVisible)
+    );
+    assert_eq!(
+        serde_json::to_value(&stage).unwrap()["approverInformationVisibility"],
+        "notVisible"
+    );
+}

@@ -27,6 +27,21 @@ async fn mount_assignments(server: &MockServer, items: Value) {
         .await;
 }
 
+/// The package's open requests, as the lookup before the removals asks
+/// for them.
+async fn mount_open_requests(server: &MockServer, items: Value) {
+    Mock::given(method("GET"))
+        .and(path(REQUESTS))
+        .and(query_param(
+            "$expand",
+            "assignment($expand=target),requestor",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": items})))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn removal_body(assignment: &str) -> Value {
     json!({"requestType": "adminRemove", "assignment": {"id": assignment}, "justification": "offboarding"})
 }
@@ -76,6 +91,7 @@ async fn nothing_assigned_is_an_outcome_not_an_error() {
 async fn one_assignment_one_removal() {
     let server = MockServer::start().await;
     mount_assignments(&server, json!([{"id": "asg-1", "state": "delivered"}])).await;
+    mount_open_requests(&server, json!([])).await;
     mount_removal(&server, "asg-1", 201, created("req-1")).await;
     mount_catch_all(&server).await;
     let client = client_for(&server);
@@ -103,6 +119,7 @@ async fn two_assignments_two_removals() {
         ]),
     )
     .await;
+    mount_open_requests(&server, json!([])).await;
     mount_removal(&server, "asg-1", 201, created("req-1")).await;
     mount_removal(&server, "asg-2", 201, created("req-2")).await;
     mount_catch_all(&server).await;
@@ -126,6 +143,7 @@ async fn a_failed_removal_is_listed_when_another_succeeded() {
         json!([{"id": "asg-1", "state": "delivered"}, {"id": "asg-2", "state": "delivering"}]),
     )
     .await;
+    mount_open_requests(&server, json!([])).await;
     mount_removal(&server, "asg-1", 201, created("req-1")).await;
     mount_removal(
         &server,
@@ -156,6 +174,7 @@ async fn a_failed_removal_is_listed_when_another_succeeded() {
 async fn when_every_removal_fails_the_error_is_returned() {
     let server = MockServer::start().await;
     mount_assignments(&server, json!([{"id": "asg-1", "state": "delivered"}])).await;
+    mount_open_requests(&server, json!([])).await;
     mount_removal(&server, "asg-1", 403, envelope("accessDenied", "no")).await;
     mount_catch_all(&server).await;
     let client = client_for(&server);
@@ -187,4 +206,49 @@ async fn bad_ids_are_refused_before_sending() {
             .unwrap_err();
         assert!(err.is_invalid_input(), "{pkg:?} {user:?}: {err}");
     }
+}
+
+/// An open removal for the target is not asked for twice, even when the
+/// open request names the person only through its requestor; an open add
+/// for the same person is never taken for a removal.
+#[tokio::test]
+async fn an_open_removal_is_returned_not_posted_again_and_an_add_is_not_a_removal() {
+    let server = MockServer::start().await;
+    mount_assignments(
+        &server,
+        json!([{"id": "asg-1", "state": "delivered"}, {"id": "asg-2", "state": "delivered"}]),
+    )
+    .await;
+    mount_open_requests(
+        &server,
+        json!([
+            // An open add for the same person: not a removal.
+            {"id": "req-add", "requestType": "adminAdd", "state": "pendingApproval",
+             "assignment": null, "requestor": {"objectId": "user-1"}},
+            // An open removal of asg-1 that names only its requestor.
+            {"id": "req-open", "requestType": "adminRemove", "state": "submitted",
+             "assignment": null, "requestor": {"objectId": "user-1"}}
+        ]),
+    )
+    .await;
+    mount_removal(&server, "asg-2", 201, created("req-2")).await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+    let outcome = client
+        .assignments()
+        .remove_for("pkg-1", "user-1")
+        .justification("offboarding")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<_> = outcome.requests().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["req-open", "req-2"]);
+    let posts = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 1, "only asg-2 was asked for");
 }

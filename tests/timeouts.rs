@@ -8,12 +8,12 @@ use std::time::Duration;
 use common::*;
 use entra_access::auth::StaticToken;
 use entra_access::{Client, ErrorKind, RetryPolicy};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_hung_server_hits_the_request_timeout() {
     let graph = MockServer::start().await;
     Mock::given(method("GET"))
@@ -27,11 +27,101 @@ async fn a_hung_server_hits_the_request_timeout() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let started = std::time::Instant::now();
+    // On the paused clock the timeout fires as soon as the client idles.
+    let started = tokio::time::Instant::now();
     let err = client.raw().get::<Value>("me").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
     assert!(err.is_timeout());
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(started.elapsed(), Duration::from_millis(200));
+}
+
+/// A listener whose accept queue is full: connecting to it hangs until the
+/// connect timeout (the kernel drops further SYNs). Returns its address and
+/// what keeps it full.
+async fn unreachable_listener() -> (std::net::SocketAddr, impl Sized) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => held.push(stream),
+            _ => break,
+        }
+    }
+    (addr, (listener, held))
+}
+
+#[tokio::test]
+async fn a_post_that_never_connected_is_retried_and_not_called_uncertain() {
+    let (addr, _keep) = unreachable_listener().await;
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .token_provider(StaticToken::new(TOKEN))
+        .connect_timeout(Duration::from_millis(100))
+        .retry_policy(fast_retries().max_retries(2))
+        .build()
+        .unwrap();
+    let err = client.raw().post("things", &json!({})).await.unwrap_err();
+    // A connect timeout is both "connect" and "timeout" to reqwest; nothing
+    // was sent, so the POST was retried and is not "may have been processed".
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert!(!err.may_have_been_processed(), "{err:?}");
+    assert!(err.is_retryable(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_timeout_of_duration_max_means_no_deadline() {
+    let graph = MockServer::start().await;
+    let answers = [
+        json!({"id": "req-1", "state": "submitted", "status": "Accepted"}),
+        json!({"id": "req-1", "state": "delivered", "status": "Delivered"}),
+    ];
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&polls);
+    Mock::given(method("GET"))
+        .and(path(format!("{EM}/assignmentRequests/req-1")))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(answers[(n % 2).min(1)].clone())
+        })
+        .mount(&graph)
+        .await;
+    mount_catch_all(&graph).await;
+    let client = Client::builder()
+        .base_url(graph.uri())
+        .token_provider(StaticToken::new(TOKEN))
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    let requests = client.assignment_requests();
+    let done = requests
+        .wait_until_final("req-1")
+        .poll_interval(Duration::from_millis(1))
+        .timeout(Duration::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.state.map(|s| s.to_string()).as_deref(),
+        Some("delivered")
+    );
+    let seen: Vec<_> = requests
+        .watch("req-1")
+        .poll_interval(Duration::from_millis(1))
+        .max_interval(Duration::MAX)
+        .timeout(Duration::MAX)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 4);
 }
 
 #[tokio::test]
@@ -125,12 +215,25 @@ async fn dropping_a_bulk_run_midway_stops_its_tasks_and_requests() {
     let metrics = tokio::runtime::Handle::current().metrics();
     let before = metrics.num_alive_tasks();
 
-    let run = client
-        .bulk_assign_group(&pkg, &policy, &group)
-        .concurrency(8)
-        .run();
-    let dropped = tokio::time::timeout(Duration::from_millis(700), run).await;
-    assert!(dropped.is_err(), "the run should still be going");
+    let mut run = Box::pin(
+        client
+            .bulk_assign_group(&pkg, &policy, &group)
+            .concurrency(8)
+            .run(),
+    );
+    // Drop the run once it has written a few requests (not after a fixed
+    // time, which a busy machine would stretch).
+    loop {
+        tokio::select! {
+            report = &mut run => panic!("the run should still be going: {report:?}"),
+            () = tokio::time::sleep(Duration::from_millis(5)) => {
+                if fake.assignment_request_posts() >= 8 {
+                    break;
+                }
+            }
+        }
+    }
+    drop(run);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let posts = fake.assignment_request_posts();
     assert!(posts > 0 && posts < USERS, "{posts} writes before the drop");

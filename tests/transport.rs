@@ -5,7 +5,9 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use async_trait::async_trait;
 use common::*;
@@ -179,7 +181,25 @@ async fn a_second_401_is_reported_not_retried_forever() {
     );
 }
 
-#[tokio::test]
+/// A client for tests on Tokio's paused clock: no timer of its own (no
+/// request timeout, no idle-pool timer), so the only timers are the waits
+/// the client decides, and the paused clock measures exactly those.
+fn paused_client_for(graph: &MockServer, policy: RetryPolicy) -> Client {
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    Client::builder()
+        .base_url(graph.uri())
+        .token_provider(StaticToken::new(TOKEN))
+        .http_client(http)
+        .timeout(Duration::MAX)
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
 async fn retry_after_in_seconds_is_waited_for_in_full() {
     let graph = MockServer::start().await;
     Mock::given(method("GET"))
@@ -197,19 +217,21 @@ async fn retry_after_in_seconds_is_waited_for_in_full() {
         .expect(1)
         .mount(&graph)
         .await;
-    let client = client_for(&graph);
+    let client = paused_client_for(&graph, fast_retries());
     let started = Instant::now();
     let _: Value = client.raw().get("me").await.unwrap();
+    // The paused clock moved by exactly the wait the client decided: the
+    // Retry-After and at most a tenth more (jitter).
+    let waited = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited only {:?}",
-        started.elapsed()
+        waited >= Duration::from_secs(1) && waited <= Duration::from_millis(1100),
+        "waited {waited:?}"
     );
     let reqs = graph.received_requests().await.unwrap();
     assert_eq!(reqs[1].headers.get("retry-attempt").unwrap(), "1");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_as_an_http_date_is_honoured() {
     let graph = MockServer::start().await;
     // The date is written when the 503 is answered: two seconds ahead,
@@ -227,14 +249,194 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .expect(1)
         .mount(&graph)
         .await;
-    let client = client_for(&graph);
+    let client = paused_client_for(&graph, fast_retries());
     let started = Instant::now();
     let _: Value = client.raw().get("me").await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited only {:?}",
-        started.elapsed()
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(1), "waited only {waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_policy_ends_the_call_as_throttled_at_once() {
+    for status in [429, 503] {
+        let graph = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/slow"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("Retry-After", "3600")
+                    .set_body_json(envelope("TooManyRequests", "come back in an hour")),
+            )
+            .expect(1)
+            .mount(&graph)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/other"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+            .expect(1)
+            .mount(&graph)
+            .await;
+        mount_catch_all(&graph).await;
+        let client = paused_client_for(&graph, fast_retries());
+        let started = Instant::now();
+        let err = client.raw().get::<Value>("slow").await.unwrap_err();
+        assert!(err.is_throttled(), "{status}: {err:?}");
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+        assert!(err.to_string().contains("max_retry_after"), "{err}");
+        // Nothing slept: the paused clock did not move, and the client's
+        // other calls are not held for the hour either.
+        let _: Value = client.raw().get("other").await.unwrap();
+        assert_eq!(started.elapsed(), Duration::ZERO, "{status}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_requests_meeting_a_401_for_an_old_token_cost_one_token_call() {
+    let graph = MockServer::start().await;
+    // The first token is refused (slowly, so all twenty are in flight).
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_delay(Duration::from_millis(200))
+                .set_body_json(envelope(
+                    "InvalidAuthenticationToken",
+                    "Lifetime validation failed, the token is expired.",
+                )),
+        )
+        .mount(&graph)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(20)
+        .mount(&graph)
+        .await;
+    mount_catch_all(&graph).await;
+    let provider = Arc::new(Rotating::default());
+    // The client's own cache (the default) in front of the provider.
+    let client = Client::builder()
+        .base_url(graph.uri())
+        .token_provider(Arc::clone(&provider))
+        .build()
+        .unwrap();
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.raw().get::<Value>("me").await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap()["ok"], true);
+    }
+    assert_eq!(
+        provider.issued.load(Ordering::SeqCst),
+        2,
+        "the first token, and one new one for all twenty 401s"
     );
+    assert_eq!(provider.invalidated.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_429_from_another_origin_is_not_graph_throttling() {
+    let graph = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&elsewhere)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&elsewhere)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&graph)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&graph)
+        .await;
+    let client = client_for(&graph);
+    let _: Value = client
+        .raw()
+        .get_url(&format!("{}/status", elsewhere.uri()))
+        .await
+        .unwrap();
+    assert_eq!(client.throttled_count(), 0, "another origin's 429 counted");
+    let _: Value = client.raw().get("me").await.unwrap();
+    assert_eq!(client.throttled_count(), 1, "Graph's 429 counts");
+}
+
+#[tokio::test]
+async fn a_callers_client_request_id_replaces_the_default() {
+    let graph = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(2)
+        .mount(&graph)
+        .await;
+    let client = client_for(&graph);
+    let req = entra_access::request::ApiRequest::get("me").header("client-request-id", "mine-1");
+    client.raw().send(&req).await.unwrap();
+    client
+        .raw()
+        .send(&entra_access::request::ApiRequest::get("me"))
+        .await
+        .unwrap();
+    let reqs = graph.received_requests().await.unwrap();
+    let ids = |n: usize| -> Vec<String> {
+        reqs[n]
+            .headers
+            .get_all("client-request-id")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(0), ["mine-1"]);
+    let default = ids(1);
+    assert_eq!(default.len(), 1, "{default:?}");
+    assert!(uuid::Uuid::parse_str(&default[0]).is_ok(), "{default:?}");
+    for r in &reqs {
+        assert_eq!(r.headers.get_all("user-agent").iter().count(), 1);
+        assert_eq!(r.headers.get_all("accept").iter().count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn dot_segments_and_path_characters_in_ids_are_refused_before_sending() {
+    let graph = MockServer::start().await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+    for bad in ["..", ".", "", "a/b", "a?b", "a#b", "../../me"] {
+        let err = client.assignments().get(bad).send().await.unwrap_err();
+        assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
+        assert!(err.to_string().contains("assignment id"), "{bad:?}: {err}");
+        let err = client
+            .assignment_requests()
+            .cancel(bad)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
+    }
+    for bad in ["groups/../me", "groups/./x", "a/%2e%2e/b", "a//b"] {
+        let err = client.raw().get::<Value>(bad).await.unwrap_err();
+        assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
+        let err = client
+            .raw()
+            .send(&entra_access::request::ApiRequest::get(bad))
+            .await
+            .unwrap_err();
+        assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
+    }
+    assert!(graph.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]

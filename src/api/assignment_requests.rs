@@ -47,6 +47,14 @@ pub enum RequestsOfCurrentUser {
     CreatedBy,
     /// Requests the signed-in user may approve.
     Approver,
+    /// Requests where the signed-in user is the target or the requestor.
+    TargetOrRequestor,
+    /// Requests for people the signed-in user manages.
+    TargetManager,
+    /// Requests the signed-in user made for someone else.
+    RequestForOthers,
+    /// Requests for agent identities the signed-in user sponsors or owns.
+    TargetAgentIdentitySponsorOrOwner,
 }
 
 impl RequestsOfCurrentUser {
@@ -55,6 +63,10 @@ impl RequestsOfCurrentUser {
             Self::Target => "target",
             Self::CreatedBy => "createdBy",
             Self::Approver => "approver",
+            Self::TargetOrRequestor => "targetOrRequestor",
+            Self::TargetManager => "targetManager",
+            Self::RequestForOthers => "requestForOthers",
+            Self::TargetAgentIdentitySponsorOrOwner => "targetAgentIdentitySponsorOrOwner",
         }
     }
 }

@@ -20,6 +20,10 @@ pub enum AssignmentsOfCurrentUser {
     Target,
     /// Assignments the signed-in user created.
     CreatedBy,
+    /// Assignments of people the signed-in user manages.
+    TargetManager,
+    /// Assignments of agent identities the signed-in user sponsors or owns.
+    TargetAgentIdentitySponsorOrOwner,
 }
 
 impl AssignmentsOfCurrentUser {
@@ -27,6 +31,8 @@ impl AssignmentsOfCurrentUser {
         match self {
             Self::Target => "target",
             Self::CreatedBy => "createdBy",
+            Self::TargetManager => "targetManager",
+            Self::TargetAgentIdentitySponsorOrOwner => "targetAgentIdentitySponsorOrOwner",
         }
     }
 }

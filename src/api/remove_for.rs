@@ -7,7 +7,9 @@ use futures::TryStreamExt;
 
 use super::{AssignmentRequests, Assignments};
 use crate::error::{Error, Result};
-use crate::models::{AccessPackageId, AssignmentId, AssignmentRequest, AssignmentState, ObjectId};
+use crate::models::{
+    AccessPackageId, AssignmentId, AssignmentRequest, AssignmentState, ObjectId, RequestState,
+};
 use crate::request::ApiRequest;
 use crate::transport::Transport;
 
@@ -72,6 +74,14 @@ impl RemoveAssignmentsFor {
 
     /// Finds the assignments and requests removal of each.
     ///
+    /// An assignment whose removal is already open (an `adminRemove`,
+    /// `userRemove` or `systemRemove` request for it, or for the target
+    /// while the request names no assignment — see
+    /// [`AssignmentRequest::subject_object_id`]) is not asked for twice:
+    /// the open request is returned among
+    /// [`requests`](RemoveFor::requests) instead. An open *add* request
+    /// for the target is never taken for a removal.
+    ///
     /// Returns [`RemoveFor::NotAssigned`] when there is nothing to remove.
     /// When some removals fail and others succeed, the failures are listed
     /// in [`RemoveFor::Requested`]; when every removal fails, the first
@@ -98,9 +108,36 @@ impl RemoveAssignmentsFor {
             return Ok(RemoveFor::NotAssigned);
         }
         let handle = AssignmentRequests::new(Arc::clone(&self.transport));
+        let mut open_removals: Vec<AssignmentRequest> = handle
+            .list()
+            .access_package(&self.package)
+            .states(OPEN_STATES)
+            .expand_assignment_target()
+            .expand_requestor()
+            .stream()
+            .try_filter(|r| futures::future::ready(r.is_removal()))
+            .try_collect()
+            .await?;
         let mut requests = Vec::with_capacity(found.len());
         let mut failed = Vec::new();
         for assignment in found {
+            let open = open_removals.iter().position(|r| {
+                match r
+                    .assignment
+                    .as_ref()
+                    .map(|a| &a.id)
+                    .filter(|id| !id.as_str().is_empty())
+                {
+                    Some(id) => id == &assignment.id,
+                    None => r.subject_object_id() == Some(&self.target),
+                }
+            });
+            if let Some(i) = open {
+                let r = open_removals.swap_remove(i);
+                tracing::debug!(request = %r.id, assignment = %assignment.id, "removal already open; not asking twice");
+                requests.push(r);
+                continue;
+            }
             let mut remove = handle.admin_remove(&assignment.id);
             if let Some(j) = &self.justification {
                 remove = remove.justification(j.clone());
@@ -123,6 +160,14 @@ impl RemoveAssignmentsFor {
     }
 }
 
+/// The request states Graph is still working on.
+const OPEN_STATES: [RequestState; 4] = [
+    RequestState::Submitted,
+    RequestState::PendingApproval,
+    RequestState::Delivering,
+    RequestState::Scheduled,
+];
+
 /// What [`RemoveAssignmentsFor::send`] did.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -132,7 +177,7 @@ pub enum RemoveFor {
     NotAssigned,
     /// One removal request per assignment found.
     Requested {
-        /// The removal requests created.
+        /// The removal requests created, and those found already open.
         requests: Vec<AssignmentRequest>,
         /// Assignments whose removal request failed (empty when all succeeded).
         failed: Vec<RemovalFailure>,

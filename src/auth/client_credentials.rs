@@ -41,8 +41,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// A refusal (an OAuth error body such as `invalid_client`) becomes
 /// [`AuthError::Refused`] with the AADSTS `error_codes`, `trace_id` and
-/// `correlation_id`; anything else that is not a token becomes
-/// [`AuthError::Endpoint`]. `Debug` never shows the secret.
+/// `correlation_id`; a 429 or 5xx without an OAuth error body, a timeout or a
+/// failed or reset connection becomes [`AuthError::Unavailable`] (transient:
+/// [`CachedTokenProvider`](super::CachedTokenProvider) retries it); anything
+/// else that is not a token becomes [`AuthError::Endpoint`]. `Debug` never
+/// shows the secret.
 ///
 /// ```
 /// use entra_access::auth::{CachedTokenProvider, ClientCredentials};
@@ -349,9 +352,22 @@ fn map_error(error: RequestTokenError<TransportError, AadErrorResponse>, status:
             trace_id: body.trace_id,
             correlation_id: body.correlation_id,
         },
-        RequestTokenError::Request(transport) => AuthError::Endpoint {
+        // Nothing (complete) came back: worth another try.
+        RequestTokenError::Request(transport @ TransportError::Build(_)) => AuthError::Endpoint {
             message: transport.to_string(),
             source: Some(Box::new(transport)),
+        },
+        RequestTokenError::Request(transport) => AuthError::Unavailable {
+            status: (status != 0).then_some(status),
+            message: transport.to_string(),
+            source: Some(Box::new(transport)),
+        },
+        RequestTokenError::Parse(_, _) if is_unavailable(status) => AuthError::Unavailable {
+            status: Some(status),
+            message: format!(
+                "the token endpoint answered HTTP {status} without an OAuth error body"
+            ),
+            source: None,
         },
         RequestTokenError::Parse(parse, _body) => AuthError::Endpoint {
             message: if status == 200 {
@@ -365,11 +381,21 @@ fn map_error(error: RequestTokenError<TransportError, AadErrorResponse>, status:
             },
             source: None,
         },
+        RequestTokenError::Other(message) if is_unavailable(status) => AuthError::Unavailable {
+            status: Some(status),
+            message: format!("the token endpoint answered HTTP {status}: {message}"),
+            source: None,
+        },
         RequestTokenError::Other(message) => AuthError::Endpoint {
             message: format!("the token endpoint answered HTTP {status}: {message}"),
             source: None,
         },
     }
+}
+
+/// A status that says "not now": 429 and 5xx.
+fn is_unavailable(status: u16) -> bool {
+    status == 429 || status >= 500
 }
 
 /// `{authority}/{tenant}/oauth2/v2.0/token`.

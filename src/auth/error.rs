@@ -34,6 +34,19 @@ pub enum AuthError {
         #[source]
         source: Option<Box<dyn StdError + Send + Sync>>,
     },
+    /// The token endpoint is unavailable for now: it answered 429 or 5xx
+    /// without a token, timed out, or the connection failed or was reset.
+    /// Trying again later may succeed (see [`AuthError::is_transient`]).
+    #[error("token endpoint unavailable: {message}")]
+    Unavailable {
+        /// HTTP status of the answer, when there was one.
+        status: Option<u16>,
+        /// What went wrong, free of secrets.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Box<dyn StdError + Send + Sync>>,
+    },
     /// The provider is configured wrongly (missing tenant, bad authority URL…).
     #[error("token provider misconfigured: {0}")]
     Config(String),
@@ -57,6 +70,37 @@ impl AuthError {
         Self::Provider {
             message: message.into(),
             source: Some(source.into()),
+        }
+    }
+
+    /// A transient failure of the token endpoint (see [`AuthError::Unavailable`]).
+    /// A provider written by the user returns it to have
+    /// [`CachedTokenProvider`](super::CachedTokenProvider) try again.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::Unavailable {
+            status: None,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Whether trying again shortly may succeed: [`AuthError::Unavailable`],
+    /// or a refusal with status 429 or 5xx or the OAuth error
+    /// `temporarily_unavailable`.
+    ///
+    /// ```
+    /// use entra_access::auth::AuthError;
+    ///
+    /// assert!(AuthError::unavailable("503 from the token endpoint").is_transient());
+    /// assert!(!AuthError::Config("no tenant".into()).is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unavailable { .. } => true,
+            Self::Refused { status, error, .. } => {
+                *status == 429 || *status >= 500 || error == "temporarily_unavailable"
+            }
+            _ => false,
         }
     }
 

@@ -49,8 +49,9 @@ impl AccessToken {
 ///
 /// The client asks for a token before every request (a cheap call when the
 /// provider caches, see [`CachedTokenProvider`](super::CachedTokenProvider)),
-/// and calls [`invalidate`](TokenProvider::invalidate) once after Graph
-/// answers 401, before it retries that request one time.
+/// and calls [`invalidate_if`](TokenProvider::invalidate_if) with the token
+/// it sent once after Graph answers 401, before it retries that request one
+/// time.
 ///
 /// ```
 /// use async_trait::async_trait;
@@ -75,6 +76,36 @@ pub trait TokenProvider: Send + Sync + Debug {
     /// Forgets any cached token, so the next [`token`](TokenProvider::token)
     /// call fetches a fresh one. The default does nothing.
     async fn invalidate(&self) {}
+
+    /// Graph refused `sent` (HTTP 401): forget it if it is still the token
+    /// this provider hands out, and keep any newer one. Many requests that
+    /// met a 401 for the same old token then cost one new token, not one
+    /// each. The default calls [`invalidate`](TokenProvider::invalidate).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use entra_access::auth::{AccessToken, CachedTokenProvider, TokenFn, TokenProvider};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), entra_access::auth::AuthError> {
+    /// static FETCHED: AtomicU32 = AtomicU32::new(0);
+    /// let provider = CachedTokenProvider::new(TokenFn::new(|| async {
+    ///     let n = FETCHED.fetch_add(1, Ordering::SeqCst);
+    ///     Ok(AccessToken::without_expiry(format!("token-{n}")))
+    /// }));
+    /// let old = provider.token().await?;
+    /// provider.invalidate_if(&old).await; // forgets `old`
+    /// let new = provider.token().await?;
+    /// provider.invalidate_if(&old).await; // `old` is gone already: keeps `new`
+    /// assert_eq!(provider.token().await?.secret, new.secret);
+    /// assert_eq!(FETCHED.load(Ordering::SeqCst), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    async fn invalidate_if(&self, sent: &AccessToken) {
+        let _ = sent;
+        self.invalidate().await;
+    }
 }
 
 #[async_trait]
@@ -85,5 +116,9 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
 
     async fn invalidate(&self) {
         (**self).invalidate().await;
+    }
+
+    async fn invalidate_if(&self, sent: &AccessToken) {
+        (**self).invalidate_if(sent).await;
     }
 }

@@ -8,7 +8,9 @@ use url::{Host, Url};
 
 use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
-use crate::transport::{RetryPolicy, Transport};
+use crate::transport::{
+    RetryPolicy, Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES,
+};
 use crate::{Client, Cloud};
 
 /// Which Graph API version the client calls.
@@ -61,6 +63,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent_suffix: Option<String>,
     http: Option<reqwest::Client>,
+    max_body_bytes: usize,
+    max_error_body_bytes: usize,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -72,6 +76,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("tokens", &self.tokens)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_error_body_bytes", &self.max_error_body_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -89,6 +95,8 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             user_agent_suffix: None,
             http: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
         }
     }
 }
@@ -134,13 +142,69 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of one try of one request (default 60 s).
+    /// Timeout of one try of one request (default 60 s). `Duration::MAX` (or
+    /// any duration too long to add to the clock) means no timeout.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let patient = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .timeout(Duration::MAX) // no per-try timeout
+    ///     .build()?;
+    /// # let _ = patient;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
+    /// The largest success body the client reads (default 64 MiB, far above
+    /// any Graph page). A larger answer ends the call with an
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) error;
+    /// the body is read chunk by chunk and reading stops at the cap, so a
+    /// misbehaving server or proxy cannot exhaust memory.
+    ///
+    /// ```
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .max_body_bytes(256 * 1024 * 1024) // allow 256 MiB pages
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The largest part of an error body the client reads (default 64 KiB).
+    /// An error answer with a longer body is still reported with its status
+    /// and headers; reading stops at the cap, and the error's
+    /// [`body_excerpt`](crate::error::GraphError::body_excerpt) comes from
+    /// the part read.
+    ///
+    /// ```
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .max_error_body_bytes(8 * 1024)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn max_error_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_error_body_bytes = bytes;
+        self
+    }
+
+    /// Connect timeout (default 10 s); `Duration::MAX` means none. Ignored
+    /// with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -192,8 +256,16 @@ impl ClientBuilder {
             Some(c) => c,
             None => default_http_client(&api_root, self.connect_timeout)?,
         };
-        let transport =
-            Transport::new(http, api_root, tokens, self.retry, self.timeout, user_agent);
+        let settings = Settings {
+            retry: self.retry,
+            timeout: std::time::Instant::now()
+                .checked_add(self.timeout)
+                .map(|_| self.timeout),
+            user_agent,
+            max_body_bytes: self.max_body_bytes,
+            max_error_body_bytes: self.max_error_body_bytes,
+        };
+        let transport = Transport::new(http, api_root, tokens, settings);
         Ok(Client::from_transport(Arc::new(transport)))
     }
 }
@@ -253,17 +325,21 @@ fn default_http_client(api_root: &Url, connect_timeout: Duration) -> Result<reqw
             attempt.follow()
         }
     });
-    reqwest::Client::builder()
-        .redirect(policy)
-        .connect_timeout(connect_timeout)
-        .build()
-        .map_err(|e| {
-            Error::new(
-                crate::error::ErrorKind::Transport,
-                "could not build the HTTP client",
-            )
-            .with_source(e.without_url())
-        })
+    let mut builder = reqwest::Client::builder().redirect(policy);
+    // A timeout too long to add to the clock means none.
+    if std::time::Instant::now()
+        .checked_add(connect_timeout)
+        .is_some()
+    {
+        builder = builder.connect_timeout(connect_timeout);
+    }
+    builder.build().map_err(|e| {
+        Error::new(
+            crate::error::ErrorKind::Transport,
+            "could not build the HTTP client",
+        )
+        .with_source(e.without_url())
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::request::ApiRequest;
-use crate::transport::{decode, Transport};
+use crate::transport::{check_path_segments, decode, Transport};
 
 /// Calls any Graph endpoint with the client's auth, retry and error mapping.
 ///
@@ -82,6 +82,7 @@ impl Raw {
                 "must be relative to the API root, such as `groups/{id}/members`",
             ));
         }
+        check_path_segments(trimmed)?;
         Url::parse(&format!("{}{trimmed}", self.transport.api_root))
             .map_err(|e| Error::invalid_input("path", e))
     }

@@ -232,6 +232,7 @@ pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
             // access package assignment requested to be created" — it is
             // there (without an id or state) before delivery starts, so a
             // caller can tell whom a submitted request is for.
+            None if r.requestor_only => Value::Null,
             None if matches!(r.request_type, RequestType::AdminAdd | RequestType::UserAdd) => {
                 let mut to_be = json!({ "state": null, "status": null });
                 if inner.expands("target") {
@@ -243,7 +244,11 @@ pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
         };
     }
     if q.expands("requestor") {
-        v["requestor"] = app_requestor(st);
+        v["requestor"] = if r.requestor_only {
+            st.subject(&r.subject_id).map_or(Value::Null, subject)
+        } else {
+            app_requestor(st)
+        };
     }
     v
 }

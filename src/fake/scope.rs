@@ -62,6 +62,8 @@ pub(crate) fn allows(st: &State, policy: &Policy, target: &Target) -> bool {
             | S::SpecificConnectedOrganizationUsers,
             Target::Email(_),
         ) => true,
+        // The fake holds no agent identities.
+        (S::AllDirectoryAgentIdentities, Target::Object(_)) => false,
         (_, Target::Email(_)) => false,
     }
 }

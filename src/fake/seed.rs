@@ -422,6 +422,7 @@ pub struct RequestSeed {
     pub(super) status: Option<String>,
     pub(super) assignment: Option<AssignmentId>,
     pub(super) justification: Option<String>,
+    pub(super) requestor_only: bool,
 }
 
 impl RequestSeed {
@@ -442,6 +443,7 @@ impl RequestSeed {
             status: None,
             assignment: None,
             justification: None,
+            requestor_only: false,
         }
     }
     /// For someone not in the directory, by e-mail address.
@@ -479,6 +481,29 @@ impl RequestSeed {
     /// `justification`.
     pub fn justification(mut self, text: &str) -> Self {
         self.justification = Some(text.to_owned());
+        self
+    }
+    /// Shown as Graph may show an open request before its assignment
+    /// exists: `assignment` is `null` (until delivery makes one) and the
+    /// person is only in `requestor` (Graph: "the subject who requested or,
+    /// if a direct assignment, was assigned"). Without it the fake shows
+    /// the assignment-to-be with its target, and the calling app as
+    /// requestor.
+    ///
+    /// ```
+    /// # async fn demo() {
+    /// use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, RequestSeed, UserSeed};
+    /// use entra_access::models::RequestType;
+    ///
+    /// let fake = FakeGraph::builder().manual_progress().start().await;
+    /// let pkg = fake.add_access_package(AccessPackageSeed::new("Sales"));
+    /// let pol = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    /// let ada = fake.add_user(UserSeed::new("Ada"));
+    /// fake.add_request(RequestSeed::new(RequestType::AdminAdd, &pkg, &pol, &ada).requestor_only());
+    /// # }
+    /// ```
+    pub fn requestor_only(mut self) -> Self {
+        self.requestor_only = true;
         self
     }
 }

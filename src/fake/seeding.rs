@@ -271,6 +271,7 @@ impl FakeGraph {
             completed,
             callouts: Vec::new(),
             due: None,
+            requestor_only: seed.requestor_only,
         });
         let i = st.requests.len() - 1;
         super::lifecycle::schedule_next(&mut st, i, std::time::Instant::now());

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::serde_util::null_as_default;
-use super::{IsoDuration, SubjectSet};
+use super::{ApproverInformationVisibility, IsoDuration, SubjectSet};
 
 /// `accessPackageApprovalStage`: one stage of approval.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -18,6 +18,10 @@ pub struct ApprovalStage {
         skip_serializing_if = "Option::is_none"
     )]
     pub odata_type: Option<String>,
+    /// Whether requestors see who approves this stage
+    /// (`approverInformationVisibility`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_information_visibility: Option<ApproverInformationVisibility>,
     /// How long approvers have before the request is denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_before_automatic_denial: Option<IsoDuration>,

@@ -224,6 +224,8 @@ graph_enum!(
         OnBehalfAdd => "onBehalfAdd",
         /// Graph's marker for members added later.
         UnknownFutureValue => "unknownFutureValue",
+        /// An approver removed the assignment (added after `unknownFutureValue`).
+        ApproverRemove => "approverRemove",
     }
 );
 
@@ -262,6 +264,8 @@ graph_enum!(
         AllConfiguredConnectedOrganizationUsers => "allConfiguredConnectedOrganizationUsers",
         /// Any external user, even one not yet in the directory.
         AllExternalUsers => "allExternalUsers",
+        /// All agent identities in the directory.
+        AllDirectoryAgentIdentities => "allDirectoryAgentIdentities",
         /// Graph's marker for members added later.
         UnknownFutureValue => "unknownFutureValue",
     }
@@ -276,6 +280,37 @@ graph_enum!(
         User => "user",
         /// A service principal.
         ServicePrincipal => "servicePrincipal",
+        /// Graph's marker for members added later.
+        UnknownFutureValue => "unknownFutureValue",
+    }
+);
+
+graph_enum!(
+    /// `accessPackageSubjectLifecycle`: whether entitlement management
+    /// governs a subject's lifecycle (for external users: blocking and
+    /// deleting them when their last assignment ends).
+    SubjectLifecycle {
+        /// Not defined.
+        NotDefined => "notDefined",
+        /// Not governed.
+        NotGoverned => "notGoverned",
+        /// Governed.
+        Governed => "governed",
+        /// Graph's marker for members added later.
+        UnknownFutureValue => "unknownFutureValue",
+    }
+);
+
+graph_enum!(
+    /// `approverInformationVisibility`: whether requestors see who approves
+    /// a stage.
+    ApproverInformationVisibility {
+        /// The tenant default.
+        Default => "default",
+        /// Approvers are not shown.
+        NotVisible => "notVisible",
+        /// Approvers are shown.
+        Visible => "visible",
         /// Graph's marker for members added later.
         UnknownFutureValue => "unknownFutureValue",
     }

@@ -29,6 +29,8 @@ pub enum IdProblem {
     BadCharacter(char),
     /// The id is longer than any Graph id (256 characters).
     TooLong(usize),
+    /// The id is `.` or `..`, which a URL resolves to another path.
+    DotSegment,
 }
 
 impl fmt::Display for IdProblem {
@@ -37,6 +39,7 @@ impl fmt::Display for IdProblem {
             Self::Empty => f.write_str("is empty"),
             Self::BadCharacter(c) => write!(f, "contains the character {c:?}"),
             Self::TooLong(n) => write!(f, "is {n} characters long (at most 256)"),
+            Self::DotSegment => f.write_str("is `.` or `..`, which would resolve to another path"),
         }
     }
 }
@@ -45,6 +48,9 @@ impl fmt::Display for IdProblem {
 pub(crate) fn check_id(s: &str) -> Result<(), IdProblem> {
     if s.trim().is_empty() {
         return Err(IdProblem::Empty);
+    }
+    if s == "." || s == ".." {
+        return Err(IdProblem::DotSegment);
     }
     let len = s.chars().count();
     if len > 256 {
@@ -217,6 +223,13 @@ mod tests {
         assert_eq!(
             ObjectId::new("a b").check(),
             Err(IdProblem::BadCharacter(' '))
+        );
+        assert_eq!(ObjectId::new(".").check(), Err(IdProblem::DotSegment));
+        assert_eq!(ObjectId::new("..").check(), Err(IdProblem::DotSegment));
+        assert!(ObjectId::new("...").check().is_ok());
+        assert_eq!(
+            ObjectId::new("a#b").check(),
+            Err(IdProblem::BadCharacter('#'))
         );
         assert_eq!(
             ObjectId::new("x".repeat(300)).check(),

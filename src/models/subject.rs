@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     serde_util::null_as_default, ConnectedOrganizationId, ConnectedOrganizationState, DateTime,
-    ObjectId, SubjectType,
+    ObjectId, SubjectLifecycle, SubjectType,
 };
 
 /// `accessPackageSubject`: the target of an assignment or the requestor of
@@ -48,6 +48,10 @@ pub struct Subject {
     /// User or service principal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_type: Option<SubjectType>,
+    /// Whether entitlement management governs this subject's lifecycle
+    /// (`subjectLifecycle`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_lifecycle: Option<SubjectLifecycle>,
     /// The connected organization an external subject belongs to (expanded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connected_organization: Option<ConnectedOrganization>,

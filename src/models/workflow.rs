@@ -135,18 +135,21 @@ impl Task {
         let name = name.into();
         let value = value.into();
         match self.arguments.iter_mut().find(|a| a.name == name) {
-            Some(arg) => arg.value = value,
-            None => self.arguments.push(TaskArgument { name, value }),
+            Some(arg) => arg.value = Some(value),
+            None => self.arguments.push(TaskArgument {
+                name,
+                value: Some(value),
+            }),
         }
         self
     }
 
-    /// The value of the argument `name`.
+    /// The value of the argument `name` (`None` when it is absent or `null`).
     pub fn argument(&self, name: &str) -> Option<&str> {
         self.arguments
             .iter()
             .find(|a| a.name == name)
-            .map(|a| a.value.as_str())
+            .and_then(|a| a.value.as_deref())
     }
 }
 
@@ -157,17 +160,18 @@ pub struct TaskArgument {
     /// Argument name, such as `accessPackageId`.
     #[serde(default)]
     pub name: String,
-    /// Argument value.
+    /// Argument value. Graph's `keyValuePair.value` is nullable: a `null`
+    /// reads as `None` and is written back as `null`.
     #[serde(default)]
-    pub value: String,
+    pub value: Option<String>,
 }
 
 impl TaskArgument {
-    /// An argument.
+    /// An argument with a value.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            value: value.into(),
+            value: Some(value.into()),
         }
     }
 }

@@ -7,11 +7,14 @@ use std::time::Instant;
 use futures::TryStreamExt;
 
 use super::execute::{Execution, ProgressFn};
-use super::plan::{decide, AssignmentFacts, BulkPlan, MemberFacts, PlanInputs, RequestFacts};
+use super::plan::{
+    decide, AssignmentFacts, BulkPlan, MemberFacts, PlanInputs, RemovalScope, RequestFacts,
+};
 use super::recheck::open_requests;
+use super::refusal::{self, Limits, DEFAULT_MAX_REMOVALS};
 use super::report::{BulkReport, Progress};
+use super::source::Source;
 use super::writes::AddTemplate;
-use super::MAX_ASSIGNMENTS_PER_PACKAGE;
 use crate::api::{Assignments, Groups};
 use crate::error::{Error, Result};
 use crate::models::{
@@ -23,12 +26,6 @@ use crate::transport::Transport;
 const DEFAULT_CONCURRENCY: usize = 8;
 /// Most writes in flight a caller may ask for.
 const MAX_CONCURRENCY: usize = 64;
-
-#[derive(Clone, Debug)]
-enum Source {
-    Group(ObjectId),
-    Users(Vec<ObjectId>),
-}
 
 /// Assigns an access package to a group's members or a list of users,
 /// idempotently; see [`Client::bulk_assign_group`](crate::Client::bulk_assign_group).
@@ -44,13 +41,42 @@ enum Source {
 /// | assignment partially delivered or delivery failed | report (no request) |
 /// | assignment expired, or none              | add (`adminAdd`) |
 /// | not a user (group, device, service principal…) | skip |
-/// | with [`reconcile`](Self::reconcile): assignment of a non-member | remove (`adminRemove`) |
+/// | with [`reconcile`](Self::reconcile): assignment of a non-member, through the bulk's policy | remove (`adminRemove`) |
+/// | with reconcile: a non-member with any open request (add or removal) | skip, with the request id |
 ///
-/// A plan that would take the package past Graph's 10,000 assignments is
-/// refused before anything is written. Writes then run with bounded,
-/// adaptive concurrency: a 429 pauses every request of the client (the
-/// throttle gate) and halves the writes in flight; successes grow them back.
+/// Reconcile is guarded so that it cannot wipe a package by mistake:
+///
+/// - only assignments made through the bulk's own policy are removed,
+///   unless [`removal_scope`](Self::removal_scope) says
+///   [`RemovalScope::AllPolicies`];
+/// - a source with no users is refused ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource))
+///   unless [`allow_empty_source`](Self::allow_empty_source);
+/// - a plan with more than [`max_removals`](Self::max_removals) removals
+///   (default 50) is refused before anything is written;
+/// - removals run after every add, and right before each removal the
+///   person's membership is read again: whoever joined since planning keeps
+///   their assignment (reported as [`SkipReason::RejoinedSource`](super::SkipReason::RejoinedSource)).
+///
+/// Writes run with bounded, adaptive concurrency: a 429 pauses every request
+/// of the client (the throttle gate) and halves the writes in flight;
+/// successes grow them back. A write throttled with a `Retry-After` longer
+/// than the client's [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
+/// fails at once as throttled; shorter waits hold no concurrency slot.
 /// Running again after a crash or partial failure requests nothing twice.
+///
+/// ```no_run
+/// use entra_access::ops::RemovalScope;
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let report = client
+///     .bulk_assign_group("pkg-1", "pol-1", "grp-1")
+///     .reconcile(true)
+///     .removal_scope(RemovalScope::Policy)
+///     .max_removals(200)
+///     .run()
+///     .await?;
+/// println!("removed {}", report.totals().removed);
+/// # Ok(()) }
+/// ```
 #[must_use = "a bulk assignment does nothing until planned or run"]
 #[derive(Clone)]
 pub struct BulkAssign {
@@ -58,10 +84,13 @@ pub struct BulkAssign {
     package: AccessPackageId,
     policy: AssignmentPolicyId,
     source: Source,
-    transitive: bool,
     concurrency: usize,
     dry_run: bool,
     reconcile: bool,
+    removal_scope: RemovalScope,
+    allow_empty_source: bool,
+    max_removals: usize,
+    max_assignments: Option<usize>,
     wait_for_delivery: bool,
     schedule: Option<Schedule>,
     justification: Option<String>,
@@ -75,10 +104,13 @@ impl fmt::Debug for BulkAssign {
             .field("package", &self.package)
             .field("policy", &self.policy)
             .field("source", &self.source)
-            .field("transitive", &self.transitive)
             .field("concurrency", &self.concurrency)
             .field("dry_run", &self.dry_run)
             .field("reconcile", &self.reconcile)
+            .field("removal_scope", &self.removal_scope)
+            .field("allow_empty_source", &self.allow_empty_source)
+            .field("max_removals", &self.max_removals)
+            .field("max_assignments", &self.max_assignments)
             .field("wait_for_delivery", &self.wait_for_delivery)
             .field("on_progress", &self.on_progress.is_some())
             .finish_non_exhaustive()
@@ -97,10 +129,13 @@ impl BulkAssign {
             package,
             policy,
             source,
-            transitive: false,
             concurrency: DEFAULT_CONCURRENCY,
             dry_run: false,
             reconcile: false,
+            removal_scope: RemovalScope::Policy,
+            allow_empty_source: false,
+            max_removals: DEFAULT_MAX_REMOVALS,
+            max_assignments: None,
             wait_for_delivery: false,
             schedule: None,
             justification: None,
@@ -115,7 +150,15 @@ impl BulkAssign {
         policy: AssignmentPolicyId,
         group: ObjectId,
     ) -> Self {
-        Self::new(transport, package, policy, Source::Group(group))
+        Self::new(
+            transport,
+            package,
+            policy,
+            Source::Group {
+                id: group,
+                transitive: false,
+            },
+        )
     }
 
     pub(crate) fn for_users(
@@ -130,7 +173,9 @@ impl BulkAssign {
     /// Group source only: also the members of nested groups
     /// (`transitiveMembers`). Default `false` (direct members).
     pub fn transitive(mut self, transitive: bool) -> Self {
-        self.transitive = transitive;
+        if let Source::Group { transitive: t, .. } = &mut self.source {
+            *t = transitive;
+        }
         self
     }
 
@@ -150,9 +195,50 @@ impl BulkAssign {
 
     /// Also request removal (`adminRemove`) of the package's delivered,
     /// delivering or partially delivered assignments whose targets are not
-    /// in the source. Off by default.
+    /// in the source, within the [`removal_scope`](Self::removal_scope)
+    /// (default: the bulk's policy) and the
+    /// [`max_removals`](Self::max_removals) cap. Off by default.
     pub fn reconcile(mut self, reconcile: bool) -> Self {
         self.reconcile = reconcile;
+        self
+    }
+
+    /// Which assignments reconcile may remove: [`RemovalScope::Policy`]
+    /// (the default; only those made through this bulk's policy) or
+    /// [`RemovalScope::AllPolicies`].
+    pub fn removal_scope(mut self, scope: RemovalScope) -> Self {
+        self.removal_scope = scope;
+        self
+    }
+
+    /// The most removals a reconciling run may make (default 50). A plan
+    /// with more is refused before anything is written
+    /// ([`BulkRefusal::TooManyRemovals`](super::BulkRefusal::TooManyRemovals),
+    /// naming the count); review it with a dry run, then raise the cap.
+    pub fn max_removals(mut self, n: usize) -> Self {
+        self.max_removals = n;
+        self
+    }
+
+    /// Let reconcile run with a source that has no users (an empty group,
+    /// an empty list), which removes every assignment in the removal scope.
+    /// Refused by default
+    /// ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource)):
+    /// an empty source is more often a mistake (a wrong group id, a list
+    /// that failed to parse) than an intent.
+    pub fn allow_empty_source(mut self, allow: bool) -> Self {
+        self.allow_empty_source = allow;
+        self
+    }
+
+    /// Refuse a plan that would leave the package with more than `n`
+    /// assignments (not expired), before anything is written
+    /// ([`BulkRefusal::TooManyAssignments`](super::BulkRefusal::TooManyAssignments)).
+    /// No cap by default: Graph documents its limits per tenant (300,000
+    /// assignments) and per automatic-assignment policy (15,000), both
+    /// raisable, and enforces them itself.
+    pub fn max_assignments(mut self, n: usize) -> Self {
+        self.max_assignments = Some(n);
         self
     }
 
@@ -203,7 +289,7 @@ impl BulkAssign {
             .check()
             .map_err(|p| Error::invalid_input("assignment policy id", p))?;
         match &self.source {
-            Source::Group(g) => g.check().map_err(|p| Error::invalid_input("group id", p)),
+            Source::Group { id, .. } => id.check().map_err(|p| Error::invalid_input("group id", p)),
             Source::Users(ids) => {
                 for id in ids {
                     id.check()
@@ -217,16 +303,25 @@ impl BulkAssign {
     /// Reads the current state and decides what to do, writing nothing.
     ///
     /// Fails when the state cannot be read, an argument is invalid, or the
-    /// plan would take the package past
-    /// [`MAX_ASSIGNMENTS_PER_PACKAGE`](super::MAX_ASSIGNMENTS_PER_PACKAGE)
-    /// (an `InvalidInput` error).
+    /// plan breaks a safety limit (an `InvalidInput` error whose
+    /// [`BulkRefusal`](super::BulkRefusal) says which, and how to allow it):
+    /// reconcile with a source that has no users, more removals than
+    /// [`max_removals`](Self::max_removals), more assignments than
+    /// [`max_assignments`](Self::max_assignments).
     pub async fn plan(&self) -> Result<BulkPlan> {
         self.validate()?;
+        if let Source::Users(ids) = &self.source {
+            // Refused before anything is read, too.
+            if self.reconcile && ids.is_empty() && !self.allow_empty_source {
+                return Err(super::BulkRefusal::EmptySource.into_error());
+            }
+        }
         let (members, assignments, open_requests) = futures::try_join!(
             self.read_members(),
             self.read_assignments(),
             self.read_open_requests()
         )?;
+        let source_users = members.iter().filter(|m| m.not_a_user.is_none()).count();
         let plan = decide(PlanInputs {
             package: self.package.clone(),
             policy: self.policy.clone(),
@@ -234,20 +329,19 @@ impl BulkAssign {
             assignments,
             open_requests,
             reconcile: self.reconcile,
+            removal_scope: self.removal_scope,
         });
-        let after = plan.assignments_after();
-        if after > MAX_ASSIGNMENTS_PER_PACKAGE {
-            return Err(Error::invalid_input(
-                "bulk assignment",
-                format!(
-                    "would exceed Graph's limit of {MAX_ASSIGNMENTS_PER_PACKAGE} assignments per access package: \
-                     {} current + {} to add - {} to remove = {after}; nothing was written",
-                    plan.current_assignments,
-                    plan.count(&super::Action::Add),
-                    plan.count(&super::Action::Remove),
-                ),
-            ));
-        }
+        refusal::check(
+            &plan,
+            source_users,
+            Limits {
+                reconcile: self.reconcile,
+                allow_empty_source: self.allow_empty_source,
+                max_removals: self.max_removals,
+                max_assignments: self.max_assignments,
+            },
+        )
+        .map_err(super::BulkRefusal::into_error)?;
         Ok(plan)
     }
 
@@ -271,6 +365,7 @@ impl BulkAssign {
                 justification: self.justification.clone(),
                 answers: self.answers.clone(),
             },
+            source: self.source.clone(),
             concurrency: self.concurrency,
             wait_for_delivery: self.wait_for_delivery,
             on_progress: self.on_progress.clone(),
@@ -289,12 +384,12 @@ impl BulkAssign {
                     not_a_user: None,
                 })
                 .collect()),
-            Source::Group(g) => {
+            Source::Group { id, transitive } => {
                 let groups = Groups::new(Arc::clone(&self.transport));
-                let list = if self.transitive {
-                    groups.transitive_members(g.clone())
+                let list = if *transitive {
+                    groups.transitive_members(id.clone())
                 } else {
-                    groups.members(g.clone())
+                    groups.members(id.clone())
                 };
                 let members = list.top(999).users_only().await?;
                 let users = members.users.into_iter().map(|u| MemberFacts {
@@ -317,9 +412,11 @@ impl BulkAssign {
             .list()
             .access_package(self.package.clone())
             .expand_target()
+            .expand_policy()
             .stream()
             .map_ok(|a| AssignmentFacts {
                 target: a.target_object_id().cloned(),
+                policy: a.policy_id().cloned(),
                 upn: a.target.as_ref().and_then(|t| t.principal_name.clone()),
                 state: a.state,
                 id: a.id,
@@ -331,10 +428,7 @@ impl BulkAssign {
     async fn read_open_requests(&self) -> Result<Vec<RequestFacts>> {
         open_requests(&self.transport, &self.package)
             .try_filter_map(|r| {
-                let target = r
-                    .assignment
-                    .as_ref()
-                    .and_then(|a| a.target_object_id().cloned());
+                let subject = r.subject_object_id().cloned();
                 let assignment_id = r
                     .assignment
                     .as_ref()
@@ -342,7 +436,7 @@ impl BulkAssign {
                     .filter(|id| !id.as_str().is_empty());
                 let facts = r.state.map(|state| RequestFacts {
                     id: r.id,
-                    target,
+                    subject,
                     assignment_id,
                     state,
                 });

@@ -4,19 +4,40 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::models::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, AssignmentState,
     ObjectId, RequestState,
 };
 
 /// What a bulk run does (or did) for one person.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// In JSON (like every enum of [`ops`](crate::ops)) an object with the
+/// variant as `kind` in camelCase and its data, if any, as `detail`:
+///
+/// ```
+/// use entra_access::models::RequestState;
+/// use entra_access::ops::{Action, SkipReason};
+///
+/// let skip = Action::Skip(SkipReason::OpenRequest(RequestState::Submitted));
+/// let json = serde_json::to_value(&skip).unwrap();
+/// assert_eq!(
+///     json,
+///     serde_json::json!({"kind": "skip", "detail": {"kind": "openRequest", "detail": "submitted"}})
+/// );
+/// assert_eq!(serde_json::to_value(Action::Add).unwrap(), serde_json::json!({"kind": "add"}));
+/// assert_eq!(serde_json::from_value::<Action>(json).unwrap(), skip);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Action {
     /// Request an assignment (`adminAdd`).
     Add,
     /// Request removal of the person's assignment (`adminRemove`; only with
-    /// reconcile, for targets that are no longer members).
+    /// reconcile, for targets that are not in the source, under the
+    /// [`RemovalScope`]).
     Remove,
     /// Nothing to do.
     Skip(SkipReason),
@@ -43,8 +64,9 @@ impl fmt::Display for Action {
     }
 }
 
-/// Why a person needs nothing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a person needs nothing (JSON: see [`Action`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum SkipReason {
     /// The person already holds a delivered assignment.
@@ -57,6 +79,9 @@ pub enum SkipReason {
     /// The member is not a user; the value is its type without the
     /// `#microsoft.graph.` prefix (`group`, `device`, `servicePrincipal`…).
     NotAUser(String),
+    /// Planned for removal, but the person was a member of the source again
+    /// when it was re-read right before the removal: nothing was sent.
+    RejoinedSource,
 }
 
 impl fmt::Display for SkipReason {
@@ -66,12 +91,14 @@ impl fmt::Display for SkipReason {
             Self::Delivering => f.write_str("delivering"),
             Self::OpenRequest(s) => write!(f, "openRequest:{s}"),
             Self::NotAUser(t) => write!(f, "notAUser:{t}"),
+            Self::RejoinedSource => f.write_str("rejoinedSource"),
         }
     }
 }
 
-/// Why a person is reported instead of acted on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a person is reported instead of acted on (JSON: see [`Action`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ReportReason {
     /// The assignment was only partly delivered: reprocess it or look at
@@ -93,8 +120,9 @@ impl fmt::Display for ReportReason {
     }
 }
 
-/// One person in a [`BulkPlan`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One person in a [`BulkPlan`] (JSON: camelCase fields).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PlanItem {
     /// The person's directory object id.
@@ -111,9 +139,50 @@ pub struct PlanItem {
     pub request_id: Option<AssignmentRequestId>,
 }
 
+/// Which assignments a reconciling bulk run may remove.
+///
+/// ```
+/// use entra_access::ops::RemovalScope;
+///
+/// assert_eq!(RemovalScope::default(), RemovalScope::Policy);
+/// assert_eq!(serde_json::to_value(RemovalScope::AllPolicies).unwrap(), "allPolicies");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum RemovalScope {
+    /// Only assignments made through the bulk run's own policy (the
+    /// default): access granted through another policy — a request the
+    /// person made, an automatic assignment — is left alone.
+    #[default]
+    Policy,
+    /// Assignments of the package under every policy.
+    AllPolicies,
+}
+
+impl fmt::Display for RemovalScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Policy => "policy",
+            Self::AllPolicies => "allPolicies",
+        })
+    }
+}
+
 /// What a bulk run will do, person by person, decided from the group's
-/// members, the package's assignments and its open requests.
-#[derive(Clone, Debug, PartialEq)]
+/// members, the package's assignments and its open requests (JSON: camelCase
+/// fields; see [`Action`] for the enums).
+///
+/// ```
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let plan = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").plan().await?;
+/// let json = serde_json::to_string_pretty(&plan).expect("plans serialize");
+/// let back: entra_access::ops::BulkPlan = serde_json::from_str(&json).expect("and read back");
+/// assert_eq!(back, plan);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkPlan {
     /// The package assigned.
@@ -124,6 +193,9 @@ pub struct BulkPlan {
     pub items: Vec<PlanItem>,
     /// The package's assignments that are not expired, before the run.
     pub current_assignments: usize,
+    /// Which assignments removals were planned for.
+    #[serde(default)]
+    pub removal_scope: RemovalScope,
 }
 
 impl BulkPlan {
@@ -159,6 +231,8 @@ pub(crate) struct MemberFacts {
 pub(crate) struct AssignmentFacts {
     pub(crate) id: AssignmentId,
     pub(crate) target: Option<ObjectId>,
+    /// The policy it was assigned through, when Graph said.
+    pub(crate) policy: Option<AssignmentPolicyId>,
     pub(crate) upn: Option<String>,
     pub(crate) state: Option<AssignmentState>,
 }
@@ -167,7 +241,8 @@ pub(crate) struct AssignmentFacts {
 #[derive(Clone, Debug)]
 pub(crate) struct RequestFacts {
     pub(crate) id: AssignmentRequestId,
-    pub(crate) target: Option<ObjectId>,
+    /// The person it concerns ([`AssignmentRequest::subject_object_id`](crate::models::AssignmentRequest::subject_object_id)).
+    pub(crate) subject: Option<ObjectId>,
     pub(crate) assignment_id: Option<AssignmentId>,
     pub(crate) state: RequestState,
 }
@@ -181,6 +256,7 @@ pub(crate) struct PlanInputs {
     pub(crate) assignments: Vec<AssignmentFacts>,
     pub(crate) open_requests: Vec<RequestFacts>,
     pub(crate) reconcile: bool,
+    pub(crate) removal_scope: RemovalScope,
 }
 
 /// How strongly an assignment state settles a person, most settled first.
@@ -199,7 +275,9 @@ fn rank(state: Option<&AssignmentState>) -> u8 {
 /// request → skip; partially delivered or delivery failed → report;
 /// expired or nothing → add. Non-users are skipped with their type. With
 /// `reconcile`, delivered/delivering/partially delivered assignments of
-/// targets that are not members are removed (unless a removal is open).
+/// targets that are not members, within the removal scope, are removed,
+/// unless any request for that person or assignment is open (Graph would
+/// refuse a second one): those are skipped with the open request's id.
 pub(crate) fn decide(inputs: PlanInputs) -> BulkPlan {
     let PlanInputs {
         package,
@@ -208,6 +286,7 @@ pub(crate) fn decide(inputs: PlanInputs) -> BulkPlan {
         assignments,
         open_requests,
         reconcile,
+        removal_scope,
     } = inputs;
 
     // The most settled assignment per target.
@@ -223,7 +302,7 @@ pub(crate) fn decide(inputs: PlanInputs) -> BulkPlan {
     let mut open_by_target: HashMap<&ObjectId, &RequestFacts> = HashMap::new();
     let mut open_by_assignment: HashMap<&AssignmentId, &RequestFacts> = HashMap::new();
     for r in &open_requests {
-        if let Some(t) = &r.target {
+        if let Some(t) = &r.subject {
             open_by_target.entry(t).or_insert(r);
         }
         if let Some(a) = &r.assignment_id {
@@ -295,10 +374,17 @@ pub(crate) fn decide(inputs: PlanInputs) -> BulkPlan {
                         | AssignmentState::PartiallyDelivered
                 )
             );
-            if !removable {
+            let in_scope = match removal_scope {
+                RemovalScope::Policy => a.policy.as_ref() == Some(&policy),
+                RemovalScope::AllPolicies => true,
+            };
+            if !removable || !in_scope {
                 continue;
             }
-            let (action, request_id) = match open_by_assignment.get(&a.id) {
+            let open = open_by_assignment
+                .get(&a.id)
+                .or_else(|| open_by_target.get(target));
+            let (action, request_id) = match open {
                 Some(r) => (
                     Action::Skip(SkipReason::OpenRequest(r.state.clone())),
                     Some(r.id.clone()),
@@ -324,6 +410,7 @@ pub(crate) fn decide(inputs: PlanInputs) -> BulkPlan {
         policy,
         items,
         current_assignments,
+        removal_scope,
     }
 }
 
@@ -344,6 +431,7 @@ mod tests {
         AssignmentFacts {
             id: AssignmentId::new(id),
             target: Some(ObjectId::new(target)),
+            policy: Some(AssignmentPolicyId::new("pol")),
             upn: None,
             state: Some(state),
         }
@@ -362,6 +450,7 @@ mod tests {
             assignments,
             open_requests,
             reconcile,
+            removal_scope: RemovalScope::Policy,
         }
     }
 
@@ -400,7 +489,7 @@ mod tests {
             ],
             vec![RequestFacts {
                 id: AssignmentRequestId::new("r1"),
-                target: Some(ObjectId::new("asked")),
+                subject: Some(ObjectId::new("asked")),
                 assignment_id: None,
                 state: RequestState::PendingApproval,
             }],
@@ -468,7 +557,7 @@ mod tests {
             ],
             vec![RequestFacts {
                 id: AssignmentRequestId::new("r9"),
-                target: None,
+                subject: None,
                 assignment_id: Some(AssignmentId::new("a4")),
                 state: RequestState::Submitted,
             }],
@@ -487,6 +576,90 @@ mod tests {
             &Action::Skip(SkipReason::OpenRequest(RequestState::Submitted))
         );
         assert_eq!(plan.assignments_after(), 2);
+    }
+
+    #[test]
+    fn removals_stay_within_the_policy_unless_all_policies_are_allowed() {
+        let mut other = assignment("a-other", "other", AssignmentState::Delivered);
+        other.policy = Some(AssignmentPolicyId::new("someone-elses"));
+        let mut unknown = assignment("a-unknown", "unknown", AssignmentState::Delivered);
+        unknown.policy = None;
+        let ours = assignment("a-ours", "ours", AssignmentState::Delivered);
+        let facts = vec![other, unknown, ours];
+
+        let plan = decide(inputs(vec![user("stay")], facts.clone(), vec![], true));
+        let removed: Vec<_> = plan
+            .items
+            .iter()
+            .filter(|i| i.action == Action::Remove)
+            .map(|i| i.user_id.as_str())
+            .collect();
+        assert_eq!(removed, ["ours"], "{plan:#?}");
+        assert_eq!(plan.removal_scope, RemovalScope::Policy);
+
+        let mut all = inputs(vec![user("stay")], facts, vec![], true);
+        all.removal_scope = RemovalScope::AllPolicies;
+        let plan = decide(all);
+        assert_eq!(plan.count(&Action::Remove), 3);
+    }
+
+    #[test]
+    fn a_holder_with_any_open_request_is_skipped_with_its_id() {
+        let plan = decide(inputs(
+            vec![user("stay")],
+            vec![assignment("a-left", "left", AssignmentState::Delivered)],
+            // An open add for the same person, known only by its requestor:
+            // no assignment id to match.
+            vec![RequestFacts {
+                id: AssignmentRequestId::new("r-add"),
+                subject: Some(ObjectId::new("left")),
+                assignment_id: None,
+                state: RequestState::PendingApproval,
+            }],
+            true,
+        ));
+        let left = plan
+            .items
+            .iter()
+            .find(|i| i.user_id.as_str() == "left")
+            .unwrap();
+        assert_eq!(
+            left.action,
+            Action::Skip(SkipReason::OpenRequest(RequestState::PendingApproval))
+        );
+        assert_eq!(left.request_id, Some(AssignmentRequestId::new("r-add")));
+        assert_eq!(plan.count(&Action::Remove), 0);
+    }
+
+    #[test]
+    fn a_plan_round_trips_through_json() {
+        let plan = decide(inputs(
+            vec![user("new"), user("asked")],
+            vec![assignment("a-left", "left", AssignmentState::Delivered)],
+            vec![RequestFacts {
+                id: AssignmentRequestId::new("r1"),
+                subject: Some(ObjectId::new("asked")),
+                assignment_id: None,
+                state: RequestState::Submitted,
+            }],
+            true,
+        ));
+        let json = serde_json::to_value(&plan).unwrap();
+        assert_eq!(json["accessPackage"], "pkg");
+        assert_eq!(json["currentAssignments"], 1);
+        assert_eq!(json["removalScope"], "policy");
+        assert_eq!(json["items"][0]["userId"], "new");
+        assert_eq!(
+            json["items"][0]["action"],
+            serde_json::json!({"kind": "add"})
+        );
+        assert_eq!(json["items"][1]["requestId"], "r1");
+        assert_eq!(
+            json["items"][2]["action"],
+            serde_json::json!({"kind": "remove"})
+        );
+        let back: BulkPlan = serde_json::from_value(json).unwrap();
+        assert_eq!(back, plan);
     }
 
     #[test]

@@ -23,9 +23,11 @@ pub(crate) const OPEN_STATES: [RequestState; 4] = [
     RequestState::Scheduled,
 ];
 
-/// The package's open requests, each with its assignment and the
-/// assignment's target (`$expand=assignment($expand=target)`): in v1.0 the
-/// target of a request is known only through its assignment.
+/// The package's open requests, each with its assignment, the assignment's
+/// target and the requestor
+/// (`$expand=assignment($expand=target),requestor`): an open request may
+/// carry no assignment yet, and then only its requestor names the person
+/// (see [`AssignmentRequest::subject_object_id`]).
 pub(crate) fn open_requests(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
@@ -35,6 +37,7 @@ pub(crate) fn open_requests(
         .access_package(package.clone())
         .states(OPEN_STATES)
         .expand_assignment_target()
+        .expand_requestor()
         .stream()
 }
 
@@ -47,8 +50,8 @@ pub(crate) enum Found {
     Done,
 }
 
-/// Looks for an open add request for `user`, or an assignment that is not
-/// expired.
+/// Looks for an open add request for `user` (a removal request for them is
+/// not one), or an assignment that is not expired.
 pub(crate) async fn existing_add(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
@@ -56,11 +59,7 @@ pub(crate) async fn existing_add(
 ) -> Result<Option<Found>> {
     let hit = open_requests(transport, package)
         .try_filter(|r| {
-            let ours = r
-                .assignment
-                .as_ref()
-                .and_then(|a| a.target_object_id())
-                .is_some_and(|t| t == user);
+            let ours = r.is_add() && r.subject_object_id() == Some(user);
             futures::future::ready(ours)
         })
         .try_next()
@@ -83,16 +82,27 @@ pub(crate) async fn existing_add(
     Ok(active.then_some(Found::Done))
 }
 
-/// Looks for an open removal of `assignment`, or the assignment already gone
-/// or expired.
+/// Looks for an open removal of `assignment` (held by `user`: a removal
+/// that names no assignment yet is matched by its person), or the
+/// assignment already gone or expired.
 pub(crate) async fn existing_remove(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
     assignment: &AssignmentId,
+    user: &ObjectId,
 ) -> Result<Option<Found>> {
     let hit = open_requests(transport, package)
         .try_filter(|r| {
-            let ours = r.assignment.as_ref().is_some_and(|a| &a.id == assignment);
+            let named = r
+                .assignment
+                .as_ref()
+                .map(|a| &a.id)
+                .filter(|id| !id.as_str().is_empty());
+            let ours = r.is_removal()
+                && match named {
+                    Some(id) => id == assignment,
+                    None => r.subject_object_id() == Some(user),
+                };
             futures::future::ready(ours)
         })
         .try_next()

@@ -3,12 +3,16 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::plan::{Action, BulkPlan, PlanItem};
 use crate::error::Error;
 use crate::models::{AssignmentId, AssignmentRequestId, ObjectId, RequestState};
 
-/// How a person's row ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How a person's row ended (JSON: `{"kind": "notDelivered", "detail":
+/// "denied"}`, `{"kind": "submitted"}`; see [`Action`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Outcome {
     /// Dry run: the action would be taken; nothing was sent.
@@ -44,8 +48,9 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// One person in a [`BulkReport`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One person in a [`BulkReport`] (JSON: camelCase fields).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportRow {
     /// The person's directory object id.
@@ -96,8 +101,9 @@ impl ReportRow {
     }
 }
 
-/// Counts over a [`BulkReport`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Counts over a [`BulkReport`] (JSON: camelCase fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Totals {
     /// Dry run: adds and removals that would be requested.
@@ -147,7 +153,21 @@ impl Totals {
 
 /// What a bulk run did. Partial failure is data: the run returns a report
 /// whenever the plan could be read, and failed rows carry their error.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// JSON: camelCase fields; `elapsed` as `{"secs": …, "nanos": …}`; the
+/// `totals` are written for readers and recomputed from the rows when a
+/// report is read back.
+///
+/// ```
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let report = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").run().await?;
+/// let json = serde_json::to_string(&report).expect("reports serialize");
+/// let back: entra_access::ops::BulkReport = serde_json::from_str(&json).expect("and read back");
+/// assert_eq!(back, report);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", from = "ReportWire")]
 #[non_exhaustive]
 pub struct BulkReport {
     /// One row per person, in plan order.
@@ -159,6 +179,25 @@ pub struct BulkReport {
     /// How many 429 answers the client saw during the run.
     pub throttled: u64,
     totals: Totals,
+}
+
+/// A report as read from JSON: the totals follow from the rows.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportWire {
+    rows: Vec<ReportRow>,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    elapsed: Duration,
+    #[serde(default)]
+    throttled: u64,
+}
+
+impl From<ReportWire> for BulkReport {
+    fn from(w: ReportWire) -> Self {
+        Self::new(w.rows, w.dry_run, w.elapsed, w.throttled)
+    }
 }
 
 impl BulkReport {
@@ -211,8 +250,9 @@ impl BulkReport {
 }
 
 /// A snapshot passed to the `on_progress` callback after each write (and
-/// each followed request) completes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// each followed request) completes (JSON: camelCase fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Progress {
     /// Writes to make in this run.
@@ -278,5 +318,51 @@ mod tests {
             Outcome::NotDelivered(RequestState::Denied).to_string(),
             "NotDelivered(denied)"
         );
+    }
+
+    #[test]
+    fn a_report_round_trips_through_json_with_stable_names() {
+        let mut failed = row(Action::Remove, Outcome::Failed);
+        failed.error_code = Some("TooManyRequests".into());
+        failed.assignment_id = Some(AssignmentId::new("a-1"));
+        let rows = vec![
+            row(Action::Add, Outcome::NotDelivered(RequestState::Denied)),
+            row(
+                Action::Skip(SkipReason::NotAUser("group".into())),
+                Outcome::Skipped,
+            ),
+            row(Action::Skip(SkipReason::RejoinedSource), Outcome::Skipped),
+            row(
+                Action::Report(crate::ops::ReportReason::UnknownState("new".into())),
+                Outcome::Reported,
+            ),
+            failed,
+        ];
+        let report = BulkReport::new(rows, false, Duration::from_millis(1500), 3);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["rows"][0]["outcome"],
+            serde_json::json!({"kind": "notDelivered", "detail": "denied"})
+        );
+        assert_eq!(
+            json["rows"][1]["action"],
+            serde_json::json!({"kind": "skip", "detail": {"kind": "notAUser", "detail": "group"}})
+        );
+        assert_eq!(json["rows"][4]["errorCode"], "TooManyRequests");
+        assert_eq!(json["rows"][4]["assignmentId"], "a-1");
+        assert_eq!(json["totals"]["notDelivered"], 1);
+        assert_eq!(json["dryRun"], false);
+        let back: BulkReport = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(back.totals(), report.totals());
+
+        let progress = Progress {
+            total: 3,
+            done: 1,
+            ..Progress::default()
+        };
+        let p = serde_json::to_value(progress).unwrap();
+        assert_eq!(p["total"], 3);
+        assert_eq!(serde_json::from_value::<Progress>(p).unwrap(), progress);
     }
 }

@@ -89,6 +89,20 @@ impl RetryPolicy {
     }
 
     /// The longest `Retry-After` the client will wait for (default 300 s).
+    ///
+    /// When Graph asks for longer, the call ends at once with an error for
+    /// which [`Error::is_throttled`](crate::Error::is_throttled) is true and
+    /// [`Error::retry_after`](crate::Error::retry_after) gives Graph's
+    /// `Retry-After`; nothing sleeps. Raise it to wait that long instead.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entra_access::RetryPolicy;
+    ///
+    /// // Wait up to ten minutes when Graph asks for it.
+    /// let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(600));
+    /// # let _ = policy;
+    /// ```
     #[must_use]
     pub fn max_retry_after(mut self, d: Duration) -> Self {
         self.max_retry_after = d;
@@ -98,6 +112,11 @@ impl RetryPolicy {
     /// The number of retries after the first try.
     pub fn retries(&self) -> u32 {
         self.max_retries
+    }
+
+    /// The longest `Retry-After` waited for (see [`max_retry_after`](Self::max_retry_after)).
+    pub(crate) fn retry_after_limit(&self) -> Duration {
+        self.max_retry_after
     }
 
     /// Exponential backoff with jitter for retry number `retry` (0-based):
@@ -138,7 +157,14 @@ pub(crate) enum Decision {
     RetryAfter(Duration),
     /// Stop; `maybe_processed` tells whether a write may have taken effect.
     GiveUp { maybe_processed: bool },
+    /// Stop: Graph asked (with `Retry-After`) to wait longer than
+    /// `max_retry_after`. The call ends as throttled, without sleeping.
+    WaitTooLong { maybe_processed: bool },
 }
+
+/// The largest extra wait after a `Retry-After`, as a fraction of it, so
+/// clients told the same `Retry-After` do not all come back at one instant.
+pub(crate) const RETRY_AFTER_JITTER: f64 = 0.1;
 
 impl RetryPolicy {
     /// Decides about try `retries_done + 1`. Pure: the only input besides the
@@ -177,14 +203,14 @@ impl RetryPolicy {
                 ..
             } => {
                 if hint > self.max_retry_after {
-                    return Decision::GiveUp { maybe_processed };
+                    return Decision::WaitTooLong { maybe_processed };
                 }
-                hint
+                hint.saturating_add(super::deadline::jitter(hint, RETRY_AFTER_JITTER))
             }
             _ => self.backoff(retries_done),
         };
         if let Some(budget) = self.max_elapsed {
-            if elapsed + delay > budget {
+            if elapsed.checked_add(delay).is_none_or(|at| at > budget) {
                 return Decision::GiveUp { maybe_processed };
             }
         }
@@ -274,16 +300,56 @@ mod tests {
             status: 429,
             retry_after: Some(Duration::from_secs(42)),
         };
-        assert_eq!(
-            p.decide(true, hint, 0, S),
-            Decision::RetryAfter(Duration::from_secs(42))
+        let mut delays = Vec::new();
+        for _ in 0..50 {
+            match p.decide(true, hint, 0, S) {
+                Decision::RetryAfter(d) => delays.push(d),
+                other => panic!("{other:?}"),
+            }
+        }
+        let most = Duration::from_secs(42).mul_f64(1.0 + RETRY_AFTER_JITTER);
+        assert!(
+            delays
+                .iter()
+                .all(|&d| d >= Duration::from_secs(42) && d <= most),
+            "{delays:?}"
         );
-        let long = Attempt::Status {
+        delays.sort();
+        delays.dedup();
+        assert!(delays.len() > 1, "no jitter: {delays:?}");
+        for status in [429, 503] {
+            let long = Attempt::Status {
+                status,
+                retry_after: Some(Duration::from_secs(61)),
+            };
+            assert_eq!(
+                p.decide(true, long, 0, S),
+                Decision::WaitTooLong {
+                    maybe_processed: false
+                }
+            );
+        }
+        let forever = Attempt::Status {
             status: 429,
-            retry_after: Some(Duration::from_secs(61)),
+            retry_after: Some(Duration::MAX),
+        };
+        assert!(matches!(
+            p.decide(true, forever, 0, S),
+            Decision::WaitTooLong { .. }
+        ));
+    }
+
+    #[test]
+    fn an_elapsed_budget_near_the_maximum_does_not_overflow() {
+        let p = RetryPolicy::default()
+            .max_elapsed(Duration::from_secs(10))
+            .max_retry_after(Duration::MAX);
+        let hint = Attempt::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(5)),
         };
         assert_eq!(
-            p.decide(true, long, 0, S),
+            p.decide(true, hint, 0, Duration::MAX),
             Decision::GiveUp {
                 maybe_processed: false
             }

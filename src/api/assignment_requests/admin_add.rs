@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::draft::{draft_setters, Draft};
-use super::submission::{find_existing, Submission};
+use super::submission::Submission;
 use super::target::Target;
 use crate::api::common::checked;
 use crate::error::{Error, Result};
@@ -169,33 +169,18 @@ impl AdminAdd {
     /// processed, looks once more and returns what it finds (as
     /// [`Submission::Submitted`] for a request) before reporting the error.
     ///
+    /// A request is taken to be for the target when its assignment's target
+    /// is, or — while it has no assignment yet — its requestor is (see
+    /// [`AssignmentRequest::subject_object_id`]). Concurrent calls in this
+    /// process for the same package and person take turns (an in-process
+    /// lock, shared by clones of the client), so only one of them posts.
+    ///
     /// The lookup costs two list calls: open requests of the package (with
-    /// `$expand=assignment($expand=target)`), then assignments of the
-    /// package for the target (for an e-mail target, all assignments of the
-    /// package with their targets expanded).
+    /// `$expand=assignment($expand=target),requestor`), then assignments of
+    /// the package for the target (for an e-mail target, all assignments of
+    /// the package with their targets expanded).
     pub async fn send_idempotent(self) -> Result<Submission> {
         let req = self.request()?;
-        if let Some(found) = find_existing(&self.transport, &self.package, &self.target).await? {
-            return Ok(found.already());
-        }
-        match self
-            .transport
-            .send_json::<AssignmentRequest>(&req, "the created assignment request")
-            .await
-        {
-            Ok(created) => Ok(Submission::Submitted(created)),
-            Err(e) if e.may_have_been_processed() => {
-                tracing::debug!(error = %e, "the POST may have been processed; looking for it");
-                match find_existing(&self.transport, &self.package, &self.target).await {
-                    Ok(Some(found)) => Ok(found.after_uncertain_post()),
-                    Ok(None) => Err(e),
-                    Err(lookup) => {
-                        tracing::warn!(error = %lookup, "lookup after an uncertain POST failed");
-                        Err(e)
-                    }
-                }
-            }
-            Err(e) => Err(e),
-        }
+        super::submission::send_idempotent(&self.transport, &self.package, &self.target, &req).await
     }
 }

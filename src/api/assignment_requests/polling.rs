@@ -62,6 +62,8 @@ macro_rules! polling_setters {
 
             /// How long to follow the request in all (default 10 minutes);
             /// past it, an `ErrorKind::Timeout` error names the last state seen.
+            /// `Duration::MAX` (or any duration too long to add to the clock)
+            /// means no deadline.
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.polling.timeout = timeout;
                 self

@@ -13,7 +13,7 @@ use crate::api::common::{checked, EM};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{AssignmentRequest, AssignmentRequestId, RequestState};
 use crate::request::ApiRequest;
-use crate::transport::Transport;
+use crate::transport::{deadline_after, Transport};
 
 /// A stream of one request's states: the first observation, then each
 /// change of `state`, ending after a final state (delivered, deliveryFailed,
@@ -85,6 +85,7 @@ impl WatchRequest {
             req,
             polling: self.polling,
             interval: self.polling.initial,
+            started: false,
             deadline: None,
             last: None,
             done: false,
@@ -119,6 +120,10 @@ struct Follow {
     req: ApiRequest,
     polling: Polling,
     interval: Duration,
+    /// Whether the first poll was made.
+    started: bool,
+    /// When to give up; `None`: never (a timeout too long to add to the
+    /// clock, such as `Duration::MAX`).
     deadline: Option<Instant>,
     /// The state of the last observation (outer `None`: nothing seen yet).
     last: Option<Option<RequestState>>,
@@ -133,17 +138,20 @@ impl Follow {
             return None;
         }
         loop {
-            match self.deadline {
-                None => self.deadline = Some(Instant::now() + self.polling.timeout),
-                Some(deadline) => {
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    if remaining.is_zero() {
-                        self.done = true;
-                        return Some(Err(self.timed_out()));
-                    }
-                    tokio::time::sleep(self.interval.min(remaining)).await;
-                    self.interval = self.polling.next_interval(self.interval);
+            if self.started {
+                let remaining = match self.deadline {
+                    Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                    None => Duration::MAX,
+                };
+                if remaining.is_zero() {
+                    self.done = true;
+                    return Some(Err(self.timed_out()));
                 }
+                tokio::time::sleep(self.interval.min(remaining)).await;
+                self.interval = self.polling.next_interval(self.interval);
+            } else {
+                self.started = true;
+                self.deadline = deadline_after(self.polling.timeout);
             }
             let r = match self
                 .transport

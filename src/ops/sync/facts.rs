@@ -126,16 +126,17 @@ pub struct RequestFact {
 impl RequestFact {
     /// From a request listed with `$expand=assignment($expand=target),requestor`.
     pub fn from_request(r: &AssignmentRequest) -> Self {
-        let assignment = r.assignment.as_deref();
+        // Whom it concerns: the crate's one rule (assignment target, else the
+        // requestor of the request types where that is the person).
         Self {
             id: r.id.clone(),
             state: r.state.clone(),
             request_type: r.request_type.clone(),
-            target: person_of(r),
-            email: assignment
-                .and_then(|a| a.target.as_ref())
-                .and_then(|t| t.email.clone()),
-            assignment_id: assignment
+            target: r.subject_object_id().cloned(),
+            email: r.subject().and_then(|s| s.email.clone()),
+            assignment_id: r
+                .assignment
+                .as_deref()
                 .map(|a| a.id.clone())
                 .filter(|id| !id.as_str().is_empty()),
         }
@@ -147,48 +148,20 @@ impl RequestFact {
         self.state.as_ref().is_some_and(RequestState::is_open)
     }
 
-    /// Whether it asks for an assignment to be created.
+    /// Whether it asks for an assignment to be created (`adminAdd`,
+    /// `userAdd`, `systemAdd`, `onBehalfAdd`); a request of unknown type
+    /// counts as one, as in the bulk engine: it still blocks a second add.
     pub fn is_add(&self) -> bool {
-        matches!(
-            self.request_type,
-            Some(
+        match &self.request_type {
+            None => true,
+            Some(t) => matches!(
+                t,
                 RequestType::AdminAdd
                     | RequestType::UserAdd
                     | RequestType::SystemAdd
                     | RequestType::OnBehalfAdd
-            )
-        )
-    }
-}
-
-/// Who a request is for: the assignment's target when Graph gave it, else,
-/// for the request types whose requestor can be the person
-/// (adminAdd/adminUpdate/adminRemove/userAdd…), the requestor.
-// The lead will replace this with the shared helper of the bulk engine.
-fn person_of(r: &AssignmentRequest) -> Option<ObjectId> {
-    let target = r
-        .assignment
-        .as_deref()
-        .and_then(Assignment::target_object_id)
-        .filter(|id| !id.as_str().is_empty());
-    if target.is_some() {
-        return target.cloned();
-    }
-    let requestor_counts = matches!(
-        r.request_type,
-        Some(
-            RequestType::AdminAdd
-                | RequestType::AdminUpdate
-                | RequestType::AdminRemove
-                | RequestType::UserAdd
-                | RequestType::UserUpdate
-                | RequestType::UserRemove
-        )
-    );
-    if requestor_counts {
-        r.requestor.as_ref().and_then(|s| s.object_id.clone())
-    } else {
-        None
+            ),
+        }
     }
 }
 

@@ -1,0 +1,155 @@
+//! The bulk run's safety limits and the typed refusal when a plan breaks
+//! one. Checked after planning, before anything is written.
+
+use std::fmt;
+
+use super::plan::{Action, BulkPlan};
+use crate::error::{Error, ErrorKind};
+
+/// Removals a reconciling run may make unless the caller allows more.
+pub const DEFAULT_MAX_REMOVALS: usize = 50;
+
+/// Why a bulk run refused to write anything. It comes back as the
+/// [`source`](std::error::Error::source) of an
+/// [`InvalidInput`](crate::ErrorKind::InvalidInput) error; get it with
+/// [`BulkRefusal::of`]. Each says how to allow the run.
+///
+/// ```
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// use entra_access::ops::BulkRefusal;
+///
+/// let run = client
+///     .bulk_assign_group("pkg-1", "pol-1", "grp-1")
+///     .reconcile(true)
+///     .run()
+///     .await;
+/// match run {
+///     Ok(report) => println!("{} removed", report.totals().removed),
+///     Err(e) => match BulkRefusal::of(&e) {
+///         Some(BulkRefusal::TooManyRemovals { planned, cap }) => {
+///             eprintln!("{planned} removals planned, cap {cap}: review a dry run first");
+///         }
+///         _ => return Err(e),
+///     },
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BulkRefusal {
+    /// Reconcile with a source that has no users would remove every holder
+    /// in scope. Allow it with
+    /// [`allow_empty_source`](super::BulkAssign::allow_empty_source).
+    EmptySource,
+    /// The plan removes more assignments than the cap
+    /// ([`max_removals`](super::BulkAssign::max_removals), default 50).
+    TooManyRemovals {
+        /// Removals in the plan.
+        planned: usize,
+        /// The cap in force.
+        cap: usize,
+    },
+    /// The package would hold more assignments than the caller's cap
+    /// ([`max_assignments`](super::BulkAssign::max_assignments)).
+    TooManyAssignments {
+        /// Assignments (not expired) the package would hold afterwards.
+        after: usize,
+        /// The cap in force.
+        cap: usize,
+    },
+}
+
+impl BulkRefusal {
+    /// The refusal behind `error`, if it is one.
+    pub fn of(error: &Error) -> Option<&Self> {
+        std::error::Error::source(error).and_then(|s| s.downcast_ref::<Self>())
+    }
+
+    pub(crate) fn into_error(self) -> Error {
+        Error::new(ErrorKind::InvalidInput, self.explain()).with_source(self)
+    }
+
+    /// What was refused and how to allow it, in words (the message of the
+    /// error it comes in).
+    pub fn explain(&self) -> String {
+        Explained(self).to_string()
+    }
+}
+
+impl fmt::Display for BulkRefusal {
+    /// A short tag (the error's message has the whole story; see
+    /// [`explain`](Self::explain)).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptySource => f.write_str("empty source"),
+            Self::TooManyRemovals { planned, cap } => {
+                write!(f, "{planned} removals planned, cap {cap}")
+            }
+            Self::TooManyAssignments { after, cap } => {
+                write!(f, "{after} assignments after the run, cap {cap}")
+            }
+        }
+    }
+}
+
+struct Explained<'a>(&'a BulkRefusal);
+
+impl fmt::Display for Explained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            BulkRefusal::EmptySource => f.write_str(
+                "bulk reconcile refused: the source has no users, so every assignment in the \
+                 removal scope would be removed; nothing was written. If that is what you want, \
+                 allow it with .allow_empty_source(true)",
+            ),
+            BulkRefusal::TooManyRemovals { planned, cap } => write!(
+                f,
+                "bulk reconcile refused: the plan removes {planned} assignments, more than the cap \
+                 of {cap}; nothing was written. Review the plan (dry run) and allow it with \
+                 .max_removals({planned}) (--max-removals {planned} in the example)"
+            ),
+            BulkRefusal::TooManyAssignments { after, cap } => write!(
+                f,
+                "bulk assignment refused: the package would hold {after} assignments, more than \
+                 the cap of {cap} set with .max_assignments; nothing was written. Raise or drop \
+                 the cap to allow it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BulkRefusal {}
+
+/// The limits a plan is held to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) reconcile: bool,
+    pub(crate) allow_empty_source: bool,
+    pub(crate) max_removals: usize,
+    pub(crate) max_assignments: Option<usize>,
+}
+
+/// Holds `plan` (made from a source with `source_users` users) to `limits`.
+pub(crate) fn check(
+    plan: &BulkPlan,
+    source_users: usize,
+    limits: Limits,
+) -> Result<(), BulkRefusal> {
+    if limits.reconcile && source_users == 0 && !limits.allow_empty_source {
+        return Err(BulkRefusal::EmptySource);
+    }
+    let planned = plan.count(&Action::Remove);
+    if planned > limits.max_removals {
+        return Err(BulkRefusal::TooManyRemovals {
+            planned,
+            cap: limits.max_removals,
+        });
+    }
+    if let Some(cap) = limits.max_assignments {
+        let after = plan.assignments_after();
+        if after > cap {
+            return Err(BulkRefusal::TooManyAssignments { after, cap });
+        }
+    }
+    Ok(())
+}

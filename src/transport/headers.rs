@@ -1,0 +1,88 @@
+//! The headers of a request: the client's defaults, replaced (not doubled)
+//! by any the caller set.
+
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+
+use crate::error::{Error, Result};
+
+/// The name of the header that correlates a call with Graph's logs.
+pub(crate) const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// The headers every try of a call sends: `User-Agent`, `Accept` and a new
+/// `client-request-id`, then the caller's `headers`. A header the caller
+/// sets replaces the default of that name; a name the caller gives twice is
+/// sent with both values. `Authorization` is refused: the client sets it.
+pub(crate) fn request_headers(
+    headers: &[(String, String)],
+    user_agent: &HeaderValue,
+) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    map.insert(USER_AGENT, user_agent.clone());
+    map.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    let id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        .map_err(|e| Error::invalid_input("client-request-id", e))?;
+    map.insert(HeaderName::from_static(CLIENT_REQUEST_ID), id);
+    let mut set_by_caller: Vec<HeaderName> = Vec::new();
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| Error::invalid_input("header name", e))?;
+        if name == AUTHORIZATION {
+            return Err(Error::invalid_input(
+                "header Authorization",
+                "is set by the client from its token provider",
+            ));
+        }
+        let value =
+            HeaderValue::from_str(value).map_err(|e| Error::invalid_input("header value", e))?;
+        if set_by_caller.contains(&name) {
+            map.append(name, value);
+        } else {
+            map.insert(name.clone(), value);
+            set_by_caller.push(name);
+        }
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ua() -> HeaderValue {
+        HeaderValue::from_static("entra-access/test")
+    }
+
+    #[test]
+    fn defaults_are_set_once() {
+        let map = request_headers(&[], &ua()).unwrap();
+        assert_eq!(map.get_all(CLIENT_REQUEST_ID).iter().count(), 1);
+        assert_eq!(map.get_all(USER_AGENT).iter().count(), 1);
+        assert_eq!(map[ACCEPT], "application/json");
+    }
+
+    #[test]
+    fn a_callers_header_replaces_the_default() {
+        let map = request_headers(
+            &[
+                ("Client-Request-Id".into(), "mine".into()),
+                ("Accept".into(), "text/csv".into()),
+                ("ConsistencyLevel".into(), "eventual".into()),
+            ],
+            &ua(),
+        )
+        .unwrap();
+        let ids: Vec<_> = map.get_all(CLIENT_REQUEST_ID).iter().collect();
+        assert_eq!(ids, ["mine"]);
+        let accept: Vec<_> = map.get_all(ACCEPT).iter().collect();
+        assert_eq!(accept, ["text/csv"]);
+        assert_eq!(map["consistencylevel"], "eventual");
+    }
+
+    #[test]
+    fn authorization_is_refused() {
+        let err =
+            request_headers(&[("authorization".into(), "Bearer x".into())], &ua()).unwrap_err();
+        assert!(err.is_invalid_input(), "{err}");
+        assert!(!err.to_string().contains("Bearer x"), "{err}");
+    }
+}
