@@ -12,8 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::error::ConfigError;
 use crate::models::{parse_datetime, DateTime, IsoDuration, ObjectId};
 
-/// The default cap on removals per package.
-pub const DEFAULT_MAX_REMOVALS: u32 = 50;
+/// The default cap on removals per package: the bulk engine's
+/// [`ops::DEFAULT_MAX_REMOVALS`](crate::ops::DEFAULT_MAX_REMOVALS), as the
+/// file's integer type.
+#[allow(clippy::cast_possible_truncation)] // 50 fits
+pub const DEFAULT_MAX_REMOVALS: u32 = crate::ops::DEFAULT_MAX_REMOVALS as u32;
 
 /// Which assignments of a package a sync may remove.
 ///

@@ -24,13 +24,8 @@ pub(crate) const LIVE_STATES: [AssignmentState; 4] = [
     AssignmentState::DeliveryFailed,
 ];
 
-/// Request states that count as "in flight".
-pub(crate) const OPEN_STATES: [RequestState; 4] = [
-    RequestState::Submitted,
-    RequestState::PendingApproval,
-    RequestState::Delivering,
-    RequestState::Scheduled,
-];
+/// Request states that count as "in flight": the bulk engine's.
+pub(crate) use crate::ops::recheck::OPEN_STATES;
 
 /// One assignment of a package, as planning needs it.
 ///
