@@ -46,6 +46,7 @@ mod refusal;
 mod report;
 pub mod reports;
 mod source;
+pub mod sync;
 mod writes;
 
 pub use bulk::BulkAssign;
