@@ -13,7 +13,8 @@ mod retry;
 mod retry_after;
 mod throttle;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -55,10 +56,15 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
+    /// `$top` a stream that drains a whole list asks for unless the caller
+    /// set one; `None`: Graph's default.
+    pub(crate) page_size: Option<u32>,
 }
 
-/// The shared sender. Handles and builders hold it in an `Arc`.
-#[derive(Debug)]
+/// The sender. Handles and builders hold it in an `Arc`. A view with other
+/// settings ([`Transport::with_options`]) shares the HTTP client, the token
+/// cache, the throttle gate and what was learned about endpoints.
+#[derive(Clone, Debug)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: Url,
@@ -69,7 +75,10 @@ pub(crate) struct Transport {
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
-    pub(crate) gate: ThrottleGate,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) gate: Arc<ThrottleGate>,
+    /// Endpoints (paths) whose first page Graph refused with `$top`.
+    top_refused: Arc<Mutex<HashSet<String>>>,
 }
 
 /// What one try came to.
@@ -101,8 +110,28 @@ impl Transport {
             user_agent: settings.user_agent,
             max_body_bytes: settings.max_body_bytes,
             max_error_body_bytes: settings.max_error_body_bytes,
-            gate: ThrottleGate::default(),
+            page_size: settings.page_size,
+            gate: Arc::new(ThrottleGate::default()),
+            top_refused: Arc::new(Mutex::new(HashSet::new())),
         }
+    }
+
+    /// Whether Graph refused `$top` on the list at `path` before.
+    pub(crate) fn top_refused(&self, path: &str) -> bool {
+        match self.top_refused.lock() {
+            Ok(set) => set.contains(path),
+            Err(poisoned) => poisoned.into_inner().contains(path),
+        }
+    }
+
+    /// Remembers that Graph refused `$top` on the list at `path`.
+    pub(crate) fn remember_top_refused(&self, path: &str) {
+        tracing::info!(path, "Graph refused $top on this list; asking without it from now on");
+        let mut set = match self.top_refused.lock() {
+            Ok(set) => set,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        set.insert(path.to_owned());
     }
 
     /// The absolute URL an [`ApiRequest`] goes to. A path with an empty,
@@ -465,6 +494,7 @@ mod tests {
                 user_agent: HeaderValue::from_static("entra-access/test"),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+                page_size: None,
             },
         )
     }

@@ -105,10 +105,30 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         first_page(&self.transport, &req).await
     }
 
-    /// All pages, lazily (see [`PageStream`]).
+    /// All pages, lazily (see [`PageStream`]). Unless the list sets `top`,
+    /// each page asks for the client's
+    /// [`page_size`](crate::ClientBuilder::page_size) (`$top=999` by default).
     pub fn pages(self) -> PageStream<T> {
-        let req = self.request();
-        PageStream::from_request(self.transport, req)
+        let (req, without_top) = self.stream_request();
+        PageStream::from_requests(self.transport, req, without_top)
+    }
+
+    /// The first request of a stream: with the client's page size as `$top`
+    /// when the caller set none and Graph has not refused it on this
+    /// endpoint, and then also the request without it (the fallback).
+    fn stream_request(&self) -> (Result<ApiRequest>, Option<ApiRequest>) {
+        let plain = match self.request() {
+            Ok(req) => req,
+            Err(e) => return (Err(e), None),
+        };
+        match self.transport.page_size {
+            Some(n) if self.query.top.is_none() && !self.transport.top_refused(plain.path()) => {
+                let mut sized = self.clone();
+                sized.query = sized.query.top(n);
+                (sized.request(), Some(plain))
+            }
+            _ => (Ok(plain), None),
+        }
     }
 
     /// All items of all pages, lazily (see [`ItemStream`]).

@@ -8,6 +8,7 @@ use url::{Host, Url};
 
 use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
+use crate::odata::MAX_TOP;
 use crate::transport::{
     RetryPolicy, Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES,
 };
@@ -65,6 +66,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_body_bytes: usize,
     max_error_body_bytes: usize,
+    page_size: u32,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -78,6 +80,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("page_size", &self.page_size)
             .finish_non_exhaustive()
     }
 }
@@ -97,6 +100,7 @@ impl Default for ClientBuilder {
             http: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            page_size: MAX_TOP,
         }
     }
 }
@@ -203,6 +207,38 @@ impl ClientBuilder {
         self
     }
 
+    /// The page size (`$top`) a stream that drains a whole list asks for
+    /// when the list sets no [`top`](crate::odata::QueryOptions::top) of its
+    /// own: 1 to [`MAX_TOP`] (default 999, Graph's largest page). A value
+    /// outside that range is refused by [`build`](Self::build) with an
+    /// `InvalidInput` error. A list's `.send()` (one page) sends no `$top`
+    /// unless the caller set one, so it keeps Graph's default page size.
+    ///
+    /// If Graph answers a stream's first page with a 400 about the query
+    /// option, the stream asks again without `$top`, and the client
+    /// remembers that for the endpoint.
+    ///
+    /// ```
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .page_size(200)
+    ///     .build()?;
+    /// # let _ = client;
+    /// let err = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .page_size(1000)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = n;
+        self
+    }
+
     /// Connect timeout (default 10 s); `Duration::MAX` means none. Ignored
     /// with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
@@ -226,6 +262,16 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client> {
+        if self.page_size == 0 || self.page_size > MAX_TOP {
+            return Err(Error::invalid_input(
+                "page size",
+                format!(
+                    "{} is outside 1..={MAX_TOP} (Graph's largest page is {MAX_TOP} items); \
+                     pass a value in that range to ClientBuilder::page_size",
+                    self.page_size
+                ),
+            ));
+        }
         let raw = self
             .base_url
             .unwrap_or_else(|| self.cloud.graph_origin().to_owned());
@@ -264,6 +310,7 @@ impl ClientBuilder {
             user_agent,
             max_body_bytes: self.max_body_bytes,
             max_error_body_bytes: self.max_error_body_bytes,
+            page_size: Some(self.page_size),
         };
         let transport = Transport::new(http, api_root, tokens, settings);
         Ok(Client::from_transport(Arc::new(transport)))

@@ -13,6 +13,7 @@ use futures::future::{AbortHandle, Abortable};
 use futures::Stream;
 use http::Method;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 use url::Url;
 
 use super::Page;
@@ -51,6 +52,9 @@ pub struct PageStream<T> {
     headers: Arc<Vec<(String, String)>>,
     /// The first request, before it was sent.
     start: Option<Result<Url>>,
+    /// The first request without the default `$top`, and its path: asked
+    /// instead when Graph refuses the first page for that query option.
+    without_top: Option<(Url, String)>,
     in_flight: Option<(BodyFuture, Option<AbortHandle>)>,
     /// The next link of the last page yielded.
     resume: Option<Url>,
@@ -72,11 +76,24 @@ impl<T> std::fmt::Debug for PageStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
-    pub(crate) fn from_request(transport: Arc<Transport>, request: Result<ApiRequest>) -> Self {
+    /// A stream starting with `request`. When `request` carries a `$top`
+    /// the client chose, `without_top` is the same request without it, asked instead if Graph answers the first page with a 400 about
+    /// the query option.
+    pub(crate) fn from_requests(
+        transport: Arc<Transport>,
+        request: Result<ApiRequest>,
+        without_top: Option<ApiRequest>,
+    ) -> Self {
         match request {
             Ok(req) => {
                 let start = transport.url_for(&req);
-                Self::from_start(transport, req.headers().to_vec(), start)
+                let without_top = without_top.and_then(|plain| {
+                    let url = transport.url_for(&plain).ok()?;
+                    Some((url, plain.path().to_owned()))
+                });
+                let mut stream = Self::from_start(transport, req.headers().to_vec(), start);
+                stream.without_top = without_top;
+                stream
             }
             Err(e) => Self::from_start(transport, Vec::new(), Err(e)),
         }
@@ -105,6 +122,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             transport,
             headers: Arc::new(headers),
             start: Some(start),
+            without_top: None,
             in_flight: None,
             resume: None,
             seen: HashSet::new(),
@@ -147,7 +165,9 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
                 let (handle, reg) = AbortHandle::new_pair();
-                let task = rt.spawn(Abortable::new(fut, reg));
+                // The caller's span goes with the task, so its Graph calls
+                // nest under whatever span the caller polls the stream in.
+                let task = rt.spawn(Abortable::new(fut, reg).in_current_span());
                 let fut = async move {
                     match task.await {
                         Ok(Ok(body)) => body,
@@ -240,6 +260,31 @@ fn is_cut_short(body: &[u8]) -> bool {
     )
 }
 
+/// Whether `e` is Graph refusing a list's first page for its query options
+/// (a 400 whose code or message names `$top`, the page size or a query
+/// option): the one failure a stream answers by asking again without the
+/// `$top` the client added.
+pub(crate) fn is_top_refusal(e: &Error) -> bool {
+    let Some(graph) = e.graph_error() else {
+        return false;
+    };
+    if graph.status != 400 {
+        return false;
+    }
+    let text = format!("{} {}", graph.code.as_str(), graph.message).to_ascii_lowercase();
+    ["$top", "top", "query option", "queryoption", "page size", "pagesize"]
+        .iter()
+        .any(|needle| {
+            text.match_indices(needle).any(|(at, _)| {
+                // `top` as a word, not inside `stop` or `topic`.
+                let before = text[..at].chars().next_back();
+                let after = text[at + needle.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            })
+        })
+}
+
 fn off_origin() -> Error {
     Error::new(
         ErrorKind::Paging,
@@ -285,8 +330,21 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
                 }
                 other => other,
             },
-            Err(e) => Err(e),
+            Err(e) => {
+                // Only the first page may fall back; later pages keep the
+                // query Graph accepted.
+                if let Some((url, path)) = this.without_top.take() {
+                    if is_top_refusal(&e) {
+                        this.transport.remember_top_refused(&path);
+                        this.start_fetch(url);
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                }
+                Err(e)
+            }
         };
+        this.without_top = None;
         match decoded {
             Err(e) => {
                 this.done = true;
