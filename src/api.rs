@@ -14,7 +14,7 @@ mod access_packages;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
-mod common;
+pub(crate) mod common;
 mod groups;
 mod lifecycle_workflows;
 mod remove_for;

@@ -34,7 +34,15 @@ use throttle::ThrottleGate;
 
 use crate::auth::{AccessToken, TokenProvider};
 use crate::error::{Error, ErrorKind, GraphError, Result};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, RequestOptions};
+
+pub(crate) use headers::CLIENT_REQUEST_ID;
+
+/// Checks caller-given headers the way a call would: names and values must
+/// be valid, and `Authorization` is the client's alone.
+pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    headers::request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
+}
 
 /// The default cap on a success body: 64 MiB, far above any Graph page.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -77,6 +85,12 @@ pub(crate) struct Transport {
     pub(crate) max_error_body_bytes: usize,
     pub(crate) page_size: Option<u32>,
     pub(crate) gate: Arc<ThrottleGate>,
+    /// Headers every call of this view sends (from [`RequestOptions`]); a
+    /// request's own header of the same name replaces them.
+    extra_headers: Vec<(String, String)>,
+    /// Why this view's options were refused: every call ends with this
+    /// `InvalidInput` error before anything is sent.
+    refused: Option<String>,
     /// Endpoints (paths) whose first page Graph refused with `$top`.
     top_refused: Arc<Mutex<HashSet<String>>>,
 }
@@ -112,7 +126,44 @@ impl Transport {
             max_error_body_bytes: settings.max_error_body_bytes,
             page_size: settings.page_size,
             gate: Arc::new(ThrottleGate::default()),
+            extra_headers: Vec::new(),
+            refused: None,
             top_refused: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// A view with `options` over this transport's settings. It shares the
+    /// HTTP client, the token cache, the throttle gate and what was learned
+    /// about endpoints. Options out of range make every call of the view
+    /// fail with `InvalidInput` before sending.
+    pub(crate) fn with_options(self: &Arc<Self>, options: &RequestOptions) -> Arc<Self> {
+        let mut view = (**self).clone();
+        if let Err(e) = options.check() {
+            view.refused = Some(e.to_string());
+            return Arc::new(view);
+        }
+        if let Some(t) = options.timeout {
+            // A timeout too long to add to the clock means none.
+            view.timeout = std::time::Instant::now().checked_add(t).map(|_| t);
+        }
+        if let Some(retry) = &options.retry {
+            view.retry = retry.clone();
+        }
+        if let Some(n) = options.page_size {
+            view.page_size = Some(n);
+        }
+        let added = options.all_headers();
+        view.extra_headers
+            .retain(|(name, _)| !added.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
+        view.extra_headers.extend(added);
+        Arc::new(view)
+    }
+
+    /// The `InvalidInput` error of a view whose options were refused.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        match &self.refused {
+            Some(why) => Err(Error::new(ErrorKind::InvalidInput, why.clone())),
+            None => Ok(()),
         }
     }
 
@@ -195,6 +246,7 @@ impl Transport {
             path = %url.path(),
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
+            client_request_id = tracing::field::Empty,
         );
         self.execute_inner(method, url, body, headers)
             .instrument(span)
@@ -208,6 +260,7 @@ impl Transport {
         body: Option<&Value>,
         headers: &[(String, String)],
     ) -> Result<Response> {
+        self.check_options()?;
         let body = match body {
             Some(v) => Some(Bytes::from(
                 serde_json::to_vec(v).map_err(|e| Error::invalid_input("request body", e))?,
@@ -215,7 +268,27 @@ impl Transport {
             None => None,
         };
         let on_graph = self.is_graph_origin(&url);
+        let merged;
+        let headers = if self.extra_headers.is_empty() {
+            headers
+        } else {
+            // The request's own headers win over the view's of that name.
+            merged = self
+                .extra_headers
+                .iter()
+                .filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+                .chain(headers)
+                .cloned()
+                .collect::<Vec<_>>();
+            &merged[..]
+        };
         let header_map = headers::request_headers(headers, &self.user_agent)?;
+        if let Some(id) = header_map
+            .get(headers::CLIENT_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+        {
+            tracing::Span::current().record("client_request_id", id);
+        }
         let idempotent = !matches!(method, Method::POST | Method::PATCH);
         let started = Instant::now();
         let mut retries_done: u32 = 0;

@@ -155,3 +155,5 @@ impl FindAccessPackage {
         }
     }
 }
+
+crate::api::common::request_options!(FindAccessPackage, list.list.transport);

@@ -279,3 +279,5 @@ impl GetAssignment {
 }
 
 get_terminals!(GetAssignment, Assignment);
+
+crate::api::common::request_options!(ReprocessAssignment, transport);

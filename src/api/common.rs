@@ -82,6 +82,13 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         }
     }
 
+    /// Options for this call only (see
+    /// [`RequestOptions`](crate::request::RequestOptions)).
+    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
+        self.transport = self.transport.with_options(&options);
+        self
+    }
+
     /// The request the first page is fetched with (no IO). Fails when an id
     /// or a query option is invalid.
     pub fn request(&self) -> Result<ApiRequest> {
@@ -144,10 +151,32 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 }
 
+/// Generates `options(RequestOptions)` on a request builder whose shared
+/// transport sits at `self.$field`: the one way every builder takes per-call
+/// options (a view of the transport with those settings, sharing the
+/// client's token cache and throttle gate).
+macro_rules! request_options {
+    ($builder:ident, $($field:ident).+) => {
+        impl $builder {
+            /// Options for this call only: timeout, retry policy,
+            /// `client-request-id`, extra headers (see
+            /// [`RequestOptions`](crate::request::RequestOptions)). Options
+            /// out of range fail the call with `InvalidInput` before sending.
+            pub fn options(mut self, options: $crate::request::RequestOptions) -> Self {
+                self.$($field).+ = self.$($field).+.with_options(&options);
+                self
+            }
+        }
+    };
+}
+pub(crate) use request_options;
+
 /// Generates the terminal methods of a typed list builder that converts
 /// into [`List`] through `fn into_list(self) -> List<$item>`.
 macro_rules! list_terminals {
     ($builder:ident, $item:ty) => {
+        $crate::api::common::request_options!($builder, list.transport);
+
         impl $builder {
             /// The request the first page is fetched with (no IO).
             pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
@@ -216,6 +245,8 @@ pub(crate) use list_query_setters;
 /// `get: Get<$item>` field.
 macro_rules! get_terminals {
     ($builder:ident, $item:ty) => {
+        $crate::api::common::request_options!($builder, get.list.transport);
+
         impl $builder {
             /// The request (no IO).
             pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
@@ -272,6 +303,13 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
         for p in properties {
             self.list.query = self.list.query.select(p);
         }
+        self
+    }
+
+    /// Options for this call only (see
+    /// [`RequestOptions`](crate::request::RequestOptions)).
+    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
+        self.list = self.list.options(options);
         self
     }
 

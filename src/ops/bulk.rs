@@ -452,3 +452,5 @@ fn type_name(o: &DirectoryObject) -> String {
     let t = o.odata_type.as_deref().unwrap_or("unknown");
     t.strip_prefix("#microsoft.graph.").unwrap_or(t).to_owned()
 }
+
+crate::api::common::request_options!(BulkAssign, transport);

@@ -88,3 +88,5 @@ impl RequestAction {
         Ok(())
     }
 }
+
+crate::api::common::request_options!(RequestAction, transport);

@@ -184,3 +184,5 @@ impl AdminAdd {
         super::submission::send_idempotent(&self.transport, &self.package, &self.target, &req).await
     }
 }
+
+crate::api::common::request_options!(AdminAdd, transport);

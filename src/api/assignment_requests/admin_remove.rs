@@ -77,3 +77,5 @@ impl AdminRemove {
             .await
     }
 }
+
+crate::api::common::request_options!(AdminRemove, transport);

@@ -80,3 +80,5 @@ impl AdminUpdate {
             .await
     }
 }
+
+crate::api::common::request_options!(AdminUpdate, transport);
