@@ -250,3 +250,93 @@ impl RequestOptions {
         id.into_iter().chain(self.headers.iter().cloned()).collect()
     }
 }
+
+/// What Graph said about one answer besides its body: the status, Graph's
+/// `request-id`, the `client-request-id` the call sent (Graph echoes it),
+/// and the `Date`. Log [`request_id`](Self::request_id) for every write:
+/// it is what Microsoft support asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// Graph's `request-id` header.
+    pub request_id: Option<String>,
+    /// The `client-request-id`: Graph's echo, else the one sent.
+    pub client_request_id: Option<String>,
+    /// Graph's `Date` header, when sent and well formed.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ResponseMeta {
+    /// Metadata from its parts (for your own test doubles).
+    pub fn new(
+        status: u16,
+        request_id: Option<String>,
+        client_request_id: Option<String>,
+        date: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            status,
+            request_id,
+            client_request_id,
+            date,
+        }
+    }
+
+    /// Graph's `request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The `client-request-id` of the call.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.client_request_id.as_deref()
+    }
+}
+
+/// A decoded answer with its [`ResponseMeta`], from a builder's
+/// `send_with_meta()`.
+///
+/// ```no_run
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let sent = client
+///     .assignment_requests()
+///     .admin_remove("asg-1")
+///     .send_with_meta()
+///     .await?;
+/// eprintln!("removal {} (request-id {:?})", sent.value().id, sent.meta().request_id());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithMeta<T> {
+    value: T,
+    meta: ResponseMeta,
+}
+
+impl<T> WithMeta<T> {
+    /// A value with its metadata (for your own test doubles).
+    pub fn new(value: T, meta: ResponseMeta) -> Self {
+        Self { value, meta }
+    }
+
+    /// The decoded answer.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The answer's metadata.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// Takes the decoded answer.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// Takes both.
+    pub fn into_parts(self) -> (T, ResponseMeta) {
+        (self.value, self.meta)
+    }
+}

@@ -34,7 +34,7 @@ use throttle::ThrottleGate;
 
 use crate::auth::{AccessToken, TokenProvider};
 use crate::error::{Error, ErrorKind, GraphError, Result};
-use crate::request::{ApiRequest, RequestOptions};
+use crate::request::{ApiRequest, RequestOptions, ResponseMeta, WithMeta};
 
 pub(crate) use headers::CLIENT_REQUEST_ID;
 
@@ -53,6 +53,7 @@ pub(crate) const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) body: Bytes,
+    pub(crate) meta: ResponseMeta,
 }
 
 /// The settings of a [`Transport`] besides its HTTP client and token source.
@@ -231,6 +232,23 @@ impl Transport {
         })
     }
 
+    /// Like [`send_json`](Self::send_json), with the answer's metadata.
+    pub(crate) async fn send_json_with_meta<T: DeserializeOwned>(
+        &self,
+        req: &ApiRequest,
+        what: &str,
+    ) -> Result<WithMeta<T>> {
+        let resp = self.send(req).await?;
+        let value = decode(what, &resp.body).map_err(|e| {
+            if matches!(*req.method(), Method::POST | Method::PATCH) {
+                e.maybe_processed()
+            } else {
+                e
+            }
+        })?;
+        Ok(WithMeta::new(value, resp.meta))
+    }
+
     /// Sends a request to an absolute URL. The token is attached only when
     /// `url` is on the Graph origin.
     pub(crate) async fn execute(
@@ -336,8 +354,16 @@ impl Transport {
             tracing::debug!(parent: &attempt_span, "answered");
             let tried = match sent {
                 Ok(resp) => {
-                    self.read_answer(resp, sent_token, idempotent, !refreshed_after_401)
-                        .await
+                    self.read_answer(
+                        resp,
+                        sent_token,
+                        idempotent,
+                        !refreshed_after_401,
+                        header_map
+                            .get(headers::CLIENT_REQUEST_ID)
+                            .and_then(|v| v.to_str().ok()),
+                    )
+                    .await
                 }
                 Err(e) => {
                     let (attempt, error) = classify_send_error(e);
@@ -412,6 +438,7 @@ impl Transport {
         sent_token: Option<AccessToken>,
         idempotent: bool,
         may_refresh: bool,
+        sent_client_request_id: Option<&str>,
     ) -> Tried {
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -451,7 +478,8 @@ impl Transport {
             body::Body::Cut(head) => head,
         };
         if status.is_success() {
-            return Tried::Done(Response { body });
+            let meta = response_meta(status.as_u16(), &headers, sent_client_request_id);
+            return Tried::Done(Response { body, meta });
         }
         if status == StatusCode::UNAUTHORIZED && may_refresh {
             if let Some(token) = sent_token {
@@ -484,6 +512,29 @@ impl Transport {
             Error::graph(err),
         )
     }
+}
+
+/// The metadata of a success answer: Graph's ids and date from its headers;
+/// the `client-request-id` sent when Graph did not echo it.
+fn response_meta(
+    status: u16,
+    headers: &http::HeaderMap,
+    sent_client_request_id: Option<&str>,
+) -> ResponseMeta {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    ResponseMeta::new(
+        status,
+        text("request-id"),
+        text(CLIENT_REQUEST_ID).or_else(|| sent_client_request_id.map(str::to_owned)),
+        text("date")
+            .and_then(|d| httpdate::parse_http_date(&d).ok())
+            .map(chrono::DateTime::<chrono::Utc>::from),
+    )
 }
 
 fn classify_send_error(e: reqwest::Error) -> (Attempt, Error) {

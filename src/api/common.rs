@@ -257,6 +257,14 @@ macro_rules! get_terminals {
             pub async fn send(self) -> $crate::Result<$item> {
                 self.get.send().await
             }
+
+            /// Fetches the item with the answer's metadata (Graph's
+            /// `request-id`, `client-request-id`, status, `Date`).
+            pub async fn send_with_meta(
+                self,
+            ) -> $crate::Result<$crate::request::WithMeta<$item>> {
+                self.get.send_with_meta().await
+            }
         }
     };
 }
@@ -322,5 +330,11 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
     pub async fn send(self) -> Result<T> {
         let req = self.request()?;
         self.list.transport.send_json(&req, "the item").await
+    }
+
+    /// Fetches the item with the answer's metadata.
+    pub async fn send_with_meta(self) -> Result<crate::request::WithMeta<T>> {
+        let req = self.request()?;
+        self.list.transport.send_json_with_meta(&req, "the item").await
     }
 }

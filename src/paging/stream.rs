@@ -18,7 +18,7 @@ use url::Url;
 
 use super::Page;
 use crate::error::{Error, ErrorKind, Result};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, ResponseMeta};
 use crate::transport::Transport;
 
 /// A page fetch: the body of the page and the URL it came from. Pages are
@@ -26,7 +26,7 @@ use crate::transport::Transport;
 /// allocated on the thread that will drop them (a decode on a worker thread
 /// and a drop on the consumer's thread cost about a third of the throughput
 /// on a multi-threaded runtime, and let peak memory creep up).
-type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url)>> + Send>>;
+type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url, ResponseMeta)>> + Send>>;
 
 /// A lazy stream of pages, following `@odata.nextLink`.
 ///
@@ -159,7 +159,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             let resp = transport
                 .execute(Method::GET, url.clone(), None, &headers)
                 .await?;
-            Ok((resp.body, url))
+            Ok((resp.body, url, resp.meta))
         };
         // Spawn for real lookahead when a runtime is there; else run inline.
         match tokio::runtime::Handle::try_current() {
@@ -224,7 +224,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
                 }
                 None => return Err(error),
             },
-            ok => return ok,
+            Ok(page) => return Ok(page.with_meta(resp.meta)),
         }
     }
 }
@@ -323,12 +323,12 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
         };
         this.in_flight = None;
         let decoded = match result {
-            Ok((body, url)) => match Page::decode(&body, &url) {
+            Ok((body, url, meta)) => match Page::decode(&body, &url) {
                 Err(e) if this.refetch_if_cut_short(&url, &body, &e) => {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                other => other,
+                other => other.map(|page| page.with_meta(meta)),
             },
             Err(e) => {
                 // Only the first page may fall back; later pages keep the
