@@ -34,6 +34,9 @@ pub mod api;
 #[doc = include_str!("../docs/cookbook.md")]
 pub mod cookbook {}
 
+#[doc = include_str!("../docs/tracing.md")]
+pub mod traces {}
+
 pub mod auth;
 mod client;
 mod cloud;
