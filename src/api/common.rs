@@ -28,14 +28,28 @@ fn again(e: &Error) -> Error {
     Error::new(e.kind(), e.to_string())
 }
 
-/// A list operation: path, query options and extra headers. Typed list
-/// builders fill it and end in the terminals of [`List`].
+/// A list operation: path, query options and extra headers, ending in
+/// `send()` (first page), `pages()`, `stream()` or `collect()`. The typed
+/// list builders wrap one; [`Raw::list`](crate::Raw::list) gives one for any
+/// Graph collection, with the same paging, retry and options.
 ///
 /// ```no_run
 /// use futures::TryStreamExt;
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-/// let all = client.access_packages().list().top(50).collect().await?;
-/// println!("{} packages", all.len());
+/// #[derive(serde::Deserialize)]
+/// struct Catalog {
+///     id: String,
+///     #[serde(rename = "displayName")]
+///     display_name: Option<String>,
+/// }
+/// let mut catalogs = client
+///     .raw()
+///     .list::<Catalog>("identityGovernance/entitlementManagement/catalogs")
+///     .select(["id", "displayName"])
+///     .stream();
+/// while let Some(c) = catalogs.try_next().await? {
+///     println!("{}\t{}", c.id, c.display_name.unwrap_or_default());
+/// }
 /// # Ok(()) }
 /// ```
 #[must_use = "a list does nothing until sent or streamed"]
@@ -86,6 +100,56 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// [`RequestOptions`](crate::request::RequestOptions)).
     pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
         self.transport = self.transport.with_options(&options);
+        self
+    }
+
+    /// Adds a filter (`$filter`), combined with `and` with the others.
+    pub fn filter(mut self, filter: impl Into<crate::odata::Filter>) -> Self {
+        self.query = self.query.and_filter(filter);
+        self
+    }
+
+    /// Page size (`$top`, 1 to 999); refused before sending otherwise.
+    pub fn top(mut self, n: u32) -> Self {
+        self.query = self.query.top(n);
+        self
+    }
+
+    /// Asks only for these properties (`$select`).
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for p in properties {
+            self.query = self.query.select(p);
+        }
+        self
+    }
+
+    /// Includes a navigation property (`$expand`).
+    pub fn expand(mut self, navigation: impl Into<String>) -> Self {
+        self.query = self.query.expand(navigation);
+        self
+    }
+
+    /// Sorts by a property (`$orderby`), where the endpoint supports it.
+    pub fn order_by(mut self, property: impl Into<String>, order: crate::odata::Order) -> Self {
+        self.query = self.query.order_by(property, order);
+        self
+    }
+
+    /// Asks for the total count (`$count=true`, see [`Page::count`]), where
+    /// the endpoint supports it (directory objects also need the header
+    /// `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query = self.query.count(count);
+        self
+    }
+
+    /// Adds a header to every page request (such as `ConsistencyLevel`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -270,9 +334,10 @@ macro_rules! get_terminals {
 }
 pub(crate) use get_terminals;
 
-/// A get-one operation: path and query options, ending in [`send`](Get::send).
+/// A get-one operation: path and query options, ending in `send`. Internal:
+/// the typed get builders wrap it; `client.raw().get` reads any item.
 #[must_use = "a get does nothing until sent"]
-pub struct Get<T> {
+pub(crate) struct Get<T> {
     pub(crate) list: List<T>,
 }
 
@@ -299,25 +364,6 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
 
     pub(crate) fn expand(mut self, navigation: &str) -> Self {
         self.list.query = self.list.query.expand(navigation);
-        self
-    }
-
-    /// Asks only for these properties (`$select`).
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        for p in properties {
-            self.list.query = self.list.query.select(p);
-        }
-        self
-    }
-
-    /// Options for this call only (see
-    /// [`RequestOptions`](crate::request::RequestOptions)).
-    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
-        self.list = self.list.options(options);
         self
     }
 
