@@ -55,3 +55,11 @@ pub use client::{ApiVersion, Client, ClientBuilder, Raw};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use transport::RetryPolicy;
+
+// Crates whose types appear in the public API, re-exported so users name
+// the same versions (see "Public dependencies and semver" in the README).
+pub use chrono;
+pub use http;
+pub use reqwest;
+pub use serde_json;
+pub use url;
