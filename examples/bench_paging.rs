@@ -508,8 +508,14 @@ fn processes(args: &Args) -> Result<()> {
     }
     let (ex_med, hand_med) = (median(&mut ex), median(&mut hand));
     println!("wall time per run (s)      median         best");
-    println!("  list_assignments    {ex_med:>12.3} {:>12.3}", ex.iter().copied().fold(f64::MAX, f64::min));
-    println!("  hand-written loop   {hand_med:>12.3} {:>12.3}", hand.iter().copied().fold(f64::MAX, f64::min));
+    println!(
+        "  list_assignments    {ex_med:>12.3} {:>12.3}",
+        ex.iter().copied().fold(f64::MAX, f64::min)
+    );
+    println!(
+        "  hand-written loop   {hand_med:>12.3} {:>12.3}",
+        hand.iter().copied().fold(f64::MAX, f64::min)
+    );
     println!("  example speed / loop speed: {:.3}", hand_med / ex_med);
     println!("peak RSS (VmHWM, sampled every ms):");
     for items in [10_000, 100_000] {

@@ -98,10 +98,7 @@ impl Error {
     }
 
     /// Sets the underlying cause, returned by `source()`.
-    pub fn with_source(
-        mut self,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         self.inner.source = Some(source.into());
         self
     }

@@ -200,7 +200,10 @@ impl Transport {
 
     /// Remembers that Graph refused `$top` on the list at `path`.
     pub(crate) fn remember_top_refused(&self, path: &str) {
-        tracing::info!(path, "Graph refused $top on this list; asking without it from now on");
+        tracing::info!(
+            path,
+            "Graph refused $top on this list; asking without it from now on"
+        );
         let mut set = match self.top_refused.lock() {
             Ok(set) => set,
             Err(poisoned) => poisoned.into_inner(),

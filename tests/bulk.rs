@@ -1521,6 +1521,9 @@ async fn a_reports_throttled_counts_its_own_run_not_the_clients_lifetime() {
         .await
         .unwrap();
     assert_eq!(second.totals().created, 1, "{second:#?}");
-    assert_eq!(second.throttled, 0, "the first run's 429s are not the second's");
+    assert_eq!(
+        second.throttled, 0,
+        "the first run's 429s are not the second's"
+    );
     assert_eq!(client.throttled_count(), 2);
 }

@@ -13,10 +13,26 @@ fn debug(client: &Client) -> String {
 #[test]
 fn the_cloud_sets_authority_and_scope() {
     for (cloud, login, scope) in [
-        (Cloud::Global, "https://login.microsoftonline.com", "https://graph.microsoft.com/.default"),
-        (Cloud::UsGov, "https://login.microsoftonline.us", "https://graph.microsoft.us/.default"),
-        (Cloud::UsGovDod, "https://login.microsoftonline.us", "https://dod-graph.microsoft.us/.default"),
-        (Cloud::China, "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default"),
+        (
+            Cloud::Global,
+            "https://login.microsoftonline.com",
+            "https://graph.microsoft.com/.default",
+        ),
+        (
+            Cloud::UsGov,
+            "https://login.microsoftonline.us",
+            "https://graph.microsoft.us/.default",
+        ),
+        (
+            Cloud::UsGovDod,
+            "https://login.microsoftonline.us",
+            "https://dod-graph.microsoft.us/.default",
+        ),
+        (
+            Cloud::China,
+            "https://login.chinacloudapi.cn",
+            "https://microsoftgraph.chinacloudapi.cn/.default",
+        ),
     ] {
         let client = Client::builder()
             .cloud(cloud)
@@ -25,10 +41,15 @@ fn the_cloud_sets_authority_and_scope() {
             .unwrap();
         let text = debug(&client);
         assert!(
-            text.contains(&format!("token_url: \"{login}/tenant-1/oauth2/v2.0/token\"")),
+            text.contains(&format!(
+                "token_url: \"{login}/tenant-1/oauth2/v2.0/token\""
+            )),
             "{cloud:?}: {text}"
         );
-        assert!(text.contains(&format!("scope: \"{scope}\"")), "{cloud:?}: {text}");
+        assert!(
+            text.contains(&format!("scope: \"{scope}\"")),
+            "{cloud:?}: {text}"
+        );
         assert!(!text.contains("s3cr3t-value"), "secret in Debug");
     }
 }
@@ -41,8 +62,14 @@ fn a_national_base_url_sets_them_too_and_an_authority_can_be_named() {
         .build()
         .unwrap();
     let text = debug(&client);
-    assert!(text.contains("https://login.microsoftonline.us/tenant-1/"), "{text}");
-    assert!(text.contains("scope: \"https://graph.microsoft.us/.default\""), "{text}");
+    assert!(
+        text.contains("https://login.microsoftonline.us/tenant-1/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("scope: \"https://graph.microsoft.us/.default\""),
+        "{text}"
+    );
 
     let client = Client::builder()
         .cloud(Cloud::China)

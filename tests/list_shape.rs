@@ -21,8 +21,14 @@ async fn every_list_resumes_from_a_saved_next_link() {
     let graph = MockServer::start().await;
     let id = |n: &str| json!({"id": n});
     let packages = second_page(&graph, &format!("{EM}/accessPackages"), vec![id("p1")]).await;
-    let policies = second_page(&graph, &format!("{EM}/assignmentPolicies"), vec![id("a"), id("b")]).await;
-    let assignments_link = second_page(&graph, &format!("{EM}/assignments"), assignments(0..3)).await;
+    let policies = second_page(
+        &graph,
+        &format!("{EM}/assignmentPolicies"),
+        vec![id("a"), id("b")],
+    )
+    .await;
+    let assignments_link =
+        second_page(&graph, &format!("{EM}/assignments"), assignments(0..3)).await;
     let requests = second_page(&graph, &format!("{EM}/assignmentRequests"), vec![id("r1")]).await;
     let members = second_page(
         &graph,
@@ -33,16 +39,41 @@ async fn every_list_resumes_from_a_saved_next_link() {
     mount_catch_all(&graph).await;
     let client = client_for(&graph);
 
-    let n = client.access_packages().resume(&packages).try_collect::<Vec<_>>().await.unwrap();
+    let n = client
+        .access_packages()
+        .resume(&packages)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
     assert_eq!(n.len(), 1);
-    let n = client.assignment_policies().resume(&policies).try_collect::<Vec<_>>().await.unwrap();
+    let n = client
+        .assignment_policies()
+        .resume(&policies)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
     assert_eq!(n.len(), 1);
     assert_eq!(n[0].items().len(), 2);
-    let n = client.assignments().resume(&assignments_link).try_collect::<Vec<_>>().await.unwrap();
+    let n = client
+        .assignments()
+        .resume(&assignments_link)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
     assert_eq!(n[0].items().len(), 3);
-    let n = client.assignment_requests().resume(&requests).try_collect::<Vec<_>>().await.unwrap();
+    let n = client
+        .assignment_requests()
+        .resume(&requests)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
     assert_eq!(n[0].items()[0].id.as_str(), "r1");
-    let n = client.groups().resume(&members).try_collect::<Vec<_>>().await.unwrap();
+    let n = client
+        .groups()
+        .resume(&members)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
     assert_eq!(n[0].items()[0].id.as_str(), "u1");
     let n = client
         .raw()
@@ -70,7 +101,10 @@ async fn a_raw_typed_list_streams_across_pages() {
         &graph,
         &path,
         None,
-        page(vec![catalog(1), catalog(2)], Some(&next_link(&graph, &path, "p2"))),
+        page(
+            vec![catalog(1), catalog(2)],
+            Some(&next_link(&graph, &path, "p2")),
+        ),
     )
     .await;
     mount_page(&graph, &path, Some("p2"), page(vec![catalog(3)], None)).await;
@@ -91,7 +125,10 @@ async fn a_raw_typed_list_streams_across_pages() {
     );
     assert_eq!(all[2].display_name, "Catalog 3");
     let received = graph.received_requests().await.unwrap();
-    assert_eq!(received[0].url.query(), Some("$select=id,displayName&$top=999"));
+    assert_eq!(
+        received[0].url.query(),
+        Some("$select=id,displayName&$top=999")
+    );
     assert_eq!(received[1].url.query(), Some("$skiptoken=p2"));
 }
 

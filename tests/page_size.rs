@@ -40,7 +40,10 @@ async fn streams_ask_for_the_page_size_and_top_set_by_the_caller_wins() {
         .build()
         .unwrap();
 
-    assert_eq!(client.assignments().list().collect().await.unwrap().len(), 2);
+    assert_eq!(
+        client.assignments().list().collect().await.unwrap().len(),
+        2
+    );
     small.assignments().list().collect().await.unwrap();
     small.assignments().list().top(7).collect().await.unwrap();
     client.assignments().list().send().await.unwrap();
@@ -110,7 +113,13 @@ async fn a_refused_top_is_asked_again_without_it_and_remembered() {
     let first = client.assignment_policies().list().collect().await.unwrap();
     assert_eq!(first.len(), 2, "both pages, after the fallback");
     // A clone of the client shares what it learned: no `$top` this time.
-    let again = client.clone().assignment_policies().list().collect().await.unwrap();
+    let again = client
+        .clone()
+        .assignment_policies()
+        .list()
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(again.len(), 2);
 
     assert_eq!(
@@ -160,6 +169,12 @@ async fn a_refusal_of_a_top_the_caller_set_is_the_callers_error() {
     mount_catch_all(&server).await;
     let client = client_for(&server);
 
-    let err = client.assignments().list().top(10).collect().await.unwrap_err();
+    let err = client
+        .assignments()
+        .list()
+        .top(10)
+        .collect()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(400));
 }

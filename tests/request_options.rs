@@ -57,10 +57,9 @@ async fn a_per_call_retry_policy_overrides_the_clients_both_ways() {
     let graph = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("{EM}/assignments/asg-1")))
-        .respond_with(ResponseTemplate::new(503).set_body_json(envelope(
-            "ServiceUnavailable",
-            "try later",
-        )))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_json(envelope("ServiceUnavailable", "try later")),
+        )
         .expect(1 + 4)
         .mount(&graph)
         .await;
@@ -127,7 +126,11 @@ async fn a_call_sends_its_client_request_id_and_headers() {
     assert_eq!(items.len(), 1);
     let received = graph.received_requests().await.unwrap();
     assert_eq!(
-        received[0].headers.get_all("client-request-id").iter().count(),
+        received[0]
+            .headers
+            .get_all("client-request-id")
+            .iter()
+            .count(),
         1,
         "the call's id replaces the view's"
     );

@@ -94,10 +94,7 @@ async fn each_page_carries_its_own_metadata() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("request-id", "page-1")
-                .set_body_json(page(
-                    assignments(0..1),
-                    Some(&next_link(&graph, &p, "two")),
-                )),
+                .set_body_json(page(assignments(0..1), Some(&next_link(&graph, &p, "two")))),
         )
         .expect(1)
         .mount(&graph)
@@ -117,7 +114,13 @@ async fn each_page_carries_its_own_metadata() {
     let client = client_for(&graph);
 
     use futures::TryStreamExt;
-    let pages: Vec<_> = client.assignments().list().pages().try_collect().await.unwrap();
+    let pages: Vec<_> = client
+        .assignments()
+        .list()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     let ids: Vec<_> = pages.iter().map(|p| p.meta().request_id()).collect();
     assert_eq!(ids, [Some("page-1"), Some("page-2")]);
     assert!(pages.iter().all(|p| p.meta().status == 200));

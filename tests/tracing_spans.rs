@@ -88,10 +88,10 @@ async fn graph_requests_nest_under_the_callers_span() {
     Mock::given(method("GET"))
         .and(path(&p))
         .and(query_param("$top", "999"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(
-            assignments(0..2),
-            Some(&next_link(&graph, &p, "two")),
-        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(page(assignments(0..2), Some(&next_link(&graph, &p, "two")))),
+        )
         .mount(&graph)
         .await;
     Mock::given(method("GET"))
@@ -129,7 +129,13 @@ async fn graph_requests_nest_under_the_callers_span() {
         .unwrap();
     assert_eq!(all.len(), 3);
 
-    let seen: Vec<Seen> = spans.0.lock().unwrap().iter().map(|(_, s)| s.clone()).collect();
+    let seen: Vec<Seen> = spans
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, s)| s.clone())
+        .collect();
     let requests: Vec<&Seen> = seen.iter().filter(|s| s.name == "graph_request").collect();
     let parents: Vec<Option<&str>> = requests.iter().map(|s| s.parent.as_deref()).collect();
     assert_eq!(

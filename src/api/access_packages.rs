@@ -17,7 +17,6 @@ pub struct AccessPackages {
 }
 
 impl AccessPackages {
-
     /// Continues a listing of access packages from a next link saved from
     /// [`PageStream::next_link`](crate::paging::PageStream::next_link) or
     /// [`Page::next_link`](crate::paging::Page::next_link). The link must be

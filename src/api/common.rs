@@ -324,9 +324,7 @@ macro_rules! get_terminals {
 
             /// Fetches the item with the answer's metadata (Graph's
             /// `request-id`, `client-request-id`, status, `Date`).
-            pub async fn send_with_meta(
-                self,
-            ) -> $crate::Result<$crate::request::WithMeta<$item>> {
+            pub async fn send_with_meta(self) -> $crate::Result<$crate::request::WithMeta<$item>> {
                 self.get.send_with_meta().await
             }
         }
@@ -381,6 +379,9 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
     /// Fetches the item with the answer's metadata.
     pub async fn send_with_meta(self) -> Result<crate::request::WithMeta<T>> {
         let req = self.request()?;
-        self.list.transport.send_json_with_meta(&req, "the item").await
+        self.list
+            .transport
+            .send_json_with_meta(&req, "the item")
+            .await
     }
 }

@@ -14,7 +14,6 @@ pub struct Groups {
 }
 
 impl Groups {
-
     /// Continues a listing of group members from a next link saved from
     /// [`PageStream::next_link`](crate::paging::PageStream::next_link) or
     /// [`Page::next_link`](crate::paging::Page::next_link). The link must be

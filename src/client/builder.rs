@@ -411,7 +411,11 @@ fn client_credentials_for(
 
 /// Refuses a token scope of one Microsoft cloud for the Graph host of
 /// another: every call would fail with 401.
-fn check_scope_matches(scope: Option<&str>, origin: &Url, graph_cloud: Option<Cloud>) -> Result<()> {
+fn check_scope_matches(
+    scope: Option<&str>,
+    origin: &Url,
+    graph_cloud: Option<Cloud>,
+) -> Result<()> {
     let Some(scope) = scope else { return Ok(()) };
     let scope_cloud = Url::parse(scope).ok().and_then(|u| Cloud::of_graph_url(&u));
     match (scope_cloud, graph_cloud) {

@@ -113,9 +113,7 @@ impl Raw {
             .strip_prefix(self.transport.api_root.as_str())
             .map(str::to_owned)
             .filter(|rest| !rest.is_empty())
-            .ok_or_else(|| {
-                Error::invalid_input("list path", "must stay below the Graph API root")
-            })
+            .ok_or_else(|| Error::invalid_input("list path", "must stay below the Graph API root"))
     }
 
     /// Sends an [`ApiRequest`] and returns the JSON answer (`Null` when empty).

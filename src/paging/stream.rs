@@ -272,17 +272,24 @@ pub(crate) fn is_top_refusal(e: &Error) -> bool {
         return false;
     }
     let text = format!("{} {}", graph.code.as_str(), graph.message).to_ascii_lowercase();
-    ["$top", "top", "query option", "queryoption", "page size", "pagesize"]
-        .iter()
-        .any(|needle| {
-            text.match_indices(needle).any(|(at, _)| {
-                // `top` as a word, not inside `stop` or `topic`.
-                let before = text[..at].chars().next_back();
-                let after = text[at + needle.len()..].chars().next();
-                !before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-            })
+    [
+        "$top",
+        "top",
+        "query option",
+        "queryoption",
+        "page size",
+        "pagesize",
+    ]
+    .iter()
+    .any(|needle| {
+        text.match_indices(needle).any(|(at, _)| {
+            // `top` as a word, not inside `stop` or `topic`.
+            let before = text[..at].chars().next_back();
+            let after = text[at + needle.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
         })
+    })
 }
 
 fn off_origin() -> Error {
