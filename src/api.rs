@@ -14,7 +14,7 @@ mod access_packages;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
-mod common;
+pub(crate) mod common;
 mod groups;
 mod lifecycle_workflows;
 mod remove_for;
@@ -34,7 +34,7 @@ pub use assignment_requests::{
 pub use assignments::{
     Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments, ReprocessAssignment,
 };
-pub use common::{Get, List};
+pub use common::List;
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{
     AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,

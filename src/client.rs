@@ -164,6 +164,37 @@ impl Client {
         self.transport.throttled_count()
     }
 
+    /// A view of this client with other defaults: timeout, retry policy,
+    /// `client-request-id`, extra headers, page size (see
+    /// [`RequestOptions`](crate::request::RequestOptions)). It shares this
+    /// client's connection pool, token cache and throttle gate: a 429 one
+    /// of them gets pauses the other's Graph calls too. (A second `Client`
+    /// built separately has its own cache and gate.)
+    ///
+    /// Options out of range are refused with an `InvalidInput` error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entra_access::{auth::StaticToken, request::RequestOptions, Client, RetryPolicy};
+    ///
+    /// let client = Client::new(StaticToken::new("token"))?;
+    /// let impatient = client.with_options(
+    ///     RequestOptions::new()
+    ///         .timeout(Duration::from_secs(5))
+    ///         .retry_policy(RetryPolicy::none()),
+    /// )?;
+    /// # let _ = impatient;
+    /// assert!(client
+    ///     .with_options(RequestOptions::new().timeout(Duration::ZERO))
+    ///     .unwrap_err()
+    ///     .is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn with_options(&self, options: crate::request::RequestOptions) -> Result<Self> {
+        options.check()?;
+        Ok(Self::from_transport(self.transport.with_options(&options)))
+    }
+
     /// Calls endpoints the crate does not wrap, with the same auth, retry
     /// and error mapping.
     pub fn raw(&self) -> Raw {

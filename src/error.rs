@@ -11,6 +11,7 @@ pub use code::GraphErrorCode;
 pub use graph_error::GraphError;
 
 use crate::auth::AuthError;
+use crate::transport::Attempt;
 
 /// Where a call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,7 +63,28 @@ struct Inner {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind` with a message (lowercase, no trailing period).
+    /// For your own test doubles and wrappers; the client builds its errors
+    /// the same way.
+    ///
+    /// ```
+    /// use entra_access::error::{Error, ErrorKind, GraphError, GraphErrorCode};
+    ///
+    /// let timeout = Error::new(ErrorKind::Timeout, "the request timed out");
+    /// assert!(timeout.is_timeout() && timeout.is_retryable());
+    ///
+    /// let denied = Error::from_graph(GraphError::new(
+    ///     403,
+    ///     GraphErrorCode::Other("Authorization_RequestDenied".into()),
+    ///     "Insufficient privileges to complete the operation.",
+    /// ));
+    /// assert!(denied.is_forbidden() && !denied.is_retryable());
+    ///
+    /// let unsure = Error::new(ErrorKind::Timeout, "the request timed out")
+    ///     .mark_may_have_been_processed();
+    /// assert!(!unsure.is_retryable());
+    /// ```
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             inner: Box::new(Inner {
                 kind,
@@ -75,10 +97,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_source(
-        mut self,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
+    /// Sets the underlying cause, returned by `source()`.
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         self.inner.source = Some(source.into());
         self
     }
@@ -86,6 +106,18 @@ impl Error {
     pub(crate) fn maybe_processed(mut self) -> Self {
         self.inner.may_have_been_processed = true;
         self
+    }
+
+    /// Marks the error as a write that may have been processed (see
+    /// [`may_have_been_processed`](Self::may_have_been_processed)); such an
+    /// error is never [retryable](Self::is_retryable). For test doubles.
+    pub fn mark_may_have_been_processed(self) -> Self {
+        self.maybe_processed()
+    }
+
+    /// An error answer from Graph ([`ErrorKind::Graph`]). For test doubles.
+    pub fn from_graph(err: GraphError) -> Self {
+        Self::graph(err)
     }
 
     /// Marks the error as throttling: Graph asked to wait longer than the
@@ -157,6 +189,13 @@ impl Error {
         self.kind() == ErrorKind::BodyTooLarge
     }
 
+    /// The caller lacks the permission or role for the call (HTTP 403):
+    /// grant the app the Graph permission or directory role the operation
+    /// needs; retrying will not help.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
     /// The thing asked for does not exist (HTTP 404).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -183,18 +222,27 @@ impl Error {
         self.kind() == ErrorKind::Conflict
     }
 
-    /// Whether trying the same call again later may succeed: throttling,
-    /// 5xx, timeouts and transport failures, but never a write that may
-    /// already have been processed.
+    /// Whether the client's [`RetryPolicy`](crate::RetryPolicy) retries this
+    /// kind of failure, so trying the same call again later may succeed:
+    /// 429, 503, 504, timeouts and connection failures. Never a write that
+    /// may already have been processed, and not other statuses (500, 502,
+    /// 4xx): the policy and this predicate share one classification.
     pub fn is_retryable(&self) -> bool {
         if self.inner.may_have_been_processed {
             return false;
         }
-        match self.kind() {
-            ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Graph => matches!(self.status(), Some(429 | 500 | 502 | 503 | 504)),
-            _ => false,
-        }
+        // The retry policy's own classification, for a request that may be
+        // sent again (a write that may have been processed returned above).
+        let attempt = match (self.kind(), self.status()) {
+            (ErrorKind::Timeout, _) => Attempt::TimedOut,
+            (ErrorKind::Transport, _) => Attempt::Broken,
+            (ErrorKind::Graph, Some(status)) => Attempt::Status {
+                status,
+                retry_after: None,
+            },
+            _ => return false,
+        };
+        crate::transport::is_retryable(attempt, true)
     }
 
     /// A write (POST) failed in a way that leaves open whether Graph
@@ -206,6 +254,12 @@ impl Error {
     /// How long Graph asked to wait, when it sent `Retry-After`.
     pub fn retry_after(&self) -> Option<Duration> {
         self.inner.graph.as_ref().and_then(|g| g.retry_after)
+    }
+}
+
+impl From<GraphError> for Error {
+    fn from(err: GraphError) -> Self {
+        Self::graph(err)
     }
 }
 

@@ -168,6 +168,13 @@ impl ReprocessAssignment {
         self.transport.send(&req).await?;
         Ok(())
     }
+
+    /// Like [`send`](Self::send), with the answer's metadata (Graph's
+    /// `request-id` to log for the write, `client-request-id`, status, `Date`).
+    pub async fn send_with_meta(self) -> Result<crate::request::ResponseMeta> {
+        let req = self.request()?;
+        Ok(self.transport.send(&req).await?.meta)
+    }
 }
 
 /// Lists assignments; see [`Assignments::list`].
@@ -279,3 +286,5 @@ impl GetAssignment {
 }
 
 get_terminals!(GetAssignment, Assignment);
+
+crate::api::common::request_options!(ReprocessAssignment, transport);

@@ -333,6 +333,10 @@ impl<P: TokenProvider> TokenProvider for CachedTokenProvider<P> {
         self.inner.invalidate().await;
     }
 
+    fn graph_scope(&self) -> Option<String> {
+        self.inner.graph_scope()
+    }
+
     async fn invalidate_if(&self, sent: &AccessToken) {
         {
             let mut cache = self.cache.write().await;

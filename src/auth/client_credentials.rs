@@ -240,6 +240,10 @@ impl TokenProvider for ClientCredentials {
     async fn token(&self) -> Result<AccessToken, AuthError> {
         self.request_token().await
     }
+
+    fn graph_scope(&self) -> Option<String> {
+        Some(self.scope.clone())
+    }
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -249,6 +253,7 @@ impl fmt::Debug for ClientCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("token_url", &self.token_url)
+            .field("scope", &self.scope)
             .finish()
     }
 }

@@ -192,3 +192,5 @@ impl Follow {
         )
     }
 }
+
+crate::api::common::request_options!(WatchRequest, transport);
