@@ -1,0 +1,221 @@
+//! Device-code sign-in against a fake identity platform (wiremock).
+#![cfg(feature = "client-credentials")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use entra_access::auth::{
+    AuthError, CachedTokenProvider, DeviceCode, DeviceCodePrompt, TokenProvider,
+};
+use serde_json::json;
+use wiremock::matchers::{any, body_string_contains, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const TENANT: &str = "contoso.onmicrosoft.com";
+const CLIENT_ID: &str = "public-client-1";
+const DEVICE_PATH: &str = "/contoso.onmicrosoft.com/oauth2/v2.0/devicecode";
+const TOKEN_PATH: &str = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
+const REFRESH_MARKER: &str = "REFRESH-TOKEN-q7";
+
+async fn mount_catch_all(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(418).set_body_string("unexpected request"))
+        .with_priority(u8::MAX)
+        .expect(0)
+        .named("catch-all")
+        .mount(server)
+        .await;
+}
+
+async fn mount_device_code(server: &MockServer, expected: u64) {
+    Mock::given(method("POST"))
+        .and(path(DEVICE_PATH))
+        .and(body_string_contains("client_id=public-client-1"))
+        .and(body_string_contains("offline_access"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "device_code": "DEVICE-CODE-1",
+            "user_code": "ABCD-EFGH",
+            "verification_uri": "https://microsoft.com/devicelogin",
+            "expires_in": 900,
+            "interval": 5,
+            "message": "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate."
+        })))
+        .expect(expected)
+        .named("devicecode")
+        .mount(server)
+        .await;
+}
+
+fn oauth_error(code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({
+        "error": code,
+        "error_description": format!("AADSTS: {code}"),
+        "error_codes": [70016]
+    }))
+}
+
+fn token(access: &str, refresh: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "token_type": "Bearer",
+        "scope": "https://graph.microsoft.com/.default",
+        "expires_in": 3599,
+        "access_token": access,
+        "refresh_token": refresh
+    }))
+}
+
+/// Answers the device-code polls from a script, one answer per poll.
+struct Script(Mutex<Vec<ResponseTemplate>>);
+
+impl Respond for Script {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut answers = self.0.lock().unwrap();
+        if answers.is_empty() {
+            ResponseTemplate::new(500).set_body_string("script ran out")
+        } else {
+            answers.remove(0)
+        }
+    }
+}
+
+async fn mount_polls(server: &MockServer, answers: Vec<ResponseTemplate>) {
+    let n = answers.len() as u64;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_string_contains("device_code=DEVICE-CODE-1"))
+        .respond_with(Script(Mutex::new(answers)))
+        .expect(n)
+        .named("device-code polls")
+        .mount(server)
+        .await;
+}
+
+/// A provider against the server; records prompts and waits. The HTTP
+/// client has no timers of its own, so paused time only moves on our waits.
+fn provider(
+    server: &MockServer,
+) -> (
+    DeviceCode,
+    Arc<Mutex<Vec<DeviceCodePrompt>>>,
+    Arc<Mutex<Vec<Duration>>>,
+) {
+    let prompts = Arc::new(Mutex::new(Vec::new()));
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let (p, w) = (Arc::clone(&prompts), Arc::clone(&waits));
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    let dc = DeviceCode::new(TENANT, CLIENT_ID, move |prompt| {
+        p.lock().unwrap().push(prompt.clone())
+    })
+    .unwrap()
+    .authority_host(&server.uri())
+    .unwrap()
+    .http_client(http)
+    .on_poll_wait(move |wait| w.lock().unwrap().push(wait));
+    (dc, prompts, waits)
+}
+
+#[tokio::test(start_paused = true)]
+async fn pending_twice_then_slow_down_then_a_token() {
+    let server = MockServer::start().await;
+    mount_device_code(&server, 1).await;
+    mount_polls(
+        &server,
+        vec![
+            oauth_error("authorization_pending"),
+            oauth_error("authorization_pending"),
+            oauth_error("slow_down"),
+            token("ACCESS-1", REFRESH_MARKER),
+        ],
+    )
+    .await;
+    mount_catch_all(&server).await;
+
+    let (dc, prompts, waits) = provider(&server);
+    let token = dc.sign_in().await.unwrap();
+    assert_eq!(token.secret.expose(), "ACCESS-1");
+    assert!(dc.is_signed_in());
+
+    let prompts = prompts.lock().unwrap();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].user_code, "ABCD-EFGH");
+    assert_eq!(
+        prompts[0].verification_uri,
+        "https://microsoft.com/devicelogin"
+    );
+    // Interval 5 s twice, then 5 s longer after slow_down.
+    assert_eq!(
+        *waits.lock().unwrap(),
+        vec![
+            Duration::from_secs(5),
+            Duration::from_secs(5),
+            Duration::from_secs(10)
+        ]
+    );
+    // The refresh token is never shown.
+    assert!(!format!("{dc:?}").contains(REFRESH_MARKER));
+}
+
+#[tokio::test(start_paused = true)]
+async fn expired_token_is_a_typed_error() {
+    let server = MockServer::start().await;
+    mount_device_code(&server, 1).await;
+    mount_polls(
+        &server,
+        vec![
+            oauth_error("authorization_pending"),
+            oauth_error("expired_token"),
+        ],
+    )
+    .await;
+    mount_catch_all(&server).await;
+    let (dc, _, _) = provider(&server);
+    let err = dc.sign_in().await.unwrap_err();
+    assert!(matches!(err, AuthError::DeviceCodeExpired), "{err:?}");
+    assert!(!dc.is_signed_in());
+}
+
+#[tokio::test(start_paused = true)]
+async fn access_denied_is_a_typed_error() {
+    let server = MockServer::start().await;
+    mount_device_code(&server, 1).await;
+    mount_polls(&server, vec![oauth_error("access_denied")]).await;
+    mount_catch_all(&server).await;
+    let (dc, _, waits) = provider(&server);
+    let err = dc.sign_in().await.unwrap_err();
+    assert!(matches!(err, AuthError::SignInDeclined { .. }), "{err:?}");
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "no wait after a final answer"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_token_renews_without_a_new_device_code() {
+    let server = MockServer::start().await;
+    mount_device_code(&server, 1).await;
+    mount_polls(&server, vec![token("ACCESS-1", REFRESH_MARKER)]).await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .and(body_string_contains(REFRESH_MARKER))
+        .respond_with(token("ACCESS-2", "REFRESH-TOKEN-rotated"))
+        .expect(1)
+        .named("refresh")
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let (dc, prompts, _) = provider(&server);
+    let cached = CachedTokenProvider::new(dc).load_timeout(Duration::MAX);
+    assert_eq!(cached.token().await.unwrap().secret.expose(), "ACCESS-1");
+    // The cached token is used until it nears expiry…
+    assert_eq!(cached.token().await.unwrap().secret.expose(), "ACCESS-1");
+    // …then renewed through the refresh token, with no new prompt.
+    tokio::time::advance(Duration::from_secs(3590)).await;
+    assert_eq!(cached.token().await.unwrap().secret.expose(), "ACCESS-2");
+    assert_eq!(prompts.lock().unwrap().len(), 1);
+}
