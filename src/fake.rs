@@ -41,7 +41,9 @@
 mod chaos;
 mod client;
 mod control;
+mod current_user;
 mod directory;
+mod documented;
 mod em_read;
 mod em_write;
 mod faults;
@@ -55,6 +57,7 @@ mod query;
 mod render;
 mod reply;
 mod routes;
+mod scheduled;
 mod scope;
 mod seed;
 mod seeding;
@@ -298,7 +301,9 @@ impl FakeGraph {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         let mut st = lock(&self.shared.state);
-        lifecycle::tick(&mut st, Instant::now());
+        let now = Instant::now();
+        scheduled::release(&mut st, now);
+        lifecycle::tick(&mut st, now);
         st
     }
 }

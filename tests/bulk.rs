@@ -936,7 +936,7 @@ async fn end_to_end_on_fake_graph() {
         expired.clone(),
         failed.clone(),
         nested,
-        sp,
+        sp.clone(),
         device,
     ]);
     let group = fake.add_group(GroupSeed::new("Team").members(members.iter()));
@@ -963,9 +963,12 @@ async fn end_to_end_on_fake_graph() {
     let t = report.totals();
     assert_eq!(
         (t.created, t.delivered, t.skipped, t.reported, t.failed),
-        (6, 6, 4, 1, 0),
+        (6, 6, 3, 1, 0),
         "{report:#?}"
     );
+    // v1.0 `/members` does not list service principals (a documented known
+    // issue), so the robot never reaches the plan.
+    assert!(report.row(sp.as_str()).is_none(), "{report:#?}");
     for id in new.iter().chain([&expired]) {
         assert_eq!(report.row(id.as_str()).unwrap().outcome, Outcome::Delivered);
     }
@@ -983,7 +986,7 @@ async fn end_to_end_on_fake_graph() {
         .unwrap();
     assert_eq!(fake.assignment_request_posts(), posts, "the re-run posted");
     let t = again.totals();
-    assert_eq!((t.created, t.skipped, t.reported), (0, 10, 1));
+    assert_eq!((t.created, t.skipped, t.reported), (0, 9, 1));
     assert_eq!(
         again.row(new[0].as_str()).unwrap().action,
         Action::Skip(SkipReason::AlreadyDelivered)

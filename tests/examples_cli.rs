@@ -402,6 +402,35 @@ fn assign_user_prints_the_request_then_the_final_state() {
     );
 }
 
+/// A start days ahead leaves the request `scheduled` (as Graph does):
+/// `--wait` reports that and returns instead of polling until the start.
+#[test]
+fn assign_user_with_a_future_start_reports_scheduled_and_returns() {
+    let start = (chrono::Utc::now() + chrono::Duration::days(3))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let r = run(
+        "assign_user",
+        &[
+            "--package-name",
+            "Marketing Campaign",
+            "--user-id",
+            demo::ALAN,
+            "--start",
+            &start,
+            "--wait",
+        ],
+    )
+    .ok();
+    let lines = r.lines();
+    assert_eq!(lines.len(), 2, "{r}");
+    assert!(looks_like_guid(lines[0]), "{r}");
+    assert_eq!(lines[1], "scheduled");
+    assert!(
+        r.stderr.contains(&format!("access starts at {start}")),
+        "{r}"
+    );
+}
+
 #[test]
 fn assign_user_sends_nothing_for_someone_who_has_access() {
     let r = run(

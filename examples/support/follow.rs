@@ -2,13 +2,15 @@
 
 use anyhow::bail;
 use entra_access::api::{delivery_problem, FinalOutcome};
-use entra_access::models::{AssignmentRequest, AssignmentRequestId};
+use entra_access::models::{AssignmentRequest, AssignmentRequestId, RequestState};
 use futures::TryStreamExt;
 
 use super::session::Session;
 
 /// Polls the request (with backoff) and calls `on_change` with each new
-/// state, the final one last; returns the final request.
+/// state, the final one last; returns the final request. A request
+/// `scheduled` to start later ends the follow too: Graph leaves it there
+/// until its start, which may be days away.
 pub async fn follow(
     session: &Session,
     id: &AssignmentRequestId,
@@ -22,12 +24,22 @@ pub async fn follow(
     let mut last = None;
     while let Some(request) = changes.try_next().await? {
         on_change(&request);
+        let waits = starts_later(&request);
         last = Some(request);
+        if waits.is_some() {
+            break;
+        }
     }
     match last {
         Some(request) => Ok(request),
         None => bail!("request {id} was never observed"),
     }
+}
+
+/// The start of a request that is `scheduled` for a time still ahead.
+pub fn starts_later(request: &AssignmentRequest) -> Option<entra_access::models::DateTime> {
+    let start = request.schedule.as_ref()?.start_date_time?;
+    (request.state == Some(RequestState::Scheduled) && start > chrono::Utc::now()).then_some(start)
 }
 
 /// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
@@ -92,5 +104,13 @@ pub async fn report_submission(
 pub async fn finish_wait(session: &Session, id: &AssignmentRequestId) -> anyhow::Result<()> {
     let last = follow(session, id, |r| eprintln!("request {}: {}", r.id, state(r))).await?;
     println!("{}", state(&last));
+    if let Some(start) = starts_later(&last) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            last.id,
+            start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        return Ok(());
+    }
     delivered(&last)
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use super::ids::random_id;
 use super::FakeGraph;
-use crate::models::{Assignment, AssignmentRequest};
+use crate::models::{Assignment, AssignmentRequest, ObjectId};
 use crate::{Client, ClientBuilder, RetryPolicy};
 
 impl FakeGraph {
@@ -38,6 +39,71 @@ impl FakeGraph {
     /// ```
     pub fn client(&self) -> crate::Result<Client> {
         self.client_builder().build()
+    }
+
+    /// A bearer token the fake accepts forever as **delegated**: the calls it
+    /// makes act as the signed-in user `user` (a seeded user's object id).
+    ///
+    /// The fake's other tokens ([`token`](Self::token), and those its
+    /// client-credentials endpoint issues) are app-only, and Graph refuses
+    /// app-only tokens on the delegated-only operations
+    /// (`assignments/filterByCurrentUser`, `assignmentRequests/filterByCurrentUser`,
+    /// `assignments/additionalAccess`, `assignmentRequests/{id}/cancel`)
+    /// with 403 `accessDenied`. Use this token (or
+    /// [`delegated_client_for`](Self::delegated_client_for)) to call them.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> entra_access::Result<()> {
+    /// use entra_access::fake::{FakeGraph, UserSeed};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// let ada = fake.add_user(UserSeed::new("Ada"));
+    /// let token = fake.delegated_token_for(&ada);
+    /// assert_ne!(token, fake.token());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delegated_token_for(&self, user: &ObjectId) -> String {
+        let token = format!("fake-delegated-{}", random_id());
+        self.state()
+            .delegated_tokens
+            .insert(token.clone(), user.clone());
+        token
+    }
+
+    /// A [`ClientBuilder`] like [`client_builder`](Self::client_builder) whose
+    /// calls act as the signed-in user `user` (see
+    /// [`delegated_token_for`](Self::delegated_token_for)).
+    pub fn delegated_client_builder_for(&self, user: &ObjectId) -> ClientBuilder {
+        self.client_builder()
+            .token_provider(crate::auth::StaticToken::new(
+                self.delegated_token_for(user),
+            ))
+    }
+
+    /// A [`Client`] whose calls act as the signed-in user `user`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> entra_access::Result<()> {
+    /// use entra_access::api::AssignmentsOfCurrentUser;
+    /// use entra_access::fake::{FakeGraph, UserSeed};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// let ada = fake.add_user(UserSeed::new("Ada"));
+    /// let mine = fake
+    ///     .delegated_client_for(&ada)?
+    ///     .assignments()
+    ///     .filter_by_current_user(AssignmentsOfCurrentUser::Target)
+    ///     .collect()
+    ///     .await?;
+    /// assert!(mine.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delegated_client_for(&self, user: &ObjectId) -> crate::Result<Client> {
+        self.delegated_client_builder_for(user).build()
     }
 
     /// A client-credentials provider for the fake's token endpoint, with the

@@ -9,7 +9,10 @@ use super::chaos::Chaos;
 use super::faults::Fault;
 use super::introspect::{assignment_snapshot, request_snapshot};
 use super::query::Query;
-use super::{lifecycle, render, AssignmentSnapshot, FakeGraph, ReceivedRequest, RequestSnapshot};
+use super::state::State;
+use super::{
+    lifecycle, render, scheduled, AssignmentSnapshot, FakeGraph, ReceivedRequest, RequestSnapshot,
+};
 use crate::models::{AssignmentId, AssignmentRequestId, ObjectId, RequestState, WorkflowId};
 
 impl FakeGraph {
@@ -22,7 +25,7 @@ impl FakeGraph {
         let mut st = self.state();
         let i = st.requests.iter().position(|r| r.id == *id)?;
         let now = Instant::now();
-        if !lifecycle::step(&mut st, i, now) {
+        if parked(&st, i) || !lifecycle::step(&mut st, i, now) {
             return None;
         }
         lifecycle::schedule_next(&mut st, i, now);
@@ -36,7 +39,7 @@ impl FakeGraph {
         let now = Instant::now();
         let mut moved = 0;
         for i in 0..st.requests.len() {
-            if lifecycle::step(&mut st, i, now) {
+            if !parked(&st, i) && lifecycle::step(&mut st, i, now) {
                 lifecycle::schedule_next(&mut st, i, now);
                 moved += 1;
             }
@@ -60,14 +63,47 @@ impl FakeGraph {
         total
     }
 
-    /// Approves a request in `pendingApproval`; it starts delivering.
+    /// Approves a request in `pendingApproval`; it starts delivering, or
+    /// waits in `scheduled` when its schedule starts later.
     /// Returns false if the request is unknown or not pending approval.
     pub fn approve(&self, id: &AssignmentRequestId) -> bool {
         let mut st = self.state();
         let Some(i) = st.requests.iter().position(|r| r.id == *id) else {
             return false;
         };
+        let later = st.requests.get(i).is_some_and(|r| {
+            r.state == RequestState::PendingApproval && scheduled::waiting_for_start(&st, r)
+        });
+        if later {
+            scheduled::park(&mut st, i);
+            return true;
+        }
         lifecycle::approve(&mut st, i, Instant::now())
+    }
+
+    /// Moves the fake's calendar forward by `by`. Requests scheduled to
+    /// start before the new date start delivering, and the 14-day reprocess
+    /// window is judged at the new date. (Timestamps the fake writes, such
+    /// as `createdDateTime`, stay real time.)
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// use entra_access::fake::FakeGraph;
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// fake.advance_clock(Duration::from_secs(15 * 24 * 3600));
+    /// # }
+    /// ```
+    pub fn advance_clock(&self, by: Duration) {
+        let mut st = self.state();
+        let by = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        st.clock_offset = st
+            .clock_offset
+            .checked_add(&by)
+            .unwrap_or(chrono::Duration::MAX);
+        scheduled::release(&mut st, Instant::now());
     }
 
     /// Denies a request in `pendingApproval`. Returns false if the request
@@ -103,6 +139,7 @@ impl FakeGraph {
         for i in 0..st.requests.len() {
             lifecycle::schedule_next(&mut st, i, now);
         }
+        scheduled::keep_parked(&mut st);
     }
 
     /// Turns catalog-scoped mode on or off (see
@@ -291,4 +328,11 @@ impl FakeGraph {
             .filter(|r| super::token::token_path(&r.path).is_some())
             .count()
     }
+}
+
+/// Whether request `i` waits in `scheduled` for a start still ahead.
+fn parked(st: &State, i: usize) -> bool {
+    st.requests
+        .get(i)
+        .is_some_and(|r| r.state == RequestState::Scheduled && scheduled::waiting_for_start(st, r))
 }

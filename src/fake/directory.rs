@@ -71,10 +71,15 @@ pub(crate) fn handle(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     if ctx.segs.len() > 4 {
         return Err(unknown_segment(ctx));
     }
+    // group-list-members.md (v1.0): "This API has a known issue where
+    // service principals are not listed as group members in v1.0." The fake
+    // leaves them out of `members` and `transitiveMembers` alike (also under
+    // the `microsoft.graph.servicePrincipal` cast).
     let items = st
         .members(group.id.as_str(), transitive)
         .iter()
         .filter_map(|m| st.object(m.as_str()))
+        .filter(|o| o.kind != DirKind::ServicePrincipal)
         .filter(|o| cast.is_none_or(|k| o.kind == k))
         .map(render::directory_object)
         .collect();

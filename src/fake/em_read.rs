@@ -2,55 +2,17 @@
 
 use serde_json::{json, Value};
 
-use super::filters::{self, Expr, FilterSpec};
+use super::current_user;
+use super::documented::{Documented, ASSIGNMENTS, PACKAGES, POLICIES, REQUESTS};
+use super::filters::{self, Expr};
 use super::paging;
 use super::query::apply_select;
 use super::render;
 use super::reply::{GraphErr, Reply};
 use super::routes::Ctx;
-use super::state::State;
+use super::state::{Assignment, Request, State};
 
 const EM: &str = "identityGovernance/entitlementManagement";
-
-const PACKAGES: FilterSpec = FilterSpec {
-    type_name: "microsoft.graph.accessPackage",
-    props: &["id", "displayname", "description", "ishidden", "catalog/id"],
-};
-const POLICIES: FilterSpec = FilterSpec {
-    type_name: "microsoft.graph.accessPackageAssignmentPolicy",
-    props: &[
-        "id",
-        "displayname",
-        "description",
-        "allowedtargetscope",
-        "accesspackage/id",
-    ],
-};
-const ASSIGNMENTS: FilterSpec = FilterSpec {
-    type_name: "microsoft.graph.accessPackageAssignment",
-    props: &[
-        "id",
-        "state",
-        "status",
-        "expireddatetime",
-        "accesspackage/id",
-        "assignmentpolicy/id",
-        "target/objectid",
-        "target/email",
-    ],
-};
-const REQUESTS: FilterSpec = FilterSpec {
-    type_name: "microsoft.graph.accessPackageAssignmentRequest",
-    props: &[
-        "id",
-        "state",
-        "status",
-        "requesttype",
-        "createddatetime",
-        "completeddatetime",
-        "accesspackage/id",
-    ],
-};
 
 /// Dispatches `GET …/{collection}` and `GET …/{collection}/{id}`.
 pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
@@ -60,13 +22,13 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         .map(|s| s.to_ascii_lowercase())
         .unwrap_or_default();
     let id = ctx.segs.get(3).map(String::as_str);
+    if let Some(call) = id.and_then(|seg| current_user::Call::parse(&collection, seg)) {
+        return current_user::get(st, ctx, call?);
+    }
     let q = &ctx.query;
     match collection.as_str() {
         "accesspackages" => {
-            q.check_expand(
-                "microsoft.graph.accessPackage",
-                &["assignmentpolicies", "catalog"],
-            )?;
+            check_query(ctx, &PACKAGES)?;
             match id {
                 Some(id) => {
                     let p = st
@@ -81,11 +43,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .iter()
                         .filter(|p| {
                             matches(f.as_ref(), |path| match path {
-                                "id" => json!(p.id),
                                 "displayname" => json!(p.display_name),
-                                "description" => json!(p.description),
-                                "ishidden" => json!(p.is_hidden),
-                                "catalog/id" => json!(p.catalog_id),
                                 _ => Value::Null,
                             })
                         })
@@ -96,15 +54,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
             }
         }
         "assignmentpolicies" => {
-            q.check_expand(
-                "microsoft.graph.accessPackageAssignmentPolicy",
-                &[
-                    "accesspackage",
-                    "catalog",
-                    "questions",
-                    "customextensionstagesettings",
-                ],
-            )?;
+            check_query(ctx, &POLICIES)?;
             match id {
                 Some(id) => {
                     let p = st
@@ -119,11 +69,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .iter()
                         .filter(|p| {
                             matches(f.as_ref(), |path| match path {
-                                "id" => json!(p.id),
                                 "displayname" => json!(p.display_name),
-                                "description" => json!(p.description),
-                                "allowedtargetscope" => json!(p.scope.as_str()),
-                                "accesspackage/id" => json!(p.package_id),
                                 _ => Value::Null,
                             })
                         })
@@ -134,10 +80,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
             }
         }
         "assignments" => {
-            q.check_expand(
-                "microsoft.graph.accessPackageAssignment",
-                &["target", "accesspackage", "assignmentpolicy"],
-            )?;
+            check_query(ctx, &ASSIGNMENTS)?;
             match id {
                 Some(id) => {
                     let a = st
@@ -145,39 +88,11 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .ok_or_else(|| GraphErr::not_found("Assignment", id))?;
                     single(ctx, "assignments", render::assignment(st, a, q))
                 }
-                None => {
-                    let f = parse(ctx, &ASSIGNMENTS)?;
-                    catalog_scope_check(st, f.as_ref())?;
-                    let items = st
-                        .assignments
-                        .iter()
-                        .filter(|a| {
-                            let subject = st.subject(&a.subject_id);
-                            matches(f.as_ref(), |path| match path {
-                                "id" => json!(a.id),
-                                "state" => json!(a.state.as_str()),
-                                "status" => json!(a.status),
-                                "expireddatetime" => json!(a.expired),
-                                "accesspackage/id" => json!(a.package_id),
-                                "assignmentpolicy/id" => json!(a.policy_id),
-                                "target/objectid" => {
-                                    json!(subject.and_then(|s| s.object_id.clone()))
-                                }
-                                "target/email" => json!(subject.and_then(|s| s.email.clone())),
-                                _ => Value::Null,
-                            })
-                        })
-                        .map(|a| render::assignment(st, a, q))
-                        .collect();
-                    list(st, ctx, "assignments", items)
-                }
+                None => list_assignments(st, ctx, Scope::Tenant, |_| true),
             }
         }
         "assignmentrequests" => {
-            q.check_expand(
-                "microsoft.graph.accessPackageAssignmentRequest",
-                &["accesspackage", "assignment", "requestor"],
-            )?;
+            check_query(ctx, &REQUESTS)?;
             match id {
                 Some(id) => {
                     let r = st
@@ -185,28 +100,7 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                         .ok_or_else(|| GraphErr::not_found("Assignment request", id))?;
                     single(ctx, "assignmentRequests", render::request(st, r, q))
                 }
-                None => {
-                    let f = parse(ctx, &REQUESTS)?;
-                    catalog_scope_check(st, f.as_ref())?;
-                    let items = st
-                        .requests
-                        .iter()
-                        .filter(|r| {
-                            matches(f.as_ref(), |path| match path {
-                                "id" => json!(r.id),
-                                "state" => json!(r.state.as_str()),
-                                "status" => json!(r.status),
-                                "requesttype" => json!(r.request_type.as_str()),
-                                "createddatetime" => json!(r.created),
-                                "completeddatetime" => json!(r.completed),
-                                "accesspackage/id" => json!(r.package_id),
-                                _ => Value::Null,
-                            })
-                        })
-                        .map(|r| render::request(st, r, q))
-                        .collect();
-                    list(st, ctx, "assignmentRequests", items)
-                }
+                None => list_requests(st, ctx, Scope::Tenant, |_| true),
             }
         }
         _ => Err(super::routes::unknown_segment(ctx)),
@@ -219,12 +113,88 @@ fn matches(f: Option<&Expr>, field: impl Fn(&str) -> Value) -> bool {
     f.is_none_or(|f| f.matches(&field))
 }
 
-fn parse(ctx: &Ctx<'_>, spec: &FilterSpec) -> Result<Option<Expr>, GraphErr> {
+fn parse(ctx: &Ctx<'_>, doc: &Documented) -> Result<Option<Expr>, GraphErr> {
     ctx.query
         .filter
         .as_deref()
-        .map(|f| filters::parse(f, spec))
+        .map(|f| filters::parse(f, &doc.filter))
         .transpose()
+}
+
+/// Refuses an `$expand` or `$select` the docs do not list for the resource.
+pub(crate) fn check_query(ctx: &Ctx<'_>, doc: &Documented) -> Result<(), GraphErr> {
+    ctx.query.check_expand(doc.filter.type_name, doc.expand)?;
+    ctx.query.check_select(doc.filter.type_name, doc.select)
+}
+
+/// Which items a list reads: every item the caller may read (a
+/// catalog-scoped caller must then name one access package), or those a
+/// function call already narrowed down (`filterByCurrentUser`: the user's
+/// own; `additionalAccess`: a named package), which need no package filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Tenant,
+    Narrowed,
+}
+
+/// Lists the assignments `keep` admits and the query's `$filter` matches.
+pub(crate) fn list_assignments(
+    st: &State,
+    ctx: &Ctx<'_>,
+    scope: Scope,
+    keep: impl Fn(&Assignment) -> bool,
+) -> Result<Reply, GraphErr> {
+    check_query(ctx, &ASSIGNMENTS)?;
+    let f = parse(ctx, &ASSIGNMENTS)?;
+    if scope == Scope::Tenant {
+        catalog_scope_check(st, f.as_ref())?;
+    }
+    let items = st
+        .assignments
+        .iter()
+        .filter(|a| keep(a))
+        .filter(|a| {
+            let subject = st.subject(&a.subject_id);
+            matches(f.as_ref(), |path| match path {
+                "state" => json!(a.state.as_str()),
+                "accesspackage/id" => json!(a.package_id),
+                "assignmentpolicy/id" => json!(a.policy_id),
+                "target/objectid" => json!(subject.and_then(|s| s.object_id.clone())),
+                _ => Value::Null,
+            })
+        })
+        .map(|a| render::assignment(st, a, &ctx.query))
+        .collect();
+    list(st, ctx, "assignments", items)
+}
+
+/// Lists the requests `keep` admits and the query's `$filter` matches.
+pub(crate) fn list_requests(
+    st: &State,
+    ctx: &Ctx<'_>,
+    scope: Scope,
+    keep: impl Fn(&Request) -> bool,
+) -> Result<Reply, GraphErr> {
+    check_query(ctx, &REQUESTS)?;
+    let f = parse(ctx, &REQUESTS)?;
+    if scope == Scope::Tenant {
+        catalog_scope_check(st, f.as_ref())?;
+    }
+    let items = st
+        .requests
+        .iter()
+        .filter(|r| keep(r))
+        .filter(|r| {
+            matches(f.as_ref(), |path| match path {
+                "state" => json!(r.state.as_str()),
+                "createddatetime" => json!(r.created),
+                "accesspackage/id" => json!(r.package_id),
+                _ => Value::Null,
+            })
+        })
+        .map(|r| render::request(st, r, &ctx.query))
+        .collect();
+    list(st, ctx, "assignmentRequests", items)
 }
 
 /// In catalog-scoped mode, lists must name one access package.

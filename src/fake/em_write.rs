@@ -6,8 +6,10 @@ use super::lifecycle;
 use super::render;
 use super::reply::{now_string, GraphErr, Reply};
 use super::routes::{method_not_allowed, unknown_segment, Ctx};
+use super::scheduled;
 use super::scope::{self, Target};
 use super::state::{Request, State};
+use super::token::{require_delegated, Principal};
 use crate::models::{
     AccessPackageId, AssignmentPolicyId, AssignmentRequestId, AssignmentState, RequestState,
     RequestType,
@@ -21,7 +23,7 @@ pub(crate) fn handle(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     let action = ctx.segs.get(4).map(|s| s.to_ascii_lowercase());
     match (requests, id, action.as_deref(), ctx.method, ctx.segs.len()) {
         (true, None, None, "POST", 3) => create(st, ctx),
-        (true, Some(id), Some("cancel"), "POST", 5) => cancel(st, id),
+        (true, Some(id), Some("cancel"), "POST", 5) => cancel(st, id, ctx),
         (true, Some(id), Some("reprocess"), "POST", 5) => reprocess_request(st, id, ctx),
         (true, Some(id), None, "DELETE", 4) => delete(st, id),
         (false, Some(id), Some("reprocess"), "POST", 5) => reprocess_assignment(st, id),
@@ -46,6 +48,42 @@ fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
+/// Graph reads `requestType` ignoring case: the v1.0 create page's own
+/// examples send `AdminAdd` and `UserAdd` beside `adminAdd`.
+fn request_type(wire: &str) -> RequestType {
+    const KNOWN: &[RequestType] = &[
+        RequestType::NotSpecified,
+        RequestType::UserAdd,
+        RequestType::UserUpdate,
+        RequestType::UserRemove,
+        RequestType::AdminAdd,
+        RequestType::AdminUpdate,
+        RequestType::AdminRemove,
+        RequestType::SystemAdd,
+        RequestType::SystemUpdate,
+        RequestType::SystemRemove,
+        RequestType::OnBehalfAdd,
+    ];
+    KNOWN
+        .iter()
+        .find(|t| t.as_str().eq_ignore_ascii_case(wire))
+        .cloned()
+        .unwrap_or_else(|| RequestType::from_wire(wire))
+}
+
+/// An id inside `assignment`, in either documented form: `{key}Id: "…"` or
+/// `{key}: {"id": "…"}`. Both forms naming different ids is refused.
+fn ref_id<'a>(assignment: &'a Value, key: &str) -> Result<Option<&'a str>, GraphErr> {
+    let flat = str_field(assignment, &format!("{key}Id"));
+    let nested = assignment.get(key).and_then(|v| str_field(v, "id"));
+    match (flat, nested) {
+        (Some(a), Some(b)) if a != b => Err(GraphErr::bad_request(format!(
+            "assignment.{key}Id '{a}' and assignment.{key}.id '{b}' name different objects."
+        ))),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
 fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     let body = ctx.json_body()?;
     let Some(obj) = body.as_object() else {
@@ -59,7 +97,7 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         )));
     }
     let request_type = match str_field(&body, "requestType") {
-        Some(t) => RequestType::from_wire(t),
+        Some(t) => request_type(t),
         None => {
             return Err(GraphErr::bad_request(
                 "The requestType property is required.",
@@ -131,6 +169,9 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         due: None,
         requestor_only: false,
     });
+    if let Principal::User(user) = &ctx.principal {
+        st.created_by.insert(id.clone(), user.clone());
+    }
     let i = st.requests.len() - 1;
     lifecycle::schedule_next(st, i, ctx.now);
     let Some(r) = st.requests.get(i) else {
@@ -145,6 +186,7 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     v["completedDateTime"] = Value::Null;
     v["@odata.context"] =
         json!(ctx.context("identityGovernance/entitlementManagement/assignmentRequests/$entity"));
+    scheduled::park_if_future(st, i);
     Ok(Reply::json(201, v))
 }
 
@@ -154,14 +196,14 @@ fn validate_add(
     assignment: &Value,
     body: &Value,
 ) -> Result<(AccessPackageId, AssignmentPolicyId, String), GraphErr> {
-    let Some(pkg) = str_field(assignment, "accessPackageId") else {
+    let Some(pkg) = ref_id(assignment, "accessPackage")? else {
         return Err(GraphErr::bad_request(
-            "assignment.accessPackageId is required for an adminAdd request.",
+            "assignment.accessPackageId (or assignment.accessPackage.id) is required for an adminAdd request.",
         ));
     };
-    let Some(pol) = str_field(assignment, "assignmentPolicyId") else {
+    let Some(pol) = ref_id(assignment, "assignmentPolicy")? else {
         return Err(GraphErr::bad_request(
-            "assignment.assignmentPolicyId is required for an adminAdd request.",
+            "assignment.assignmentPolicyId (or assignment.assignmentPolicy.id) is required for an adminAdd request.",
         ));
     };
     let pkg = st
@@ -282,7 +324,9 @@ fn index_of(st: &State, id: &str) -> Result<usize, GraphErr> {
         .ok_or_else(|| GraphErr::not_found("Assignment request", id))
 }
 
-fn cancel(st: &mut State, id: &str) -> Result<Reply, GraphErr> {
+fn cancel(st: &mut State, id: &str, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
+    // accesspackageassignmentrequest-cancel.md: "Application: Not supported."
+    require_delegated(&ctx.principal, "assignmentRequests/{id}/cancel")?;
     let i = index_of(st, id)?;
     let Some(r) = st.requests.get_mut(i) else {
         return Err(GraphErr::not_found("Assignment request", id));
@@ -320,12 +364,35 @@ fn reprocess_request(st: &mut State, id: &str, ctx: &Ctx<'_>) -> Result<Reply, G
             format!("Only requests in deliveryFailed or partiallyDelivered can be reprocessed; '{id}' is not."),
         ));
     }
+    if let Some(done) = st
+        .requests
+        .get(i)
+        .and_then(|r| completed_at(r.completed.as_deref()))
+    {
+        if st.utc_now() - done > chrono::Duration::days(REPROCESS_WINDOW_DAYS) {
+            return Err(GraphErr::new(
+                400,
+                "RequestNotReprocessable",
+                format!("The request '{id}' completed more than {REPROCESS_WINDOW_DAYS} days ago and can no longer be reprocessed; cancel it and make a new request."),
+            ));
+        }
+    }
     if let Some(r) = st.requests.get_mut(i) {
         r.completed = None;
     }
     lifecycle::begin_delivery(st, i);
     lifecycle::schedule_next(st, i, ctx.now);
     Ok(Reply::empty(202))
+}
+
+/// accesspackageassignmentrequest-reprocess.md: "You can only reprocess a
+/// request within 14 days from the time the original request was completed."
+const REPROCESS_WINDOW_DAYS: i64 = 14;
+
+fn completed_at(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text?)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 fn delete(st: &mut State, id: &str) -> Result<Reply, GraphErr> {
@@ -335,6 +402,20 @@ fn delete(st: &mut State, id: &str) -> Result<Reply, GraphErr> {
             400,
             "RequestNotDeletable",
             format!("The request '{id}' is still open; cancel it or wait until it completes."),
+        ));
+    }
+    // accesspackageassignmentrequest-delete.md: "You cannot delete an access
+    // package assignment request if it has any accessPackageAssignment objects."
+    if let Some(aid) = st
+        .requests
+        .get(i)
+        .and_then(|r| r.assignment_id.clone())
+        .filter(|aid| st.assignment(aid.as_str()).is_some())
+    {
+        return Err(GraphErr::new(
+            400,
+            "RequestNotDeletable",
+            format!("The request '{id}' has the assignment '{aid}' and cannot be deleted; only requests without assignments (denied, canceled) can be."),
         ));
     }
     st.requests.remove(i);

@@ -73,13 +73,47 @@ pub(crate) enum Expr {
     },
 }
 
-/// Which properties a resource lets callers filter on.
+/// Which operators the docs allow on one filterable property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ops {
+    /// `eq` only (the docs' "Supports `$filter` (`eq`)").
+    Eq,
+    /// `eq` and `contains` (with or without `tolower`).
+    EqContains,
+    /// `eq`, `ne`, `gt`, `ge`, `lt`, `le` (date-times).
+    Compare,
+}
+
+impl Ops {
+    fn allows_cmp(self, op: Op) -> bool {
+        match self {
+            Ops::Eq | Ops::EqContains => op == Op::Eq,
+            Ops::Compare => true,
+        }
+    }
+
+    fn allows_call(self, func: Func) -> bool {
+        self == Ops::EqContains && func == Func::Contains
+    }
+}
+
+/// Which properties a resource lets callers filter on, and how.
 #[derive(Debug)]
 pub(crate) struct FilterSpec {
     /// Graph type name used in error messages.
     pub type_name: &'static str,
-    /// Lower-case property paths.
-    pub props: &'static [&'static str],
+    /// Lower-case property paths and their operators.
+    pub props: &'static [(&'static str, Ops)],
+}
+
+impl FilterSpec {
+    fn ops(&self, path: &str) -> Option<Ops> {
+        let lower = path.to_ascii_lowercase();
+        self.props
+            .iter()
+            .find(|(p, _)| *p == lower)
+            .map(|(_, ops)| *ops)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -357,23 +391,36 @@ pub(crate) fn parse(input: &str, spec: &FilterSpec) -> Result<Expr, GraphErr> {
 }
 
 fn check(e: &Expr, spec: &FilterSpec) -> Result<(), GraphErr> {
-    match e {
+    let (path, allowed) = match e {
         Expr::And(a, b) | Expr::Or(a, b) => {
             check(a, spec)?;
-            check(b, spec)
+            return check(b, spec);
         }
-        Expr::Not(a) => check(a, spec),
-        Expr::Cmp { path, .. } | Expr::In { path, .. } | Expr::Call { path, .. } => {
-            let lower = path.to_ascii_lowercase();
-            if spec.props.contains(&lower.as_str()) {
-                Ok(())
-            } else {
-                Err(GraphErr::bad_request(format!(
-                    "Invalid filter clause: Could not find a property named '{path}' on type '{}'.",
-                    spec.type_name
-                )))
-            }
-        }
+        Expr::Not(a) => return check(a, spec),
+        Expr::Cmp { path, op, .. } => (path, spec.ops(path).map(|o| o.allows_cmp(*op))),
+        // `in` is not among the documented operators of any EM property.
+        Expr::In { path, .. } => (path, spec.ops(path).map(|_| false)),
+        Expr::Call { path, func, .. } => (path, spec.ops(path).map(|o| o.allows_call(*func))),
+    };
+    match allowed {
+        Some(true) => Ok(()),
+        Some(false) => Err(GraphErr::bad_request(format!(
+            "Invalid filter clause: the operator used on '{path}' is not supported for type '{}'; the documented form is {}.",
+            spec.type_name,
+            documented_form(spec.ops(path)),
+        ))),
+        None => Err(GraphErr::bad_request(format!(
+            "Invalid filter clause: Could not find a property named '{path}' on type '{}'.",
+            spec.type_name
+        ))),
+    }
+}
+
+fn documented_form(ops: Option<Ops>) -> &'static str {
+    match ops {
+        Some(Ops::Eq) | None => "'eq'",
+        Some(Ops::EqContains) => "'eq' or 'contains'",
+        Some(Ops::Compare) => "'eq', 'ne', 'gt', 'ge', 'lt' or 'le'",
     }
 }
 
@@ -474,11 +521,11 @@ mod tests {
     const SPEC: FilterSpec = FilterSpec {
         type_name: "microsoft.graph.accessPackageAssignment",
         props: &[
-            "state",
-            "accesspackage/id",
-            "target/objectid",
-            "displayname",
-            "createddatetime",
+            ("state", Ops::Eq),
+            ("accesspackage/id", Ops::Eq),
+            ("target/objectid", Ops::Eq),
+            ("displayname", Ops::EqContains),
+            ("createddatetime", Ops::Compare),
         ],
     };
 
@@ -525,11 +572,28 @@ mod tests {
     }
 
     #[test]
-    fn in_list() {
-        let e = parse("state in ('delivered', 'Delivering')", &SPEC).unwrap();
-        assert!(e.matches(&item("delivering", "p", "n")));
-        assert!(!e.matches(&item("expired", "p", "n")));
+    fn undocumented_operators_are_refused() {
+        for bad in [
+            "state in ('delivered', 'Delivering')",
+            "state ne 'expired'",
+            "startswith(displayName,'Sa')",
+            "contains(state,'del')",
+            "accessPackage/id gt 'a'",
+        ] {
+            let err = parse(bad, &SPEC).unwrap_err();
+            assert_eq!(
+                (err.status, err.code.as_str()),
+                (400, "BadRequest"),
+                "{bad}"
+            );
+            assert!(
+                err.message.starts_with("Invalid filter clause"),
+                "{}",
+                err.message
+            );
+        }
         assert_eq!(parse("state in ()", &SPEC).unwrap_err().status, 400);
+        assert!(parse("createdDateTime ne 2024-01-01T00:00:00Z", &SPEC).is_ok());
     }
 
     #[test]
@@ -540,6 +604,9 @@ mod tests {
         assert!(!e.matches(&item("x", "p", "n")));
         let n = parse("not (state eq 'expired')", &SPEC).unwrap();
         assert!(n.matches(&item("delivered", "p", "n")));
+        let any = parse("state eq 'delivered' or state eq 'Delivering'", &SPEC).unwrap();
+        assert!(any.matches(&item("delivering", "p", "n")));
+        assert!(!any.matches(&item("expired", "p", "n")));
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub struct ReceivedRequest {
     /// The injected fault (a [`Fault`](super::Fault) rule or the
     /// [`Chaos`](super::Chaos) mix) that shaped the answer, if any.
     pub fault: Option<FaultKind>,
+    /// The delay the fake put before its answer (latency faults and
+    /// [`set_latency`](super::FakeGraph::set_latency)), if any. Tests can
+    /// check it instead of measuring time.
+    pub delay: Option<std::time::Duration>,
 }
 
 impl ReceivedRequest {
@@ -113,6 +117,7 @@ pub(crate) fn record(req: &wiremock::Request) -> Received {
         received_at: SystemTime::now(),
         retry_after: None,
         fault: None,
+        delay: None,
     }
 }
 

@@ -104,6 +104,23 @@ impl Query {
     }
 }
 
+impl Query {
+    /// Fails with 400 when `$select` names something `allowed` (lower case)
+    /// does not list.
+    pub(crate) fn check_select(&self, type_name: &str, allowed: &[&str]) -> Result<(), GraphErr> {
+        match self
+            .select
+            .iter()
+            .find(|s| !allowed.contains(&s.to_ascii_lowercase().as_str()))
+        {
+            Some(bad) => Err(GraphErr::bad_request(format!(
+                "Parsing OData Select and Expand failed: Could not find a property named '{bad}' on type '{type_name}'."
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
 fn is_skiptoken_pair(p: &str) -> bool {
     let key = p.split('=').next().unwrap_or("").to_ascii_lowercase();
     matches!(key.as_str(), "$skiptoken" | "%24skiptoken" | "skiptoken")

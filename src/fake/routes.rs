@@ -12,7 +12,7 @@ use super::introspect::record;
 use super::query::Query;
 use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
-use super::{directory, em_read, em_write, lifecycle, token, workflows};
+use super::{directory, em_read, em_write, lifecycle, scheduled, token, workflows};
 
 /// State shared by the responder and the `FakeGraph` handle.
 #[derive(Debug)]
@@ -32,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     pub query: Query,
     pub body: &'a [u8],
     pub now: Instant,
+    /// Whom the bearer token stands for.
+    pub principal: token::Principal,
 }
 
 impl Ctx<'_> {
@@ -75,6 +77,7 @@ impl Respond for FakeResponder {
         let now = Instant::now();
         let reply = {
             let mut st = lock(&self.0.state);
+            scheduled::release(&mut st, now);
             lifecycle::tick(&mut st, now);
             let entry = record(req);
             st.log.push(entry);
@@ -91,6 +94,7 @@ impl Respond for FakeResponder {
                     .find(|(k, _)| k.eq_ignore_ascii_case("Retry-After"))
                     .map(|(_, v)| v.clone());
                 last.fault = injected;
+                last.delay = reply.delay;
             }
             reply
         };
@@ -169,9 +173,10 @@ fn serve(
         ))
         .into();
     };
-    if let Err(e) = token::check_bearer(st, &req.headers, now) {
-        return e.into();
-    }
+    let principal = match token::check_bearer(st, &req.headers, now) {
+        Ok(p) => p,
+        Err(e) => return e.into(),
+    };
     let query = match Query::from_url(&req.url) {
         Ok(q) => q,
         Err(e) => return e.into(),
@@ -192,6 +197,7 @@ fn serve(
         query,
         body: &req.body,
         now,
+        principal,
     };
     match route(st, &ctx) {
         Ok(r) => r,

@@ -211,6 +211,13 @@ pub(crate) struct State {
     pub log: Vec<Received>,
     /// Issued access tokens and when they stop working.
     pub tokens: HashMap<String, Instant>,
+    /// Delegated tokens minted for tests, and the user each signs in.
+    pub delegated_tokens: HashMap<String, ObjectId>,
+    /// The signed-in user who created a request (delegated callers only).
+    pub created_by: HashMap<AssignmentRequestId, ObjectId>,
+    /// How far the fake's calendar runs ahead of the real one: scheduled
+    /// starts and the reprocess window are judged at `now + clock_offset`.
+    pub clock_offset: chrono::Duration,
 }
 
 impl std::fmt::Debug for State {
@@ -244,7 +251,16 @@ impl State {
             faults: Faults::default(),
             log: Vec::new(),
             tokens: HashMap::new(),
+            delegated_tokens: HashMap::new(),
+            created_by: HashMap::new(),
+            clock_offset: chrono::Duration::zero(),
         }
+    }
+
+    /// The fake's calendar: real time plus any
+    /// [`advance_clock`](super::FakeGraph::advance_clock).
+    pub(crate) fn utc_now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + self.clock_offset
     }
 
     pub(crate) fn package(&self, id: &str) -> Option<&Package> {

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::ids::random_id;
 use super::reply::{Body, GraphErr, Reply};
 use super::state::State;
+use crate::models::ObjectId;
 
 /// Whether `path` is `/{tenant}/oauth2/v2.0/token`; returns the tenant.
 pub(crate) fn token_path(path: &str) -> Option<&str> {
@@ -154,8 +155,40 @@ fn oauth_error(status: u16, error: &str, code: u32, text: &str) -> Reply {
     }
 }
 
-/// Checks `Authorization: Bearer …` on a Graph request.
-pub(crate) fn check_bearer(st: &State, headers: &HeaderMap, now: Instant) -> Result<(), GraphErr> {
+/// Who a Graph call acts as: the app itself (client credentials, the
+/// static token) or a signed-in user (a token from
+/// `FakeGraph::delegated_token_for`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Principal {
+    App,
+    User(ObjectId),
+}
+
+/// Graph's answer when an app-only token calls an operation whose
+/// permission table says "Application: Not supported." The docs give no
+/// code for it; `accessDenied` is the top-level code Graph lists for "the
+/// caller doesn't have permission to perform the action" (`concepts/errors.md`).
+pub(crate) fn require_delegated(
+    principal: &Principal,
+    operation: &str,
+) -> Result<ObjectId, GraphErr> {
+    match principal {
+        Principal::User(id) => Ok(id.clone()),
+        Principal::App => Err(GraphErr::new(
+            403,
+            "accessDenied",
+            format!("{operation} supports delegated (signed-in user) permissions only; the application permission is not supported. Call it with a user's token."),
+        )),
+    }
+}
+
+/// Checks `Authorization: Bearer …` on a Graph request; returns whom the
+/// token stands for.
+pub(crate) fn check_bearer(
+    st: &State,
+    headers: &HeaderMap,
+    now: Instant,
+) -> Result<Principal, GraphErr> {
     let unauth = |m: &str| GraphErr::new(401, "InvalidAuthenticationToken", m);
     let Some(value) = headers.get(http::header::AUTHORIZATION) else {
         return Err(unauth("Access token is empty."));
@@ -169,10 +202,13 @@ pub(crate) fn check_bearer(st: &State, headers: &HeaderMap, now: Instant) -> Res
         return Err(unauth("Access token is empty."));
     }
     if token == st.cfg.static_token {
-        return Ok(());
+        return Ok(Principal::App);
+    }
+    if let Some(user) = st.delegated_tokens.get(token) {
+        return Ok(Principal::User(user.clone()));
     }
     match st.tokens.get(token) {
-        Some(exp) if *exp > now => Ok(()),
+        Some(exp) if *exp > now => Ok(Principal::App),
         Some(_) => Err(unauth("Lifetime validation failed, the token is expired.")),
         None => Err(unauth(
             "IDX14100: JWT is not well formed, there are no dots (.).",

@@ -43,6 +43,9 @@ impl AssignmentRequests {
     }
 
     /// Cancels a request that is not yet delivered.
+    ///
+    /// Delegated tokens only: Graph's permission table for cancel says
+    /// "Application: Not supported", and it answers an app-only token with 403.
     pub fn cancel(&self, id: impl Into<AssignmentRequestId>) -> RequestAction {
         self.action(id.into(), RequestActionKind::Cancel)
     }
@@ -52,7 +55,8 @@ impl AssignmentRequests {
         self.action(id.into(), RequestActionKind::Reprocess)
     }
 
-    /// Deletes a denied or completed request.
+    /// Deletes a denied or completed request. Graph refuses to delete a
+    /// request that has an assignment (a delivered `adminAdd`, for one).
     pub fn delete(&self, id: impl Into<AssignmentRequestId>) -> RequestAction {
         self.action(id.into(), RequestActionKind::Delete)
     }
