@@ -38,6 +38,7 @@
 
 #![doc = include_str!("../docs/testing.md")]
 
+mod approvals;
 mod chaos;
 mod client;
 mod control;

@@ -12,7 +12,7 @@ use super::introspect::record;
 use super::query::Query;
 use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
-use super::{directory, em_read, em_write, lifecycle, scheduled, token, workflows};
+use super::{approvals, directory, em_read, em_write, lifecycle, scheduled, token, workflows};
 
 /// State shared by the responder and the `FakeGraph` handle.
 #[derive(Debug)]
@@ -219,6 +219,7 @@ fn route(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                 3 | 4,
             ) if read => em_read::get(st, ctx),
             (Some("assignmentrequests" | "assignments"), _) => em_write::handle(st, ctx),
+            (Some("accesspackageassignmentapprovals"), _) => approvals::handle(st, ctx),
             _ => Err(unknown_segment(ctx)),
         };
     }
