@@ -43,6 +43,7 @@ mod chaos;
 mod client;
 mod control;
 mod current_user;
+mod device_code;
 mod directory;
 mod documented;
 mod em_read;

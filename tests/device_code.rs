@@ -219,3 +219,68 @@ async fn refresh_token_renews_without_a_new_device_code() {
     assert_eq!(cached.token().await.unwrap().secret.expose(), "ACCESS-2");
     assert_eq!(prompts.lock().unwrap().len(), 1);
 }
+
+/// The whole flow against FakeGraph's device-code endpoint: one pending
+/// poll while the person signs in, then a delegated token that Graph's
+/// delegated-only routes accept, then a refresh without a new code.
+#[cfg(feature = "fake")]
+#[tokio::test(start_paused = true)]
+async fn signs_in_against_the_fake_and_acts_as_the_user() {
+    use entra_access::fake::{FakeGraph, UserSeed};
+    use entra_access::Client;
+
+    let fake = Arc::new(FakeGraph::start().await);
+    let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+    let code = Arc::new(Mutex::new(None::<String>));
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let (c1, c2, f, w, a) = (
+        Arc::clone(&code),
+        Arc::clone(&code),
+        Arc::clone(&fake),
+        Arc::clone(&waits),
+        ada.clone(),
+    );
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    let dc = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |p| {
+        *c1.lock().unwrap() = Some(p.user_code.clone())
+    })
+    .unwrap()
+    .authority_host(fake.uri())
+    .unwrap()
+    .http_client(http)
+    .on_poll_wait(move |wait| {
+        w.lock().unwrap().push(wait);
+        // The person enters the code while the app waits.
+        if let Some(user_code) = c2.lock().unwrap().take() {
+            assert!(f.complete_device_code(&user_code, &a));
+        }
+    });
+    let dc = Arc::new(dc);
+    dc.sign_in().await.unwrap();
+    assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(5)]);
+    assert!(fake.pending_device_codes().is_empty());
+    // Graph calls below use the client's own timeouts: back to real time.
+    tokio::time::resume();
+
+    let client = Client::builder()
+        .base_url(fake.uri())
+        .token_provider(Arc::clone(&dc))
+        .build()
+        .unwrap();
+    // A delegated-only call succeeds: the token signs Ada in.
+    let mine = client.approvals().list_mine().collect().await.unwrap();
+    assert!(mine.is_empty());
+
+    // A new access token from the refresh token; no new device code.
+    let renewed = dc.token().await.unwrap();
+    assert!(renewed.secret.expose().starts_with("fake-delegated-"));
+    let device_posts = fake
+        .received()
+        .iter()
+        .filter(|r| r.path.ends_with("/oauth2/v2.0/devicecode"))
+        .count();
+    assert_eq!(device_posts, 1);
+}

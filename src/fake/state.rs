@@ -219,6 +219,8 @@ pub(crate) struct State {
     pub created_by: HashMap<AssignmentRequestId, ObjectId>,
     /// Approvers' decisions, by request and stage.
     pub approval_decisions: super::approvals::Decisions,
+    /// Device-code sign-ins and refresh tokens.
+    pub device: super::device_code::DeviceCodes,
     /// How far the fake's calendar runs ahead of the real one: scheduled
     /// starts and the reprocess window are judged at `now + clock_offset`.
     pub clock_offset: chrono::Duration,
@@ -258,6 +260,7 @@ impl State {
             delegated_tokens: HashMap::new(),
             created_by: HashMap::new(),
             approval_decisions: HashMap::new(),
+            device: Default::default(),
             clock_offset: chrono::Duration::zero(),
         }
     }
