@@ -85,21 +85,20 @@ impl Approvals {
         )
     }
 
-    /// One approval with its stages (`$expand=stages`). Unknown id: 404
-    /// ([`Error::is_not_found`]). Delegated only.
+    /// One approval with its stages (Graph's get returns them inline).
+    /// Unknown id: 404 ([`Error::is_not_found`]). Delegated only.
     ///
     /// ```
     /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
     /// let req = client.approvals().get("req-1").request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/req-1");
-    /// assert_eq!(req.query_value("$expand"), Some("stages"));
     /// assert!(client.approvals().get("a/b").request().unwrap_err().is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
     /// ```
     pub fn get(&self, id: impl Into<AssignmentRequestId>) -> Get<Approval> {
         let id = id.into();
         let path = checked(&id, "approval id").map(|id| format!("{EM}/{APPROVALS}/{id}"));
-        Get::new(Arc::clone(&self.transport), path).expand("stages")
+        Get::new(Arc::clone(&self.transport), path)
     }
 
     /// The stages of an approval. Delegated only.

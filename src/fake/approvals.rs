@@ -175,8 +175,10 @@ pub(crate) fn handle(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
             list_any(st, ctx, SET, items)
         }
         (4, "GET") => {
+            // approval-get.md: the approval comes with its stages.
             let r = approval_request(st, seg(3))?;
             let mut v = render_approval(st, ctx, r, &user);
+            v["stages"] = Value::Array(render_stages(st, r, &user));
             v["@odata.context"] = json!(ctx.context(&format!("{SET}/$entity")));
             Ok(Reply::json(200, v))
         }

@@ -8,10 +8,9 @@ use super::{ApprovalDecisionStage, AssignmentRequestId};
 /// `approval`: the decisions an assignment request waits for. Its id is the
 /// id of the request it approves.
 ///
-/// Graph lists an approval with its id only; its stages come from
-/// [`Approvals::stages`](crate::api::Approvals::stages), or inline when the
-/// approval is read with `$expand=stages`
-/// ([`Approvals::get`](crate::api::Approvals::get) does).
+/// Graph lists approvals with their ids only; reading one
+/// ([`Approvals::get`](crate::api::Approvals::get)) returns its stages too,
+/// as does [`Approvals::stages`](crate::api::Approvals::stages).
 ///
 /// ```
 /// use entra_access::models::Approval;
@@ -30,7 +29,7 @@ use super::{ApprovalDecisionStage, AssignmentRequestId};
 pub struct Approval {
     /// The approval's id: the id of the assignment request it approves.
     pub id: AssignmentRequestId,
-    /// The stages, when expanded (empty otherwise).
+    /// The stages (empty in a listing).
     #[serde(
         default,
         deserialize_with = "null_as_default",
@@ -51,7 +50,7 @@ impl Approval {
     }
 
     /// The first stage assigned to the signed-in user that is not decided
-    /// yet, if any (among the expanded stages).
+    /// yet, if any (among the stages read).
     ///
     /// ```
     /// # let a: entra_access::models::Approval = serde_json::from_str(r#"{"id":"r"}"#).unwrap();

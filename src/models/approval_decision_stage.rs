@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::DateTime;
+
 /// `approvalStage` (of an `approval`): one stage of decision on an
 /// assignment request — not the policy's stage settings, which are
 /// [`ApprovalStage`](super::ApprovalStage).
@@ -55,7 +57,7 @@ pub struct ApprovalDecisionStage {
         with = "super::datetime::optional",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reviewed_date_time: Option<super::DateTime>,
+    pub reviewed_date_time: Option<DateTime>,
     /// Where the stage stands: `NotStarted`, `InProgress`, `Completed`,
     /// `Expired`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
