@@ -180,8 +180,8 @@ async fn demo() -> (FakeGraph, entra_access::models::ObjectId) {
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing Campaign"));
     let policy = fake.add_policy(
         PolicySeed::new("Two approvers", &pkg)
-            .approval_stage(std::slice::from_ref(&first))
-            .approval_stage(std::slice::from_ref(&second)),
+            .approval_stage([&first])
+            .approval_stage([&second]),
     );
     eprintln!(
         "using a fake Graph, signed in as Fiona First ({first}); second approver Sean Second ({second})"

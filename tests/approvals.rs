@@ -27,8 +27,8 @@ async fn world() -> World {
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
     let policy = fake.add_policy(
         PolicySeed::new("Two approvers", &pkg)
-            .approval_stage(&[first.clone()])
-            .approval_stage(&[second.clone()]),
+            .approval_stage([&first])
+            .approval_stage([&second]),
     );
     World {
         fake,

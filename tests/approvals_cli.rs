@@ -137,8 +137,8 @@ async fn world() -> World {
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
     let policy = fake.add_policy(
         PolicySeed::new("Two approvers", &pkg)
-            .approval_stage(std::slice::from_ref(&first))
-            .approval_stage(std::slice::from_ref(&second)),
+            .approval_stage([&first])
+            .approval_stage([&second]),
     );
     World {
         fake,

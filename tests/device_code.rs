@@ -93,13 +93,9 @@ async fn mount_polls(server: &MockServer, answers: Vec<ResponseTemplate>) {
 
 /// A provider against the server; records prompts and waits. The HTTP
 /// client has no timers of its own, so paused time only moves on our waits.
-fn provider(
-    server: &MockServer,
-) -> (
-    DeviceCode,
-    Arc<Mutex<Vec<DeviceCodePrompt>>>,
-    Arc<Mutex<Vec<Duration>>>,
-) {
+type Recorded<T> = Arc<Mutex<Vec<T>>>;
+
+fn provider(server: &MockServer) -> (DeviceCode, Recorded<DeviceCodePrompt>, Recorded<Duration>) {
     let prompts = Arc::new(Mutex::new(Vec::new()));
     let waits = Arc::new(Mutex::new(Vec::new()));
     let (p, w) = (Arc::clone(&prompts), Arc::clone(&waits));

@@ -215,14 +215,15 @@ impl PolicySeed {
     /// let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
     /// let policy = fake.add_policy(
     ///     PolicySeed::new("Two approvers", &pkg)
-    ///         .approval_stage(&[first])
-    ///         .approval_stage(&[second]),
+    ///         .approval_stage([&first])
+    ///         .approval_stage([&second]),
     /// );
     /// # let _ = policy;
     /// # }
     /// ```
-    pub fn approval_stage(mut self, approvers: &[ObjectId]) -> Self {
-        self.approval_stages.push(approvers.to_vec());
+    pub fn approval_stage<'a>(mut self, approvers: impl IntoIterator<Item = &'a ObjectId>) -> Self {
+        self.approval_stages
+            .push(approvers.into_iter().cloned().collect());
         self.approval_for_add = true;
         self.approval_for_update = true;
         self
