@@ -38,7 +38,7 @@ impl AssignmentRequests {
     ///
     /// ```
     /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
-    /// let req = client.assignment_requests().user_add("pkg-1", "pol-1").answer("q-1", "Sales").request()?;
+    /// let req = client.assignment_requests().user_add("pkg-1", "pol-1").justification("campaign").request()?;
     /// assert_eq!(req.body_json().unwrap()["requestType"], "userAdd");
     /// # Ok::<(), entra_access::Error>(())
     /// ```
