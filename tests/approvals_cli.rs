@@ -348,3 +348,56 @@ fn without_credentials_it_runs_against_the_fake_as_an_approver() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.ends_with("\t1/2\n"), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_code_sign_in_prints_the_code_on_stderr_and_acts_as_the_user() {
+    let w = world().await;
+    let request = user_add(&w, "Rita Requester").await;
+    // The person behind every device code is the first approver.
+    w.fake.sign_in_device_codes_as(Some(&w.first));
+    let mut cmd = Command::new(example());
+    cmd.args(["--device-code", "list"]);
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    cmd.env("AZURE_TENANT_ID", w.fake.tenant_id())
+        .env("AZURE_CLIENT_ID", w.fake.client_id())
+        .env("AZURE_AUTHORITY_HOST", w.fake.uri())
+        .env("GRAPH_BASE_URL", w.fake.uri());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+    .ok();
+    assert!(r.stderr.contains("enter the code"), "{}", r.show());
+    assert!(
+        r.stdout.starts_with(&format!("{request}\t")),
+        "{}",
+        r.show()
+    );
+    let device_posts = w
+        .fake
+        .received()
+        .iter()
+        .filter(|x| x.path.ends_with("/oauth2/v2.0/devicecode"))
+        .count();
+    assert_eq!(device_posts, 1);
+
+    // Without the public client's ids: one error line.
+    let mut cmd = Command::new(example());
+    cmd.args(["--device-code", "list"]);
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().unwrap();
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(r.error_line().contains("AZURE_CLIENT_ID"), "{}", r.show());
+}
