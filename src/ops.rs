@@ -42,6 +42,7 @@ mod recheck;
 mod refusal;
 mod report;
 mod source;
+pub mod sync;
 mod writes;
 
 pub use bulk::BulkAssign;
