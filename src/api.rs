@@ -11,6 +11,7 @@
 //! the wire without sending it.
 
 mod access_packages;
+mod approvals;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
@@ -22,10 +23,11 @@ mod remove_for;
 pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
 };
+pub use approvals::{Approvals, DecideStage, Decision};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
     classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,
-    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target,
+    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target, UserAdd,
     WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{

@@ -99,6 +99,20 @@ impl Client {
         crate::api::AssignmentRequests::new(Arc::clone(&self.transport))
     }
 
+    /// Approvals of assignment requests: list those waiting for the
+    /// signed-in user, read stages, approve or deny. Delegated-only: needs a
+    /// signed-in user's token (see [`auth::DeviceCode`](crate::auth::DeviceCode)).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let list = client.approvals().list_mine();
+    /// # let _ = list;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn approvals(&self) -> crate::api::Approvals {
+        crate::api::Approvals::new(Arc::clone(&self.transport))
+    }
+
     /// Group members (for bulk assignment).
     pub fn groups(&self) -> crate::api::Groups {
         crate::api::Groups::new(Arc::clone(&self.transport))

@@ -201,6 +201,24 @@ impl Error {
         self.status() == Some(404)
     }
 
+    /// Graph refused the call (HTTP 403): the caller lacks a permission or
+    /// role, or the operation needs a **signed-in user** and the token is
+    /// app-only. Approvals, `cancel`, `filterByCurrentUser`,
+    /// `additionalAccess` and self-service requests (`userAdd`) are
+    /// delegated-only (see the auth guide). Not retried.
+    ///
+    /// ```
+    /// # async fn demo(client: entra_access::Client) {
+    /// match client.approvals().list_mine().send().await {
+    ///     Err(e) if e.is_forbidden() => eprintln!("{e}"), // "... a signed-in user is needed ..."
+    ///     _ => {}
+    /// }
+    /// # }
+    /// ```
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
     /// The token provider failed, or Graph refused the token (401).
     pub fn is_auth(&self) -> bool {
         self.kind() == ErrorKind::Auth || self.status() == Some(401)
@@ -268,6 +286,13 @@ impl fmt::Display for Error {
         match &self.inner.graph {
             Some(g) => fmt::Display::fmt(g, f)?,
             None => f.write_str(&self.inner.message)?,
+        }
+        if self.is_forbidden() {
+            f.write_str(
+                " (forbidden: the caller lacks a permission or role for this call; \
+                 approvals, cancel, filterByCurrentUser, additionalAccess and userAdd \
+                 also need a signed-in user, so an app-only token is refused)",
+            )?;
         }
         if self.inner.throttled {
             if let Some(wait) = self.retry_after() {

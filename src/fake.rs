@@ -38,10 +38,12 @@
 
 #![doc = include_str!("../docs/testing.md")]
 
+mod approvals;
 mod chaos;
 mod client;
 mod control;
 mod current_user;
+mod device_code;
 mod directory;
 mod documented;
 mod em_read;

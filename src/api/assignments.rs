@@ -79,7 +79,8 @@ impl Assignments {
         }
     }
 
-    /// Assignments of the signed-in user (delegated tokens only).
+    /// Assignments of the signed-in user. **Delegated-only**: an app-only
+    /// token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     pub fn filter_by_current_user(&self, on: AssignmentsOfCurrentUser) -> ListAssignments {
         let path = format!("{EM}/assignments/filterByCurrentUser(on='{}')", on.as_str());
         ListAssignments {
@@ -88,7 +89,8 @@ impl Assignments {
     }
 
     /// Assignments of `package` whose targets also hold `incompatible`
-    /// ("check other access"; delegated tokens).
+    /// ("check other access"). **Delegated-only**: an app-only token gets
+    /// 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     pub fn additional_access(
         &self,
         package: impl Into<AccessPackageId>,

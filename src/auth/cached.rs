@@ -415,6 +415,10 @@ fn share_error(error: &AuthError) -> AuthError {
             source: None,
         },
         AuthError::Config(message) => AuthError::Config(message.clone()),
+        AuthError::DeviceCodeExpired => AuthError::DeviceCodeExpired,
+        AuthError::SignInDeclined { description } => AuthError::SignInDeclined {
+            description: description.clone(),
+        },
         AuthError::Provider { message, source } => AuthError::Provider {
             message: with_cause(message, source),
             source: None,
