@@ -23,7 +23,7 @@ mod remove_for;
 pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
 };
-pub use approvals::{Approvals, DecideStage, Decision};
+pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
     classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,

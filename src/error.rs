@@ -189,13 +189,6 @@ impl Error {
         self.kind() == ErrorKind::BodyTooLarge
     }
 
-    /// The caller lacks the permission or role for the call (HTTP 403):
-    /// grant the app the Graph permission or directory role the operation
-    /// needs; retrying will not help.
-    pub fn is_forbidden(&self) -> bool {
-        self.status() == Some(403)
-    }
-
     /// The thing asked for does not exist (HTTP 404).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)

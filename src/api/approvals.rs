@@ -95,10 +95,12 @@ impl Approvals {
     /// assert!(client.approvals().get("a/b").request().unwrap_err().is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> Get<Approval> {
+    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> GetApproval {
         let id = id.into();
         let path = checked(&id, "approval id").map(|id| format!("{EM}/{APPROVALS}/{id}"));
-        Get::new(Arc::clone(&self.transport), path)
+        GetApproval {
+            get: Get::new(Arc::clone(&self.transport), path),
+        }
     }
 
     /// The stages of an approval. Delegated only.
@@ -398,3 +400,12 @@ fn describe(stages: &[ApprovalDecisionStage]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Gets one approval with its stages; see [`Approvals::get`].
+#[derive(Clone, Debug)]
+#[must_use = "a get does nothing until sent"]
+pub struct GetApproval {
+    get: Get<Approval>,
+}
+
+super::common::get_terminals!(GetApproval, Approval);
