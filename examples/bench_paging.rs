@@ -54,6 +54,12 @@ struct Args {
     /// multi-threaded one.
     #[arg(long)]
     current_thread: bool,
+    /// Compare processes instead: the `list_assignments` example (built
+    /// beside this binary) against a hand-written reqwest + serde loop at
+    /// `$top=999` that prints the same lines, alternating runs; then their
+    /// peak RSS at 10,000 and 100,000 items.
+    #[arg(long)]
+    processes: bool,
     /// Internal: run one listing against `--port` and print the peak RSS.
     #[arg(long, hide = true)]
     child: Option<Contender>,
@@ -66,6 +72,8 @@ struct Args {
 enum Contender {
     Sdk,
     Hand,
+    /// The hand-written loop printing `list_assignments`' lines.
+    HandPrint,
 }
 
 impl Contender {
@@ -73,6 +81,7 @@ impl Contender {
         match self {
             Self::Sdk => "sdk",
             Self::Hand => "hand",
+            Self::HandPrint => "hand-print",
         }
     }
 }
@@ -107,6 +116,9 @@ fn main() -> Result<()> {
             "multi-thread"
         }
     );
+    if args.processes {
+        return processes(&args);
+    }
     let port = start_server(args.items, args.page_size)?;
     if !args.skip_throughput {
         rt.block_on(throughput(port, args.items, args.rounds))?;
@@ -204,7 +216,7 @@ async fn timed(
     let start = Instant::now();
     let (count, check) = match contender {
         Contender::Sdk => run_sdk(client).await?,
-        Contender::Hand => run_hand(http, port).await?,
+        Contender::Hand | Contender::HandPrint => run_hand(http, port).await?,
     };
     let secs = start.elapsed().as_secs_f64();
     if count != items || check == 0 {
@@ -231,7 +243,7 @@ async fn throughput(port: u16, items: usize, rounds: usize) -> Result<()> {
             let rate = timed(contender, &client, &http, port, items).await?;
             match contender {
                 Contender::Sdk => sdk.push(rate),
-                Contender::Hand => hand.push(rate),
+                Contender::Hand | Contender::HandPrint => hand.push(rate),
             }
         }
     }
@@ -268,6 +280,7 @@ async fn child(contender: Contender, port: u16, items: usize) -> Result<()> {
     let (count, _) = match contender {
         Contender::Sdk => run_sdk(&sdk_client(port)?).await?,
         Contender::Hand => run_hand(&reqwest::Client::new(), port).await?,
+        Contender::HandPrint => return hand_print(port, items).await,
     };
     if count != items {
         bail!("read {count} items, expected {items}");
@@ -324,6 +337,199 @@ fn run_child(
         .context("the child's peak is not a number")
 }
 
+// ---------------------------------------------------------------- processes
+
+/// The package the example is pointed at; the server answers its lookup.
+const BENCH_PACKAGE: &str = "pkg-bench";
+
+/// The hand-written loop of the process comparison: `$top=999`, the
+/// example's filter and expansion, typed serde, the example's lines through
+/// a locked, buffered stdout.
+async fn hand_print(port: u16, items: usize) -> Result<()> {
+    use std::io::Write;
+    let http = reqwest::Client::new();
+    let mut url = format!(
+        "http://127.0.0.1:{port}{PATH}?$filter=accessPackage/id%20eq%20%27{BENCH_PACKAGE}%27&$expand=target&$top=999"
+    );
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut count = 0;
+    loop {
+        let body = http
+            .get(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        let page: Wire = serde_json::from_slice(&body)?;
+        for a in &page.value {
+            let target = a.target.as_ref();
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}",
+                a.id,
+                a.state.as_ref().map_or("-", |s| s.as_str()),
+                a.target_object_id().map_or("-", |id| id.as_str()),
+                target
+                    .and_then(|t| t.principal_name.as_deref().or(t.email.as_deref()))
+                    .unwrap_or("-"),
+            )?;
+            count += 1;
+        }
+        match page.next_link {
+            Some(next) => url = next,
+            None => break,
+        }
+    }
+    out.flush()?;
+    if count != items {
+        bail!("read {count} items, expected {items}");
+    }
+    Ok(())
+}
+
+/// What one process run came to.
+struct ProcessRun {
+    secs: f64,
+    lines: usize,
+    digest: u64,
+    peak_kb: u64,
+}
+
+/// Runs `cmd` with stdout piped: counts and digests its lines, samples its
+/// peak RSS (VmHWM) until it exits.
+fn run_process(mut cmd: Command) -> Result<ProcessRun> {
+    use std::hash::{Hash, Hasher};
+    use std::io::Read;
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let pid = child.id();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let mut peak = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                    .ok()
+                    .and_then(|s| {
+                        s.lines()
+                            .find(|l| l.starts_with("VmHWM:"))
+                            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+                    })
+                {
+                    peak = peak.max(kb);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            peak
+        })
+    };
+    let mut stdout = child.stdout.take().context("no stdout")?;
+    let mut all = Vec::new();
+    stdout.read_to_end(&mut all)?;
+    let status = child.wait()?;
+    let secs = start.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak_kb = sampler.join().unwrap_or(0);
+    if !status.success() {
+        bail!("{cmd:?} failed: {status}");
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    all.hash(&mut h);
+    Ok(ProcessRun {
+        secs,
+        lines: all.iter().filter(|&&b| b == b'\n').count(),
+        digest: h.finish(),
+        peak_kb,
+    })
+}
+
+fn example_cmd(port: u16) -> Result<Command> {
+    let exe = std::env::current_exe()?;
+    let bin = exe
+        .parent()
+        .context("no directory")?
+        .join(format!("list_assignments{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        bail!(
+            "{} not found: build it first (cargo build --release --example list_assignments)",
+            bin.display()
+        );
+    }
+    let mut cmd = Command::new(bin);
+    cmd.args(["--package-id", BENCH_PACKAGE, "--expand-target"])
+        .env_clear()
+        .env("GRAPH_ACCESS_TOKEN", TOKEN)
+        .env("GRAPH_BASE_URL", format!("http://127.0.0.1:{port}"));
+    Ok(cmd)
+}
+
+fn hand_cmd(port: u16, items: usize) -> Result<Command> {
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.args(["--child", "hand-print"])
+        .args(["--port", &port.to_string()])
+        .args(["--items", &items.to_string()]);
+    Ok(cmd)
+}
+
+fn processes(args: &Args) -> Result<()> {
+    println!(
+        "processes: list_assignments example vs hand-written loop, {} items, page size {}, {} rounds",
+        args.items, args.page_size, args.rounds
+    );
+    let port = start_server(args.items, args.page_size)?;
+    // Warm-up (page cache, server).
+    let reference = run_process(hand_cmd(port, args.items)?)?;
+    let example = run_process(example_cmd(port)?)?;
+    if example.lines != args.items || example.digest != reference.digest {
+        bail!(
+            "the example printed {} lines (digest {:x}), the loop {} (digest {:x})",
+            example.lines,
+            example.digest,
+            reference.lines,
+            reference.digest
+        );
+    }
+    let (mut ex, mut hand) = (Vec::new(), Vec::new());
+    for round in 0..args.rounds.max(1) {
+        let example_first = round % 2 == 0;
+        for first in [true, false] {
+            if first == example_first {
+                ex.push(run_process(example_cmd(port)?)?.secs);
+            } else {
+                hand.push(run_process(hand_cmd(port, args.items)?)?.secs);
+            }
+        }
+    }
+    let (ex_med, hand_med) = (median(&mut ex), median(&mut hand));
+    println!("wall time per run (s)      median         best");
+    println!(
+        "  list_assignments    {ex_med:>12.3} {:>12.3}",
+        ex.iter().copied().fold(f64::MAX, f64::min)
+    );
+    println!(
+        "  hand-written loop   {hand_med:>12.3} {:>12.3}",
+        hand.iter().copied().fold(f64::MAX, f64::min)
+    );
+    println!("  example speed / loop speed: {:.3}", hand_med / ex_med);
+    println!("peak RSS (VmHWM, sampled every ms):");
+    for items in [10_000, 100_000] {
+        let port = start_server(items, args.page_size)?;
+        let e = run_process(example_cmd(port)?)?;
+        let h = run_process(hand_cmd(port, items)?)?;
+        println!(
+            "  {items:>7} items: example {:>7} KiB, loop {:>7} KiB",
+            e.peak_kb, h.peak_kb
+        );
+    }
+    Ok(())
+}
+
 // ------------------------------------------------------------------- server
 
 /// Binds a loopback port, renders every page of `items` assignments, and
@@ -370,10 +576,16 @@ async fn serve(mut sock: tokio::net::TcpStream, pages: Arc<Vec<Vec<u8>>>) {
                 Ok(_) => {}
             }
         };
+        let is_package = buf[..end].windows(16).any(|w| w == b"/accessPackages/");
         let index = page_index(&buf[..end]);
         buf.drain(..end);
         let not_found: &[u8] = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-        let answer = pages.get(index).map_or(not_found, Vec::as_slice);
+        let package = package_answer();
+        let answer = if is_package {
+            package.as_slice()
+        } else {
+            pages.get(index).map_or(not_found, Vec::as_slice)
+        };
         if sock.write_all(answer).await.is_err() {
             return;
         }
@@ -392,6 +604,20 @@ fn page_index(head: &[u8]) -> usize {
         })
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// The answer to the example's package lookup.
+fn package_answer() -> Vec<u8> {
+    let body = format!(
+        r#"{{"id":"{BENCH_PACKAGE}","displayName":"Bench package","assignmentPolicies":[]}}"#
+    );
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(body.as_bytes());
+    answer
 }
 
 /// Every page as a complete HTTP/1.1 answer (head and body).

@@ -20,6 +20,7 @@
 //! Graph permissions: `EntitlementManagement.Read.All` (application), or a
 //! catalog reader / access package assignment manager role on the catalog.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -72,22 +73,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let progress = spinner("assignments");
     let mut assignments = list.stream();
     let mut count = 0u64;
+    // One lock and one buffer for all lines: a line per write(2) and a lock
+    // per line cost more than the listing itself at Graph's page size.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     while let Some(a) = assignments.try_next().await? {
         let target = a.target.as_ref();
-        progress.suspend(|| {
-            println!(
-                "{}\t{}\t{}\t{}",
-                a.id,
-                a.state.as_ref().map_or("-", |s| s.as_str()),
-                a.target_object_id().map_or("-", |id| id.as_str()),
-                target
-                    .and_then(|t| t.principal_name.as_deref().or(t.email.as_deref()))
-                    .unwrap_or("-"),
-            );
-        });
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            a.id,
+            a.state.as_ref().map_or("-", |s| s.as_str()),
+            a.target_object_id().map_or("-", |id| id.as_str()),
+            target
+                .and_then(|t| t.principal_name.as_deref().or(t.email.as_deref()))
+                .unwrap_or("-"),
+        )?;
         count += 1;
         progress.inc(1);
     }
+    out.flush()?;
     progress.finish_and_clear();
     eprintln!("{count} assignments of {}", package.label());
     Ok(())

@@ -12,11 +12,12 @@
 //! the wire without sending it.
 
 mod access_packages;
+mod approvals;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
 mod catalogs;
-mod common;
+pub(crate) mod common;
 mod groups;
 mod lifecycle_workflows;
 mod remove_for;
@@ -25,11 +26,12 @@ pub use access_packages::{
     AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages, PackageRef,
     ResolveAccessPackage,
 };
+pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
     classify, delivery_problem, starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
     EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
-    Target, WaitUntilFinal, WatchRequest,
+    Target, UserAdd, WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
@@ -38,7 +40,7 @@ pub use assignments::{
     Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments, ReprocessAssignment,
 };
 pub use catalogs::{CatalogRef, Catalogs, GetCatalog, ListCatalogs};
-pub use common::{Get, List};
+pub use common::List;
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{
     AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,

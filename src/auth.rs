@@ -5,6 +5,8 @@ mod azure;
 mod cached;
 #[cfg(feature = "client-credentials")]
 mod client_credentials;
+#[cfg(feature = "client-credentials")]
+mod device_code;
 mod error;
 mod secret;
 mod static_token;
@@ -16,6 +18,8 @@ pub use azure::AzureCredential;
 pub use cached::CachedTokenProvider;
 #[cfg(feature = "client-credentials")]
 pub use client_credentials::ClientCredentials;
+#[cfg(feature = "client-credentials")]
+pub use device_code::{DeviceCode, DeviceCodePrompt};
 pub use error::AuthError;
 pub use secret::Secret;
 pub use static_token::StaticToken;

@@ -112,6 +112,20 @@ impl Client {
         crate::ops::reports::Reports::new(Arc::clone(&self.transport))
     }
 
+    /// Approvals of assignment requests: list those waiting for the
+    /// signed-in user, read stages, approve or deny. Delegated-only: needs a
+    /// signed-in user's token (see [`auth::DeviceCode`](crate::auth::DeviceCode)).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let list = client.approvals().list_mine();
+    /// # let _ = list;
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn approvals(&self) -> crate::api::Approvals {
+        crate::api::Approvals::new(Arc::clone(&self.transport))
+    }
+
     /// Group members (for bulk assignment).
     pub fn groups(&self) -> crate::api::Groups {
         crate::api::Groups::new(Arc::clone(&self.transport))
@@ -175,6 +189,37 @@ impl Client {
     /// bulk operations watch it to adapt their concurrency.
     pub fn throttled_count(&self) -> u64 {
         self.transport.throttled_count()
+    }
+
+    /// A view of this client with other defaults: timeout, retry policy,
+    /// `client-request-id`, extra headers, page size (see
+    /// [`RequestOptions`](crate::request::RequestOptions)). It shares this
+    /// client's connection pool, token cache and throttle gate: a 429 one
+    /// of them gets pauses the other's Graph calls too. (A second `Client`
+    /// built separately has its own cache and gate.)
+    ///
+    /// Options out of range are refused with an `InvalidInput` error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entra_access::{auth::StaticToken, request::RequestOptions, Client, RetryPolicy};
+    ///
+    /// let client = Client::new(StaticToken::new("token"))?;
+    /// let impatient = client.with_options(
+    ///     RequestOptions::new()
+    ///         .timeout(Duration::from_secs(5))
+    ///         .retry_policy(RetryPolicy::none()),
+    /// )?;
+    /// # let _ = impatient;
+    /// assert!(client
+    ///     .with_options(RequestOptions::new().timeout(Duration::ZERO))
+    ///     .unwrap_err()
+    ///     .is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn with_options(&self, options: crate::request::RequestOptions) -> Result<Self> {
+        options.check()?;
+        Ok(Self::from_transport(self.transport.with_options(&options)))
     }
 
     /// Calls endpoints the crate does not wrap, with the same auth, retry

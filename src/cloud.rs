@@ -53,4 +53,28 @@ impl Cloud {
     pub fn graph_scope(self) -> String {
         format!("{}/.default", self.graph_origin())
     }
+
+    /// Every cloud.
+    pub const ALL: [Self; 4] = [Self::Global, Self::UsGov, Self::UsGovDod, Self::China];
+
+    /// The cloud whose Graph host is `url`'s host (`https` only), if any.
+    ///
+    /// ```
+    /// use entra_access::Cloud;
+    ///
+    /// let us = url::Url::parse("https://graph.microsoft.us/v1.0/").unwrap();
+    /// assert_eq!(Cloud::of_graph_url(&us), Some(Cloud::UsGov));
+    /// let local = url::Url::parse("http://127.0.0.1:8080").unwrap();
+    /// assert_eq!(Cloud::of_graph_url(&local), None);
+    /// ```
+    pub fn of_graph_url(url: &url::Url) -> Option<Self> {
+        let host = url.host_str()?;
+        Self::ALL.into_iter().find(|cloud| {
+            url.scheme() == "https"
+                && cloud
+                    .graph_origin()
+                    .strip_prefix("https://")
+                    .is_some_and(|h| h.eq_ignore_ascii_case(host))
+        })
+    }
 }

@@ -11,6 +11,7 @@ pub use code::GraphErrorCode;
 pub use graph_error::GraphError;
 
 use crate::auth::AuthError;
+use crate::transport::Attempt;
 
 /// Where a call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,7 +63,28 @@ struct Inner {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind` with a message (lowercase, no trailing period).
+    /// For your own test doubles and wrappers; the client builds its errors
+    /// the same way.
+    ///
+    /// ```
+    /// use entra_access::error::{Error, ErrorKind, GraphError, GraphErrorCode};
+    ///
+    /// let timeout = Error::new(ErrorKind::Timeout, "the request timed out");
+    /// assert!(timeout.is_timeout() && timeout.is_retryable());
+    ///
+    /// let denied = Error::from_graph(GraphError::new(
+    ///     403,
+    ///     GraphErrorCode::Other("Authorization_RequestDenied".into()),
+    ///     "Insufficient privileges to complete the operation.",
+    /// ));
+    /// assert!(denied.is_forbidden() && !denied.is_retryable());
+    ///
+    /// let unsure = Error::new(ErrorKind::Timeout, "the request timed out")
+    ///     .mark_may_have_been_processed();
+    /// assert!(!unsure.is_retryable());
+    /// ```
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             inner: Box::new(Inner {
                 kind,
@@ -75,10 +97,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_source(
-        mut self,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
+    /// Sets the underlying cause, returned by `source()`.
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         self.inner.source = Some(source.into());
         self
     }
@@ -86,6 +106,18 @@ impl Error {
     pub(crate) fn maybe_processed(mut self) -> Self {
         self.inner.may_have_been_processed = true;
         self
+    }
+
+    /// Marks the error as a write that may have been processed (see
+    /// [`may_have_been_processed`](Self::may_have_been_processed)); such an
+    /// error is never [retryable](Self::is_retryable). For test doubles.
+    pub fn mark_may_have_been_processed(self) -> Self {
+        self.maybe_processed()
+    }
+
+    /// An error answer from Graph ([`ErrorKind::Graph`]). For test doubles.
+    pub fn from_graph(err: GraphError) -> Self {
+        Self::graph(err)
     }
 
     /// Marks the error as throttling: Graph asked to wait longer than the
@@ -162,6 +194,24 @@ impl Error {
         self.status() == Some(404)
     }
 
+    /// Graph refused the call (HTTP 403): the caller lacks a permission or
+    /// role, or the operation needs a **signed-in user** and the token is
+    /// app-only. Approvals, `cancel`, `filterByCurrentUser`,
+    /// `additionalAccess` and self-service requests (`userAdd`) are
+    /// delegated-only (see the auth guide). Not retried.
+    ///
+    /// ```
+    /// # async fn demo(client: entra_access::Client) {
+    /// match client.approvals().list_mine().send().await {
+    ///     Err(e) if e.is_forbidden() => eprintln!("{e}"), // "... a signed-in user is needed ..."
+    ///     _ => {}
+    /// }
+    /// # }
+    /// ```
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
     /// The token provider failed, or Graph refused the token (401).
     pub fn is_auth(&self) -> bool {
         self.kind() == ErrorKind::Auth || self.status() == Some(401)
@@ -183,18 +233,27 @@ impl Error {
         self.kind() == ErrorKind::Conflict
     }
 
-    /// Whether trying the same call again later may succeed: throttling,
-    /// 5xx, timeouts and transport failures, but never a write that may
-    /// already have been processed.
+    /// Whether the client's [`RetryPolicy`](crate::RetryPolicy) retries this
+    /// kind of failure, so trying the same call again later may succeed:
+    /// 429, 503, 504, timeouts and connection failures. Never a write that
+    /// may already have been processed, and not other statuses (500, 502,
+    /// 4xx): the policy and this predicate share one classification.
     pub fn is_retryable(&self) -> bool {
         if self.inner.may_have_been_processed {
             return false;
         }
-        match self.kind() {
-            ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Graph => matches!(self.status(), Some(429 | 500 | 502 | 503 | 504)),
-            _ => false,
-        }
+        // The retry policy's own classification, for a request that may be
+        // sent again (a write that may have been processed returned above).
+        let attempt = match (self.kind(), self.status()) {
+            (ErrorKind::Timeout, _) => Attempt::TimedOut,
+            (ErrorKind::Transport, _) => Attempt::Broken,
+            (ErrorKind::Graph, Some(status)) => Attempt::Status {
+                status,
+                retry_after: None,
+            },
+            _ => return false,
+        };
+        crate::transport::is_retryable(attempt, true)
     }
 
     /// A write (POST) failed in a way that leaves open whether Graph
@@ -209,11 +268,24 @@ impl Error {
     }
 }
 
+impl From<GraphError> for Error {
+    fn from(err: GraphError) -> Self {
+        Self::graph(err)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner.graph {
             Some(g) => fmt::Display::fmt(g, f)?,
             None => f.write_str(&self.inner.message)?,
+        }
+        if self.is_forbidden() {
+            f.write_str(
+                " (forbidden: the caller lacks a permission or role for this call; \
+                 approvals, cancel, filterByCurrentUser, additionalAccess and userAdd \
+                 also need a signed-in user, so an app-only token is refused)",
+            )?;
         }
         if self.inner.throttled {
             if let Some(wait) = self.retry_after() {

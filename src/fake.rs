@@ -38,12 +38,14 @@
 
 #![doc = include_str!("../docs/testing.md")]
 
+mod approvals;
 mod catalogs;
 mod chaos;
 mod client;
 mod control;
 mod current_user;
 pub mod demo;
+mod device_code;
 mod directory;
 mod documented;
 mod em_read;

@@ -34,6 +34,9 @@ pub mod api;
 #[doc = include_str!("../docs/cookbook.md")]
 pub mod cookbook {}
 
+#[doc = include_str!("../docs/tracing.md")]
+pub mod traces {}
+
 pub mod auth;
 mod client;
 mod cloud;
@@ -52,3 +55,11 @@ pub use client::{ApiVersion, Client, ClientBuilder, Connection, Raw};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use transport::RetryPolicy;
+
+// Crates whose types appear in the public API, re-exported so users name
+// the same versions (see "Public dependencies and semver" in the README).
+pub use chrono;
+pub use http;
+pub use reqwest;
+pub use serde_json;
+pub use url;

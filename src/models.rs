@@ -12,6 +12,8 @@
 
 mod access_package;
 mod answer;
+mod approval;
+mod approval_decision_stage;
 mod approval_stage;
 mod assignment;
 mod assignment_policy;
@@ -34,6 +36,8 @@ mod workflow;
 
 pub use access_package::AccessPackage;
 pub use answer::{Answer, AnsweredQuestion};
+pub use approval::Approval;
+pub use approval_decision_stage::{ApprovalDecisionStage, ApprovalReviewer};
 pub use approval_stage::ApprovalStage;
 pub use assignment::Assignment;
 pub use assignment_policy::{

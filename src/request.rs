@@ -139,3 +139,204 @@ impl ApiRequest {
         }
     }
 }
+
+/// Settings for one call, or for a view of the client
+/// ([`Client::with_options`](crate::Client::with_options)): a timeout, a
+/// retry policy, a `client-request-id`, extra headers and (for a view) the
+/// page size of streams. What is not set keeps the client's setting.
+///
+/// Every request builder takes them through `.options(…)`; the call still
+/// shares the client's connection pool, token cache and throttle gate.
+/// Options out of range (a zero timeout, a page size outside 1 to 999, a
+/// header that is not a valid header, or `Authorization`) end the call with
+/// an `InvalidInput` error before anything is sent.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use entra_access::{request::RequestOptions, RetryPolicy};
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let pkg = client
+///     .access_packages()
+///     .get("pkg-1")
+///     .options(
+///         RequestOptions::new()
+///             .timeout(Duration::from_secs(5))
+///             .retry_policy(RetryPolicy::none())
+///             .client_request_id("2f1c0a4e-6a43-4a39-9f5e-0c1b9b6d7e11")
+///             .header("x-my-trace", "abc"),
+///     )
+///     .send()
+///     .await?;
+/// # let _ = pkg; Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+#[must_use]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<std::time::Duration>,
+    pub(crate) retry: Option<crate::RetryPolicy>,
+    pub(crate) client_request_id: Option<String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) page_size: Option<u32>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Timeout of one try (must be above zero; `Duration::MAX` means none).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy for the call.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The `client-request-id` to send (instead of a new UUID per call), to
+    /// correlate the call with your own logs and Graph's.
+    pub fn client_request_id(mut self, id: impl Into<String>) -> Self {
+        self.client_request_id = Some(id.into());
+        self
+    }
+
+    /// An extra header; it replaces a header of that name set by the client
+    /// or by a wider set of options. `Authorization` is refused.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The page size a stream asks for when the list sets no `top` (1 to
+    /// 999); see [`ClientBuilder::page_size`](crate::ClientBuilder::page_size).
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+
+    /// Checks the options: what is refused and how to allow it.
+    pub fn check(&self) -> crate::Result<()> {
+        use crate::Error;
+        if self.timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::invalid_input(
+                "request options",
+                "timeout is zero; give a positive duration (Duration::MAX for none)",
+            ));
+        }
+        if let Some(n) = self.page_size {
+            if n == 0 || n > crate::odata::MAX_TOP {
+                return Err(Error::invalid_input(
+                    "request options",
+                    format!(
+                        "page size {n} is outside 1..={} (Graph's largest page)",
+                        crate::odata::MAX_TOP
+                    ),
+                ));
+            }
+        }
+        crate::transport::check_headers(&self.all_headers())
+    }
+
+    /// The headers these options add, the `client-request-id` first.
+    pub(crate) fn all_headers(&self) -> Vec<(String, String)> {
+        let id = self
+            .client_request_id
+            .as_ref()
+            .map(|id| (crate::transport::CLIENT_REQUEST_ID.to_owned(), id.clone()));
+        id.into_iter().chain(self.headers.iter().cloned()).collect()
+    }
+}
+
+/// What Graph said about one answer besides its body: the status, Graph's
+/// `request-id`, the `client-request-id` the call sent (Graph echoes it),
+/// and the `Date`. Log [`request_id`](Self::request_id) for every write:
+/// it is what Microsoft support asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// Graph's `request-id` header.
+    pub request_id: Option<String>,
+    /// The `client-request-id`: Graph's echo, else the one sent.
+    pub client_request_id: Option<String>,
+    /// Graph's `Date` header, when sent and well formed.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ResponseMeta {
+    /// Metadata from its parts (for your own test doubles).
+    pub fn new(
+        status: u16,
+        request_id: Option<String>,
+        client_request_id: Option<String>,
+        date: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            status,
+            request_id,
+            client_request_id,
+            date,
+        }
+    }
+
+    /// Graph's `request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The `client-request-id` of the call.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.client_request_id.as_deref()
+    }
+}
+
+/// A decoded answer with its [`ResponseMeta`], from a builder's
+/// `send_with_meta()`.
+///
+/// ```no_run
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let sent = client
+///     .assignment_requests()
+///     .admin_remove("asg-1")
+///     .send_with_meta()
+///     .await?;
+/// eprintln!("removal {} (request-id {:?})", sent.value().id, sent.meta().request_id());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithMeta<T> {
+    value: T,
+    meta: ResponseMeta,
+}
+
+impl<T> WithMeta<T> {
+    /// A value with its metadata (for your own test doubles).
+    pub fn new(value: T, meta: ResponseMeta) -> Self {
+        Self { value, meta }
+    }
+
+    /// The decoded answer.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The answer's metadata.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// Takes the decoded answer.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// Takes both.
+    pub fn into_parts(self) -> (T, ResponseMeta) {
+        (self.value, self.meta)
+    }
+}

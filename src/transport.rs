@@ -13,7 +13,9 @@ mod retry;
 mod retry_after;
 mod throttle;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -27,13 +29,21 @@ use url::{Origin, Url};
 
 pub(crate) use deadline::deadline_after;
 pub use retry::RetryPolicy;
-pub(crate) use retry::{Attempt, Decision};
+pub(crate) use retry::{is_retryable, Attempt, Decision};
 pub(crate) use retry_after::parse_retry_after;
 use throttle::ThrottleGate;
 
 use crate::auth::{AccessToken, TokenProvider};
 use crate::error::{Error, ErrorKind, GraphError, Result};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, RequestOptions, ResponseMeta, WithMeta};
+
+pub(crate) use headers::CLIENT_REQUEST_ID;
+
+/// Checks caller-given headers the way a call would: names and values must
+/// be valid, and `Authorization` is the client's alone.
+pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    headers::request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
+}
 
 /// The default cap on a success body: 64 MiB, far above any Graph page.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -44,6 +54,7 @@ pub(crate) const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) body: Bytes,
+    pub(crate) meta: ResponseMeta,
 }
 
 /// The settings of a [`Transport`] besides its HTTP client and token source.
@@ -55,10 +66,15 @@ pub(crate) struct Settings {
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
+    /// `$top` a stream that drains a whole list asks for unless the caller
+    /// set one; `None`: Graph's default.
+    pub(crate) page_size: Option<u32>,
 }
 
-/// The shared sender. Handles and builders hold it in an `Arc`.
-#[derive(Debug)]
+/// The sender. Handles and builders hold it in an `Arc`. A view with other
+/// settings ([`Transport::with_options`]) shares the HTTP client, the token
+/// cache, the throttle gate and what was learned about endpoints.
+#[derive(Clone, Debug)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: Url,
@@ -69,7 +85,18 @@ pub(crate) struct Transport {
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_body_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
-    pub(crate) gate: ThrottleGate,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) gate: Arc<ThrottleGate>,
+    /// Headers every call of this view sends (from [`RequestOptions`]); a
+    /// request's own header of the same name replaces them.
+    extra_headers: Vec<(String, String)>,
+    /// Why this view's options were refused: every call ends with this
+    /// `InvalidInput` error before anything is sent.
+    refused: Option<String>,
+    /// Counts the 429s of the calls made through this view only (a run).
+    run_throttled: Option<Arc<AtomicU64>>,
+    /// Endpoints (paths) whose first page Graph refused with `$top`.
+    top_refused: Arc<Mutex<HashSet<String>>>,
 }
 
 /// What one try came to.
@@ -101,8 +128,87 @@ impl Transport {
             user_agent: settings.user_agent,
             max_body_bytes: settings.max_body_bytes,
             max_error_body_bytes: settings.max_error_body_bytes,
-            gate: ThrottleGate::default(),
+            page_size: settings.page_size,
+            gate: Arc::new(ThrottleGate::default()),
+            extra_headers: Vec::new(),
+            refused: None,
+            run_throttled: None,
+            top_refused: Arc::new(Mutex::new(HashSet::new())),
         }
+    }
+
+    /// A view with `options` over this transport's settings. It shares the
+    /// HTTP client, the token cache, the throttle gate and what was learned
+    /// about endpoints. Options out of range make every call of the view
+    /// fail with `InvalidInput` before sending.
+    pub(crate) fn with_options(self: &Arc<Self>, options: &RequestOptions) -> Arc<Self> {
+        let mut view = (**self).clone();
+        if let Err(e) = options.check() {
+            view.refused = Some(e.to_string());
+            return Arc::new(view);
+        }
+        if let Some(t) = options.timeout {
+            // A timeout too long to add to the clock means none.
+            view.timeout = std::time::Instant::now().checked_add(t).map(|_| t);
+        }
+        if let Some(retry) = &options.retry {
+            view.retry = retry.clone();
+        }
+        if let Some(n) = options.page_size {
+            view.page_size = Some(n);
+        }
+        let added = options.all_headers();
+        view.extra_headers
+            .retain(|(name, _)| !added.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
+        view.extra_headers.extend(added);
+        Arc::new(view)
+    }
+
+    /// A view that also counts the 429s Graph sends to the calls made
+    /// through it (and through views made from it), for the report of one
+    /// run; see [`run_throttled_count`](Self::run_throttled_count).
+    pub(crate) fn counting_run(self: &Arc<Self>) -> Arc<Self> {
+        let mut view = (**self).clone();
+        view.run_throttled = Some(Arc::new(AtomicU64::new(0)));
+        Arc::new(view)
+    }
+
+    /// The 429s of this run's calls (see [`counting_run`](Self::counting_run));
+    /// without a run, the client's count.
+    pub(crate) fn run_throttled_count(&self) -> u64 {
+        match &self.run_throttled {
+            Some(n) => n.load(Ordering::Relaxed),
+            None => self.throttled_count(),
+        }
+    }
+
+    /// The `InvalidInput` error of a view whose options were refused.
+    pub(crate) fn check_options(&self) -> Result<()> {
+        match &self.refused {
+            Some(why) => Err(Error::new(ErrorKind::InvalidInput, why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether Graph refused `$top` on the list at `path` before.
+    pub(crate) fn top_refused(&self, path: &str) -> bool {
+        match self.top_refused.lock() {
+            Ok(set) => set.contains(path),
+            Err(poisoned) => poisoned.into_inner().contains(path),
+        }
+    }
+
+    /// Remembers that Graph refused `$top` on the list at `path`.
+    pub(crate) fn remember_top_refused(&self, path: &str) {
+        tracing::info!(
+            path,
+            "Graph refused $top on this list; asking without it from now on"
+        );
+        let mut set = match self.top_refused.lock() {
+            Ok(set) => set,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        set.insert(path.to_owned());
     }
 
     /// The absolute URL an [`ApiRequest`] goes to. A path with an empty,
@@ -151,6 +257,23 @@ impl Transport {
         })
     }
 
+    /// Like [`send_json`](Self::send_json), with the answer's metadata.
+    pub(crate) async fn send_json_with_meta<T: DeserializeOwned>(
+        &self,
+        req: &ApiRequest,
+        what: &str,
+    ) -> Result<WithMeta<T>> {
+        let resp = self.send(req).await?;
+        let value = decode(what, &resp.body).map_err(|e| {
+            if matches!(*req.method(), Method::POST | Method::PATCH) {
+                e.maybe_processed()
+            } else {
+                e
+            }
+        })?;
+        Ok(WithMeta::new(value, resp.meta))
+    }
+
     /// Sends a request to an absolute URL. The token is attached only when
     /// `url` is on the Graph origin.
     pub(crate) async fn execute(
@@ -166,6 +289,7 @@ impl Transport {
             path = %url.path(),
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
+            client_request_id = tracing::field::Empty,
         );
         self.execute_inner(method, url, body, headers)
             .instrument(span)
@@ -179,6 +303,7 @@ impl Transport {
         body: Option<&Value>,
         headers: &[(String, String)],
     ) -> Result<Response> {
+        self.check_options()?;
         let body = match body {
             Some(v) => Some(Bytes::from(
                 serde_json::to_vec(v).map_err(|e| Error::invalid_input("request body", e))?,
@@ -186,7 +311,27 @@ impl Transport {
             None => None,
         };
         let on_graph = self.is_graph_origin(&url);
+        let merged;
+        let headers = if self.extra_headers.is_empty() {
+            headers
+        } else {
+            // The request's own headers win over the view's of that name.
+            merged = self
+                .extra_headers
+                .iter()
+                .filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+                .chain(headers)
+                .cloned()
+                .collect::<Vec<_>>();
+            &merged[..]
+        };
         let header_map = headers::request_headers(headers, &self.user_agent)?;
+        if let Some(id) = header_map
+            .get(headers::CLIENT_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+        {
+            tracing::Span::current().record("client_request_id", id);
+        }
         let idempotent = !matches!(method, Method::POST | Method::PATCH);
         let started = Instant::now();
         let mut retries_done: u32 = 0;
@@ -234,8 +379,16 @@ impl Transport {
             tracing::debug!(parent: &attempt_span, "answered");
             let tried = match sent {
                 Ok(resp) => {
-                    self.read_answer(resp, sent_token, idempotent, !refreshed_after_401)
-                        .await
+                    self.read_answer(
+                        resp,
+                        sent_token,
+                        idempotent,
+                        !refreshed_after_401,
+                        header_map
+                            .get(headers::CLIENT_REQUEST_ID)
+                            .and_then(|v| v.to_str().ok()),
+                    )
+                    .await
                 }
                 Err(e) => {
                     let (attempt, error) = classify_send_error(e);
@@ -257,6 +410,9 @@ impl Transport {
                 on_graph && matches!(attempt, Attempt::Status { status: 429, .. });
             if throttled_by_graph {
                 self.gate.record_throttled();
+                if let Some(n) = &self.run_throttled {
+                    n.fetch_add(1, Ordering::Relaxed);
+                }
             }
             match self
                 .retry
@@ -310,6 +466,7 @@ impl Transport {
         sent_token: Option<AccessToken>,
         idempotent: bool,
         may_refresh: bool,
+        sent_client_request_id: Option<&str>,
     ) -> Tried {
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -349,7 +506,8 @@ impl Transport {
             body::Body::Cut(head) => head,
         };
         if status.is_success() {
-            return Tried::Done(Response { body });
+            let meta = response_meta(status.as_u16(), &headers, sent_client_request_id);
+            return Tried::Done(Response { body, meta });
         }
         if status == StatusCode::UNAUTHORIZED && may_refresh {
             if let Some(token) = sent_token {
@@ -382,6 +540,29 @@ impl Transport {
             Error::graph(err),
         )
     }
+}
+
+/// The metadata of a success answer: Graph's ids and date from its headers;
+/// the `client-request-id` sent when Graph did not echo it.
+fn response_meta(
+    status: u16,
+    headers: &http::HeaderMap,
+    sent_client_request_id: Option<&str>,
+) -> ResponseMeta {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    ResponseMeta::new(
+        status,
+        text("request-id"),
+        text(CLIENT_REQUEST_ID).or_else(|| sent_client_request_id.map(str::to_owned)),
+        text("date")
+            .and_then(|d| httpdate::parse_http_date(&d).ok())
+            .map(chrono::DateTime::<chrono::Utc>::from),
+    )
 }
 
 fn classify_send_error(e: reqwest::Error) -> (Attempt, Error) {
@@ -465,6 +646,7 @@ mod tests {
                 user_agent: HeaderValue::from_static("entra-access/test"),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+                page_size: None,
             },
         )
     }

@@ -423,7 +423,8 @@ mod client_credentials {
             format!(
                 "ClientCredentials {{ tenant_id: \"{TENANT}\", client_id: \"{CLIENT_ID}\", \
                  client_secret: Secret(***), \
-                 token_url: \"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token\" }}"
+                 token_url: \"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token\", \
+                 scope: \"https://graph.microsoft.com/.default\" }}"
             )
         );
 

@@ -1497,3 +1497,33 @@ async fn open_adds_known_only_by_requestor_are_skipped_on_fake_graph() {
     assert_eq!(outcome.request().map(|r| &r.id), Some(&open[0]));
     assert!(!outcome.is_submitted());
 }
+
+#[tokio::test]
+async fn a_reports_throttled_counts_its_own_run_not_the_clients_lifetime() {
+    let fake = Fake::default();
+    fake.with(|s| {
+        s.throttle_first = 2;
+        s.retry_after = "0";
+    });
+    let (_server, client) = fake.clone().start().await;
+
+    let first = client
+        .bulk_assign_users(PKG, POLICY, ["user-a", "user-b"])
+        .concurrency(1)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(first.throttled, 2, "{first:#?}");
+    let second = client
+        .bulk_assign_users(PKG, POLICY, ["user-c"])
+        .concurrency(1)
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(second.totals().created, 1, "{second:#?}");
+    assert_eq!(
+        second.throttled, 0,
+        "the first run's 429s are not the second's"
+    );
+    assert_eq!(client.throttled_count(), 2);
+}

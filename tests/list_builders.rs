@@ -104,20 +104,22 @@ async fn access_packages_by_name_fragment_ignore_case() {
 }
 
 #[tokio::test]
-async fn a_plain_list_sends_no_query_at_all() {
+async fn a_plain_list_sends_no_query_for_one_page_and_the_largest_page_to_drain() {
     let (server, client) = graph().await;
     Mock::given(method("GET"))
         .and(path(format!("{EM}/accessPackages")))
         .respond_with(empty_page())
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     mount_catch_all(&server).await;
 
+    client.access_packages().list().send().await.unwrap();
     client.access_packages().list().collect().await.unwrap();
 
-    let req = only_request(&server).await;
-    assert_eq!(req.url.query(), None);
+    let received = server.received_requests().await.unwrap();
+    let queries: Vec<_> = received.iter().map(|r| r.url.query()).collect();
+    assert_eq!(queries, [None, Some("$top=999")]);
 }
 
 #[tokio::test]
@@ -304,17 +306,17 @@ async fn assignments_of_the_signed_in_user_and_additional_access() {
         vec![
             (
                 format!("{EM}/assignments/filterByCurrentUser(on='target')"),
-                Some("$filter=state%20eq%20%27delivered%27".to_owned())
+                Some("$filter=state%20eq%20%27delivered%27&$top=999".to_owned())
             ),
             (
                 format!("{EM}/assignments/filterByCurrentUser(on='createdBy')"),
-                None
+                Some("$top=999".to_owned())
             ),
             (
                 format!(
                     "{EM}/assignments/additionalAccess(accessPackageId='pkg-1',incompatibleAccessPackageId='pkg-2')"
                 ),
-                Some("$expand=target".to_owned())
+                Some("$expand=target&$top=999".to_owned())
             ),
         ]
     );
@@ -380,7 +382,7 @@ async fn assignment_requests_with_every_option() {
     );
     assert_eq!(
         received[1].url.query(),
-        Some("$filter=state%20eq%20%27pendingApproval%27")
+        Some("$filter=state%20eq%20%27pendingApproval%27&$top=999")
     );
 }
 

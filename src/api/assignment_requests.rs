@@ -15,6 +15,7 @@ mod problem;
 mod schedule_plan;
 mod submission;
 mod target;
+mod user_add;
 mod wait;
 mod watch;
 
@@ -26,6 +27,7 @@ pub use outcome::{delivery_problem, DeliveryProblem, FinalOutcome};
 pub use problem::{classify, RequestProblem};
 pub use submission::Submission;
 pub use target::{EmailTarget, Target};
+pub use user_add::UserAdd;
 pub use wait::WaitUntilFinal;
 pub use watch::{starts_later, WatchRequest};
 
@@ -109,7 +111,16 @@ impl AssignmentRequests {
         }
     }
 
-    /// Requests of the signed-in user (delegated tokens only).
+    /// Requests of the signed-in user. **Delegated-only**: an app-only
+    /// token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
+    ///
+    /// ```
+    /// use entra_access::api::RequestsOfCurrentUser;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignment_requests().filter_by_current_user(RequestsOfCurrentUser::Approver).request()?;
+    /// assert!(req.path().ends_with("assignmentRequests/filterByCurrentUser(on='approver')"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
     pub fn filter_by_current_user(&self, on: RequestsOfCurrentUser) -> ListAssignmentRequests {
         let path = format!(
             "{EM}/assignmentRequests/filterByCurrentUser(on='{}')",

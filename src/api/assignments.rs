@@ -79,7 +79,8 @@ impl Assignments {
         }
     }
 
-    /// Assignments of the signed-in user (delegated tokens only).
+    /// Assignments of the signed-in user. **Delegated-only**: an app-only
+    /// token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     pub fn filter_by_current_user(&self, on: AssignmentsOfCurrentUser) -> ListAssignments {
         let path = format!("{EM}/assignments/filterByCurrentUser(on='{}')", on.as_str());
         ListAssignments {
@@ -88,7 +89,8 @@ impl Assignments {
     }
 
     /// Assignments of `package` whose targets also hold `incompatible`
-    /// ("check other access"; delegated tokens).
+    /// ("check other access"). **Delegated-only**: an app-only token gets
+    /// 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     pub fn additional_access(
         &self,
         package: impl Into<AccessPackageId>,
@@ -167,6 +169,13 @@ impl ReprocessAssignment {
         let req = self.request()?;
         self.transport.send(&req).await?;
         Ok(())
+    }
+
+    /// Like [`send`](Self::send), with the answer's metadata (Graph's
+    /// `request-id` to log for the write, `client-request-id`, status, `Date`).
+    pub async fn send_with_meta(self) -> Result<crate::request::ResponseMeta> {
+        let req = self.request()?;
+        Ok(self.transport.send(&req).await?.meta)
     }
 }
 
@@ -279,3 +288,5 @@ impl GetAssignment {
 }
 
 get_terminals!(GetAssignment, Assignment);
+
+crate::api::common::request_options!(ReprocessAssignment, transport);

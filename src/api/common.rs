@@ -28,14 +28,28 @@ fn again(e: &Error) -> Error {
     Error::new(e.kind(), e.to_string())
 }
 
-/// A list operation: path, query options and extra headers. Typed list
-/// builders fill it and end in the terminals of [`List`].
+/// A list operation: path, query options and extra headers, ending in
+/// `send()` (first page), `pages()`, `stream()` or `collect()`. The typed
+/// list builders wrap one; [`Raw::list`](crate::Raw::list) gives one for any
+/// Graph collection, with the same paging, retry and options.
 ///
 /// ```no_run
 /// use futures::TryStreamExt;
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-/// let all = client.access_packages().list().top(50).collect().await?;
-/// println!("{} packages", all.len());
+/// #[derive(serde::Deserialize)]
+/// struct Catalog {
+///     id: String,
+///     #[serde(rename = "displayName")]
+///     display_name: Option<String>,
+/// }
+/// let mut catalogs = client
+///     .raw()
+///     .list::<Catalog>("identityGovernance/entitlementManagement/catalogs")
+///     .select(["id", "displayName"])
+///     .stream();
+/// while let Some(c) = catalogs.try_next().await? {
+///     println!("{}\t{}", c.id, c.display_name.unwrap_or_default());
+/// }
 /// # Ok(()) }
 /// ```
 #[must_use = "a list does nothing until sent or streamed"]
@@ -82,6 +96,63 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         }
     }
 
+    /// Options for this call only (see
+    /// [`RequestOptions`](crate::request::RequestOptions)).
+    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
+        self.transport = self.transport.with_options(&options);
+        self
+    }
+
+    /// Adds a filter (`$filter`), combined with `and` with the others.
+    pub fn filter(mut self, filter: impl Into<crate::odata::Filter>) -> Self {
+        self.query = self.query.and_filter(filter);
+        self
+    }
+
+    /// Page size (`$top`, 1 to 999); refused before sending otherwise.
+    pub fn top(mut self, n: u32) -> Self {
+        self.query = self.query.top(n);
+        self
+    }
+
+    /// Asks only for these properties (`$select`).
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for p in properties {
+            self.query = self.query.select(p);
+        }
+        self
+    }
+
+    /// Includes a navigation property (`$expand`).
+    pub fn expand(mut self, navigation: impl Into<String>) -> Self {
+        self.query = self.query.expand(navigation);
+        self
+    }
+
+    /// Sorts by a property (`$orderby`), where the endpoint supports it.
+    pub fn order_by(mut self, property: impl Into<String>, order: crate::odata::Order) -> Self {
+        self.query = self.query.order_by(property, order);
+        self
+    }
+
+    /// Asks for the total count (`$count=true`, see [`Page::count`]), where
+    /// the endpoint supports it (directory objects also need the header
+    /// `ConsistencyLevel: eventual`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.query = self.query.count(count);
+        self
+    }
+
+    /// Adds a header to every page request (such as `ConsistencyLevel`).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// The request the first page is fetched with (no IO). Fails when an id
     /// or a query option is invalid.
     pub fn request(&self) -> Result<ApiRequest> {
@@ -105,10 +176,30 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         first_page(&self.transport, &req).await
     }
 
-    /// All pages, lazily (see [`PageStream`]).
+    /// All pages, lazily (see [`PageStream`]). Unless the list sets `top`,
+    /// each page asks for the client's
+    /// [`page_size`](crate::ClientBuilder::page_size) (`$top=999` by default).
     pub fn pages(self) -> PageStream<T> {
-        let req = self.request();
-        PageStream::from_request(self.transport, req)
+        let (req, without_top) = self.stream_request();
+        PageStream::from_requests(self.transport, req, without_top)
+    }
+
+    /// The first request of a stream: with the client's page size as `$top`
+    /// when the caller set none and Graph has not refused it on this
+    /// endpoint, and then also the request without it (the fallback).
+    fn stream_request(&self) -> (Result<ApiRequest>, Option<ApiRequest>) {
+        let plain = match self.request() {
+            Ok(req) => req,
+            Err(e) => return (Err(e), None),
+        };
+        match self.transport.page_size {
+            Some(n) if self.query.top.is_none() && !self.transport.top_refused(plain.path()) => {
+                let mut sized = self.clone();
+                sized.query = sized.query.top(n);
+                (sized.request(), Some(plain))
+            }
+            _ => (Ok(plain), None),
+        }
     }
 
     /// All items of all pages, lazily (see [`ItemStream`]).
@@ -124,10 +215,32 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 }
 
+/// Generates `options(RequestOptions)` on a request builder whose shared
+/// transport sits at `self.$field`: the one way every builder takes per-call
+/// options (a view of the transport with those settings, sharing the
+/// client's token cache and throttle gate).
+macro_rules! request_options {
+    ($builder:ident, $($field:ident).+) => {
+        impl $builder {
+            /// Options for this call only: timeout, retry policy,
+            /// `client-request-id`, extra headers (see
+            /// [`RequestOptions`](crate::request::RequestOptions)). Options
+            /// out of range fail the call with `InvalidInput` before sending.
+            pub fn options(mut self, options: $crate::request::RequestOptions) -> Self {
+                self.$($field).+ = self.$($field).+.with_options(&options);
+                self
+            }
+        }
+    };
+}
+pub(crate) use request_options;
+
 /// Generates the terminal methods of a typed list builder that converts
 /// into [`List`] through `fn into_list(self) -> List<$item>`.
 macro_rules! list_terminals {
     ($builder:ident, $item:ty) => {
+        $crate::api::common::request_options!($builder, list.transport);
+
         impl $builder {
             /// The request the first page is fetched with (no IO).
             pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
@@ -196,6 +309,8 @@ pub(crate) use list_query_setters;
 /// `get: Get<$item>` field.
 macro_rules! get_terminals {
     ($builder:ident, $item:ty) => {
+        $crate::api::common::request_options!($builder, get.list.transport);
+
         impl $builder {
             /// The request (no IO).
             pub fn request(&self) -> $crate::Result<$crate::request::ApiRequest> {
@@ -206,14 +321,21 @@ macro_rules! get_terminals {
             pub async fn send(self) -> $crate::Result<$item> {
                 self.get.send().await
             }
+
+            /// Fetches the item with the answer's metadata (Graph's
+            /// `request-id`, `client-request-id`, status, `Date`).
+            pub async fn send_with_meta(self) -> $crate::Result<$crate::request::WithMeta<$item>> {
+                self.get.send_with_meta().await
+            }
         }
     };
 }
 pub(crate) use get_terminals;
 
-/// A get-one operation: path and query options, ending in [`send`](Get::send).
+/// A get-one operation: path and query options, ending in `send`. Internal:
+/// the typed get builders wrap it; `client.raw().get` reads any item.
 #[must_use = "a get does nothing until sent"]
-pub struct Get<T> {
+pub(crate) struct Get<T> {
     pub(crate) list: List<T>,
 }
 
@@ -243,18 +365,6 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
         self
     }
 
-    /// Asks only for these properties (`$select`).
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        for p in properties {
-            self.list.query = self.list.query.select(p);
-        }
-        self
-    }
-
     /// The request (no IO).
     pub fn request(&self) -> Result<ApiRequest> {
         self.list.request()
@@ -264,5 +374,14 @@ impl<T: DeserializeOwned + Send + 'static> Get<T> {
     pub async fn send(self) -> Result<T> {
         let req = self.request()?;
         self.list.transport.send_json(&req, "the item").await
+    }
+
+    /// Fetches the item with the answer's metadata.
+    pub async fn send_with_meta(self) -> Result<crate::request::WithMeta<T>> {
+        let req = self.request()?;
+        self.list
+            .transport
+            .send_json_with_meta(&req, "the item")
+            .await
     }
 }

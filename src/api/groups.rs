@@ -14,6 +14,14 @@ pub struct Groups {
 }
 
 impl Groups {
+    /// Continues a listing of group members from a next link saved from
+    /// [`PageStream::next_link`](crate::paging::PageStream::next_link) or
+    /// [`Page::next_link`](crate::paging::Page::next_link). The link must be
+    /// on the Graph origin (else the stream's first item is a `Paging` error
+    /// and nothing is sent).
+    pub fn resume(&self, next_link: &str) -> crate::paging::PageStream<DirectoryObject> {
+        crate::paging::PageStream::resume(Arc::clone(&self.transport), next_link)
+    }
     pub(crate) fn new(transport: Arc<Transport>) -> Self {
         Self { transport }
     }

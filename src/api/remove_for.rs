@@ -208,3 +208,5 @@ pub struct RemovalFailure {
     /// Why the removal request failed.
     pub error: Error,
 }
+
+crate::api::common::request_options!(RemoveAssignmentsFor, transport);

@@ -115,6 +115,10 @@ impl TokenProvider for AzureCredential {
             None => AccessToken::without_expiry(secret),
         })
     }
+
+    fn graph_scope(&self) -> Option<String> {
+        Some(self.scope.clone())
+    }
 }
 
 /// `OffsetDateTime` to `SystemTime`; `None` when out of `SystemTime`'s range.

@@ -333,6 +333,10 @@ impl<P: TokenProvider> TokenProvider for CachedTokenProvider<P> {
         self.inner.invalidate().await;
     }
 
+    fn graph_scope(&self) -> Option<String> {
+        self.inner.graph_scope()
+    }
+
     async fn invalidate_if(&self, sent: &AccessToken) {
         {
             let mut cache = self.cache.write().await;
@@ -411,6 +415,10 @@ fn share_error(error: &AuthError) -> AuthError {
             source: None,
         },
         AuthError::Config(message) => AuthError::Config(message.clone()),
+        AuthError::DeviceCodeExpired => AuthError::DeviceCodeExpired,
+        AuthError::SignInDeclined { description } => AuthError::SignInDeclined {
+            description: description.clone(),
+        },
         AuthError::Provider { message, source } => AuthError::Provider {
             message: with_cause(message, source),
             source: None,

@@ -20,9 +20,9 @@ use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::Cloud;
 
 /// Timeout of the default HTTP client for one token request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connect timeout of the default HTTP client.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An app-only token from the identity platform's client-credentials grant
 /// (a client id and a client secret).
@@ -240,6 +240,10 @@ impl TokenProvider for ClientCredentials {
     async fn token(&self) -> Result<AccessToken, AuthError> {
         self.request_token().await
     }
+
+    fn graph_scope(&self) -> Option<String> {
+        Some(self.scope.clone())
+    }
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -249,13 +253,14 @@ impl fmt::Debug for ClientCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("token_url", &self.token_url)
+            .field("scope", &self.scope)
             .finish()
     }
 }
 
 /// The oauth2 client with the identity platform's error body, before its
 /// token URL is set.
-type AadClient = oauth2::Client<
+pub(super) type AadClient = oauth2::Client<
     AadErrorResponse,
     BasicTokenResponse,
     BasicTokenIntrospectionResponse,
@@ -265,7 +270,7 @@ type AadClient = oauth2::Client<
 
 /// The identity platform's OAuth error body, with its extra fields.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-struct AadErrorResponse {
+pub(super) struct AadErrorResponse {
     error: String,
     #[serde(default)]
     error_description: Option<String>,
@@ -291,7 +296,7 @@ impl oauth2::ErrorResponse for AadErrorResponse {}
 
 /// A failure to exchange the token request with the endpoint.
 #[derive(Debug, thiserror::Error)]
-enum TransportError {
+pub(super) enum TransportError {
     #[error("cannot build the token request: {0}")]
     Build(#[source] reqwest::Error),
     #[error("token request failed: {0}")]
@@ -302,9 +307,9 @@ enum TransportError {
 
 /// oauth2's HTTP client over reqwest, remembering the last response status
 /// (oauth2's errors do not carry it).
-struct Transport {
-    http: reqwest::Client,
-    status: AtomicU16,
+pub(super) struct Transport {
+    pub(super) http: reqwest::Client,
+    pub(super) status: AtomicU16,
 }
 
 impl<'c> AsyncHttpClient<'c> for Transport {
@@ -342,7 +347,10 @@ async fn send_request(
 
 /// Maps oauth2's error to ours, without ever quoting a response body (a
 /// malformed success body may hold a token).
-fn map_error(error: RequestTokenError<TransportError, AadErrorResponse>, status: u16) -> AuthError {
+pub(super) fn map_error(
+    error: RequestTokenError<TransportError, AadErrorResponse>,
+    status: u16,
+) -> AuthError {
     match error {
         RequestTokenError::ServerResponse(body) => AuthError::Refused {
             status,
@@ -394,7 +402,7 @@ fn map_error(error: RequestTokenError<TransportError, AadErrorResponse>, status:
 }
 
 /// A status that says "not now": 429 and 5xx.
-fn is_unavailable(status: u16) -> bool {
+pub(super) fn is_unavailable(status: u16) -> bool {
     status == 429 || status >= 500
 }
 
@@ -407,7 +415,7 @@ fn token_url(authority_host: &str, tenant_id: &str) -> String {
 }
 
 /// A tenant or client id: non-empty, and only characters safe in a URL path.
-fn check_identifier(field: &str, value: &str) -> Result<(), AuthError> {
+pub(super) fn check_identifier(field: &str, value: &str) -> Result<(), AuthError> {
     if value.is_empty() {
         return Err(AuthError::Config(format!("{field} is empty")));
     }
@@ -424,7 +432,7 @@ fn check_identifier(field: &str, value: &str) -> Result<(), AuthError> {
 
 /// An authority host URL: https, or http for loopback; no query or fragment.
 /// Returns it without a trailing slash.
-fn check_authority_host(value: &str) -> Result<String, AuthError> {
+pub(super) fn check_authority_host(value: &str) -> Result<String, AuthError> {
     let url = url::Url::parse(value)
         .map_err(|e| AuthError::Config(format!("authority host {value:?} is not a URL: {e}")))?;
     let loopback = match url.host() {

@@ -47,6 +47,18 @@ pub enum AuthError {
         #[source]
         source: Option<Box<dyn StdError + Send + Sync>>,
     },
+    /// The device code ran out before the user finished signing in
+    /// (`expired_token`, or the code's `expires_in` passed while polling).
+    /// Sign in again to get a new code.
+    #[error("the device code expired before the user signed in; start the sign-in again")]
+    DeviceCodeExpired,
+    /// The user (or the tenant's policy) declined the device-code sign-in
+    /// (`access_denied`).
+    #[error("the device-code sign-in was declined{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    SignInDeclined {
+        /// `error_description`, when sent.
+        description: Option<String>,
+    },
     /// The provider is configured wrongly (missing tenant, bad authority URL…).
     #[error("token provider misconfigured: {0}")]
     Config(String),

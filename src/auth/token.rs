@@ -106,6 +106,14 @@ pub trait TokenProvider: Send + Sync + Debug {
         let _ = sent;
         self.invalidate().await;
     }
+
+    /// The scope this provider asks tokens for (such as
+    /// `https://graph.microsoft.us/.default`), when it knows it. The client
+    /// builder refuses a provider whose scope names another Microsoft cloud
+    /// than the Graph host it talks to. The default: `None` (unknown).
+    fn graph_scope(&self) -> Option<String> {
+        None
+    }
 }
 
 #[async_trait]
@@ -120,5 +128,9 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
 
     async fn invalidate_if(&self, sent: &AccessToken) {
         (**self).invalidate_if(sent).await;
+    }
+
+    fn graph_scope(&self) -> Option<String> {
+        (**self).graph_scope()
     }
 }

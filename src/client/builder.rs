@@ -8,6 +8,7 @@ use url::{Host, Url};
 
 use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
+use crate::odata::MAX_TOP;
 use crate::transport::{
     RetryPolicy, Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES,
 };
@@ -65,6 +66,11 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_body_bytes: usize,
     max_error_body_bytes: usize,
+    page_size: u32,
+    #[cfg(feature = "client-credentials")]
+    credentials: Option<(String, String, crate::auth::Secret)>,
+    #[cfg(feature = "client-credentials")]
+    authority_host: Option<String>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -78,6 +84,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("page_size", &self.page_size)
             .finish_non_exhaustive()
     }
 }
@@ -97,6 +104,11 @@ impl Default for ClientBuilder {
             http: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            page_size: MAX_TOP,
+            #[cfg(feature = "client-credentials")]
+            credentials: None,
+            #[cfg(feature = "client-credentials")]
+            authority_host: None,
         }
     }
 }
@@ -126,6 +138,45 @@ impl ClientBuilder {
     /// [`CachedTokenProvider`] unless [`cache_tokens(false)`](Self::cache_tokens).
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// Signs in with OAuth2 client credentials for the client's cloud: the
+    /// sign-in authority and the token scope follow
+    /// [`cloud`](Self::cloud) or the national [`base_url`](Self::base_url)
+    /// (for example `Cloud::UsGov`: `https://login.microsoftonline.us` and
+    /// `https://graph.microsoft.us/.default`). Replaces
+    /// [`token_provider`](Self::token_provider). Bad ids or an empty secret
+    /// are refused by [`build`](Self::build).
+    ///
+    /// ```
+    /// use entra_access::{Client, Cloud};
+    ///
+    /// let client = Client::builder()
+    ///     .cloud(Cloud::UsGov)
+    ///     .client_credentials("tenant-id", "client-id", "client-secret")
+    ///     .build()?;
+    /// assert_eq!(client.base_url().as_str(), "https://graph.microsoft.us/v1.0/");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    #[cfg(feature = "client-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
+    pub fn client_credentials(
+        mut self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<crate::auth::Secret>,
+    ) -> Self {
+        self.credentials = Some((tenant_id.into(), client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// The sign-in authority of [`client_credentials`](Self::client_credentials)
+    /// when it is not the cloud's (such as `https://login.partner.microsoftonline.cn`).
+    #[cfg(feature = "client-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
+    pub fn authority_host(mut self, host: impl Into<String>) -> Self {
+        self.authority_host = Some(host.into());
         self
     }
 
@@ -203,6 +254,38 @@ impl ClientBuilder {
         self
     }
 
+    /// The page size (`$top`) a stream that drains a whole list asks for
+    /// when the list sets no [`top`](crate::odata::QueryOptions::top) of its
+    /// own: 1 to [`MAX_TOP`] (default 999, Graph's largest page). A value
+    /// outside that range is refused by [`build`](Self::build) with an
+    /// `InvalidInput` error. A list's `.send()` (one page) sends no `$top`
+    /// unless the caller set one, so it keeps Graph's default page size.
+    ///
+    /// If Graph answers a stream's first page with a 400 about the query
+    /// option, the stream asks again without `$top`, and the client
+    /// remembers that for the endpoint.
+    ///
+    /// ```
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .page_size(200)
+    ///     .build()?;
+    /// # let _ = client;
+    /// let err = Client::builder()
+    ///     .token_provider(StaticToken::new("token"))
+    ///     .page_size(1000)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = n;
+        self
+    }
+
     /// Connect timeout (default 10 s); `Duration::MAX` means none. Ignored
     /// with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
@@ -226,6 +309,17 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client> {
+        if self.page_size == 0 || self.page_size > MAX_TOP {
+            return Err(Error::invalid_input(
+                "page size",
+                format!(
+                    "{} is outside 1..={MAX_TOP} (Graph's largest page is {MAX_TOP} items); \
+                     pass a value in that range to ClientBuilder::page_size",
+                    self.page_size
+                ),
+            ));
+        }
+        let named_base_url = self.base_url.is_some();
         let raw = self
             .base_url
             .unwrap_or_else(|| self.cloud.graph_origin().to_owned());
@@ -233,12 +327,34 @@ impl ClientBuilder {
         let api_root = origin
             .join(&format!("{}/", self.version.as_str()))
             .map_err(|e| Error::invalid_input("base URL", e))?;
-        let provider = self.tokens.ok_or_else(|| {
+        // The cloud of the Graph host: the one named, or the one a national
+        // base URL belongs to (none for a loopback fake or a proxy).
+        let graph_cloud = if named_base_url {
+            Cloud::of_graph_url(&origin)
+        } else {
+            Some(self.cloud)
+        };
+        #[cfg(feature = "client-credentials")]
+        let tokens = match self.credentials {
+            Some((tenant, client, secret)) => Some(client_credentials_for(
+                &origin,
+                graph_cloud,
+                tenant,
+                client,
+                secret,
+                self.authority_host.as_deref(),
+            )?),
+            None => self.tokens,
+        };
+        #[cfg(not(feature = "client-credentials"))]
+        let tokens = self.tokens;
+        let provider = tokens.ok_or_else(|| {
             Error::invalid_input(
                 "token provider",
                 "is not set (call ClientBuilder::token_provider)",
             )
         })?;
+        check_scope_matches(provider.graph_scope().as_deref(), &origin, graph_cloud)?;
         let tokens: Arc<dyn TokenProvider> = if self.cache_tokens {
             Arc::new(CachedTokenProvider::new(provider))
         } else {
@@ -264,9 +380,55 @@ impl ClientBuilder {
             user_agent,
             max_body_bytes: self.max_body_bytes,
             max_error_body_bytes: self.max_error_body_bytes,
+            page_size: Some(self.page_size),
         };
         let transport = Transport::new(http, api_root, tokens, settings);
         Ok(Client::from_transport(Arc::new(transport)))
+    }
+}
+
+/// Client credentials whose authority and scope follow the Graph host.
+#[cfg(feature = "client-credentials")]
+fn client_credentials_for(
+    origin: &Url,
+    graph_cloud: Option<Cloud>,
+    tenant: String,
+    client: String,
+    secret: crate::auth::Secret,
+    authority_host: Option<&str>,
+) -> Result<Arc<dyn TokenProvider>> {
+    use crate::auth::ClientCredentials;
+    let refused = |e| Error::invalid_input("client credentials", e);
+    let mut creds = ClientCredentials::new(tenant, client, secret)
+        .map_err(refused)?
+        .cloud(graph_cloud.unwrap_or_default())
+        .scope(&format!("{}.default", origin.as_str()));
+    if let Some(host) = authority_host {
+        creds = creds.authority_host(host).map_err(refused)?;
+    }
+    Ok(Arc::new(creds))
+}
+
+/// Refuses a token scope of one Microsoft cloud for the Graph host of
+/// another: every call would fail with 401.
+fn check_scope_matches(
+    scope: Option<&str>,
+    origin: &Url,
+    graph_cloud: Option<Cloud>,
+) -> Result<()> {
+    let Some(scope) = scope else { return Ok(()) };
+    let scope_cloud = Url::parse(scope).ok().and_then(|u| Cloud::of_graph_url(&u));
+    match (scope_cloud, graph_cloud) {
+        (Some(s), Some(g)) if s != g => Err(Error::invalid_input(
+            "token scope",
+            format!(
+                "{scope:?} is for {s:?} Graph, but the client talks to {} ({g:?}); \
+                 set the provider's cloud (ClientCredentials::cloud(Cloud::{g:?})) or use \
+                 ClientBuilder::client_credentials, which follows the client's cloud",
+                origin.as_str().trim_end_matches('/')
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

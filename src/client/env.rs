@@ -227,18 +227,18 @@ fn client_credentials(
     secret: String,
 ) -> Result<ClientBuilder> {
     use crate::auth::ClientCredentials;
-    let mut creds = ClientCredentials::new(tenant, client_id, secret)
+    // Checked now so the messages name the variables; the builder then sets
+    // the authority and scope from the Graph host (GRAPH_BASE_URL).
+    let creds = ClientCredentials::new(tenant.as_str(), client_id.as_str(), secret.as_str())
         .map_err(|e| Error::invalid_input("environment: client credentials", e))?;
-    if let Some(base) = var(get, GRAPH_BASE_URL)? {
-        let origin = super::builder::parse_graph_origin(&base)?;
-        creds = creds.scope(&format!("{}.default", origin.as_str()));
-    }
+    let mut builder = builder.client_credentials(tenant, client_id, secret);
     if let Some(host) = var(get, AZURE_AUTHORITY_HOST)? {
-        creds = creds.authority_host(&host).map_err(|e| {
+        creds.authority_host(&host).map_err(|e| {
             Error::invalid_input(&format!("environment variable {AZURE_AUTHORITY_HOST}"), e)
         })?;
+        builder = builder.authority_host(host);
     }
-    Ok(builder.token_provider(creds))
+    Ok(builder)
 }
 
 #[cfg(not(feature = "client-credentials"))]

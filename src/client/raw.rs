@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
+use crate::api::List;
 use crate::error::{Error, Result};
+use crate::paging::PageStream;
 use crate::request::ApiRequest;
 use crate::transport::{check_path_segments, decode, Transport};
 
@@ -66,6 +68,52 @@ impl Raw {
             .execute(Method::DELETE, url, None, &[])
             .await?;
         Ok(())
+    }
+
+    /// A typed list of any Graph collection at `path` (relative to the API
+    /// root, without a query: set query options on the [`List`]), with the
+    /// same paging as the typed lists: `$top` at the client's page size when
+    /// streaming, lookahead, origin and loop checks, resume. A path that is
+    /// absolute, leaves the API root or carries a query is refused with
+    /// `InvalidInput` before anything is sent.
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let list = client
+    ///     .raw()
+    ///     .list::<serde_json::Value>("identityGovernance/entitlementManagement/connectedOrganizations")
+    ///     .top(50);
+    /// assert_eq!(list.request()?.path_and_query(),
+    ///     "identityGovernance/entitlementManagement/connectedOrganizations?$top=50");
+    /// let err = client.raw().list::<serde_json::Value>("https://example.com/x").request().unwrap_err();
+    /// assert!(err.is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list<T: DeserializeOwned + Send + 'static>(&self, path: &str) -> List<T> {
+        let path = self.list_path(path);
+        List::new(Arc::clone(&self.transport), path)
+    }
+
+    /// Continues a [`list`](Self::list) from a saved next link (on the
+    /// Graph origin only).
+    pub fn resume<T: DeserializeOwned + Send + 'static>(&self, next_link: &str) -> PageStream<T> {
+        PageStream::resume(Arc::clone(&self.transport), next_link)
+    }
+
+    fn list_path(&self, path: &str) -> Result<String> {
+        if path.contains(['?', '#']) {
+            return Err(Error::invalid_input(
+                "list path",
+                "must not carry a query; set query options with the List's methods (filter, top, select…)",
+            ));
+        }
+        let url = self.relative(path)?;
+        // Still below the API root after parsing (no `..`, no authority).
+        url.as_str()
+            .strip_prefix(self.transport.api_root.as_str())
+            .map(str::to_owned)
+            .filter(|rest| !rest.is_empty())
+            .ok_or_else(|| Error::invalid_input("list path", "must stay below the Graph API root"))
     }
 
     /// Sends an [`ApiRequest`] and returns the JSON answer (`Null` when empty).

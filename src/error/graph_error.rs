@@ -39,6 +39,35 @@ pub struct GraphError {
 }
 
 impl GraphError {
+    /// A Graph error with a status, a code and a message; every other field
+    /// empty (set them, they are public). For your own test doubles; wrap it
+    /// with [`Error::from_graph`](crate::Error::from_graph).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entra_access::error::{GraphError, GraphErrorCode};
+    ///
+    /// let mut throttled = GraphError::new(429, GraphErrorCode::Other("TooManyRequests".into()), "slow down");
+    /// throttled.retry_after = Some(Duration::from_secs(5));
+    /// throttled.request_id = Some("req-1".into());
+    /// let e = entra_access::Error::from_graph(throttled);
+    /// assert!(e.is_throttled() && e.is_retryable());
+    /// assert_eq!(e.request_id(), Some("req-1"));
+    /// ```
+    pub fn new(status: u16, code: GraphErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            inner_code: None,
+            message: message.into(),
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after: None,
+            body_excerpt: None,
+        }
+    }
+
     /// The request id, the most useful thing to quote to Microsoft support.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()

@@ -12,7 +12,7 @@ use super::reply::{GraphErr, Reply};
 use super::routes::Ctx;
 use super::state::{Request, State};
 use super::token::require_delegated;
-use crate::models::{AccessPackageId, ObjectId, RequestState};
+use crate::models::{AccessPackageId, ObjectId};
 
 /// A function call in the segment after `assignments` or `assignmentRequests`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,9 +166,8 @@ pub(crate) fn get(st: &State, ctx: &Ctx<'_>, call: Call) -> Result<Reply, GraphE
                     st.created_by.get(&r.id) == Some(&user) && !is_user(st, &r.subject_id, &user)
                 }
                 On::TargetManager | On::TargetAgentIdentitySponsorOrOwner => false,
-                // The fake models no approvers: every request waiting for
-                // approval is offered to every signed-in user.
-                On::Approver => r.state == RequestState::PendingApproval,
+                // Requests whose current approval stage names the user.
+                On::Approver => super::approvals::waits_for(st, r, &user),
             })
         }
         Call::AdditionalAccess {

@@ -114,6 +114,23 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
             let (pkg, pol, subject) = validate_add(st, assignment, &body)?;
             (pkg, pol, subject, None)
         }
+        RequestType::UserAdd => {
+            // Self-service: the requestor is the signed-in user, so an
+            // app-only token cannot make one (403, as for the other
+            // delegated-only operations).
+            let user = require_delegated(&ctx.principal, "a userAdd request")?;
+            let mut carrier = assignment.clone();
+            match str_field(assignment, "targetId") {
+                Some(t) if t != user.as_str() => {
+                    return Err(GraphErr::bad_request(
+                        "A userAdd request is for the signed-in user; assignment.targetId must be the caller's id or left out.",
+                    ))
+                }
+                _ => carrier["targetId"] = json!(user),
+            }
+            let (pkg, pol, subject) = validate_add(st, &carrier, &body)?;
+            (pkg, pol, subject, None)
+        }
         RequestType::AdminUpdate | RequestType::AdminRemove => {
             let Some(aid) = str_field(assignment, "id") else {
                 return Err(GraphErr::bad_request(format!(

@@ -91,7 +91,23 @@ pub(crate) fn policy_plain(p: &Policy) -> Value {
         json!({ "@odata.type": "#microsoft.graph.groupMembers", "groupId": g, "description": null })
     }));
     let approval = p.approval_for_add || p.approval_for_update;
-    let stages: Vec<Value> = if approval {
+    let stages: Vec<Value> = if !p.approval_stages.is_empty() {
+        p.approval_stages
+            .iter()
+            .map(|approvers| {
+                json!({
+                    "durationBeforeAutomaticDenial": "P14D",
+                    "isApproverJustificationRequired": false,
+                    "isEscalationEnabled": false,
+                    "durationBeforeEscalation": "PT0S",
+                    "primaryApprovers": approvers.iter().map(|u| json!({ "@odata.type": "#microsoft.graph.singleUser", "userId": u, "description": null })).collect::<Vec<_>>(),
+                    "fallbackPrimaryApprovers": [],
+                    "escalationApprovers": [],
+                    "fallbackEscalationApprovers": [],
+                })
+            })
+            .collect()
+    } else if approval {
         vec![json!({
             "durationBeforeAutomaticDenial": "P14D",
             "isApproverJustificationRequired": false,

@@ -12,7 +12,9 @@ use super::introspect::record;
 use super::query::Query;
 use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
-use super::{directory, em_read, em_write, lifecycle, scheduled, token, workflows};
+use super::{
+    approvals, device_code, directory, em_read, em_write, lifecycle, scheduled, token, workflows,
+};
 
 /// State shared by the responder and the `FakeGraph` handle.
 #[derive(Debug)]
@@ -165,7 +167,21 @@ fn serve(
             )
             .into();
         }
+        if device_code::handles(&req.body) {
+            return device_code::poll(st, tenant, &req.body);
+        }
         return token::issue(st, tenant, &req.headers, &req.body, now);
+    }
+    if let Some(tenant) = device_code::device_code_path(path) {
+        if method != "POST" {
+            return GraphErr::new(
+                405,
+                "MethodNotAllowed",
+                "The device code endpoint only accepts POST.",
+            )
+            .into();
+        }
+        return device_code::issue_code(st, tenant, &req.body);
     }
     let Some(rest) = path.strip_prefix("/v1.0/") else {
         return GraphErr::bad_request(format!(
@@ -224,6 +240,7 @@ fn route(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                 3 | 4,
             ) if read => em_read::get(st, ctx),
             (Some("assignmentrequests" | "assignments"), _) => em_write::handle(st, ctx),
+            (Some("accesspackageassignmentapprovals"), _) => approvals::handle(st, ctx),
             _ => Err(unknown_segment(ctx)),
         };
     }

@@ -142,6 +142,7 @@ pub struct PolicySeed {
     pub(super) approval_for_update: bool,
     pub(super) justification_required: bool,
     pub(super) questions: Vec<QuestionSeed>,
+    pub(super) approval_stages: Vec<Vec<ObjectId>>,
 }
 
 impl PolicySeed {
@@ -160,6 +161,7 @@ impl PolicySeed {
             approval_for_update: false,
             justification_required: false,
             questions: Vec::new(),
+            approval_stages: Vec::new(),
         }
     }
     /// Use this id instead of a generated one.
@@ -192,6 +194,38 @@ impl PolicySeed {
     pub fn require_approval(mut self, required: bool) -> Self {
         self.approval_for_add = required;
         self.approval_for_update = required;
+        self
+    }
+    /// Adds an approval stage whose approvers are `approvers` (each a
+    /// `singleUser`), and turns approval on for add and update requests.
+    /// Call it once or twice, in stage order. Approvers sign in with
+    /// [`FakeGraph::delegated_client_for`](super::FakeGraph::delegated_client_for)
+    /// and decide through `Client::approvals`; deciding a stage one is not
+    /// an approver of gets 403, a decided stage 409. One denial ends the
+    /// request `denied`; approval by the last stage starts delivery.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// let first = fake.add_user(UserSeed::new("Ada Lovelace"));
+    /// let second = fake.add_user(UserSeed::new("Grace Hopper"));
+    /// let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
+    /// let policy = fake.add_policy(
+    ///     PolicySeed::new("Two approvers", &pkg)
+    ///         .approval_stage([&first])
+    ///         .approval_stage([&second]),
+    /// );
+    /// # let _ = policy;
+    /// # }
+    /// ```
+    pub fn approval_stage<'a>(mut self, approvers: impl IntoIterator<Item = &'a ObjectId>) -> Self {
+        self.approval_stages
+            .push(approvers.into_iter().cloned().collect());
+        self.approval_for_add = true;
+        self.approval_for_update = true;
         self
     }
     /// `isRequestorJustificationRequired`: requests without a justification

@@ -125,6 +125,7 @@ impl FakeGraph {
             approval_for_add: seed.approval_for_add,
             approval_for_update: seed.approval_for_update,
             justification_required: seed.justification_required,
+            approval_stages: seed.approval_stages,
             questions,
             created: now_string(),
         });

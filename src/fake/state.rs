@@ -93,6 +93,8 @@ pub(crate) struct Policy {
     pub approval_for_add: bool,
     pub approval_for_update: bool,
     pub justification_required: bool,
+    /// Named approvers of each approval stage, in order (seeded).
+    pub approval_stages: Vec<Vec<ObjectId>>,
     pub questions: Vec<Question>,
     pub created: String,
 }
@@ -217,6 +219,10 @@ pub(crate) struct State {
     pub delegated_tokens: HashMap<String, ObjectId>,
     /// The signed-in user who created a request (delegated callers only).
     pub created_by: HashMap<AssignmentRequestId, ObjectId>,
+    /// Approvers' decisions, by request and stage.
+    pub approval_decisions: super::approvals::Decisions,
+    /// Device-code sign-ins and refresh tokens.
+    pub device: super::device_code::DeviceCodes,
     /// How far the fake's calendar runs ahead of the real one: scheduled
     /// starts and the reprocess window are judged at `now + clock_offset`.
     pub clock_offset: chrono::Duration,
@@ -256,6 +262,8 @@ impl State {
             tokens: HashMap::new(),
             delegated_tokens: HashMap::new(),
             created_by: HashMap::new(),
+            approval_decisions: HashMap::new(),
+            device: Default::default(),
             clock_offset: chrono::Duration::zero(),
         }
     }

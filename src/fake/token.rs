@@ -132,7 +132,7 @@ fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// The identity platform's OAuth error body.
-fn oauth_error(status: u16, error: &str, code: u32, text: &str) -> Reply {
+pub(crate) fn oauth_error(status: u16, error: &str, code: u32, text: &str) -> Reply {
     let trace = random_id();
     let correlation = random_id();
     let ts = chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();

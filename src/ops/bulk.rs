@@ -348,11 +348,13 @@ impl BulkAssign {
     /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
     /// row per person. Per-person failures are rows of the report, not an
     /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
-    pub async fn run(self) -> Result<BulkReport> {
+    pub async fn run(mut self) -> Result<BulkReport> {
         let started = Instant::now();
-        let throttled_before = self.transport.throttled_count();
+        // This run's calls count their own 429s: other work on the same
+        // client (sharing its throttle gate) is not this run's.
+        self.transport = self.transport.counting_run();
         let plan = self.plan().await?;
-        let throttled = || self.transport.throttled_count() - throttled_before;
+        let throttled = || self.transport.run_throttled_count();
         if self.dry_run {
             return Ok(BulkReport::planned(plan, started.elapsed(), throttled()));
         }
@@ -452,3 +454,5 @@ fn type_name(o: &DirectoryObject) -> String {
     let t = o.odata_type.as_deref().unwrap_or("unknown");
     t.strip_prefix("#microsoft.graph.").unwrap_or(t).to_owned()
 }
+
+crate::api::common::request_options!(BulkAssign, transport);

@@ -70,7 +70,7 @@ impl Execution {
         let mut progress = Progress {
             total: adds.len() + removals.len(),
             concurrency: limiter.limit(),
-            throttled: self.transport.throttled_count(),
+            throttled: self.transport.run_throttled_count(),
             ..Progress::default()
         };
         self.phase(&mut rows, adds, &limiter, &mut progress).await;
@@ -132,7 +132,7 @@ impl Execution {
 
     fn report_progress(&self, progress: &mut Progress, concurrency: usize) {
         progress.concurrency = concurrency;
-        progress.throttled = self.transport.throttled_count();
+        progress.throttled = self.transport.run_throttled_count();
         if let Some(cb) = &self.on_progress {
             cb(progress);
         }

@@ -176,7 +176,8 @@ pub struct BulkReport {
     pub dry_run: bool,
     /// How long the run took, planning included.
     pub elapsed: Duration,
-    /// How many 429 answers the client saw during the run.
+    /// How many 429 answers this run's own calls got (other work on the
+    /// same client is not counted).
     pub throttled: u64,
     totals: Totals,
 }
@@ -269,7 +270,7 @@ pub struct Progress {
     pub finalized: usize,
     /// How many writes may run at once right now (adaptive).
     pub concurrency: usize,
-    /// 429 answers the client has seen so far.
+    /// 429 answers this run's calls have had so far (not the client's lifetime count).
     pub throttled: u64,
 }
 

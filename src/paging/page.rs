@@ -5,6 +5,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::request::ResponseMeta;
 
 /// One page of a collection: its items, the link to the next page, and the
 /// total count when `$count=true` was asked (first page only).
@@ -13,6 +14,7 @@ pub struct Page<T> {
     items: Vec<T>,
     next_link: Option<Url>,
     count: Option<u64>,
+    meta: ResponseMeta,
 }
 
 impl<T> Page<T> {
@@ -35,6 +37,17 @@ impl<T> Page<T> {
     /// `@odata.count`, when asked for and sent.
     pub fn count(&self) -> Option<u64> {
         self.count
+    }
+
+    /// The metadata of the answer that carried this page: status, Graph's
+    /// `request-id`, the `client-request-id` and the `Date`.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    pub(crate) fn with_meta(mut self, meta: ResponseMeta) -> Self {
+        self.meta = meta;
+        self
     }
 
     /// Whether this is the last page.
@@ -73,6 +86,7 @@ impl<T: DeserializeOwned> Page<T> {
             items: wire.value,
             next_link,
             count: wire.count,
+            meta: ResponseMeta::default(),
         })
     }
 }

@@ -13,11 +13,12 @@ use futures::future::{AbortHandle, Abortable};
 use futures::Stream;
 use http::Method;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 use url::Url;
 
 use super::Page;
 use crate::error::{Error, ErrorKind, Result};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, ResponseMeta};
 use crate::transport::Transport;
 
 /// A page fetch: the body of the page and the URL it came from. Pages are
@@ -25,7 +26,7 @@ use crate::transport::Transport;
 /// allocated on the thread that will drop them (a decode on a worker thread
 /// and a drop on the consumer's thread cost about a third of the throughput
 /// on a multi-threaded runtime, and let peak memory creep up).
-type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url)>> + Send>>;
+type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url, ResponseMeta)>> + Send>>;
 
 /// A lazy stream of pages, following `@odata.nextLink`.
 ///
@@ -51,6 +52,9 @@ pub struct PageStream<T> {
     headers: Arc<Vec<(String, String)>>,
     /// The first request, before it was sent.
     start: Option<Result<Url>>,
+    /// The first request without the default `$top`, and its path: asked
+    /// instead when Graph refuses the first page for that query option.
+    without_top: Option<(Url, String)>,
     in_flight: Option<(BodyFuture, Option<AbortHandle>)>,
     /// The next link of the last page yielded.
     resume: Option<Url>,
@@ -72,11 +76,24 @@ impl<T> std::fmt::Debug for PageStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
-    pub(crate) fn from_request(transport: Arc<Transport>, request: Result<ApiRequest>) -> Self {
+    /// A stream starting with `request`. When `request` carries a `$top`
+    /// the client chose, `without_top` is the same request without it, asked instead if Graph answers the first page with a 400 about
+    /// the query option.
+    pub(crate) fn from_requests(
+        transport: Arc<Transport>,
+        request: Result<ApiRequest>,
+        without_top: Option<ApiRequest>,
+    ) -> Self {
         match request {
             Ok(req) => {
                 let start = transport.url_for(&req);
-                Self::from_start(transport, req.headers().to_vec(), start)
+                let without_top = without_top.and_then(|plain| {
+                    let url = transport.url_for(&plain).ok()?;
+                    Some((url, plain.path().to_owned()))
+                });
+                let mut stream = Self::from_start(transport, req.headers().to_vec(), start);
+                stream.without_top = without_top;
+                stream
             }
             Err(e) => Self::from_start(transport, Vec::new(), Err(e)),
         }
@@ -105,6 +122,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             transport,
             headers: Arc::new(headers),
             start: Some(start),
+            without_top: None,
             in_flight: None,
             resume: None,
             seen: HashSet::new(),
@@ -141,13 +159,15 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             let resp = transport
                 .execute(Method::GET, url.clone(), None, &headers)
                 .await?;
-            Ok((resp.body, url))
+            Ok((resp.body, url, resp.meta))
         };
         // Spawn for real lookahead when a runtime is there; else run inline.
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
                 let (handle, reg) = AbortHandle::new_pair();
-                let task = rt.spawn(Abortable::new(fut, reg));
+                // The caller's span goes with the task, so its Graph calls
+                // nest under whatever span the caller polls the stream in.
+                let task = rt.spawn(Abortable::new(fut, reg).in_current_span());
                 let fut = async move {
                     match task.await {
                         Ok(Ok(body)) => body,
@@ -204,7 +224,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
                 }
                 None => return Err(error),
             },
-            ok => return ok,
+            Ok(page) => return Ok(page.with_meta(resp.meta)),
         }
     }
 }
@@ -238,6 +258,38 @@ fn is_cut_short(body: &[u8]) -> bool {
         serde_json::from_slice::<serde::de::IgnoredAny>(body),
         Err(e) if e.is_eof()
     )
+}
+
+/// Whether `e` is Graph refusing a list's first page for its query options
+/// (a 400 whose code or message names `$top`, the page size or a query
+/// option): the one failure a stream answers by asking again without the
+/// `$top` the client added.
+pub(crate) fn is_top_refusal(e: &Error) -> bool {
+    let Some(graph) = e.graph_error() else {
+        return false;
+    };
+    if graph.status != 400 {
+        return false;
+    }
+    let text = format!("{} {}", graph.code.as_str(), graph.message).to_ascii_lowercase();
+    [
+        "$top",
+        "top",
+        "query option",
+        "queryoption",
+        "page size",
+        "pagesize",
+    ]
+    .iter()
+    .any(|needle| {
+        text.match_indices(needle).any(|(at, _)| {
+            // `top` as a word, not inside `stop` or `topic`.
+            let before = text[..at].chars().next_back();
+            let after = text[at + needle.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    })
 }
 
 fn off_origin() -> Error {
@@ -278,15 +330,28 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
         };
         this.in_flight = None;
         let decoded = match result {
-            Ok((body, url)) => match Page::decode(&body, &url) {
+            Ok((body, url, meta)) => match Page::decode(&body, &url) {
                 Err(e) if this.refetch_if_cut_short(&url, &body, &e) => {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                other => other,
+                other => other.map(|page| page.with_meta(meta)),
             },
-            Err(e) => Err(e),
+            Err(e) => {
+                // Only the first page may fall back; later pages keep the
+                // query Graph accepted.
+                if let Some((url, path)) = this.without_top.take() {
+                    if is_top_refusal(&e) {
+                        this.transport.remember_top_refused(&path);
+                        this.start_fetch(url);
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
+                }
+                Err(e)
+            }
         };
+        this.without_top = None;
         match decoded {
             Err(e) => {
                 this.done = true;

@@ -150,6 +150,23 @@ pub(crate) enum Attempt {
     Broken,
 }
 
+/// Whether a failure is of a kind the policy retries: 429 and failures
+/// before sending always; 503, 504, timeouts and broken connections only
+/// for idempotent requests; nothing else. The one classification: the
+/// policy decides with it, and [`Error::is_retryable`](crate::Error::is_retryable)
+/// answers with it.
+pub(crate) fn is_retryable(attempt: Attempt, idempotent: bool) -> bool {
+    match attempt {
+        Attempt::Status { status: 429, .. } | Attempt::NotSent => true,
+        Attempt::Status {
+            status: 503 | 504, ..
+        }
+        | Attempt::TimedOut
+        | Attempt::Broken => idempotent,
+        Attempt::Status { .. } => false,
+    }
+}
+
 /// What to do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
@@ -177,15 +194,7 @@ impl RetryPolicy {
         elapsed: Duration,
     ) -> Decision {
         let maybe_processed = !idempotent && !matches!(attempt, Attempt::NotSent);
-        let retryable = match attempt {
-            Attempt::Status { status: 429, .. } | Attempt::NotSent => true,
-            Attempt::Status {
-                status: 503 | 504, ..
-            }
-            | Attempt::TimedOut
-            | Attempt::Broken => idempotent,
-            Attempt::Status { .. } => false,
-        };
+        let retryable = is_retryable(attempt, idempotent);
         let maybe_processed = maybe_processed
             && !matches!(
                 attempt,

@@ -87,4 +87,13 @@ impl RequestAction {
         self.transport.send(&req).await?;
         Ok(())
     }
+
+    /// Like [`send`](Self::send), with the answer's metadata (Graph's
+    /// `request-id` to log for the write, `client-request-id`, status, `Date`).
+    pub async fn send_with_meta(self) -> Result<crate::request::ResponseMeta> {
+        let req = self.request()?;
+        Ok(self.transport.send(&req).await?.meta)
+    }
 }
+
+crate::api::common::request_options!(RequestAction, transport);

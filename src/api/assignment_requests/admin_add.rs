@@ -163,6 +163,15 @@ impl AdminAdd {
             .await
     }
 
+    /// Like [`send`](Self::send), with the answer's metadata (Graph's
+    /// `request-id` to log for the write, `client-request-id`, status, `Date`).
+    pub async fn send_with_meta(self) -> Result<crate::request::WithMeta<AssignmentRequest>> {
+        let req = self.request()?;
+        self.transport
+            .send_json_with_meta(&req, "the created assignment request")
+            .await
+    }
+
     /// Sends only if the target has neither an open add request for the
     /// package nor a delivered/delivering assignment of it; otherwise
     /// returns what exists. If the POST fails in a way that may have been
@@ -184,3 +193,5 @@ impl AdminAdd {
         super::submission::send_idempotent(&self.transport, &self.package, &self.target, &req).await
     }
 }
+
+crate::api::common::request_options!(AdminAdd, transport);

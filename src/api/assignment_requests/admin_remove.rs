@@ -76,4 +76,15 @@ impl AdminRemove {
             .send_json(&req, "the created assignment request")
             .await
     }
+
+    /// Like [`send`](Self::send), with the answer's metadata (Graph's
+    /// `request-id` to log for the write, `client-request-id`, status, `Date`).
+    pub async fn send_with_meta(self) -> Result<crate::request::WithMeta<AssignmentRequest>> {
+        let req = self.request()?;
+        self.transport
+            .send_json_with_meta(&req, "the created assignment request")
+            .await
+    }
 }
+
+crate::api::common::request_options!(AdminRemove, transport);

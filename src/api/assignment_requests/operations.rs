@@ -7,6 +7,7 @@ use super::admin_add::AdminAdd;
 use super::admin_remove::AdminRemove;
 use super::admin_update::AdminUpdate;
 use super::target::Target;
+use super::user_add::UserAdd;
 use super::wait::WaitUntilFinal;
 use super::watch::WatchRequest;
 use super::AssignmentRequests;
@@ -30,6 +31,25 @@ impl AssignmentRequests {
         )
     }
 
+    /// The signed-in user requests `package` for themselves through
+    /// `policy` (`userAdd`), with answers and a justification set on the
+    /// builder. **Delegated-only**: an app-only token gets 403
+    /// ([`Error::is_forbidden`](crate::Error::is_forbidden)).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignment_requests().user_add("pkg-1", "pol-1").justification("campaign").request()?;
+    /// assert_eq!(req.body_json().unwrap()["requestType"], "userAdd");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn user_add(
+        &self,
+        package: impl Into<AccessPackageId>,
+        policy: impl Into<AssignmentPolicyId>,
+    ) -> UserAdd {
+        UserAdd::new(Arc::clone(&self.transport), package.into(), policy.into())
+    }
+
     /// Changes an assignment's schedule or answers (`adminUpdate`).
     pub fn admin_update(&self, assignment: impl Into<AssignmentId>) -> AdminUpdate {
         AdminUpdate::new(Arc::clone(&self.transport), assignment.into())
@@ -42,7 +62,8 @@ impl AssignmentRequests {
         AdminRemove::new(Arc::clone(&self.transport), assignment.into())
     }
 
-    /// Cancels a request that is not yet delivered.
+    /// Cancels a request that is not yet delivered. **Delegated-only**: an
+    /// app-only token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     ///
     /// Delegated tokens only: Graph's permission table for cancel says
     /// "Application: Not supported", and it answers an app-only token with 403.

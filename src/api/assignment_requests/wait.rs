@@ -78,3 +78,5 @@ impl IntoFuture for WaitUntilFinal {
         Box::pin(self.send())
     }
 }
+
+crate::api::common::request_options!(WaitUntilFinal, transport);

@@ -255,3 +255,5 @@ pub fn starts_later(request: &AssignmentRequest) -> Option<crate::models::DateTi
     let start = request.schedule.as_ref()?.start_date_time?;
     (request.state == Some(RequestState::Scheduled) && start > chrono::Utc::now()).then_some(start)
 }
+
+crate::api::common::request_options!(WatchRequest, transport);

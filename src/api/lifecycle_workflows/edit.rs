@@ -437,3 +437,5 @@ mod tests {
         );
     }
 }
+
+crate::api::common::request_options!(EditWorkflow, transport);

@@ -1,0 +1,99 @@
+//! `userAdd`: the signed-in user requests an access package for themselves.
+
+use std::sync::Arc;
+
+use super::draft::{draft_setters, Draft};
+use crate::api::common::checked;
+use crate::error::Result;
+use crate::models::{
+    AccessPackageId, Assignment, AssignmentPolicyId, AssignmentRequest, RequestType,
+};
+use crate::request::ApiRequest;
+use crate::transport::Transport;
+
+/// The signed-in user requests `package` for themselves through `policy`
+/// (`userAdd`); see [`AssignmentRequests::user_add`](super::AssignmentRequests::user_add).
+///
+/// **Delegated-only**: the requestor is whoever the token signs in; an
+/// app-only token is refused with 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
+/// Answers are checked against the policy given to [`policy`](Self::policy)
+/// before sending; a policy with approval sends the request to
+/// `pendingApproval`, where [`Client::approvals`](crate::Client::approvals)
+/// takes over.
+///
+/// ```
+/// use serde_json::json;
+/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// let req = client
+///     .assignment_requests()
+///     .user_add("pkg-1", "pol-1")
+///     .justification("I run the spring campaign")
+///     .request()?;
+/// assert_eq!(
+///     req.body_json().unwrap(),
+///     &json!({
+///         "requestType": "userAdd",
+///         "assignment": {"assignmentPolicyId": "pol-1", "accessPackageId": "pkg-1"},
+///         "justification": "I run the spring campaign"
+///     })
+/// );
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until sent"]
+pub struct UserAdd {
+    transport: Arc<Transport>,
+    package: AccessPackageId,
+    policy_id: AssignmentPolicyId,
+    draft: Draft,
+}
+
+draft_setters!(UserAdd);
+
+impl UserAdd {
+    pub(crate) fn new(
+        transport: Arc<Transport>,
+        package: AccessPackageId,
+        policy_id: AssignmentPolicyId,
+    ) -> Self {
+        Self {
+            transport,
+            package,
+            policy_id,
+            draft: Draft::default(),
+        }
+    }
+
+    /// The POST this builder sends (no IO), or the `InvalidInput` error
+    /// that keeps it from being sent.
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// assert!(client.assignment_requests().user_add("", "pol-1").request().is_err());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn request(&self) -> Result<ApiRequest> {
+        checked(&self.package, "access package id")?;
+        checked(&self.policy_id, "assignment policy id")?;
+        let mut carrier = Assignment::existing("");
+        carrier.assignment_policy_id = Some(self.policy_id.clone());
+        carrier.access_package_id = Some(self.package.clone());
+        self.draft.post(RequestType::UserAdd, carrier, true)
+    }
+
+    /// Sends the request once and returns it (`submitted`; follow it with
+    /// [`wait_until_final`](super::AssignmentRequests::wait_until_final)).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let request = client.assignment_requests().user_add("pkg-1", "pol-1").send().await?;
+    /// println!("requested: {}", request.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<AssignmentRequest> {
+        let req = self.request()?;
+        self.transport
+            .send_json(&req, "the created assignment request")
+            .await
+    }
+}
