@@ -31,15 +31,13 @@
 //! `EntitlementManagement.Read.All` (application); delegated callers need
 //! the Lifecycle Workflows Administrator role.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 
+use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{AccessPackageTask, EditEffect, TaskSelector};
-use support::cli::{PackageArg, PolicyArg};
-use support::{output, resolve, session::Session};
+use entra_access::api::{AccessPackageTask, EditEffect, PackageRef, TaskSelector};
+use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
+use entra_access::Client;
 
 /// Add an access-package task to a lifecycle workflow.
 #[derive(Parser, Debug)]
@@ -57,8 +55,10 @@ struct Args {
     remove: bool,
     #[command(flatten)]
     package: PackageArg,
-    #[command(flatten)]
-    policy: PolicyArg,
+    /// The assignment policy to assign through (its id or display name);
+    /// may be left out when the package has exactly one policy.
+    #[arg(long, value_name = "ID")]
+    policy_id: Option<String>,
     /// Also take out every access-package task (request or remove) of this
     /// package, in the same new version. Repeatable.
     #[arg(long, value_name = "ID")]
@@ -67,21 +67,27 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
-    let package = resolve::package(&session.client, &args.package.to_ref()).await?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
+    let package = client
+        .access_packages()
+        .resolve(args.package.to_ref()?)
+        .expand_policies()
+        .send()
+        .await?;
     let task = if args.request {
-        let policy = resolve::policy(&package, args.policy.policy_id.as_deref())?;
+        let policy = pick_policy(&package, args.policy_id.as_deref())?;
         AccessPackageTask::request_assignment(package.id.clone(), policy)
     } else {
         AccessPackageTask::remove_assignment(package.id.clone())
     };
 
-    let mut edit = session
-        .client
+    let mut edit = client
         .lifecycle_workflows()
         .edit(args.workflow_id.as_str())
         .add(task);
@@ -125,4 +131,59 @@ async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--package-id ID` or `--package-name NAME` (exactly one).
+#[derive(clap::Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+struct PackageArg {
+    /// The access package's id.
+    #[arg(long, value_name = "ID")]
+    package_id: Option<String>,
+    /// The access package's exact display name, instead of its id (no match
+    /// or several matches is an error).
+    #[arg(long, value_name = "NAME")]
+    package_name: Option<String>,
+}
+
+impl PackageArg {
+    fn to_ref(&self) -> anyhow::Result<PackageRef> {
+        Ok(PackageRef::from_flags(
+            self.package_id.clone(),
+            self.package_name.clone(),
+        )?)
+    }
+}
+
+/// The policy to assign through: `--policy-id` (an id or a display name),
+/// or the package's only policy.
+fn pick_policy(
+    package: &AccessPackage,
+    wanted: Option<&str>,
+) -> anyhow::Result<AssignmentPolicyId> {
+    match package.single_policy(wanted) {
+        Ok(policy) => Ok(policy.id.clone()),
+        Err(PolicyChoiceError::Several { package, policies }) => bail!(
+            "{package} has {} policies; pick one with --policy-id: {}",
+            policies.len(),
+            policies.join(", ")
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -142,7 +142,9 @@ async fn connect(device_code: bool) -> anyhow::Result<(Client, Option<FakeGraph>
     Ok((client, Some(fake)))
 }
 
-#[cfg(feature = "client-credentials")]
+/// Device-code sign-in (entra-access's default `client-credentials`
+/// feature). No `cfg` here: in a copy of this file it would test the
+/// copying crate's features, not entra-access's.
 async fn sign_in_with_device_code() -> anyhow::Result<Client> {
     use entra_access::auth::DeviceCode;
 
@@ -163,11 +165,6 @@ async fn sign_in_with_device_code() -> anyhow::Result<Client> {
     sign_in.sign_in().await.context("device-code sign-in")?;
     eprintln!("signed in");
     Ok(builder.token_provider(sign_in).build()?)
-}
-
-#[cfg(not(feature = "client-credentials"))]
-async fn sign_in_with_device_code() -> anyhow::Result<Client> {
-    bail!("--device-code needs the crate feature `client-credentials`")
 }
 
 /// A fake tenant with one request waiting for two approvers; returns the

@@ -21,15 +21,18 @@
 //! Graph permissions: `EntitlementManagement.ReadWrite.All` (application),
 //! or the access package assignment manager role on the catalog.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 
+use anyhow::bail;
 use clap::Parser;
-use entra_access::api::Target;
-use support::cli::{PackageArg, PolicyArg};
-use support::{follow, output, resolve, session::Session};
+use entra_access::api::{
+    delivery_problem, starts_later, FinalOutcome, PackageRef, Submission, Target,
+};
+use entra_access::models::{
+    format_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest, AssignmentRequestId,
+    PolicyChoiceError,
+};
+use entra_access::{Client, Connection};
 
 /// Assign an access package to someone outside the directory, by e-mail.
 #[derive(Parser, Debug)]
@@ -37,8 +40,10 @@ use support::{follow, output, resolve, session::Session};
 struct Args {
     #[command(flatten)]
     package: PackageArg,
-    #[command(flatten)]
-    policy: PolicyArg,
+    /// The assignment policy to assign through (its id or display name);
+    /// may be left out when the package has exactly one policy.
+    #[arg(long, value_name = "ID")]
+    policy_id: Option<String>,
     /// The person's e-mail address.
     #[arg(long, value_name = "ADDRESS")]
     email: String,
@@ -52,23 +57,164 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
-    let package = resolve::package(&session.client, &args.package.to_ref()).await?;
-    let policy = resolve::policy(&package, args.policy.policy_id.as_deref())?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
+    let package = client
+        .access_packages()
+        .resolve(args.package.to_ref()?)
+        .expand_policies()
+        .send()
+        .await?;
+    let policy = pick_policy(&package, args.policy_id.as_deref())?;
 
     let mut target = Target::email(args.email);
     if let Some(name) = args.display_name {
         target = target.display_name(name);
     }
-    let submission = session
-        .client
+    let submission = client
         .assignment_requests()
         .admin_add(&package.id, policy, target)
         .send_idempotent()
         .await?;
-    follow::report_submission(&session, submission, args.wait).await
+    report_submission(&conn, submission, args.wait).await
+}
+
+/// `--package-id ID` or `--package-name NAME` (exactly one).
+#[derive(clap::Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+struct PackageArg {
+    /// The access package's id.
+    #[arg(long, value_name = "ID")]
+    package_id: Option<String>,
+    /// The access package's exact display name, instead of its id (no match
+    /// or several matches is an error).
+    #[arg(long, value_name = "NAME")]
+    package_name: Option<String>,
+}
+
+impl PackageArg {
+    fn to_ref(&self) -> anyhow::Result<PackageRef> {
+        Ok(PackageRef::from_flags(
+            self.package_id.clone(),
+            self.package_name.clone(),
+        )?)
+    }
+}
+
+/// The policy to assign through: `--policy-id` (an id or a display name),
+/// or the package's only policy.
+fn pick_policy(
+    package: &AccessPackage,
+    wanted: Option<&str>,
+) -> anyhow::Result<AssignmentPolicyId> {
+    match package.single_policy(wanted) {
+        Ok(policy) => Ok(policy.id.clone()),
+        Err(PolicyChoiceError::Several { package, policies }) => bail!(
+            "{package} has {} policies; pick one with --policy-id: {}",
+            policies.len(),
+            policies.join(", ")
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Prints what an `adminAdd` did: the request id on stdout (nothing when
+/// the target already holds the access, which stderr explains). With
+/// `wait`, follows the request, printing state changes on stderr and the
+/// final state on stdout; a request that ends other than delivered is an
+/// error.
+async fn report_submission(
+    conn: &Connection,
+    submission: Submission,
+    wait: bool,
+) -> anyhow::Result<()> {
+    let request = match submission {
+        Submission::AlreadyAssigned(a) => {
+            eprintln!(
+                "already assigned: assignment {} is {}; nothing was requested",
+                a.id,
+                a.state.as_ref().map_or("unknown", |s| s.as_str())
+            );
+            return Ok(());
+        }
+        Submission::AlreadyRequested(r) => {
+            eprintln!(
+                "an open request exists already ({}); following that one",
+                state(&r)
+            );
+            r
+        }
+        Submission::Submitted(r) => r,
+        other => bail!("unexpected submission: {other:?}"),
+    };
+    println!("{}", request.id);
+    if wait {
+        finish_wait(conn, &request.id).await?;
+    }
+    Ok(())
+}
+
+/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
+fn state(request: &AssignmentRequest) -> String {
+    request
+        .state
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
+}
+
+/// `Ok` when the request was delivered; otherwise an error saying how it
+/// ended (with the status and failed custom-extension calls, if any).
+fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
+    match FinalOutcome::of(request) {
+        FinalOutcome::Delivered => Ok(()),
+        _ => match delivery_problem(request) {
+            Some(problem) => bail!("request {}: {problem}", request.id),
+            None => bail!("request {} ended {}", request.id, state(request)),
+        },
+    }
+}
+
+/// Follows a request: each state on stderr, the final one on stdout; an
+/// error unless it was delivered.
+async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<()> {
+    let last = conn
+        .client()
+        .assignment_requests()
+        .watch(id)
+        .poll_interval(conn.poll_interval())
+        // Graph keeps a request that starts later in `scheduled` until then.
+        .stop_when_scheduled(true)
+        .follow(|r| eprintln!("request {}: {}", r.id, state(r)))
+        .await?;
+    println!("{}", state(&last));
+    if let Some(start) = starts_later(&last) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            last.id,
+            format_datetime(&start)
+        );
+        return Ok(());
+    }
+    delivered(&last)
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
 }

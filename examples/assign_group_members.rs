@@ -36,9 +36,6 @@
 //! Graph permissions: `EntitlementManagement.ReadWrite.All` and
 //! `GroupMember.Read.All` (application). Needs the `csv` feature.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -46,9 +43,12 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Parser;
+use entra_access::api::PackageRef;
+use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
 use entra_access::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
-use support::cli::{PackageArg, PolicyArg};
-use support::{output, resolve, session::Session};
+use entra_access::Client;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 
 /// Assign an access package to the members of a group.
 #[derive(Parser, Debug)]
@@ -56,8 +56,10 @@ use support::{output, resolve, session::Session};
 struct Args {
     #[command(flatten)]
     package: PackageArg,
-    #[command(flatten)]
-    policy: PolicyArg,
+    /// The assignment policy to assign through (its id or display name);
+    /// may be left out when the package has exactly one policy.
+    #[arg(long, value_name = "ID")]
+    policy_id: Option<String>,
     /// The group whose members get the package.
     #[arg(long, value_name = "ID")]
     group_id: String,
@@ -92,13 +94,20 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
-    let package = resolve::package(&session.client, &args.package.to_ref()).await?;
-    let policy = resolve::policy(&package, args.policy.policy_id.as_deref())?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
+    let package = client
+        .access_packages()
+        .resolve(args.package.to_ref()?)
+        .expand_policies()
+        .send()
+        .await?;
+    let policy = pick_policy(&package, args.policy_id.as_deref())?;
     // Open the report before any request is sent: a bad path fails early.
     let mut out: Box<dyn Write> = match &args.report {
         Some(path) => Box::new(BufWriter::new(
@@ -107,10 +116,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
 
-    let bar = output::bar(0, "requests");
+    let bar = bar(0, "requests");
     let progress = bar.clone();
-    let report = session
-        .client
+    let report = client
         .bulk_assign_group(&package.id, policy, args.group_id.as_str())
         .transitive(args.transitive)
         .dry_run(args.dry_run)
@@ -154,4 +162,75 @@ async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--package-id ID` or `--package-name NAME` (exactly one).
+#[derive(clap::Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+struct PackageArg {
+    /// The access package's id.
+    #[arg(long, value_name = "ID")]
+    package_id: Option<String>,
+    /// The access package's exact display name, instead of its id (no match
+    /// or several matches is an error).
+    #[arg(long, value_name = "NAME")]
+    package_name: Option<String>,
+}
+
+impl PackageArg {
+    fn to_ref(&self) -> anyhow::Result<PackageRef> {
+        Ok(PackageRef::from_flags(
+            self.package_id.clone(),
+            self.package_name.clone(),
+        )?)
+    }
+}
+
+/// The policy to assign through: `--policy-id` (an id or a display name),
+/// or the package's only policy.
+fn pick_policy(
+    package: &AccessPackage,
+    wanted: Option<&str>,
+) -> anyhow::Result<AssignmentPolicyId> {
+    match package.single_policy(wanted) {
+        Ok(policy) => Ok(policy.id.clone()),
+        Err(PolicyChoiceError::Several { package, policies }) => bail!(
+            "{package} has {} policies; pick one with --policy-id: {}",
+            policies.len(),
+            policies.join(", ")
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar of `len` steps on stderr, hidden when stderr is not a
+/// terminal (so logs and pipes stay clean).
+fn bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_owned());
+    bar
 }

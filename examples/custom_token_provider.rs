@@ -1,4 +1,6 @@
-//! Plugging in your own token source: a `TokenProvider` that reads the
+//! Plugging in your own token source: a `TokenProvider` (made from an
+//! async closure with `token_fn`; to implement the trait on a type of your
+//! own, add the `async-trait` crate) that reads the
 //! Graph access token from a file which something else keeps fresh (a
 //! sidecar, a secret mount, a cron job running
 //! `az account get-access-token --resource https://graph.microsoft.com --query accessToken -o tsv`).
@@ -19,18 +21,13 @@
 //! Graph permissions: whatever the token carries; listing packages needs
 //! `EntitlementManagement.Read.All`.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use async_trait::async_trait;
 use clap::Parser;
-use entra_access::auth::{AccessToken, AuthError, TokenProvider};
-use entra_access::Client;
+use entra_access::auth::{token_fn, AccessToken, AuthError, TokenProvider};
+use entra_access::{Client, Connection};
 use futures::TryStreamExt;
-use support::output;
 
 /// List access packages with a token read from a file.
 #[derive(Parser, Debug)]
@@ -42,39 +39,35 @@ struct Args {
 }
 
 /// Reads the token from a file each time the client's cache asks for one.
-///
-/// `Debug` shows the path only: a provider must never print a token.
-#[derive(Debug)]
-struct FileToken {
-    path: PathBuf,
-}
-
-#[async_trait]
-impl TokenProvider for FileToken {
-    async fn token(&self) -> Result<AccessToken, AuthError> {
-        let text = tokio::fs::read_to_string(&self.path)
-            .await
-            .map_err(|e| AuthError::provider(format!("reading {}", self.path.display()), e))?;
-        let token = text.trim();
-        if token.is_empty() {
-            return Err(AuthError::msg(format!("{} is empty", self.path.display())));
+/// The provider's `Debug` shows no token: a provider must never print one.
+fn file_token(path: PathBuf) -> impl TokenProvider {
+    token_fn(move || {
+        let path = path.clone();
+        async move {
+            let text = tokio::fs::read_to_string(&path)
+                .await
+                .map_err(|e| AuthError::provider(format!("reading {}", path.display()), e))?;
+            let token = text.trim();
+            if token.is_empty() {
+                return Err(AuthError::msg(format!("{} is empty", path.display())));
+            }
+            // The file does not say when the token expires: the cache keeps it
+            // until Graph refuses it, then asks again. Use `AccessToken::new`
+            // with the expiry when you know it, to refresh ahead of time.
+            Ok(AccessToken::without_expiry(token.to_owned()))
         }
-        // The file does not say when the token expires: the cache keeps it
-        // until Graph refuses it, then asks again. Use `AccessToken::new`
-        // with the expiry when you know it, to refresh ahead of time.
-        Ok(AccessToken::without_expiry(token.to_owned()))
-    }
+    })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
     match args.token_file {
         Some(path) => {
-            let mut builder = Client::builder().token_provider(FileToken { path });
+            let mut builder = Client::builder().token_provider(file_token(path));
             if let Ok(origin) = std::env::var("GRAPH_BASE_URL") {
                 builder = builder.base_url(origin);
             }
@@ -84,31 +77,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-#[cfg(feature = "fake")]
+/// Without `--token-file`: starts the demo fake Graph (an error when
+/// entra-access was built without its `fake` feature), writes one of its
+/// tokens to a temporary file and reads that.
 async fn with_fake() -> anyhow::Result<()> {
-    let demo = support::demo::Demo::start().await?;
-    demo.announce();
+    let demo = Connection::start_demo().await?;
+    eprintln!("{}", demo.banner());
+    let Some((token, builder)) = demo.demo_token_and_builder() else {
+        anyhow::bail!("the demo connection has no fake Graph");
+    };
     let dir = std::env::temp_dir().join(format!("entra-access-example-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("graph-token");
-    std::fs::write(&path, demo.fake().token())?;
+    std::fs::write(&path, token)?;
     eprintln!(
         "no --token-file: using a fake Graph token written to {}",
         path.display()
     );
-    let client = demo
-        .fake()
-        .client_builder()
-        .token_provider(FileToken { path })
-        .build()?;
+    let client = builder.token_provider(file_token(path)).build()?;
     let listed = list_packages(&client).await;
     std::fs::remove_dir_all(&dir)?;
     listed
-}
-
-#[cfg(not(feature = "fake"))]
-async fn with_fake() -> anyhow::Result<()> {
-    anyhow::bail!("no --token-file and the `fake` feature is off")
 }
 
 async fn list_packages(client: &Client) -> anyhow::Result<()> {
@@ -117,4 +106,20 @@ async fn list_packages(client: &Client) -> anyhow::Result<()> {
         println!("{}\t{}", p.id, p.display_name.as_deref().unwrap_or(""));
     }
     Ok(())
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
 }

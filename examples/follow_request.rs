@@ -18,16 +18,15 @@
 //! Graph permissions: `EntitlementManagement.Read.All` (application), or a
 //! catalog reader / access package assignment manager role on the catalog.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
+use entra_access::api::{delivery_problem, FinalOutcome};
+use entra_access::models::AssignmentRequest;
+use entra_access::Client;
 use futures::TryStreamExt;
-use support::{follow, output, session::Session};
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
@@ -43,30 +42,67 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
     // `watch` polls with backoff and yields the request each time its state
     // changes, ending after the final state.
-    let mut changes = session
-        .client
+    let mut changes = client
         .assignment_requests()
         .watch(args.request_id.as_str())
-        .poll_interval(session.poll_interval())
+        .poll_interval(conn.poll_interval())
         .timeout(Duration::from_secs(args.timeout));
     let mut last = None;
     while let Some(request) = changes.try_next().await? {
         println!(
             "{}\t{}",
-            follow::state(&request),
+            state(&request),
             request.status.as_deref().unwrap_or("-")
         );
         last = Some(request);
     }
     match last {
-        Some(request) => follow::delivered(&request),
+        Some(request) => delivered(&request),
         None => bail!("request {} was never observed", args.request_id),
+    }
+}
+
+/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
+fn state(request: &AssignmentRequest) -> String {
+    request
+        .state
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
+}
+
+/// `Ok` when the request was delivered; otherwise an error saying how it
+/// ended (with the status and failed custom-extension calls, if any).
+fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
+    match FinalOutcome::of(request) {
+        FinalOutcome::Delivered => Ok(()),
+        _ => match delivery_problem(request) {
+            Some(problem) => bail!("request {}: {problem}", request.id),
+            None => bail!("request {} ended {}", request.id, state(request)),
+        },
+    }
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -20,16 +20,17 @@
 //! Graph permissions: `EntitlementManagement.Read.All` (application), or a
 //! catalog reader / access package assignment manager role on the catalog.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use entra_access::api::PackageRef;
 use entra_access::models::AssignmentState;
+use entra_access::Client;
 use futures::TryStreamExt;
-use support::{cli::PackageArg, output, resolve, session::Session};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::Duration;
 
 /// List the assignments of an access package.
 #[derive(Parser, Debug)]
@@ -47,18 +48,21 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
-    let package = resolve::package(&session.client, &args.package.to_ref()).await?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
+    let package = client
+        .access_packages()
+        .resolve(args.package.to_ref()?)
+        .expand_policies()
+        .send()
+        .await?;
 
-    let mut list = session
-        .client
-        .assignments()
-        .list()
-        .access_package(&package.id);
+    let mut list = client.assignments().list().access_package(&package.id);
     if !args.states.is_empty() {
         list = list.states(args.states);
     }
@@ -66,7 +70,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         list = list.expand_target();
     }
 
-    let progress = output::spinner("assignments");
+    let progress = spinner("assignments");
     let mut assignments = list.stream();
     let mut count = 0u64;
     // One lock and one buffer for all lines: a line per write(2) and a lock
@@ -89,9 +93,59 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     out.flush()?;
     progress.finish_and_clear();
-    eprintln!(
-        "{count} assignments of {}",
-        resolve::package_label(&package)
-    );
+    eprintln!("{count} assignments of {}", package.label());
     Ok(())
+}
+
+/// `--package-id ID` or `--package-name NAME` (exactly one).
+#[derive(clap::Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+struct PackageArg {
+    /// The access package's id.
+    #[arg(long, value_name = "ID")]
+    package_id: Option<String>,
+    /// The access package's exact display name, instead of its id (no match
+    /// or several matches is an error).
+    #[arg(long, value_name = "NAME")]
+    package_name: Option<String>,
+}
+
+impl PackageArg {
+    fn to_ref(&self) -> anyhow::Result<PackageRef> {
+        Ok(PackageRef::from_flags(
+            self.package_id.clone(),
+            self.package_name.clone(),
+        )?)
+    }
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A spinner with a counter on stderr, hidden when stderr is not a terminal
+/// (so logs and pipes stay clean).
+fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {pos} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }

@@ -24,18 +24,20 @@
 //!
 //! Graph permissions (read-only run): `EntitlementManagement.Read.All`.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 
+use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{RemoveFor, Target};
-use entra_access::models::{AccessPackage, AssignmentState};
-use entra_access::Client;
+use entra_access::api::{delivery_problem, FinalOutcome, PackageRef, RemoveFor, Target};
+use entra_access::models::{
+    AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
+};
+use entra_access::{Client, Connection};
 use futures::{StreamExt, TryStreamExt};
-use support::cli::PackageRef;
-use support::{demo, follow, output, resolve, session::Session};
+
+/// Alan Turing and Grace Hopper in the demo tenant (see `entra_access::fake::demo`).
+const ALAN: &str = "cc0c1a7e-0000-4000-8000-000000000003";
+const GRACE: &str = "cc0c1a7e-0000-4000-8000-000000000002";
 
 /// A tour of entra-access (read-only against a real tenant).
 #[derive(Parser, Debug)]
@@ -51,26 +53,32 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
-    if session.is_fake() {
-        tour(&session, args.limit).await
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    if conn.is_demo() {
+        tour(&conn, args.limit).await
     } else {
-        read_only(&session.client, &args).await
+        read_only(conn.client(), &args).await
     }
 }
 
 /// The full cycle, against the demo tenant.
-async fn tour(session: &Session, limit: usize) -> anyhow::Result<()> {
-    let client = &session.client;
+async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
+    let client = conn.client();
 
     println!("1. Find the access package named \"Marketing Campaign\"");
-    let package = resolve::package(client, &PackageRef::Name("Marketing Campaign".into())).await?;
+    let package = client
+        .access_packages()
+        .resolve(PackageRef::name("Marketing Campaign"))
+        .expand_policies()
+        .send()
+        .await?;
     print_package(&package);
-    let policy = resolve::policy(&package, None)?;
+    let policy = package.single_policy(None)?.id.clone();
 
     println!("\n2. Its delivered assignments");
     print_delivered(client, &package, limit).await?;
@@ -78,16 +86,16 @@ async fn tour(session: &Session, limit: usize) -> anyhow::Result<()> {
     println!("\n3. Assign Alan Turing, then follow the request");
     let request = client
         .assignment_requests()
-        .admin_add(&package.id, policy.clone(), Target::user(demo::ALAN))
+        .admin_add(&package.id, policy.clone(), Target::user(ALAN))
         .justification("joins the spring campaign")
         .send()
         .await?;
     println!("   request {} created", request.id);
-    let done = follow::follow(session, &request.id, |r| {
-        println!("   request {}: {}", r.id, follow::state(r));
+    let done = follow(conn, &request.id, |r| {
+        println!("   request {}: {}", r.id, state(r));
     })
     .await?;
-    follow::delivered(&done)?;
+    delivered(&done)?;
 
     println!("\n4. Assign someone outside the directory, by e-mail");
     let request = client
@@ -99,26 +107,26 @@ async fn tour(session: &Session, limit: usize) -> anyhow::Result<()> {
         )
         .send()
         .await?;
-    let done = follow::follow(session, &request.id, |_| {}).await?;
+    let done = follow(conn, &request.id, |_| {}).await?;
     println!(
         "   request {} for ana.souza@fabrikam.example: {}",
         done.id,
-        follow::state(&done)
+        state(&done)
     );
-    follow::delivered(&done)?;
+    delivered(&done)?;
 
     println!("\n5. Remove Grace Hopper's access");
     let removal = client
         .assignments()
-        .remove_for(&package.id, demo::GRACE)
+        .remove_for(&package.id, GRACE)
         .justification("left the campaign")
         .send()
         .await?;
     if let RemoveFor::Requested { requests, .. } = &removal {
         for r in requests {
-            let done = follow::follow(session, &r.id, |_| {}).await?;
-            println!("   removal request {}: {}", done.id, follow::state(&done));
-            follow::delivered(&done)?;
+            let done = follow(conn, &r.id, |_| {}).await?;
+            println!("   removal request {}: {}", done.id, state(&done));
+            delivered(&done)?;
         }
     }
 
@@ -141,7 +149,11 @@ async fn read_only(client: &Client, args: &Args) -> anyhow::Result<()> {
         print_package(&package?);
     }
     if let Some(name) = &args.package_name {
-        let package = resolve::package(client, &PackageRef::Name(name.clone())).await?;
+        let package = client
+            .access_packages()
+            .resolve(PackageRef::name(name.clone()))
+            .send()
+            .await?;
         println!("\nDelivered assignments of {name:?}:");
         print_delivered(client, &package, args.limit).await?;
     }
@@ -195,4 +207,58 @@ async fn print_delivered(
         println!("   (none)");
     }
     Ok(())
+}
+
+/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
+fn state(request: &AssignmentRequest) -> String {
+    request
+        .state
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
+}
+
+/// `Ok` when the request was delivered; otherwise an error saying how it
+/// ended (with the status and failed custom-extension calls, if any).
+fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
+    match FinalOutcome::of(request) {
+        FinalOutcome::Delivered => Ok(()),
+        _ => match delivery_problem(request) {
+            Some(problem) => bail!("request {}: {problem}", request.id),
+            None => bail!("request {} ended {}", request.id, state(request)),
+        },
+    }
+}
+
+/// Polls a request (with backoff) until it is final, calling `on_change`
+/// with each new state; returns the final request.
+async fn follow(
+    conn: &Connection,
+    id: &AssignmentRequestId,
+    on_change: impl FnMut(&AssignmentRequest) + Send,
+) -> anyhow::Result<AssignmentRequest> {
+    Ok(conn
+        .client()
+        .assignment_requests()
+        .watch(id)
+        .poll_interval(conn.poll_interval())
+        // Graph keeps a request that starts later in `scheduled` until then.
+        .stop_when_scheduled(true)
+        .follow(on_change)
+        .await?)
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -20,16 +20,13 @@
 //! Graph permissions: `EntitlementManagement.ReadWrite.All` (application),
 //! or the access package assignment manager role on the catalog.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::RemoveFor;
-use support::cli::PackageRef;
-use support::{follow, output, resolve, session::Session};
+use entra_access::api::{delivery_problem, starts_later, FinalOutcome, PackageRef, RemoveFor};
+use entra_access::models::{format_datetime, AssignmentRequest, AssignmentRequestId};
+use entra_access::{Client, Connection};
 
 /// Remove an access package assignment.
 #[derive(Parser, Debug)]
@@ -63,15 +60,16 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    output::finish(run(Args::parse()).await)
+    finish(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let session = Session::connect().await?;
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
     let requests = match (&args.assignment_id, &args.user_id) {
         (Some(assignment), _) => {
-            let mut remove = session
-                .client
+            let mut remove = client
                 .assignment_requests()
                 .admin_remove(assignment.as_str());
             if let Some(text) = &args.justification {
@@ -80,16 +78,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
             vec![remove.send().await?]
         }
         (None, Some(user)) => {
-            let package = match (&args.package_id, &args.package_name) {
-                (Some(id), _) => PackageRef::Id(id.clone()),
-                (None, Some(name)) => PackageRef::Name(name.clone()),
-                (None, None) => bail!("--user-id needs --package-id or --package-name"),
-            };
-            let package = resolve::package(&session.client, &package).await?;
-            let mut remove = session
-                .client
-                .assignments()
-                .remove_for(&package.id, user.as_str());
+            if args.package_id.is_none() && args.package_name.is_none() {
+                bail!("--user-id needs --package-id or --package-name");
+            }
+            let package =
+                PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
+            let package = client.access_packages().resolve(package).send().await?;
+            let mut remove = client.assignments().remove_for(&package.id, user.as_str());
             if let Some(text) = &args.justification {
                 remove = remove.justification(text.clone());
             }
@@ -97,7 +92,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 RemoveFor::NotAssigned => {
                     eprintln!(
                         "{user} holds no active assignment of {}; nothing to remove",
-                        resolve::package_label(&package)
+                        package.label()
                     );
                     return Ok(());
                 }
@@ -132,8 +127,68 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wait {
         for request in &requests {
-            follow::finish_wait(&session, &request.id).await?;
+            finish_wait(&conn, &request.id).await?;
         }
     }
     Ok(())
+}
+
+/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
+fn state(request: &AssignmentRequest) -> String {
+    request
+        .state
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
+}
+
+/// `Ok` when the request was delivered; otherwise an error saying how it
+/// ended (with the status and failed custom-extension calls, if any).
+fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
+    match FinalOutcome::of(request) {
+        FinalOutcome::Delivered => Ok(()),
+        _ => match delivery_problem(request) {
+            Some(problem) => bail!("request {}: {problem}", request.id),
+            None => bail!("request {} ended {}", request.id, state(request)),
+        },
+    }
+}
+
+/// Follows a request: each state on stderr, the final one on stdout; an
+/// error unless it was delivered.
+async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<()> {
+    let last = conn
+        .client()
+        .assignment_requests()
+        .watch(id)
+        .poll_interval(conn.poll_interval())
+        // Graph keeps a request that starts later in `scheduled` until then.
+        .stop_when_scheduled(true)
+        .follow(|r| eprintln!("request {}: {}", r.id, state(r)))
+        .await?;
+    println!("{}", state(&last));
+    if let Some(start) = starts_later(&last) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            last.id,
+            format_datetime(&start)
+        );
+        return Ok(());
+    }
+    delivered(&last)
+}
+
+/// Exit 0; or one `error: …` line on stderr (the error and its causes) and
+/// exit 1. (clap exits with 2 on bad flags before this runs.)
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
+            ExitCode::FAILURE
+        }
+    }
 }

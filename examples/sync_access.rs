@@ -40,9 +40,6 @@
 //! `GroupMember.Read.All` (application). Needs the `csv` feature for
 //! `--report`.
 
-#[path = "support/mod.rs"]
-mod support;
-
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -51,7 +48,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entra_access::ops::sync::{self, ActionKind, DesiredState, SyncPlan, SyncReport};
-use support::{output, session::Session};
+use entra_access::{Client, Connection};
 
 /// Manage who holds access packages from a file: plan, apply, drift.
 #[derive(Parser, Debug)]
@@ -111,7 +108,11 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {}", output::one_line(&e));
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
             ExitCode::FAILURE
         }
     }
@@ -121,8 +122,8 @@ async fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
         Command::Plan { config, out } => {
             let desired = read_config(&config)?;
-            let session = Session::connect().await?;
-            let plan = sync::plan(&session.client, &desired).await?;
+            let conn = connect().await?;
+            let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             println!("{}", plan.totals());
             if let Some(out) = out {
@@ -134,8 +135,8 @@ async fn run(args: Args) -> anyhow::Result<u8> {
         }
         Command::Drift { config } => {
             let desired = read_config(&config)?;
-            let session = Session::connect().await?;
-            let plan = sync::plan(&session.client, &desired).await?;
+            let conn = connect().await?;
+            let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             Ok(if plan.is_empty() { 0 } else { CHANGES })
         }
@@ -155,18 +156,18 @@ async fn run(args: Args) -> anyhow::Result<u8> {
                 }
                 None => None,
             };
-            let session = Session::connect().await?;
+            let conn = connect().await?;
             let plan = match (reviewed, config) {
                 (Some(plan), _) => plan,
                 (None, Some(config)) => {
-                    let plan = sync::plan(&session.client, &read_config(&config)?).await?;
+                    let plan = sync::plan(conn.client(), &read_config(&config)?).await?;
                     print_plan(&plan);
                     println!("{}", plan.totals());
                     plan
                 }
                 (None, None) => anyhow::bail!("give --plan FILE, or --config FILE --auto-approve"),
             };
-            let result = sync::apply(&session.client, plan)
+            let result = sync::apply(conn.client(), plan)
                 .concurrency(concurrency)
                 .run()
                 .await?;
@@ -227,4 +228,12 @@ fn write_report(report: &SyncReport, path: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!("report written to {}", path.display());
     Ok(())
+}
+
+/// The client from the environment, or the demo fake when no credentials
+/// are set (said on stderr either way).
+async fn connect() -> anyhow::Result<Connection> {
+    let conn = Client::from_env_or_demo().await?;
+    eprintln!("{}", conn.banner());
+    Ok(conn)
 }

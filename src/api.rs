@@ -5,6 +5,7 @@
 //! [`assignment_policies()`](crate::Client::assignment_policies),
 //! [`assignments()`](crate::Client::assignments),
 //! [`assignment_requests()`](crate::Client::assignment_requests),
+//! [`catalogs()`](crate::Client::catalogs),
 //! [`groups()`](crate::Client::groups),
 //! [`lifecycle_workflows()`](crate::Client::lifecycle_workflows).
 //! Builders are plain data until sent: `request()` shows what would go on
@@ -15,20 +16,22 @@ mod approvals;
 mod assignment_policies;
 mod assignment_requests;
 mod assignments;
+mod catalogs;
 pub(crate) mod common;
 mod groups;
 mod lifecycle_workflows;
 mod remove_for;
 
 pub use access_packages::{
-    AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages,
+    AccessPackages, FindAccessPackage, GetAccessPackage, ListAccessPackages, PackageRef,
+    ResolveAccessPackage,
 };
 pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
-    classify, delivery_problem, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget,
-    FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission, Target, UserAdd,
-    WaitUntilFinal, WatchRequest,
+    classify, delivery_problem, starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
+    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
+    Target, UserAdd, WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
@@ -36,6 +39,7 @@ pub use assignment_requests::{
 pub use assignments::{
     Assignments, AssignmentsOfCurrentUser, GetAssignment, ListAssignments, ReprocessAssignment,
 };
+pub use catalogs::{CatalogRef, Catalogs, GetCatalog, ListCatalogs};
 pub use common::List;
 pub use groups::{Groups, ListMembers, Members};
 pub use lifecycle_workflows::{

@@ -7,6 +7,7 @@ mod raw;
 use std::sync::Arc;
 
 pub use builder::{ApiVersion, ClientBuilder};
+pub use env::Connection;
 pub use raw::Raw;
 use url::Url;
 
@@ -97,6 +98,18 @@ impl Client {
     /// Assignment requests: assign, update, remove, follow.
     pub fn assignment_requests(&self) -> crate::api::AssignmentRequests {
         crate::api::AssignmentRequests::new(Arc::clone(&self.transport))
+    }
+
+    /// Catalogs: list, get, resolve by id or name.
+    pub fn catalogs(&self) -> crate::api::Catalogs {
+        crate::api::Catalogs::new(Arc::clone(&self.transport))
+    }
+
+    /// Reports across packages and catalogs: expiring assignments,
+    /// catalog-wide listings, audit evidence, separation of duties.
+    /// See [`ops::reports`](crate::ops::reports).
+    pub fn reports(&self) -> crate::ops::reports::Reports {
+        crate::ops::reports::Reports::new(Arc::clone(&self.transport))
     }
 
     /// Approvals of assignment requests: list those waiting for the

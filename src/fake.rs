@@ -39,10 +39,12 @@
 #![doc = include_str!("../docs/testing.md")]
 
 mod approvals;
+mod catalogs;
 mod chaos;
 mod client;
 mod control;
 mod current_user;
+pub mod demo;
 mod device_code;
 mod directory;
 mod documented;
@@ -52,6 +54,7 @@ mod faults;
 mod filters;
 mod front;
 mod ids;
+mod incompatible;
 mod introspect;
 mod lifecycle;
 mod paging;
@@ -75,6 +78,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
 pub use chaos::Chaos;
+pub use demo::demo_tenant;
 pub use faults::{Fault, FaultKind};
 pub use introspect::{AssignmentSnapshot, ReceivedRequest, RequestSnapshot};
 pub use seed::{

@@ -25,6 +25,7 @@ mod directory_object;
 mod duration;
 pub mod enums;
 pub mod ids;
+mod policy_choice;
 mod question;
 mod request_subject;
 mod schedule;
@@ -57,6 +58,7 @@ pub use ids::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, CatalogId,
     ConnectedOrganizationId, IdProblem, ObjectId, QuestionId, WorkflowId,
 };
+pub use policy_choice::PolicyChoiceError;
 pub use question::{
     AnswerChoice, LocalizedText, MultipleChoiceQuestion, Question, TextInputQuestion,
 };

@@ -9,6 +9,9 @@
 //!   ([`RemovalScope`]), capped, refused for an empty source
 //!   ([`BulkRefusal`]), run after the adds and re-checked per person.
 //!   Plans and reports are `Serialize + Deserialize`.
+//! - Reports ([`reports`]): expiring assignments, catalog-wide listings,
+//!   audit evidence and separation of duties, from
+//!   [`Client::reports`](crate::Client::reports).
 //! - CSV export (feature `csv`): `export::assignments_csv` streams
 //!   assignments to CSV in constant memory; `BulkReport::write_csv` writes a
 //!   report.
@@ -41,6 +44,7 @@ mod plan;
 mod recheck;
 mod refusal;
 mod report;
+pub mod reports;
 mod source;
 pub mod sync;
 mod writes;

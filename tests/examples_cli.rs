@@ -12,9 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-#[allow(dead_code, unused_imports)]
-#[path = "../examples/support/demo.rs"]
-mod demo;
+use entra_access::fake::demo;
 
 /// Variables an example would read credentials or an origin from.
 const ENV: [&str; 7] = [

@@ -17,9 +17,7 @@ use std::sync::OnceLock;
 use entra_access::fake::AssignmentSeed;
 use entra_access::models::{AccessPackageId, AssignmentPolicyId, AssignmentState, ObjectId};
 
-#[allow(dead_code, unused_imports)]
-#[path = "../examples/support/demo.rs"]
-mod demo;
+use entra_access::fake::{demo, FakeGraph};
 
 /// Variables an example would read credentials or an origin from.
 const ENV: [&str; 7] = [
@@ -169,11 +167,11 @@ fn expected_changes() -> Vec<String> {
     ]
 }
 
-async fn shared() -> (demo::Demo, Graph) {
-    let d = demo::Demo::start().await.unwrap();
+async fn shared() -> (FakeGraph, Graph) {
+    let d = FakeGraph::demo().await;
     let graph = Graph::Shared {
-        url: d.fake().uri().to_owned(),
-        token: d.fake().token(),
+        url: d.uri().to_owned(),
+        token: d.token(),
     };
     (d, graph)
 }
@@ -244,7 +242,7 @@ async fn apply_does_exactly_a_saved_plan_and_refuses_it_once_stale() {
 
     // Stale: someone assigns Margaret's package meanwhile.
     let saved = std::fs::read_to_string(&plan).unwrap();
-    d.fake().add_assignment(
+    d.add_assignment(
         AssignmentSeed::new(
             &AccessPackageId::new(demo::MARKETING),
             &AssignmentPolicyId::new(demo::MARKETING_POLICY),
@@ -252,7 +250,7 @@ async fn apply_does_exactly_a_saved_plan_and_refuses_it_once_stale() {
         )
         .state(AssignmentState::Delivered),
     );
-    let posts_before = d.fake().assignment_request_posts();
+    let posts_before = d.assignment_request_posts();
     let r = run(&graph, &["apply", "--plan", plan.to_str().unwrap()])
         .await
         .code(1);
@@ -266,7 +264,7 @@ async fn apply_does_exactly_a_saved_plan_and_refuses_it_once_stale() {
         "{r}"
     );
     assert!(r.stdout.is_empty(), "{r}");
-    assert_eq!(d.fake().assignment_request_posts(), posts_before);
+    assert_eq!(d.assignment_request_posts(), posts_before);
 
     // A fresh plan applies, exactly its rows.
     run(
@@ -295,7 +293,7 @@ async fn apply_does_exactly_a_saved_plan_and_refuses_it_once_stale() {
     assert_eq!(r.lines().len(), 5, "{r}");
     assert!(r.lines().iter().all(|l| l.starts_with("submitted ")), "{r}");
     assert!(!r.stdout.contains(demo::MARGARET), "{r}");
-    assert_eq!(d.fake().assignment_request_posts(), posts_before + 5);
+    assert_eq!(d.assignment_request_posts(), posts_before + 5);
     let csv = std::fs::read_to_string(&report).unwrap();
     assert_eq!(csv.lines().count(), 6, "{csv}");
 }
@@ -315,7 +313,7 @@ async fn foreign_plans_bad_files_and_bad_flags_are_refused() {
         .await
         .code(1);
     assert!(r.error_line().contains("was made against"), "{r}");
-    assert_eq!(d.fake().assignment_request_posts(), 0);
+    assert_eq!(d.assignment_request_posts(), 0);
 
     // Another format version.
     let text = std::fs::read_to_string(&plan)
@@ -359,7 +357,7 @@ async fn foreign_plans_bad_files_and_bad_flags_are_refused() {
     .await
     .code(1);
     assert!(r.error_line().contains("nobody@contoso.example"), "{r}");
-    assert_eq!(d.fake().assignment_request_posts(), 0);
+    assert_eq!(d.assignment_request_posts(), 0);
 
     // --config without --auto-approve, and no source at all: usage errors.
     run(&graph, &["apply", "--config", CONFIG]).await.code(2);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, ErrorKind, Result};
-use crate::models::{AccessPackage, AccessPackageId};
+use crate::models::{AccessPackage, AccessPackageId, CatalogId};
 use crate::odata::AccessPackageFilter;
 use crate::transport::Transport;
 
@@ -62,6 +62,194 @@ impl AccessPackages {
     pub fn find_by_display_name(&self, name: impl Into<String>) -> FindAccessPackage {
         FindAccessPackage {
             list: self.list().display_name(name),
+        }
+    }
+
+    /// Reads the package a user named by id or by exact display name (see
+    /// [`PackageRef`]). By id, Graph's 404 comes back as is
+    /// ([`Error::is_not_found`]); by name, no match is an
+    /// [`ErrorKind::InvalidInput`] error and several matches an
+    /// [`ErrorKind::Ambiguous`] one naming their ids.
+    ///
+    /// ```no_run
+    /// use entra_access::api::PackageRef;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let wanted = PackageRef::from_flags(None, Some("Marketing Campaign".into()))?;
+    /// let package = client.access_packages().resolve(wanted).expand_policies().send().await?;
+    /// let policy = package.single_policy(None).map_err(|e| e.to_string());
+    /// # Ok(()) }
+    /// ```
+    pub fn resolve(&self, package: impl Into<PackageRef>) -> ResolveAccessPackage {
+        ResolveAccessPackage {
+            handle: self.clone(),
+            package: package.into(),
+            expand_policies: false,
+        }
+    }
+
+    /// The packages of one catalog
+    /// (`GET …/catalogs/{id}/accessPackages`); works for catalog-scoped
+    /// callers. An unknown catalog is Graph's 404.
+    pub fn in_catalog(&self, catalog: impl Into<CatalogId>) -> ListAccessPackages {
+        let catalog = catalog.into();
+        let path =
+            checked(&catalog, "catalog id").map(|id| format!("{EM}/catalogs/{id}/accessPackages"));
+        ListAccessPackages {
+            list: List::new(Arc::clone(&self.transport), path),
+        }
+    }
+
+    /// The packages this one marks as incompatible
+    /// (`GET …/accessPackages/{id}/incompatibleAccessPackages`): nobody
+    /// should hold both.
+    pub fn incompatible_with(&self, package: impl Into<AccessPackageId>) -> ListAccessPackages {
+        self.navigation(package.into(), "incompatibleAccessPackages")
+    }
+
+    /// The packages that mark this one as incompatible
+    /// (`GET …/accessPackages/{id}/accessPackagesIncompatibleWith`).
+    pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> ListAccessPackages {
+        self.navigation(package.into(), "accessPackagesIncompatibleWith")
+    }
+
+    fn navigation(&self, package: AccessPackageId, nav: &str) -> ListAccessPackages {
+        let path = checked(&package, "access package id")
+            .map(|id| format!("{EM}/accessPackages/{id}/{nav}"));
+        ListAccessPackages {
+            list: List::new(Arc::clone(&self.transport), path),
+        }
+    }
+}
+
+/// How a user names an access package: by id, or by exact display name.
+///
+/// ```
+/// use entra_access::api::PackageRef;
+///
+/// assert_eq!(PackageRef::from_flags(Some("pkg-1".into()), None)?, PackageRef::id("pkg-1"));
+/// assert!(PackageRef::from_flags(None, None).is_err());
+/// assert_eq!(PackageRef::name("Sales").to_string(), "access package \"Sales\"");
+/// # Ok::<(), entra_access::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageRef {
+    /// By id.
+    Id(AccessPackageId),
+    /// By exact display name (must match exactly one package).
+    Name(String),
+}
+
+impl PackageRef {
+    /// By id.
+    pub fn id(id: impl Into<AccessPackageId>) -> Self {
+        Self::Id(id.into())
+    }
+
+    /// By exact display name.
+    pub fn name(name: impl Into<String>) -> Self {
+        Self::Name(name.into())
+    }
+
+    /// From an optional id and an optional name (such as `--package-id`
+    /// and `--package-name`): exactly one must be set, else an
+    /// [`ErrorKind::InvalidInput`] error.
+    pub fn from_flags(id: Option<String>, name: Option<String>) -> Result<Self> {
+        match (id, name) {
+            (Some(id), None) => Ok(Self::Id(AccessPackageId::new(id))),
+            (None, Some(name)) => Ok(Self::Name(name)),
+            (Some(_), Some(_)) => Err(Error::invalid_input(
+                "access package",
+                "was given both by id and by name; give one",
+            )),
+            (None, None) => Err(Error::invalid_input(
+                "access package",
+                "was not given; give its id or its display name",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for PackageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Id(id) => write!(f, "access package {id}"),
+            Self::Name(name) => write!(f, "access package {name:?}"),
+        }
+    }
+}
+
+impl From<AccessPackageId> for PackageRef {
+    fn from(id: AccessPackageId) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<&AccessPackageId> for PackageRef {
+    fn from(id: &AccessPackageId) -> Self {
+        Self::Id(id.clone())
+    }
+}
+
+/// Reads the package a [`PackageRef`] names; see [`AccessPackages::resolve`].
+#[derive(Clone, Debug)]
+#[must_use = "a lookup does nothing until sent"]
+pub struct ResolveAccessPackage {
+    handle: AccessPackages,
+    package: PackageRef,
+    expand_policies: bool,
+}
+
+impl ResolveAccessPackage {
+    /// Includes the package's assignment policies.
+    pub fn expand_policies(mut self) -> Self {
+        self.expand_policies = true;
+        self
+    }
+
+    /// The request (no IO): a get by id or a list filtered on the name.
+    pub fn request(&self) -> Result<crate::request::ApiRequest> {
+        match &self.package {
+            PackageRef::Id(id) => {
+                let get = self.handle.get(id.clone());
+                if self.expand_policies {
+                    get.expand_policies()
+                } else {
+                    get
+                }
+                .request()
+            }
+            PackageRef::Name(name) => self.find(name).request(),
+        }
+    }
+
+    fn find(&self, name: &str) -> FindAccessPackage {
+        let find = self.handle.find_by_display_name(name);
+        if self.expand_policies {
+            find.expand_policies()
+        } else {
+            find
+        }
+    }
+
+    /// Runs the lookup.
+    pub async fn send(self) -> Result<AccessPackage> {
+        match &self.package {
+            PackageRef::Id(id) => {
+                let get = self.handle.get(id.clone());
+                if self.expand_policies {
+                    get.expand_policies()
+                } else {
+                    get
+                }
+                .send()
+                .await
+            }
+            PackageRef::Name(name) => self.find(name).send().await?.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("no access package is named {name:?}"),
+                )
+            }),
         }
     }
 }

@@ -29,7 +29,7 @@ pub use submission::Submission;
 pub use target::{EmailTarget, Target};
 pub use user_add::UserAdd;
 pub use wait::WaitUntilFinal;
-pub use watch::WatchRequest;
+pub use watch::{starts_later, WatchRequest};
 
 use std::sync::Arc;
 

@@ -13,6 +13,7 @@ pub const AZURE_CLIENT_ID: &str = "AZURE_CLIENT_ID";
 /// `AZURE_CLIENT_SECRET`: client secret for client credentials.
 pub const AZURE_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
 /// `AZURE_AUTHORITY_HOST`: optional sign-in authority (national clouds).
+#[cfg_attr(not(feature = "client-credentials"), allow(dead_code))]
 pub const AZURE_AUTHORITY_HOST: &str = "AZURE_AUTHORITY_HOST";
 /// `GRAPH_BASE_URL`: optional Graph origin (default `https://graph.microsoft.com`).
 pub const GRAPH_BASE_URL: &str = "GRAPH_BASE_URL";
@@ -23,6 +24,126 @@ const CREDENTIAL_VARS: [&str; 4] = [
     AZURE_CLIENT_ID,
     AZURE_CLIENT_SECRET,
 ];
+
+/// A client from the environment, or one talking to the demo tenant of a
+/// fake Graph (feature `fake`) when no credential variable is set; see
+/// [`Client::from_env_or_demo`]. Keep it alive as long as the client is
+/// used: dropping it stops the fake.
+#[derive(Debug)]
+pub struct Connection {
+    client: Client,
+    #[cfg(feature = "fake")]
+    demo: Option<crate::fake::FakeGraph>,
+}
+
+impl Connection {
+    /// A connection to a new fake Graph holding the
+    /// [demo tenant](crate::fake::demo), whatever the environment says; an
+    /// `InvalidInput` error when the crate was built without the `fake`
+    /// feature.
+    pub async fn start_demo() -> Result<Connection> {
+        demo_connection().await
+    }
+
+    /// The client to use.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Whether the client talks to the demo fake rather than Graph.
+    pub fn is_demo(&self) -> bool {
+        #[cfg(feature = "fake")]
+        return self.demo.is_some();
+        #[cfg(not(feature = "fake"))]
+        return false;
+    }
+
+    /// The running demo fake, if this is one (to seed more data or look
+    /// at what it received).
+    #[cfg(feature = "fake")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
+    pub fn demo(&self) -> Option<&crate::fake::FakeGraph> {
+        self.demo.as_ref()
+    }
+
+    /// For the demo fake: a bearer token it accepts and a client builder
+    /// pointed at it (with its own token provider, which a program may
+    /// replace); `None` when this is Graph. For programs that show how to
+    /// bring their own token provider.
+    pub fn demo_token_and_builder(&self) -> Option<(String, crate::ClientBuilder)> {
+        #[cfg(feature = "fake")]
+        if let Some(fake) = &self.demo {
+            return Some((fake.token(), fake.client_builder()));
+        }
+        None
+    }
+
+    /// What a program should tell its user on stderr: `Graph: <api root>`,
+    /// or that this is the demo fake and the ids it holds.
+    pub fn banner(&self) -> String {
+        #[cfg(feature = "fake")]
+        if let Some(fake) = &self.demo {
+            return crate::fake::demo::describe(fake);
+        }
+        format!("Graph: {}", self.client.base_url())
+    }
+
+    /// A sensible first wait between polls of a request: Graph takes
+    /// seconds to minutes to deliver (2 s), the demo fake a few hundred
+    /// milliseconds (50 ms).
+    pub fn poll_interval(&self) -> std::time::Duration {
+        if self.is_demo() {
+            std::time::Duration::from_millis(50)
+        } else {
+            std::time::Duration::from_secs(2)
+        }
+    }
+}
+
+impl Client {
+    /// [`Client::from_env_if_configured`], falling back, when no credential
+    /// variable is set, to a fake Graph holding the
+    /// [demo tenant](crate::fake::demo) if this crate was built with the
+    /// `fake` feature; without it, the same error as
+    /// [`Client::from_env`] plus how to get the demo. Chosen at run time,
+    /// so a program copied elsewhere needs no `cfg` of its own.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> entra_access::Result<()> {
+    /// let conn = entra_access::Client::from_env_or_demo().await?;
+    /// eprintln!("{}", conn.banner());
+    /// let packages = conn.client().access_packages().list().collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_env_or_demo() -> Result<Connection> {
+        if let Some(client) = Self::from_env_if_configured()? {
+            return Ok(Connection {
+                client,
+                #[cfg(feature = "fake")]
+                demo: None,
+            });
+        }
+        demo_connection().await
+    }
+}
+
+#[cfg(feature = "fake")]
+async fn demo_connection() -> Result<Connection> {
+    let fake = crate::fake::demo_tenant().await;
+    Ok(Connection {
+        client: fake.client()?,
+        demo: Some(fake),
+    })
+}
+
+#[cfg(not(feature = "fake"))]
+async fn demo_connection() -> Result<Connection> {
+    Err(Error::invalid_input(
+        "environment",
+        "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+         AZURE_CLIENT_SECRET (or build entra-access with the `fake` feature for a demo tenant)",
+    ))
+}
 
 /// Reads a variable; unset and empty are both "not set". Non-UTF-8 is an error.
 fn var(get: &dyn Fn(&str) -> Option<std::ffi::OsString>, name: &str) -> Result<Option<String>> {

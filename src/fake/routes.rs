@@ -223,6 +223,11 @@ fn serve(
 
 fn route(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     if ctx.seg_is(0, "identityGovernance") && ctx.seg_is(1, "entitlementManagement") {
+        if let Some(reply) =
+            super::catalogs::route(st, ctx).or_else(|| super::incompatible::route(st, ctx))
+        {
+            return reply;
+        }
         let read = matches!(ctx.method, "GET");
         return match (
             ctx.segs.get(2).map(|s| s.to_ascii_lowercase()).as_deref(),

@@ -207,6 +207,8 @@ pub(crate) struct State {
     pub assignments: Vec<Assignment>,
     pub requests: Vec<Request>,
     pub workflows: Vec<Workflow>,
+    /// Pairs (package, a package it marks incompatible).
+    pub incompatible: Vec<(AccessPackageId, AccessPackageId)>,
     /// Lower-cased object ids and e-mail addresses whose deliveries fail.
     pub failing_targets: HashSet<String>,
     pub faults: Faults,
@@ -253,6 +255,7 @@ impl State {
             assignments: Vec::new(),
             requests: Vec::new(),
             workflows: Vec::new(),
+            incompatible: Vec::new(),
             failing_targets: HashSet::new(),
             faults: Faults::default(),
             log: Vec::new(),

@@ -117,7 +117,7 @@ fn date(d: Option<&DateTime>) -> String {
     d.map(format_datetime).unwrap_or_default()
 }
 
-fn assignment_record(a: &Assignment) -> [String; 13] {
+pub(crate) fn assignment_record(a: &Assignment) -> [String; 13] {
     let target = a.target.as_ref();
     let schedule = a.schedule.as_ref();
     let text = |s: Option<&str>| neutralize(s.unwrap_or_default()).into_owned();

@@ -4,11 +4,9 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
 
-use futures::TryStreamExt;
-
 use super::polling::{polling_setters, Polling};
 use super::watch::WatchRequest;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::models::{AssignmentRequest, AssignmentRequestId};
 use crate::request::ApiRequest;
 use crate::transport::Transport;
@@ -68,12 +66,7 @@ impl WaitUntilFinal {
     /// with [`FinalOutcome`](super::FinalOutcome) or
     /// [`delivery_problem`](super::delivery_problem).
     pub async fn send(self) -> Result<AssignmentRequest> {
-        let mut changes = self.into_watch();
-        let mut last = None;
-        while let Some(r) = changes.try_next().await? {
-            last = Some(r);
-        }
-        last.ok_or_else(|| Error::new(ErrorKind::Decode, "the request was never observed"))
+        self.into_watch().follow(|_| {}).await
     }
 }
 

@@ -42,6 +42,7 @@ pub struct WatchRequest {
     transport: Arc<Transport>,
     id: AssignmentRequestId,
     pub(crate) polling: Polling,
+    stop_when_scheduled: bool,
     inner: Option<BoxStream<'static, Result<AssignmentRequest>>>,
 }
 
@@ -63,6 +64,7 @@ impl WatchRequest {
             transport,
             id,
             polling: Polling::default(),
+            stop_when_scheduled: false,
             inner: None,
         }
     }
@@ -71,6 +73,46 @@ impl WatchRequest {
     pub fn request(&self) -> Result<ApiRequest> {
         let id = checked(&self.id, "assignment request id")?;
         Ok(ApiRequest::get(format!("{EM}/assignmentRequests/{id}")))
+    }
+
+    /// Also end the stream after an observation in state `scheduled` whose
+    /// start is still ahead (default: keep polling). Graph keeps such a
+    /// request in `scheduled` until its start, which may be days away; see
+    /// [`starts_later`].
+    pub fn stop_when_scheduled(mut self, stop: bool) -> Self {
+        self.stop_when_scheduled = stop;
+        self
+    }
+
+    /// Follows the request to its final state, calling `on_change` with
+    /// each observed state (the first observation, every change, the final
+    /// state last), and returns the final request. A final state that is a
+    /// failure is still `Ok`; see [`FinalOutcome`](super::FinalOutcome).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let done = client
+    ///     .assignment_requests()
+    ///     .watch("req-1")
+    ///     .follow(|r| eprintln!("request {}: {:?}", r.id, r.state))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn follow(
+        mut self,
+        mut on_change: impl FnMut(&AssignmentRequest) + Send,
+    ) -> Result<AssignmentRequest> {
+        let mut last = None;
+        while let Some(r) = self.next().await.transpose()? {
+            on_change(&r);
+            last = Some(r);
+        }
+        last.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                format!("assignment request {} was never observed", self.id),
+            )
+        })
     }
 
     fn start(&self) -> BoxStream<'static, Result<AssignmentRequest>> {
@@ -89,6 +131,7 @@ impl WatchRequest {
             deadline: None,
             last: None,
             done: false,
+            stop_when_scheduled: self.stop_when_scheduled,
         };
         stream::unfold(state, |mut st| async move {
             let item = st.next_change().await?;
@@ -128,6 +171,7 @@ struct Follow {
     /// The state of the last observation (outer `None`: nothing seen yet).
     last: Option<Option<RequestState>>,
     done: bool,
+    stop_when_scheduled: bool,
 }
 
 impl Follow {
@@ -167,7 +211,7 @@ impl Follow {
             let changed = self.last.as_ref() != Some(&r.state);
             self.last = Some(r.state.clone());
             tracing::debug!(request = %self.id, state = ?r.state, changed, "polled");
-            if r.is_final() {
+            if r.is_final() || (self.stop_when_scheduled && starts_later(&r).is_some()) {
                 self.done = true;
                 return Some(Ok(r));
             }
@@ -191,6 +235,25 @@ impl Follow {
             ),
         )
     }
+}
+
+/// When a request is `scheduled` for a start still ahead of the clock: that
+/// start; otherwise `None`.
+///
+/// ```
+/// use entra_access::api::starts_later;
+/// use entra_access::models::AssignmentRequest;
+///
+/// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+///     "id": "r1", "state": "scheduled",
+///     "schedule": { "startDateTime": "2999-01-01T00:00:00Z" }
+/// }))?;
+/// assert!(starts_later(&r).is_some());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn starts_later(request: &AssignmentRequest) -> Option<crate::models::DateTime> {
+    let start = request.schedule.as_ref()?.start_date_time?;
+    (request.state == Some(RequestState::Scheduled) && start > chrono::Utc::now()).then_some(start)
 }
 
 crate::api::common::request_options!(WatchRequest, transport);
