@@ -5,70 +5,19 @@
 #![cfg(all(feature = "fake", feature = "client-credentials"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+mod common;
 
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::example_build::{self, CREDENTIAL_ENV as ENV};
 use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
 use entra_access::models::RequestState;
 use entra_access::models::{AccessPackageId, AssignmentPolicyId, AssignmentRequestId, ObjectId};
 
-const ENV: [&str; 7] = [
-    "GRAPH_ACCESS_TOKEN",
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_AUTHORITY_HOST",
-    "GRAPH_BASE_URL",
-    "GRAPH_TOKEN_FILE",
-];
-
-fn features() -> String {
-    let all = [
-        ("default", cfg!(feature = "default")),
-        ("rustls", cfg!(feature = "rustls")),
-        ("native-tls", cfg!(feature = "native-tls")),
-        ("client-credentials", cfg!(feature = "client-credentials")),
-        ("azure-identity", cfg!(feature = "azure-identity")),
-        ("csv", cfg!(feature = "csv")),
-        ("fake", cfg!(feature = "fake")),
-    ];
-    all.iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// The example's binary, built once with this test's profile and features.
-fn example() -> &'static Path {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let target_dir = profile_dir.parent().unwrap();
-        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cargo
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--quiet", "--example", "approve_requests"])
-            .args(["--no-default-features", "--features", &features()])
-            .arg("--target-dir")
-            .arg(target_dir);
-        match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => {}
-            Some("release") => {
-                cargo.arg("--release");
-            }
-            Some(other) => {
-                cargo.args(["--profile", other]);
-            }
-        }
-        assert!(
-            cargo.status().unwrap().success(),
-            "building the example failed"
-        );
-        profile_dir.join("examples").join("approve_requests")
-    })
+/// The built `approve_requests`.
+fn example() -> PathBuf {
+    example_build::example("approve_requests")
 }
 
 struct Run {

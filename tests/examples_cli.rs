@@ -8,71 +8,13 @@
 #![cfg(feature = "fake")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
+use common::example_build::{examples_dir, CREDENTIAL_ENV as ENV};
 use entra_access::fake::demo;
-
-/// Variables an example would read credentials or an origin from.
-const ENV: [&str; 7] = [
-    "GRAPH_ACCESS_TOKEN",
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_AUTHORITY_HOST",
-    "GRAPH_BASE_URL",
-    "GRAPH_TOKEN_FILE",
-];
-
-/// The features this test was built with, so the examples are built with
-/// the same ones (and nothing is recompiled).
-fn features() -> String {
-    let all = [
-        ("default", cfg!(feature = "default")),
-        ("rustls", cfg!(feature = "rustls")),
-        ("native-tls", cfg!(feature = "native-tls")),
-        ("client-credentials", cfg!(feature = "client-credentials")),
-        ("azure-identity", cfg!(feature = "azure-identity")),
-        ("csv", cfg!(feature = "csv")),
-        ("fake", cfg!(feature = "fake")),
-    ];
-    all.iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `target/<profile>/examples`, after building every example once.
-fn examples_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        // This test runs from target/<profile>/deps/.
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let target_dir = profile_dir.parent().unwrap();
-        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cargo
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "--quiet", "--examples", "--no-default-features"])
-            .args(["--features", &features()])
-            .arg("--target-dir")
-            .arg(target_dir);
-        match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => {}
-            Some("release") => {
-                cargo.arg("--release");
-            }
-            Some(other) => {
-                cargo.args(["--profile", other]);
-            }
-        }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "building the examples failed");
-        profile_dir.join("examples")
-    })
-}
 
 /// What one run of an example did.
 struct Run {

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 #![allow(clippy::expect_used)] // test helpers: failing loudly is the point
 
+pub mod example_build;
+
 use std::time::Duration;
 
 use entra_access::auth::StaticToken;
