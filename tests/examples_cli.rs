@@ -10,84 +10,10 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::example_build::{examples_dir, CREDENTIAL_ENV as ENV};
+use common::example_build::{examples_dir, run, temp_file, CREDENTIAL_ENV as ENV};
 use entra_access::fake::demo;
-
-/// What one run of an example did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// Exit code 0, or a panic showing what the example said.
-    fn ok(self) -> Self {
-        assert_eq!(self.code, Some(0), "{self}");
-        self
-    }
-
-    /// Exit code `code`, and (for our own errors, code 1) exactly one
-    /// `error:` line on stderr.
-    fn fails(self, code: i32) -> Self {
-        assert_eq!(self.code, Some(code), "{self}");
-        let errors: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("error:"))
-            .collect();
-        assert_eq!(errors.len(), 1, "one error line expected: {self}");
-        self
-    }
-
-    fn error_line(&self) -> &str {
-        self.stderr
-            .lines()
-            .find(|l| l.starts_with("error:"))
-            .unwrap_or("")
-    }
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run(example: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(examples_dir().join(example));
-    cmd.args(args);
-    for var in ENV {
-        cmd.env_remove(var);
-    }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().unwrap();
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
-
-fn temp_file(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entra-access-examples-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
 
 fn looks_like_guid(s: &str) -> bool {
     s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
