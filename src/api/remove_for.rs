@@ -111,7 +111,7 @@ impl RemoveAssignmentsFor {
         let mut open_removals: Vec<AssignmentRequest> = handle
             .list()
             .access_package(&self.package)
-            .states(OPEN_STATES)
+            .states(RequestState::OPEN)
             .expand_assignment_target()
             .expand_requestor()
             .stream()
@@ -159,14 +159,6 @@ impl RemoveAssignmentsFor {
         Ok(RemoveFor::Requested { requests, failed })
     }
 }
-
-/// The request states Graph is still working on.
-const OPEN_STATES: [RequestState; 4] = [
-    RequestState::Submitted,
-    RequestState::PendingApproval,
-    RequestState::Delivering,
-    RequestState::Scheduled,
-];
 
 /// What [`RemoveAssignmentsFor::send`] did.
 #[derive(Debug)]

@@ -186,13 +186,25 @@ impl RequestState {
         )
     }
 
-    /// Whether the request is still being worked on (submitted, pending
-    /// approval, delivering or scheduled).
+    /// The states of a request Graph is still working on: submitted,
+    /// pending approval, delivering or scheduled. Graph refuses a second
+    /// request for a person while one of these is open.
+    ///
+    /// ```
+    /// use entra_access::models::RequestState;
+    /// assert!(RequestState::OPEN.contains(&RequestState::Scheduled));
+    /// assert!(!RequestState::Denied.is_open());
+    /// ```
+    pub const OPEN: [RequestState; 4] = [
+        Self::Submitted,
+        Self::PendingApproval,
+        Self::Delivering,
+        Self::Scheduled,
+    ];
+
+    /// Whether the request is still being worked on (one of [`Self::OPEN`]).
     pub fn is_open(&self) -> bool {
-        matches!(
-            self,
-            Self::Submitted | Self::PendingApproval | Self::Delivering | Self::Scheduled
-        )
+        Self::OPEN.contains(self)
     }
 }
 

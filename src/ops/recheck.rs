@@ -15,14 +15,6 @@ use crate::models::{
 use crate::paging::ItemStream;
 use crate::transport::Transport;
 
-/// The request states a bulk run treats as "still open".
-pub(crate) const OPEN_STATES: [RequestState; 4] = [
-    RequestState::Submitted,
-    RequestState::PendingApproval,
-    RequestState::Delivering,
-    RequestState::Scheduled,
-];
-
 /// The package's open requests, each with its assignment, the assignment's
 /// target and the requestor
 /// (`$expand=assignment($expand=target),requestor`): an open request may
@@ -35,7 +27,7 @@ pub(crate) fn open_requests(
     AssignmentRequests::new(Arc::clone(transport))
         .list()
         .access_package(package.clone())
-        .states(OPEN_STATES)
+        .states(RequestState::OPEN)
         .expand_assignment_target()
         .expand_requestor()
         .stream()

@@ -90,14 +90,6 @@ impl Existing {
     }
 }
 
-/// The states of a request Graph is still working on.
-pub(crate) const OPEN_STATES: [RequestState; 4] = [
-    RequestState::Submitted,
-    RequestState::PendingApproval,
-    RequestState::Delivering,
-    RequestState::Scheduled,
-];
-
 /// Whether `request` concerns `target`: through its assignment's target, or
 /// its requestor where Graph documents that as the person assigned
 /// ([`AssignmentRequest::subject`]). E-mail addresses compare ignoring case.
@@ -122,7 +114,7 @@ pub(crate) async fn find_existing(
     let mut requests = AssignmentRequests::new(Arc::clone(transport))
         .list()
         .access_package(package)
-        .states(OPEN_STATES)
+        .states(RequestState::OPEN)
         .expand_assignment_target()
         .expand_requestor()
         .stream();

@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use super::desired::DesiredState;
 use super::error::{ConfigError, StaleChange, SyncError};
-use super::facts::{PackageFacts, OPEN_STATES};
+use super::facts::PackageFacts;
 use super::fingerprint::Observed;
 use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
@@ -312,7 +312,7 @@ async fn open_removal(
         .assignment_requests()
         .list()
         .access_package(package.access_package.clone())
-        .states(OPEN_STATES)
+        .states(crate::models::RequestState::OPEN)
         .expand_assignment()
         .collect()
         .await

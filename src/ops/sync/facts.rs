@@ -24,9 +24,6 @@ pub(crate) const LIVE_STATES: [AssignmentState; 4] = [
     AssignmentState::DeliveryFailed,
 ];
 
-/// Request states that count as "in flight": the bulk engine's.
-pub(crate) use crate::ops::recheck::OPEN_STATES;
-
 /// One assignment of a package, as planning needs it.
 ///
 /// ```
@@ -217,7 +214,7 @@ impl PackageFacts {
             .assignment_requests()
             .list()
             .access_package(access_package.clone())
-            .states(OPEN_STATES)
+            .states(RequestState::OPEN)
             .expand_assignment_target()
             .expand_requestor()
             .stream()
