@@ -124,7 +124,10 @@ impl BulkPlan {
     pub fn from_json(text: &str) -> Result<Self> {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Error::new(ErrorKind::Decode, format!("not a bulk plan: {e}")))?;
-        match value.get("formatVersion").and_then(serde_json::Value::as_u64) {
+        match value
+            .get("formatVersion")
+            .and_then(serde_json::Value::as_u64)
+        {
             Some(v) if v == u64::from(BULK_PLAN_FORMAT_VERSION) => {}
             Some(found) => {
                 return Err(BulkRefusal::PlanVersion {
@@ -199,4 +202,3 @@ fn current_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Resul
         )))
     }
 }
-

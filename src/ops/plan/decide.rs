@@ -128,8 +128,14 @@ fn decide(spec: &BulkSpec, members: &[MemberFact], facts: &PackageFacts) -> (Vec
     }
     let skip_open = |r: &RequestFact| {
         // Open requests always have a state (`is_open` checked it).
-        let state = r.state.clone().unwrap_or(crate::models::RequestState::Submitted);
-        (Action::Skip(SkipReason::OpenRequest(state)), Some(r.id.clone()))
+        let state = r
+            .state
+            .clone()
+            .unwrap_or(crate::models::RequestState::Submitted);
+        (
+            Action::Skip(SkipReason::OpenRequest(state)),
+            Some(r.id.clone()),
+        )
     };
 
     let mut items = Vec::with_capacity(members.len());
@@ -236,7 +242,12 @@ mod tests {
         AssignmentFact::from_assignment(&a)
     }
 
-    fn request(id: &str, person: Option<&str>, assignment: Option<&str>, state: &str) -> RequestFact {
+    fn request(
+        id: &str,
+        person: Option<&str>,
+        assignment: Option<&str>,
+        state: &str,
+    ) -> RequestFact {
         let mut body = serde_json::json!({"id": id, "state": state, "requestType": "adminAdd"});
         if let Some(a) = assignment {
             body["assignment"] = serde_json::json!({"id": a});
@@ -265,7 +276,14 @@ mod tests {
         let mut facts = PackageFacts::new("pkg");
         facts.assignments = assignments;
         facts.open_requests = open_requests;
-        plan_bulk("https://graph.test/v1.0/", chrono::Utc::now(), spec, members, &facts).unwrap()
+        plan_bulk(
+            "https://graph.test/v1.0/",
+            chrono::Utc::now(),
+            spec,
+            members,
+            &facts,
+        )
+        .unwrap()
     }
 
     fn action_of<'a>(plan: &'a BulkPlan, id: &str) -> &'a Action {
@@ -484,9 +502,18 @@ mod tests {
         empty.allow_empty_source = false;
         let err = plan_bulk("https://g/", now, &empty, &[], &facts).unwrap_err();
         assert_eq!(BulkRefusal::of(&err), Some(&BulkRefusal::EmptySource));
-        let err = plan_bulk("https://g/", now, &spec(false), &[], &PackageFacts::new("other"))
-            .unwrap_err();
-        assert!(err.is_invalid_input() && err.to_string().contains("other"), "{err}");
+        let err = plan_bulk(
+            "https://g/",
+            now,
+            &spec(false),
+            &[],
+            &PackageFacts::new("other"),
+        )
+        .unwrap_err();
+        assert!(
+            err.is_invalid_input() && err.to_string().contains("other"),
+            "{err}"
+        );
         let mut bad = spec(false);
         bad.access_package = "a/b".into();
         assert!(plan_bulk("https://g/", now, &bad, &[], &facts)

@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::desired::{DesiredState, PackageSpec};
 use super::error::SyncError;
-use crate::ops::facts::PACKAGES_AT_ONCE;
-use crate::ops::RemovalScope;
 use super::plan_file::{AddSettings, PlanTarget, Reason, Warning};
 use crate::models::{
     AccessPackage, AccessPackageId, AllowedTargetScope, AssignmentPolicy, AssignmentPolicyId,
     DirectoryObject, ObjectId,
 };
+use crate::ops::facts::PACKAGES_AT_ONCE;
+use crate::ops::RemovalScope;
 use crate::Client;
 
 /// Lookups of users or groups in flight at once.
