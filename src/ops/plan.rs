@@ -40,15 +40,20 @@ pub struct PlanItem {
 }
 
 /// What a bulk run will do, person by person, decided from the group's
-/// members, the package's assignments and its open requests (JSON: camelCase
-/// fields; see [`Action`] for the enums).
+/// members, the package's assignments and its open requests: a reviewed
+/// plan. It records where (the base URL) and when it was made, the
+/// settings it was made from, and what it observed, so it can be stored,
+/// reviewed and [applied](Self::apply) later, exactly as it is (JSON:
+/// camelCase fields; see [`Action`] for the enums).
 ///
 /// ```
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
 /// let plan = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").plan().await?;
-/// let json = serde_json::to_string_pretty(&plan).expect("plans serialize");
-/// let back: entra_access::ops::BulkPlan = serde_json::from_str(&json).expect("and read back");
+/// let json = plan.to_json();
+/// let back = entra_access::ops::BulkPlan::from_json(&json)?;
 /// assert_eq!(back, plan);
+/// let report = client.apply(back).run().await?; // refused if the package moved
+/// # let _ = report;
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
