@@ -125,7 +125,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .reconcile(args.reconcile)
         .max_removals(args.max_removals)
         .removal_scope(if args.all_policies {
-            RemovalScope::AllPolicies
+            RemovalScope::All
         } else {
             RemovalScope::Policy
         })

@@ -74,6 +74,10 @@ impl Client {
         Self { transport }
     }
 
+    pub(crate) fn transport(&self) -> &Arc<Transport> {
+        &self.transport
+    }
+
     /// The API root every path is relative to, such as
     /// `https://graph.microsoft.com/v1.0/`.
     pub fn base_url(&self) -> &Url {
@@ -178,6 +182,24 @@ impl Client {
             policy.into(),
             users.into_iter().map(Into::into).collect(),
         )
+    }
+
+    /// Applies a reviewed bulk plan: exactly its writes, after checking
+    /// that the package is still as the plan observed it (a stale plan is
+    /// refused, nothing written). The same as
+    /// [`BulkPlan::apply`](crate::ops::BulkPlan::apply); see
+    /// [`BulkApply`](crate::ops::BulkApply).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let plan = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").plan().await?;
+    /// // … review plan.items …
+    /// let report = client.apply(plan).run().await?;
+    /// println!("created {}", report.totals().created);
+    /// # Ok(()) }
+    /// ```
+    pub fn apply(&self, plan: crate::ops::BulkPlan) -> crate::ops::BulkApply {
+        plan.apply(self)
     }
 
     /// Lifecycle workflows: add and remove access-package tasks.

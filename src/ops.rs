@@ -9,6 +9,13 @@
 //!   ([`RemovalScope`]), capped, refused for an empty source
 //!   ([`BulkRefusal`]), run after the adds and re-checked per person.
 //!   Plans and reports are `Serialize + Deserialize`.
+//! - Reviewed plans: a [`BulkPlan`] is data (versioned, with the base URL,
+//!   the time and an [`Observed`] fingerprint of the package); store it,
+//!   review it, and [`apply`](BulkPlan::apply) exactly it later — refused
+//!   if the package moved meanwhile. The planner is public and pure
+//!   ([`plan_bulk`]: facts in, plan out).
+//! - Desired state across packages ([`sync`]): a file of who should hold
+//!   what, with plan / apply / drift.
 //! - Reports ([`reports`]): expiring assignments, catalog-wide listings,
 //!   audit evidence and separation of duties, from
 //!   [`Client::reports`](crate::Client::reports).
@@ -34,22 +41,34 @@
 //! ```
 #![doc = include_str!("../docs/bulk.md")]
 
+mod apply;
 mod bulk;
 mod execute;
 #[cfg(feature = "csv")]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub mod export;
+mod facts;
 mod limiter;
+mod observed;
 mod plan;
 mod recheck;
 mod refusal;
+mod removal;
 mod report;
 pub mod reports;
 mod source;
 pub mod sync;
 mod writes;
 
+pub use apply::BulkApply;
 pub use bulk::BulkAssign;
-pub use plan::{Action, BulkPlan, PlanItem, RemovalScope, ReportReason, SkipReason};
-pub use refusal::{BulkRefusal, DEFAULT_MAX_REMOVALS};
+pub use facts::{AssignmentFact, MemberFact, PackageFacts, RequestFact};
+pub use observed::Observed;
+pub use plan::{
+    plan_bulk, Action, BulkPlan, BulkSpec, PlanItem, ReportReason, SkipReason,
+    BULK_PLAN_FORMAT_VERSION,
+};
+pub use refusal::BulkRefusal;
+pub use removal::{RemovalScope, DEFAULT_MAX_REMOVALS};
 pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
+pub use source::Source as BulkSource;

@@ -1286,7 +1286,7 @@ async fn removals_are_limited_to_the_policy_unless_all_policies_are_asked_for() 
     let report = client2
         .bulk_assign_group(PKG, POLICY, GROUP)
         .reconcile(true)
-        .removal_scope(RemovalScope::AllPolicies)
+        .removal_scope(RemovalScope::All)
         .run()
         .await
         .unwrap();

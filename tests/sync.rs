@@ -733,3 +733,40 @@ fn the_planner_is_pure_and_matches_e_mails_ignoring_case() {
     assert_eq!(removed, ["lee"], "scope all removes under any policy");
     assert_eq!(p.adds().count(), 0);
 }
+
+#[tokio::test]
+async fn bulk_and_sync_plans_share_one_fingerprint_and_one_removal_scope() {
+    use entra_access::ops::{self, BulkRefusal};
+
+    let t = tenant().await;
+    let client = t.fake.client().unwrap();
+    let synced = sync::plan(&client, &desired(&t, "")).await.unwrap();
+    let bulk = client
+        .bulk_assign_users(&t.pkg, &t.direct, [&t.u[1]])
+        .plan()
+        .await
+        .unwrap();
+    assert_eq!(synced.packages[0].observed, bulk.observed);
+    // One type and one constant, whichever path names them.
+    let scope: ops::RemovalScope = synced.packages[0].removal;
+    assert_eq!(scope, sync::RemovalScope::Policy);
+    assert_eq!(sync::DEFAULT_MAX_REMOVALS, ops::DEFAULT_MAX_REMOVALS);
+    assert_eq!(synced.packages[0].max_removals, ops::DEFAULT_MAX_REMOVALS);
+
+    // The same out-of-band change makes both stale, described alike.
+    t.fake.add_assignment(
+        AssignmentSeed::new(&t.pkg, &t.direct, &t.u[0]).state(AssignmentState::Delivered),
+    );
+    let SyncError::StalePlan { changes } = sync::apply(&client, synced).run().await.unwrap_err()
+    else {
+        panic!("not stale")
+    };
+    let err = client.apply(bulk).run().await.unwrap_err();
+    assert_eq!(
+        BulkRefusal::of(&err),
+        Some(&BulkRefusal::StalePlan {
+            change: changes[0].summary.clone()
+        })
+    );
+    assert_eq!(posts(&t), 0);
+}

@@ -4,28 +4,33 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures::TryStreamExt;
-
 use super::execute::{Execution, ProgressFn};
-use super::plan::{
-    decide, AssignmentFacts, BulkPlan, MemberFacts, PlanInputs, RemovalScope, RequestFacts,
-};
-use super::recheck::open_requests;
-use super::refusal::{self, Limits, DEFAULT_MAX_REMOVALS};
+use super::plan::{plan_bulk, BulkPlan, BulkSpec};
 use super::report::{BulkReport, Progress};
 use super::source::Source;
 use super::writes::AddTemplate;
-use crate::api::{Assignments, Groups};
+use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope, DEFAULT_MAX_REMOVALS};
+use crate::api::Groups;
 use crate::error::{Error, Result};
-use crate::models::{
-    AccessPackageId, Answer, AssignmentPolicyId, DirectoryObject, ObjectId, Schedule,
-};
+use crate::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
 use crate::transport::Transport;
 
 /// Default number of writes in flight.
-const DEFAULT_CONCURRENCY: usize = 8;
+pub(super) const DEFAULT_CONCURRENCY: usize = 8;
 /// Most writes in flight a caller may ask for.
-const MAX_CONCURRENCY: usize = 64;
+pub(super) const MAX_CONCURRENCY: usize = 64;
+
+/// Checks a number of writes in flight.
+pub(super) fn check_concurrency(n: usize) -> Result<()> {
+    if (1..=MAX_CONCURRENCY).contains(&n) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "concurrency",
+            format!("must be 1 to {MAX_CONCURRENCY}, not {n}"),
+        ))
+    }
+}
 
 /// Assigns an access package to a group's members or a list of users,
 /// idempotently; see [`Client::bulk_assign_group`](crate::Client::bulk_assign_group).
@@ -48,7 +53,7 @@ const MAX_CONCURRENCY: usize = 64;
 ///
 /// - only assignments made through the bulk's own policy are removed,
 ///   unless [`removal_scope`](Self::removal_scope) says
-///   [`RemovalScope::AllPolicies`];
+///   [`RemovalScope::All`];
 /// - a source with no users is refused ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource))
 ///   unless [`allow_empty_source`](Self::allow_empty_source);
 /// - a plan with more than [`max_removals`](Self::max_removals) removals
@@ -63,6 +68,10 @@ const MAX_CONCURRENCY: usize = 64;
 /// than the client's [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
 /// fails at once as throttled; shorter waits hold no concurrency slot.
 /// Running again after a crash or partial failure requests nothing twice.
+///
+/// To review before writing, [`plan`](Self::plan) returns a [`BulkPlan`]
+/// that is data: store it, show it, and [`apply`](BulkPlan::apply) exactly
+/// it later (refused if the package moved meanwhile).
 ///
 /// ```no_run
 /// use entra_access::ops::RemovalScope;
@@ -204,8 +213,9 @@ impl BulkAssign {
     }
 
     /// Which assignments reconcile may remove: [`RemovalScope::Policy`]
-    /// (the default; only those made through this bulk's policy) or
-    /// [`RemovalScope::AllPolicies`].
+    /// (the default; only those made through this bulk's policy),
+    /// [`RemovalScope::All`], or [`RemovalScope::None`] (the same as no
+    /// reconcile).
     pub fn removal_scope(mut self, scope: RemovalScope) -> Self {
         self.removal_scope = scope;
         self
@@ -276,31 +286,48 @@ impl BulkAssign {
     }
 
     fn validate(&self) -> Result<()> {
-        if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
-            return Err(Error::invalid_input(
-                "concurrency",
-                format!("must be 1 to {MAX_CONCURRENCY}, not {}", self.concurrency),
-            ));
-        }
-        self.package
-            .check()
-            .map_err(|p| Error::invalid_input("access package id", p))?;
-        self.policy
-            .check()
-            .map_err(|p| Error::invalid_input("assignment policy id", p))?;
-        match &self.source {
-            Source::Group { id, .. } => id.check().map_err(|p| Error::invalid_input("group id", p)),
-            Source::Users(ids) => {
-                for id in ids {
-                    id.check()
-                        .map_err(|p| Error::invalid_input(&format!("user id {id:?}"), p))?;
-                }
-                Ok(())
-            }
-        }
+        check_concurrency(self.concurrency)?;
+        self.spec().check()
     }
 
-    /// Reads the current state and decides what to do, writing nothing.
+    /// The settings a plan of this run carries: what [`plan`](Self::plan)
+    /// stores in the [`BulkPlan`], and what applying it uses. Without
+    /// [`reconcile`](Self::reconcile) its removal scope is
+    /// [`RemovalScope::None`].
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// use entra_access::ops::RemovalScope;
+    ///
+    /// let bulk = client.bulk_assign_group("pkg-1", "pol-1", "grp-1");
+    /// assert_eq!(bulk.spec().removal_scope, RemovalScope::None);
+    /// assert_eq!(bulk.reconcile(true).spec().removal_scope, RemovalScope::Policy);
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn spec(&self) -> BulkSpec {
+        let mut spec = BulkSpec::new(
+            self.package.clone(),
+            self.policy.clone(),
+            self.source.clone(),
+        );
+        spec.removal_scope = if self.reconcile {
+            self.removal_scope
+        } else {
+            RemovalScope::None
+        };
+        spec.max_removals = self.max_removals;
+        spec.allow_empty_source = self.allow_empty_source;
+        spec.max_assignments = self.max_assignments;
+        spec.schedule = self.schedule.clone();
+        spec.justification = self.justification.clone();
+        spec.answers = self.answers.clone();
+        spec
+    }
+
+    /// Reads the current state and decides what to do, writing nothing:
+    /// the source's members, the package's assignments (every state) and
+    /// its open requests, then [`plan_bulk`](super::plan_bulk). The plan
+    /// can be stored and [applied](BulkPlan::apply) later.
     ///
     /// Fails when the state cannot be read, an argument is invalid, or the
     /// plan breaks a safety limit (an `InvalidInput` error whose
@@ -310,39 +337,22 @@ impl BulkAssign {
     /// [`max_assignments`](Self::max_assignments).
     pub async fn plan(&self) -> Result<BulkPlan> {
         self.validate()?;
-        if let Source::Users(ids) = &self.source {
-            // Refused before anything is read, too.
-            if self.reconcile && ids.is_empty() && !self.allow_empty_source {
-                return Err(super::BulkRefusal::EmptySource.into_error());
-            }
+        let spec = self.spec();
+        // Refused before anything is read, too.
+        if spec.removal_scope.removes() && spec.is_empty_list() && !spec.allow_empty_source {
+            return Err(BulkRefusal::EmptySource.into_error());
         }
-        let (members, assignments, open_requests) = futures::try_join!(
-            self.read_members(),
-            self.read_assignments(),
-            self.read_open_requests()
+        let (members, facts) = futures::try_join!(
+            read_members(&self.transport, &self.source),
+            PackageFacts::read(&self.transport, self.package.clone(), None)
         )?;
-        let source_users = members.iter().filter(|m| m.not_a_user.is_none()).count();
-        let plan = decide(PlanInputs {
-            package: self.package.clone(),
-            policy: self.policy.clone(),
-            members,
-            assignments,
-            open_requests,
-            reconcile: self.reconcile,
-            removal_scope: self.removal_scope,
-        });
-        refusal::check(
-            &plan,
-            source_users,
-            Limits {
-                reconcile: self.reconcile,
-                allow_empty_source: self.allow_empty_source,
-                max_removals: self.max_removals,
-                max_assignments: self.max_assignments,
-            },
+        plan_bulk(
+            self.transport.api_root.as_str(),
+            chrono::Utc::now(),
+            &spec,
+            &members,
+            &facts,
         )
-        .map_err(super::BulkRefusal::into_error)?;
-        Ok(plan)
     }
 
     /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
@@ -375,84 +385,32 @@ impl BulkAssign {
         let rows = execution.run(plan).await;
         Ok(BulkReport::new(rows, false, started.elapsed(), throttled()))
     }
-
-    async fn read_members(&self) -> Result<Vec<MemberFacts>> {
-        match &self.source {
-            Source::Users(ids) => Ok(ids
-                .iter()
-                .map(|id| MemberFacts {
-                    id: id.clone(),
-                    upn: None,
-                    not_a_user: None,
-                })
-                .collect()),
-            Source::Group { id, transitive } => {
-                let groups = Groups::new(Arc::clone(&self.transport));
-                let list = if *transitive {
-                    groups.transitive_members(id.clone())
-                } else {
-                    groups.members(id.clone())
-                };
-                let members = list.top(999).users_only().await?;
-                let users = members.users.into_iter().map(|u| MemberFacts {
-                    id: u.id,
-                    upn: u.user_principal_name,
-                    not_a_user: None,
-                });
-                let others = members.others.into_iter().map(|o| MemberFacts {
-                    not_a_user: Some(type_name(&o)),
-                    id: o.id,
-                    upn: None,
-                });
-                Ok(users.chain(others).collect())
-            }
-        }
-    }
-
-    async fn read_assignments(&self) -> Result<Vec<AssignmentFacts>> {
-        Assignments::new(Arc::clone(&self.transport))
-            .list()
-            .access_package(self.package.clone())
-            .expand_target()
-            .expand_policy()
-            .stream()
-            .map_ok(|a| AssignmentFacts {
-                target: a.target_object_id().cloned(),
-                policy: a.policy_id().cloned(),
-                upn: a.target.as_ref().and_then(|t| t.principal_name.clone()),
-                state: a.state,
-                id: a.id,
-            })
-            .try_collect()
-            .await
-    }
-
-    async fn read_open_requests(&self) -> Result<Vec<RequestFacts>> {
-        open_requests(&self.transport, &self.package)
-            .try_filter_map(|r| {
-                let subject = r.subject_object_id().cloned();
-                let assignment_id = r
-                    .assignment
-                    .as_ref()
-                    .map(|a| a.id.clone())
-                    .filter(|id| !id.as_str().is_empty());
-                let facts = r.state.map(|state| RequestFacts {
-                    id: r.id,
-                    subject,
-                    assignment_id,
-                    state,
-                });
-                futures::future::ready(Ok(facts))
-            })
-            .try_collect()
-            .await
-    }
 }
 
-/// `#microsoft.graph.group` → `group`; empty when Graph sent no type.
-fn type_name(o: &DirectoryObject) -> String {
-    let t = o.odata_type.as_deref().unwrap_or("unknown");
-    t.strip_prefix("#microsoft.graph.").unwrap_or(t).to_owned()
+/// The members of `source`: a list as given (users), or a group's members
+/// (users and the others, with their type).
+pub(super) async fn read_members(
+    transport: &Arc<Transport>,
+    source: &Source,
+) -> Result<Vec<MemberFact>> {
+    match source {
+        Source::Users(ids) => Ok(ids
+            .iter()
+            .map(|id| MemberFact::user(id.clone(), None))
+            .collect()),
+        Source::Group { id, transitive } => {
+            let groups = Groups::new(Arc::clone(transport));
+            let list = if *transitive {
+                groups.transitive_members(id.clone())
+            } else {
+                groups.members(id.clone())
+            };
+            let members = list.top(999).users_only().await?;
+            let users = members.users.into_iter().map(MemberFact::from_user);
+            let others = members.others.into_iter().map(MemberFact::from_other);
+            Ok(users.chain(others).collect())
+        }
+    }
 }
 
 crate::api::common::request_options!(BulkAssign, transport);

@@ -1,18 +1,19 @@
 //! The bulk run's safety limits and the typed refusal when a plan breaks
-//! one. Checked after planning, before anything is written.
+//! one (checked after planning), or when a stored plan cannot be applied
+//! (another format version, another base URL, a tenant that moved):
+//! always before anything is written.
 
 use std::fmt;
 
 use super::plan::{Action, BulkPlan};
 use crate::error::{Error, ErrorKind};
 
-/// Removals a reconciling run may make unless the caller allows more.
-pub const DEFAULT_MAX_REMOVALS: usize = 50;
-
 /// Why a bulk run refused to write anything. It comes back as the
 /// [`source`](std::error::Error::source) of an
-/// [`InvalidInput`](crate::ErrorKind::InvalidInput) error; get it with
-/// [`BulkRefusal::of`]. Each says how to allow the run.
+/// [`InvalidInput`](crate::ErrorKind::InvalidInput) error (a
+/// [`Conflict`](crate::ErrorKind::Conflict) for a
+/// [`StalePlan`](Self::StalePlan)); get it with [`BulkRefusal::of`]. Each
+/// says how to allow the run.
 ///
 /// ```
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
@@ -57,6 +58,30 @@ pub enum BulkRefusal {
         /// The cap in force.
         cap: usize,
     },
+    /// The package's assignments or open requests moved since the plan was
+    /// made (see [`BulkApply`](super::BulkApply)). Plan again and review,
+    /// or apply with [`replan_if_stale`](super::BulkApply::replan_if_stale).
+    StalePlan {
+        /// What differs, in words (`delivered assignments 3 → 4`; see
+        /// [`Observed::describe_change`](super::Observed::describe_change)).
+        change: String,
+    },
+    /// The plan has another format version than this build's
+    /// ([`BULK_PLAN_FORMAT_VERSION`](super::BULK_PLAN_FORMAT_VERSION)).
+    PlanVersion {
+        /// The plan's version.
+        found: u64,
+        /// This build's.
+        expected: u32,
+    },
+    /// The plan was made against another Graph base URL (another cloud,
+    /// another fake) than the client applying it.
+    PlanBaseUrl {
+        /// Where the plan was made.
+        planned: String,
+        /// Where the client points.
+        client: String,
+    },
 }
 
 impl BulkRefusal {
@@ -66,7 +91,11 @@ impl BulkRefusal {
     }
 
     pub(crate) fn into_error(self) -> Error {
-        Error::new(ErrorKind::InvalidInput, self.explain()).with_source(self)
+        let kind = match self {
+            Self::StalePlan { .. } => ErrorKind::Conflict,
+            _ => ErrorKind::InvalidInput,
+        };
+        Error::new(kind, self.explain()).with_source(self)
     }
 
     /// What was refused and how to allow it, in words (the message of the
@@ -87,6 +116,13 @@ impl fmt::Display for BulkRefusal {
             }
             Self::TooManyAssignments { after, cap } => {
                 write!(f, "{after} assignments after the run, cap {cap}")
+            }
+            Self::StalePlan { change } => write!(f, "stale plan: {change}"),
+            Self::PlanVersion { found, expected } => {
+                write!(f, "plan format version {found}, expected {expected}")
+            }
+            Self::PlanBaseUrl { planned, client } => {
+                write!(f, "plan made for {planned}, client is for {client}")
             }
         }
     }
@@ -113,6 +149,21 @@ impl fmt::Display for Explained<'_> {
                 "bulk assignment refused: the package would hold {after} assignments, more than \
                  the cap of {cap} set with .max_assignments; nothing was written. Raise or drop \
                  the cap to allow it"
+            ),
+            BulkRefusal::StalePlan { change } => write!(
+                f,
+                "bulk plan refused: the package moved since the plan was made ({change}); \
+                 nothing was written. Plan again and review, or apply with .replan_if_stale()"
+            ),
+            BulkRefusal::PlanVersion { found, expected } => write!(
+                f,
+                "bulk plan refused: it has format version {found}, this build applies version \
+                 {expected} only; nothing was written. Plan again with this build"
+            ),
+            BulkRefusal::PlanBaseUrl { planned, client } => write!(
+                f,
+                "bulk plan refused: it was made against {planned}, not {client}; nothing was \
+                 written. Plan again with this client"
             ),
         }
     }

@@ -3,18 +3,43 @@
 use std::sync::Arc;
 
 use futures::TryStreamExt;
+use serde::{Deserialize, Serialize};
 
 use crate::api::Groups;
 use crate::error::Result;
 use crate::models::ObjectId;
 use crate::transport::Transport;
 
-/// The people a bulk run assigns to.
-#[derive(Clone, Debug)]
-pub(crate) enum Source {
+/// The people a bulk run assigns to (`ops::BulkSource`), kept in its
+/// [`BulkSpec`](super::BulkSpec): removals read it again right before
+/// each write.
+///
+/// In JSON, like the other enums of [`ops`](crate::ops), `kind` and `detail`:
+///
+/// ```
+/// use entra_access::ops::BulkSource;
+///
+/// let group = BulkSource::Group { id: "grp-1".into(), transitive: true };
+/// assert_eq!(
+///     serde_json::to_value(&group)?,
+///     serde_json::json!({"kind": "group", "detail": {"id": "grp-1", "transitive": true}})
+/// );
+/// let users = BulkSource::Users(vec!["u-1".into()]);
+/// assert_eq!(serde_json::to_value(&users)?, serde_json::json!({"kind": "users", "detail": ["u-1"]}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Source {
     /// A group's members (direct, or with `transitive` nested too).
-    Group { id: ObjectId, transitive: bool },
-    /// A fixed list of users.
+    Group {
+        /// The group's object id.
+        id: ObjectId,
+        /// Members of nested groups too (`transitiveMembers`).
+        transitive: bool,
+    },
+    /// A fixed list of users (directory object ids).
     Users(Vec<ObjectId>),
 }
 

@@ -9,14 +9,13 @@ use futures::StreamExt;
 
 use super::desired::DesiredState;
 use super::error::{ConfigError, StaleChange, SyncError};
-use super::facts::PackageFacts;
-use super::fingerprint::Observed;
 use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
 use crate::api::{classify, RequestProblem, Submission, Target};
 use crate::models::{AssignmentId, AssignmentRequestId};
+use crate::ops::{Observed, PackageFacts};
 use crate::{Client, Error};
 
 /// Default writes in flight.

@@ -11,54 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::error::ConfigError;
 use crate::models::{parse_datetime, DateTime, IsoDuration, ObjectId};
-
-/// The default cap on removals per package: the bulk engine's
-/// [`ops::DEFAULT_MAX_REMOVALS`](crate::ops::DEFAULT_MAX_REMOVALS), as the
-/// file's integer type.
-#[allow(clippy::cast_possible_truncation)] // 50 fits
-pub const DEFAULT_MAX_REMOVALS: u32 = crate::ops::DEFAULT_MAX_REMOVALS as u32;
-
-/// Which assignments of a package a sync may remove.
-///
-/// ```
-/// use entra_access::ops::sync::RemovalScope;
-///
-/// assert_eq!(RemovalScope::default(), RemovalScope::Policy);
-/// assert_eq!(RemovalScope::All.to_string(), "all");
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum RemovalScope {
-    /// Never remove: only add (use it to adopt a package that already has
-    /// holders).
-    None,
-    /// Remove assignments under the package's policy (the one the file
-    /// names, or its only one) that the file does not list; assignments
-    /// under other policies are left alone. The default.
-    #[default]
-    Policy,
-    /// Remove every assignment of the package, under any policy, that the
-    /// file does not list.
-    All,
-}
-
-impl RemovalScope {
-    /// `none`, `policy` or `all`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Policy => "policy",
-            Self::All => "all",
-        }
-    }
-}
-
-impl fmt::Display for RemovalScope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
 
 /// Who should hold which access package: a `[defaults]` table and one
 /// `[[package]]` entry per package.
@@ -132,7 +85,7 @@ pub struct Defaults {
         deserialize_with = "non_negative",
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_removals: Option<u32>,
+    pub max_removals: Option<usize>,
     /// Justification sent with every add and removal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
@@ -194,7 +147,7 @@ pub struct PackageSpec {
         deserialize_with = "non_negative",
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_removals: Option<u32>,
+    pub max_removals: Option<usize>,
 }
 
 impl PackageSpec {
@@ -210,7 +163,7 @@ impl PackageSpec {
 
     /// The removal cap in force: the entry's, the default's, or
     /// [`DEFAULT_MAX_REMOVALS`].
-    pub fn max_removals(&self, defaults: &Defaults) -> u32 {
+    pub fn max_removals(&self, defaults: &Defaults) -> usize {
         self.max_removals
             .or(defaults.max_removals)
             .unwrap_or(DEFAULT_MAX_REMOVALS)
@@ -421,14 +374,14 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
     let n = i64::deserialize(d)?;
     if n < 0 {
         return Err(serde::de::Error::custom(format!(
             "max_removals must be 0 or more, not {n} (0 refuses every removal)"
         )));
     }
-    u32::try_from(n)
+    usize::try_from(n)
         .map(Some)
         .map_err(|_| serde::de::Error::custom(format!("max_removals {n} is too large")))
 }

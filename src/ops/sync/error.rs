@@ -194,7 +194,7 @@ pub enum SyncError {
         /// Removals planned.
         planned: usize,
         /// The cap.
-        max: u32,
+        max: usize,
     },
     /// The tenant moved since the plan was made; nothing was written.
     #[error("the plan is stale, nothing was written: {}. Plan again and review", changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]

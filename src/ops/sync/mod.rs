@@ -34,18 +34,19 @@
 mod apply;
 mod desired;
 mod error;
-mod facts;
-mod fingerprint;
 mod plan;
 mod plan_file;
 mod report;
 mod resolve;
 
 pub use apply::{Apply, DEFAULT_APPLY_CONCURRENCY, MAX_APPLY_CONCURRENCY};
-pub use desired::{Defaults, DesiredState, PackageSpec, RemovalScope, DEFAULT_MAX_REMOVALS};
+pub use desired::{Defaults, DesiredState, PackageSpec};
 pub use error::{ConfigError, StaleChange, SyncError};
-pub use facts::{AssignmentFact, PackageFacts, RequestFact};
-pub use fingerprint::Observed;
+// The facts, fingerprint, removal scope and cap are shared with bulk runs:
+// re-exported here from `ops`.
+pub use crate::ops::{
+    AssignmentFact, Observed, PackageFacts, RemovalScope, RequestFact, DEFAULT_MAX_REMOVALS,
+};
 pub use plan::{plan_from_facts, plan_package};
 pub use plan_file::{
     ActionKind, AddSettings, PackagePlan, PlanTarget, PlanTotals, Reason, SyncAction, SyncPlan,

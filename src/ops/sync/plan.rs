@@ -3,16 +3,14 @@
 
 use std::collections::HashMap;
 
-use super::desired::RemovalScope;
 use super::error::SyncError;
-use super::facts::{AssignmentFact, PackageFacts, RequestFact};
-use super::fingerprint::Observed;
 use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, Reason, SyncAction, SyncPlan, Warning,
     SYNC_PLAN_FORMAT_VERSION,
 };
 use super::resolve::ResolvedPackage;
 use crate::models::{AssignmentRequestId, DateTime, ObjectId};
+use crate::ops::{AssignmentFact, Observed, PackageFacts, RemovalScope, RequestFact};
 
 /// Someone on the Graph side: an object id, an e-mail, or both.
 struct Person<'a> {
@@ -196,8 +194,7 @@ pub fn plan_package(
     let mut removals = Vec::new();
     if resolved.removal != RemovalScope::None {
         for a in &held {
-            let in_scope = resolved.removal == RemovalScope::All
-                || a.policy.as_ref() == Some(&resolved.policy);
+            let in_scope = resolved.removal.covers(a.policy.as_ref(), &resolved.policy);
             let person = of_assignment(a);
             let Some(target) = person.target() else {
                 continue;
@@ -222,7 +219,7 @@ pub fn plan_package(
             });
         }
     }
-    if removals.len() > resolved.max_removals as usize {
+    if removals.len() > resolved.max_removals {
         return Err(SyncError::TooManyRemovals {
             package: resolved.label.clone(),
             planned: removals.len(),

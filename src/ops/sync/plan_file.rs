@@ -8,12 +8,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use super::fingerprint::Observed;
-use super::RemovalScope;
+
 use crate::models::{
     AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, DateTime, IsoDuration,
     ObjectId,
 };
+use crate::ops::{Observed, RemovalScope};
 
 /// The plan format this build writes and applies.
 pub const SYNC_PLAN_FORMAT_VERSION: u32 = 1;
@@ -279,7 +279,7 @@ pub struct PackagePlan {
     /// The removal scope.
     pub removal: RemovalScope,
     /// The removal cap.
-    pub max_removals: u32,
+    pub max_removals: usize,
     /// What was observed: `apply` refuses the plan when this moved.
     pub observed: Observed,
     /// Sent with every write.

@@ -8,14 +8,15 @@ use futures::{StreamExt, TryStreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
-use super::desired::{DesiredState, PackageSpec, RemovalScope};
+use super::desired::{DesiredState, PackageSpec};
 use super::error::SyncError;
-use super::facts::PACKAGES_AT_ONCE;
 use super::plan_file::{AddSettings, PlanTarget, Reason, Warning};
 use crate::models::{
     AccessPackage, AccessPackageId, AllowedTargetScope, AssignmentPolicy, AssignmentPolicyId,
     DirectoryObject, ObjectId,
 };
+use crate::ops::facts::PACKAGES_AT_ONCE;
+use crate::ops::RemovalScope;
 use crate::Client;
 
 /// Lookups of users or groups in flight at once.
@@ -108,7 +109,7 @@ pub struct ResolvedPackage {
     /// The removal scope.
     pub removal: RemovalScope,
     /// The removal cap.
-    pub max_removals: u32,
+    pub max_removals: usize,
     /// Users ∪ user members of the groups ∪ e-mails (first reason wins).
     pub desired: Vec<DesiredHolder>,
     /// Problems found while resolving that are not errors.
@@ -130,7 +131,7 @@ impl ResolvedPackage {
             policy: policy.into(),
             policy_scope: None,
             removal: RemovalScope::Policy,
-            max_removals: super::desired::DEFAULT_MAX_REMOVALS,
+            max_removals: crate::ops::DEFAULT_MAX_REMOVALS,
             desired: Vec::new(),
             warnings: Vec::new(),
             settings: AddSettings::default(),

@@ -1,14 +1,19 @@
-//! What a package holds: its live assignments and open requests, read
-//! through the client's handles (all packages at once, through the
-//! client's one throttle gate).
+//! What planning is decided from: a package's assignments and open
+//! requests (shared by bulk runs and syncs), and the members of a bulk
+//! run's source. Read through the client's handles (and its one throttle
+//! gate), or built by hand to plan from facts gathered elsewhere.
+
+use std::sync::Arc;
 
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Assignments;
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentRequest,
-    AssignmentRequestId, AssignmentState, ObjectId, RequestState, RequestType,
+    AssignmentRequestId, AssignmentState, DirectoryObject, ObjectId, RequestState, RequestType,
 };
+use crate::transport::Transport;
 use crate::{Client, Result};
 
 /// How many packages are read at the same time. Each package reads two
@@ -28,7 +33,7 @@ pub(crate) const LIVE_STATES: [AssignmentState; 4] = [
 ///
 /// ```
 /// use entra_access::models::{Assignment, AssignmentState};
-/// use entra_access::ops::sync::AssignmentFact;
+/// use entra_access::ops::AssignmentFact;
 ///
 /// let a: Assignment = serde_json::from_value(serde_json::json!({
 ///     "id": "as-1", "state": "delivered",
@@ -54,6 +59,9 @@ pub struct AssignmentFact {
     pub target: Option<ObjectId>,
     /// The target's e-mail (people outside the directory).
     pub email: Option<String>,
+    /// The target's principal name, when Graph said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_name: Option<String>,
 }
 
 impl AssignmentFact {
@@ -65,6 +73,7 @@ impl AssignmentFact {
             policy: a.policy_id().cloned(),
             target: a.target_object_id().cloned(),
             email: a.target.as_ref().and_then(|t| t.email.clone()),
+            principal_name: a.target.as_ref().and_then(|t| t.principal_name.clone()),
         }
     }
 
@@ -86,7 +95,7 @@ impl AssignmentFact {
 ///
 /// ```
 /// use entra_access::models::AssignmentRequest;
-/// use entra_access::ops::sync::RequestFact;
+/// use entra_access::ops::RequestFact;
 ///
 /// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
 ///     "id": "rq-1", "requestType": "adminAdd", "state": "pendingApproval",
@@ -160,7 +169,7 @@ impl RequestFact {
 /// Everything a package's plan is decided from on the Graph side.
 ///
 /// ```
-/// use entra_access::ops::sync::PackageFacts;
+/// use entra_access::ops::PackageFacts;
 ///
 /// let facts = PackageFacts::new("pkg-1");
 /// assert!(facts.assignments.is_empty() && facts.open_requests.is_empty());
@@ -171,7 +180,10 @@ impl RequestFact {
 pub struct PackageFacts {
     /// The package.
     pub access_package: AccessPackageId,
-    /// Its assignments that are not expired.
+    /// Its assignments: [`gather`](Self::gather) reads those that are not
+    /// expired; a bulk run reads every state. Expired ones count as not
+    /// held and are left out of the [`Observed`](super::Observed)
+    /// fingerprint.
     pub assignments: Vec<AssignmentFact>,
     /// Its open requests.
     pub open_requests: Vec<RequestFact>,
@@ -194,30 +206,36 @@ impl PackageFacts {
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// use entra_access::ops::sync::PackageFacts;
+    /// use entra_access::ops::PackageFacts;
     /// let facts = PackageFacts::gather(&client, "pkg-1".into()).await?;
     /// println!("{} live assignments", facts.assignments.len());
     /// # Ok(()) }
     /// ```
     pub async fn gather(client: &Client, access_package: AccessPackageId) -> Result<Self> {
-        let assignments = client
-            .assignments()
+        Self::read(client.transport(), access_package, Some(&LIVE_STATES)).await
+    }
+
+    /// Reads the package's assignments (those in `states`, or all of them)
+    /// with target and policy, and its open requests with their
+    /// assignment's target and requestor, the two listings at once.
+    pub(crate) async fn read(
+        transport: &Arc<Transport>,
+        access_package: AccessPackageId,
+        states: Option<&[AssignmentState]>,
+    ) -> Result<Self> {
+        let mut list = Assignments::new(Arc::clone(transport))
             .list()
-            .access_package(access_package.clone())
-            .states(LIVE_STATES)
+            .access_package(access_package.clone());
+        if let Some(states) = states {
+            list = list.states(states.iter().cloned());
+        }
+        let assignments = list
             .expand_target()
             .expand_policy()
             .stream()
             .map_ok(|a| AssignmentFact::from_assignment(&a))
             .try_collect::<Vec<_>>();
-        let requests = client
-            .assignment_requests()
-            .list()
-            .access_package(access_package.clone())
-            .states(RequestState::OPEN)
-            .expand_assignment_target()
-            .expand_requestor()
-            .stream()
+        let requests = super::recheck::open_requests(transport, &access_package)
             .map_ok(|r| RequestFact::from_request(&r))
             .try_collect::<Vec<_>>();
         let (assignments, open_requests) = futures::try_join!(assignments, requests)?;
@@ -233,7 +251,7 @@ impl PackageFacts {
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// use entra_access::ops::sync::PackageFacts;
+    /// use entra_access::ops::PackageFacts;
     /// let all = PackageFacts::gather_all(&client, vec!["pkg-1".into(), "pkg-2".into()]).await?;
     /// assert_eq!(all.len(), 2);
     /// # Ok(()) }
@@ -244,5 +262,67 @@ impl PackageFacts {
             .buffered(PACKAGES_AT_ONCE)
             .try_collect()
             .await
+    }
+}
+
+/// A member of a bulk run's source, as planning needs it.
+///
+/// ```
+/// use entra_access::ops::MemberFact;
+///
+/// let ada = MemberFact::user("ada-id", Some("ada@contoso.com".into()));
+/// assert!(ada.is_user());
+/// let kiosk = MemberFact::other("kiosk-id", "device");
+/// assert_eq!(kiosk.not_a_user.as_deref(), Some("device"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct MemberFact {
+    /// The member's directory object id.
+    pub id: ObjectId,
+    /// Its user principal name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<String>,
+    /// `None` for a user; else its type without the `#microsoft.graph.`
+    /// prefix (`group`, `device`, `servicePrincipal`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_a_user: Option<String>,
+}
+
+impl MemberFact {
+    /// A user member.
+    pub fn user(id: impl Into<ObjectId>, user_principal_name: Option<String>) -> Self {
+        Self {
+            id: id.into(),
+            user_principal_name,
+            not_a_user: None,
+        }
+    }
+
+    /// A member that is not a user, with its type (`device`, `group`…).
+    pub fn other(id: impl Into<ObjectId>, kind: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            user_principal_name: None,
+            not_a_user: Some(kind.into()),
+        }
+    }
+
+    /// Whether the member is a user (only users are planned).
+    pub fn is_user(&self) -> bool {
+        self.not_a_user.is_none()
+    }
+
+    /// A listed group member that is a user.
+    pub(crate) fn from_user(u: DirectoryObject) -> Self {
+        Self::user(u.id, u.user_principal_name)
+    }
+
+    /// `#microsoft.graph.group` → `group`; `unknown` when Graph sent no type.
+    pub(crate) fn from_other(o: DirectoryObject) -> Self {
+        let t = o.odata_type.as_deref().unwrap_or("unknown");
+        let kind = t.strip_prefix("#microsoft.graph.").unwrap_or(t).to_owned();
+        Self::other(o.id, kind)
     }
 }

@@ -1,5 +1,6 @@
 //! What a plan observed of a package: a stable fingerprint of its live
-//! assignments and open requests, and counts to say what moved.
+//! assignments and open requests, and counts to say what moved. One
+//! fingerprint for bulk plans and sync plans alike.
 //!
 //! The fingerprint is SHA-256 (the `sha2` crate) over the sorted
 //! `id:state` lines. `std`'s `DefaultHasher` is not an option: its
@@ -12,11 +13,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::facts::PackageFacts;
+use crate::models::AssignmentState;
 
-/// What a plan saw of one package.
+/// What a plan saw of one package: what a [`BulkPlan`](super::BulkPlan)
+/// or a sync [`PackagePlan`](super::sync::PackagePlan) is checked against
+/// before it is applied.
 ///
 /// ```
-/// use entra_access::ops::sync::{Observed, PackageFacts};
+/// use entra_access::ops::{Observed, PackageFacts};
 ///
 /// let empty = Observed::of(&PackageFacts::new("pkg-1"));
 /// assert!(empty.fingerprint.starts_with("sha256:"));
@@ -40,11 +44,16 @@ fn state_name<T: AsRef<str>>(s: Option<T>) -> String {
 }
 
 impl Observed {
-    /// Fingerprints and counts the facts.
+    /// Fingerprints and counts the facts (expired assignments left out:
+    /// they hold nothing, and a listing may or may not include them).
     pub fn of(facts: &PackageFacts) -> Self {
         let mut lines: Vec<String> = Vec::new();
         let mut assignments = BTreeMap::new();
-        for a in &facts.assignments {
+        let live = facts
+            .assignments
+            .iter()
+            .filter(|a| a.state != Some(AssignmentState::Expired));
+        for a in live {
             let state = state_name(a.state.as_ref().map(|s| s.as_str()));
             lines.push(format!("a:{}:{state}", a.id));
             *assignments.entry(state).or_insert(0) += 1;
@@ -74,7 +83,7 @@ impl Observed {
     /// counts, other assignments or requests".
     ///
     /// ```
-    /// use entra_access::ops::sync::{AssignmentFact, Observed, PackageFacts};
+    /// use entra_access::ops::{AssignmentFact, Observed, PackageFacts};
     /// use entra_access::models::Assignment;
     ///
     /// let before = Observed::of(&PackageFacts::new("pkg-1"));
@@ -129,7 +138,7 @@ fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::sync::AssignmentFact;
+    use crate::ops::AssignmentFact;
 
     fn fact(id: &str, state: &str) -> AssignmentFact {
         let a: crate::models::Assignment =
@@ -149,6 +158,15 @@ mod tests {
             Observed::of(&one).fingerprint,
             Observed::of(&two).fingerprint
         );
+    }
+
+    #[test]
+    fn expired_assignments_are_left_out() {
+        let mut with = PackageFacts::new("p");
+        with.assignments = vec![fact("a", "delivered"), fact("old", "expired")];
+        let mut without = PackageFacts::new("p");
+        without.assignments = vec![fact("a", "delivered")];
+        assert_eq!(Observed::of(&with), Observed::of(&without));
     }
 
     #[test]
