@@ -28,9 +28,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{
-    delivery_problem, starts_later, FinalOutcome, PackageRef, Submission, Target,
-};
+use entra_access::api::{starts_later, FinalOutcome, PackageRef, Submission, Target};
 use entra_access::models::{
     format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, DateTime, IsoDuration, PolicyChoiceError,
@@ -195,7 +193,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

@@ -29,9 +29,9 @@ pub use access_packages::{
 pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
-    classify, delivery_problem, starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
-    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
-    Target, UserAdd, WaitUntilFinal, WatchRequest,
+    starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
+    RequestAction, RequestActionKind, RequestProblem, Submission, Target, UserAdd, WaitUntilFinal,
+    WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,

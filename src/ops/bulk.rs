@@ -414,7 +414,7 @@ impl BulkAssign {
             .list()
             .access_package(self.package.clone())
             .expand_target()
-            .expand_policy()
+            .expand_policies()
             .stream()
             .map_ok(|a| AssignmentFacts {
                 target: a.target_object_id().cloned(),

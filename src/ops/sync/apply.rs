@@ -15,7 +15,7 @@ use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
-use crate::api::{classify, RequestProblem, Submission, Target};
+use crate::api::{RequestProblem, Submission, Target};
 use crate::models::{AssignmentId, AssignmentRequestId};
 use crate::{Client, Error};
 
@@ -272,7 +272,7 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
             Ok(_) => Written::AlreadyDone(None, None),
             Err(_) => Written::Failed(e),
         },
-        Err(e) => match classify(&e) {
+        Err(e) => match RequestProblem::of(&e) {
             RequestProblem::AlreadyAssigned | RequestProblem::ExistingOpenRequest => {
                 Written::AlreadyDone(None, e.code().map(ToString::to_string))
             }

@@ -206,7 +206,7 @@ impl PackageFacts {
             .access_package(access_package.clone())
             .states(LIVE_STATES)
             .expand_target()
-            .expand_policy()
+            .expand_policies()
             .stream()
             .map_ok(|a| AssignmentFact::from_assignment(&a))
             .try_collect::<Vec<_>>();
