@@ -71,9 +71,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let policy = pick_policy(&package, args.policy_id.as_deref())?;
 
     let mut target = Target::email(args.email);
-    if let Some(name) = args.display_name {
-        target = target.display_name(name);
-    }
+    target = target.set_display_name(args.display_name);
     let submission = client
         .assignment_requests()
         .admin_add(&package.id, policy, target)

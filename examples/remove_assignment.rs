@@ -72,9 +72,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let mut remove = client
                 .assignment_requests()
                 .admin_remove(assignment.as_str());
-            if let Some(text) = &args.justification {
-                remove = remove.justification(text.clone());
-            }
+            remove = remove.set_justification(args.justification.clone());
             vec![remove.send().await?]
         }
         (None, Some(user)) => {
@@ -85,9 +83,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
             let package = client.access_packages().resolve(package).send().await?;
             let mut remove = client.assignments().remove_for(&package.id, user.as_str());
-            if let Some(text) = &args.justification {
-                remove = remove.justification(text.clone());
-            }
+            remove = remove.set_justification(args.justification.clone());
             match remove.send().await? {
                 RemoveFor::NotAssigned => {
                     eprintln!(

@@ -1109,6 +1109,27 @@ fn optional_setters_set_and_clear() {
     ] {
         assert_eq!(body(cleared), plain);
     }
+    // A policy set and cleared again checks nothing: the answer by value
+    // then needs it, as with no policy at all.
+    let by_value = add()
+        .policy(&policy())
+        .set_policy(None)
+        .answer("q-project", "x")
+        .request()
+        .unwrap_err();
+    assert!(
+        by_value.to_string().contains(".policy(&policy)"),
+        "{by_value}"
+    );
+    assert_eq!(
+        body(
+            add()
+                .set_policy(Some(&policy()))
+                .answer("q-project", "x")
+                .request()
+        ),
+        body(add().policy(&policy()).answer("q-project", "x").request())
+    );
     // The same on the other builders with optional settings.
     let user_add = body(rq.user_add("p", "q").request());
     assert_eq!(

@@ -156,8 +156,14 @@ macro_rules! draft_setters {
             /// The policy, so answers can be typed and checked before sending:
             /// unknown question ids, values that are not a choice and (on add)
             /// unanswered required questions are refused with `InvalidInput`.
-            pub fn policy(mut self, policy: &$crate::models::AssignmentPolicy) -> Self {
-                self.draft.policy = Some(Box::new(policy.clone()));
+            pub fn policy(self, policy: &$crate::models::AssignmentPolicy) -> Self {
+                self.set_policy(Some(policy))
+            }
+
+            /// Sets or clears (`None`: answers go unchecked) the policy; see
+            /// [`policy`](Self::policy).
+            pub fn set_policy(mut self, policy: Option<&$crate::models::AssignmentPolicy>) -> Self {
+                self.draft.policy = policy.map(|p| Box::new(p.clone()));
                 self
             }
         }

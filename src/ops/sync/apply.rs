@@ -254,9 +254,7 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
         client
             .assignment_requests()
             .admin_add(&package.access_package, &package.policy, target);
-    if let Some(j) = &s.justification {
-        add = add.justification(j.clone());
-    }
+    add = add.set_justification(s.justification.clone());
     if let Some(d) = s.duration {
         add = add.duration(d);
     } else if let Some(end) = s.end {
@@ -285,9 +283,7 @@ async fn remove(client: &Client, package: &PackagePlan, assignment: &AssignmentI
     let mut remove = client
         .assignment_requests()
         .admin_remove(assignment.clone());
-    if let Some(j) = &package.settings.justification {
-        remove = remove.justification(j.clone());
-    }
+    remove = remove.set_justification(package.settings.justification.clone());
     match remove.send().await {
         Ok(r) => Written::Submitted(non_empty(r.id)),
         Err(e) if e.is_not_found() => Written::AlreadyDone(None, e.code().map(ToString::to_string)),
