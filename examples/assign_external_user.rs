@@ -25,9 +25,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{
-    delivery_problem, starts_later, FinalOutcome, PackageRef, Submission, Target,
-};
+use entra_access::api::{starts_later, FinalOutcome, PackageRef, Submission, Target};
 use entra_access::models::{
     format_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest, AssignmentRequestId,
     PolicyChoiceError,
@@ -73,9 +71,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let policy = pick_policy(&package, args.policy_id.as_deref())?;
 
     let mut target = Target::email(args.email);
-    if let Some(name) = args.display_name {
-        target = target.display_name(name);
-    }
+    target = target.set_display_name(args.display_name);
     let submission = client
         .assignment_requests()
         .admin_add(&package.id, policy, target)
@@ -172,7 +168,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

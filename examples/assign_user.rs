@@ -28,9 +28,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{
-    delivery_problem, starts_later, FinalOutcome, PackageRef, Submission, Target,
-};
+use entra_access::api::{starts_later, FinalOutcome, PackageRef, Submission, Target};
 use entra_access::models::{
     format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, DateTime, IsoDuration, PolicyChoiceError,
@@ -89,18 +87,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         policy,
         Target::user(args.user_id.as_str()),
     );
-    if let Some(start) = args.start {
-        request = request.starts_at(start);
-    }
-    if let Some(end) = args.end {
-        request = request.ends_at(end);
-    }
-    if let Some(duration) = args.duration {
-        request = request.duration(duration);
-    }
-    if let Some(text) = args.justification {
-        request = request.justification(text);
-    }
+    request = request.set_starts_at(args.start);
+    request = request.set_ends_at(args.end);
+    request = request.set_duration(args.duration);
+    request = request.set_justification(args.justification);
     // Checks for an existing assignment or open request first, so running
     // the command twice requests nothing twice.
     let submission = request.send_idempotent().await?;
@@ -195,7 +185,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

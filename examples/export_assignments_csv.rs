@@ -118,7 +118,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             .access_package(&package.id)
             .expand_target()
             .expand_access_package()
-            .expand_policy();
+            .expand_policies();
         if !args.states.is_empty() {
             list = list.states(args.states.clone());
         }

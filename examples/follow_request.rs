@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{delivery_problem, FinalOutcome};
+use entra_access::api::FinalOutcome;
 use entra_access::models::AssignmentRequest;
 use entra_access::Client;
 use futures::TryStreamExt;
@@ -84,7 +84,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{delivery_problem, FinalOutcome, PackageRef, RemoveFor, Target};
+use entra_access::api::{FinalOutcome, PackageRef, RemoveFor, Target};
 use entra_access::models::{
     AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
 };
@@ -222,7 +222,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

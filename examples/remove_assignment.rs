@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{delivery_problem, starts_later, FinalOutcome, PackageRef, RemoveFor};
+use entra_access::api::{starts_later, FinalOutcome, PackageRef, RemoveFor};
 use entra_access::models::{format_datetime, AssignmentRequest, AssignmentRequestId};
 use entra_access::{Client, Connection};
 
@@ -72,9 +72,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let mut remove = client
                 .assignment_requests()
                 .admin_remove(assignment.as_str());
-            if let Some(text) = &args.justification {
-                remove = remove.justification(text.clone());
-            }
+            remove = remove.set_justification(args.justification.clone());
             vec![remove.send().await?]
         }
         (None, Some(user)) => {
@@ -85,9 +83,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
             let package = client.access_packages().resolve(package).send().await?;
             let mut remove = client.assignments().remove_for(&package.id, user.as_str());
-            if let Some(text) = &args.justification {
-                remove = remove.justification(text.clone());
-            }
+            remove = remove.set_justification(args.justification.clone());
             match remove.send().await? {
                 RemoveFor::NotAssigned => {
                     eprintln!(
@@ -146,7 +142,7 @@ fn state(request: &AssignmentRequest) -> String {
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
     match FinalOutcome::of(request) {
         FinalOutcome::Delivered => Ok(()),
-        _ => match delivery_problem(request) {
+        _ => match FinalOutcome::of(request).into_problem() {
             Some(problem) => bail!("request {}: {problem}", request.id),
             None => bail!("request {} ended {}", request.id, state(request)),
         },

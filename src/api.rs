@@ -10,6 +10,47 @@
 //! [`lifecycle_workflows()`](crate::Client::lifecycle_workflows).
 //! Builders are plain data until sent: `request()` shows what would go on
 //! the wire without sending it.
+//!
+//! # The rules every builder follows
+//!
+//! - **Awaiting.** A builder that ends in one answer (`send()`: the get
+//!   builders, `admin_add`, `user_add`, `admin_update`, `admin_remove`,
+//!   `cancel`/`reprocess`/`delete`, `wait_until_final`, `approve`/`deny`,
+//!   `resolve`, `find_by_display_name`, `remove_for`) implements
+//!   [`IntoFuture`](std::future::IntoFuture): `builder.await` is
+//!   `builder.send().await`. Lists do not (say which you mean: `send()` for
+//!   the first page, `stream()`, `pages()` or `collect()`), nor does the
+//!   [`WatchRequest`] stream.
+//! - **Optional settings.** Every optional setting `x(v)` has a
+//!   `set_x(Option<_>)` beside it: `set_x(Some(v))` is `x(v)` and
+//!   `set_x(None)` clears it, so values from flags or config pass straight
+//!   through without `if let Some` ladders.
+//! - **Ids.** Every argument that is an id takes `impl Into<XxxId>` (the
+//!   typed ids of [`models`](crate::models)): a `&str`, a `String`, a
+//!   `&String`, the id or a reference to it.
+//! - **Answers.** `answers(list)` sets the complete answers, replacing any
+//!   given before; `answer(question, value)` adds one. Bulk adds
+//!   ([`BulkAssign::answers`](crate::ops::BulkAssign::answers)) replace the
+//!   same way.
+//! - **Names.** A list setter is named like the filter it adds
+//!   (`display_name_eq` as [`AccessPackageFilter::display_name_eq`](crate::odata::AccessPackageFilter::display_name_eq),
+//!   `target_object_id` as [`AssignmentFilter::target_object_id`](crate::odata::AssignmentFilter::target_object_id));
+//!   `expand_policies` includes the assignment policies wherever they can
+//!   be included.
+//!
+//! ```no_run
+//! use entra_access::api::Target;
+//! # async fn demo(client: entra_access::Client, end: Option<entra_access::models::DateTime>) -> entra_access::Result<()> {
+//! let package = client.access_packages().get("pkg-1").expand_policies().await?;
+//! let request = client
+//!     .assignment_requests()
+//!     .admin_add(&package.id, "pol-1", Target::user("user-1"))
+//!     .set_ends_at(end)
+//!     .set_justification(None)
+//!     .await?;
+//! println!("{}", request.id);
+//! # Ok(()) }
+//! ```
 
 mod access_packages;
 mod approvals;
@@ -29,9 +70,9 @@ pub use access_packages::{
 pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
 pub use assignment_requests::{
-    classify, delivery_problem, starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem,
-    EmailTarget, FinalOutcome, RequestAction, RequestActionKind, RequestProblem, Submission,
-    Target, UserAdd, WaitUntilFinal, WatchRequest,
+    starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
+    RequestAction, RequestActionKind, RequestProblem, Submission, Target, UserAdd, WaitUntilFinal,
+    WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,

@@ -3,12 +3,36 @@
 //! Pure serde types: no IO. Response structs are `#[non_exhaustive]`, every
 //! optional Graph property is an `Option`, unknown properties are ignored,
 //! arrays sent as `null` read as empty, and every enum keeps values it does
-//! not know (see [`enums`]). Polymorphic values ([`SubjectSet`],
+//! not know (see below). Polymorphic values ([`SubjectSet`],
 //! [`Question`]) keep unknown subtypes as raw JSON. Relationship properties
 //! (`target`, `accessPackage`, …) are `None` unless `$expand`ed.
 //!
 //! Date-times are [`DateTime`] (UTC; any number of fractional digits and any
 //! offset accepted on input, `Z` on output); durations are [`IsoDuration`].
+//!
+//! Every type has one public path, `models::X`: the enums and the typed ids
+//! are defined in private submodules and re-exported here.
+//!
+//! # Enums
+//!
+//! Graph sends enum members as camelCase strings and adds members over time
+//! (`unknownFutureValue` marks where new ones start). Every enum here
+//! ([`AssignmentState`], [`RequestState`], [`RequestType`], …) therefore has
+//! an `Unknown(String)` variant: a value this crate does not know yet still
+//! parses, and serializes back exactly as received.
+//!
+//! ```
+//! use entra_access::models::AssignmentState;
+//!
+//! let s: AssignmentState = serde_json::from_str("\"delivered\"").unwrap();
+//! assert_eq!(s, AssignmentState::Delivered);
+//! let new: AssignmentState = serde_json::from_str("\"somethingNew\"").unwrap();
+//! assert_eq!(new, AssignmentState::Unknown("somethingNew".into()));
+//! assert_eq!(serde_json::to_string(&new).unwrap(), "\"somethingNew\"");
+//! // Humans may type any case; only known members parse from text.
+//! assert_eq!("Delivered".parse::<AssignmentState>().unwrap(), AssignmentState::Delivered);
+//! assert!("deliverd".parse::<AssignmentState>().is_err());
+//! ```
 
 mod access_package;
 mod answer;
@@ -23,8 +47,8 @@ mod catalog;
 mod datetime;
 mod directory_object;
 mod duration;
-pub mod enums;
-pub mod ids;
+pub(crate) mod enums;
+pub(crate) mod ids;
 mod policy_choice;
 mod question;
 mod request_subject;
@@ -55,8 +79,8 @@ pub use enums::{
     RequestType, SubjectLifecycle, SubjectType, UnknownEnumValue,
 };
 pub use ids::{
-    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, CatalogId,
-    ConnectedOrganizationId, IdProblem, ObjectId, QuestionId, WorkflowId,
+    AccessPackageId, ApprovalStageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId,
+    CatalogId, ConnectedOrganizationId, IdProblem, ObjectId, QuestionId, WorkflowId,
 };
 pub use policy_choice::PolicyChoiceError;
 pub use question::{

@@ -7,7 +7,7 @@ mod common;
 
 use chrono::TimeZone;
 use common::*;
-use entra_access::api::{classify, RequestProblem, Submission, Target};
+use entra_access::api::{RequestProblem, Submission, Target};
 use entra_access::models::{
     Answer, AssignmentPolicy, Expiration, IsoDuration, RequestState, Schedule,
 };
@@ -259,7 +259,7 @@ async fn a_refused_cancel_is_a_graph_error() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
-    assert_eq!(classify(&err), RequestProblem::Other);
+    assert_eq!(RequestProblem::of(&err), RequestProblem::Other);
 }
 
 #[tokio::test]
@@ -391,8 +391,8 @@ async fn every_validation_error_is_caught_before_sending() {
             "choice by display text in a complete answer",
             add()
                 .policy(&policy())
-                .answer("q-project", "x")
                 .answers(vec![Answer::choice("q-dept", "Finance")])
+                .answer("q-project", "x")
                 .send()
                 .await,
             "not one of its choices",
@@ -744,8 +744,7 @@ async fn graph_refusals_are_classified_by_code() {
             .send()
             .await
             .unwrap_err();
-        assert_eq!(classify(&err), want, "{user}: {err}");
-        assert_eq!(RequestProblem::of(&err), want);
+        assert_eq!(RequestProblem::of(&err), want, "{user}: {err}");
     }
 }
 
@@ -965,4 +964,233 @@ async fn two_concurrent_send_idempotent_calls_for_one_person_post_once() {
         .unwrap();
     assert!(other.is_submitted());
     assert_eq!(*graph.posts.lock().unwrap(), 2);
+}
+
+/// One rule for answers in single and bulk adds: `answers(list)` replaces
+/// every answer set before; `answer(question, value)` appends one.
+#[tokio::test]
+async fn answers_replace_and_answer_appends_in_single_adds() {
+    let server = MockServer::start().await;
+    let text = |id: &str, v: &str| serde_json::to_value(Answer::text_input(id, v)).unwrap();
+    let admin = json!({
+        "requestType": "adminAdd",
+        "assignment": {"targetId": "user-1", "assignmentPolicyId": "pol-1", "accessPackageId": "pkg-1"},
+        "answers": [
+            text("q-project", "Falcon"),
+            {"@odata.type": "#microsoft.graph.accessPackageAnswerString",
+             "value": "fin", "displayValue": "Finance",
+             "answeredQuestion": {"@odata.type": "#microsoft.graph.accessPackageMultipleChoiceQuestion", "id": "q-dept"}}
+        ]
+    });
+    let user = json!({
+        "requestType": "userAdd",
+        "assignment": {"assignmentPolicyId": "pol-1", "accessPackageId": "pkg-1"},
+        "answers": [text("q-project", "Hawk")]
+    });
+    expect_post(&server, admin.clone(), created("req-a", "adminAdd")).await;
+    expect_post(&server, user.clone(), created("req-u", "userAdd")).await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+    let rq = client.assignment_requests();
+
+    // The first list is replaced by the second; `answer` adds to it.
+    rq.admin_add("pkg-1", "pol-1", Target::user("user-1"))
+        .policy(&policy())
+        .answers(vec![Answer::text_input("q-project", "Old")])
+        .answers(vec![Answer::text_input("q-project", "Falcon")])
+        .answer("q-dept", "Finance")
+        .send()
+        .await
+        .unwrap();
+    // `answer` before `answers` is replaced too.
+    rq.user_add("pkg-1", "pol-1")
+        .policy(&policy())
+        .answer("q-dept", "Finance")
+        .answers(vec![Answer::text_input("q-project", "Hawk")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted_bodies(&server).await, vec![admin, user]);
+
+    // An empty list clears them.
+    let req = rq
+        .admin_update("asg-1")
+        .answers(vec![Answer::text_input("q-project", "x")])
+        .answers(Vec::new())
+        .duration(IsoDuration::days(1))
+        .request()
+        .unwrap();
+    assert!(req.body_json().unwrap().get("answers").is_none());
+}
+
+#[tokio::test]
+async fn answers_replace_in_bulk_adds_too() {
+    use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+
+    let fake = FakeGraph::start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let user = fake.add_user(UserSeed::new("Ada"));
+    let client = fake.client().unwrap();
+
+    let report = client
+        .bulk_assign_users(&pkg, &policy, [&user])
+        .answers(vec![Answer::text_input("q-project", "Old")])
+        .answers(vec![Answer::text_input("q-project", "Falcon")])
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.totals().created, 1);
+    let posts: Vec<Value> = fake
+        .received()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/assignmentRequests"))
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(
+        posts[0]["answers"],
+        json!([serde_json::to_value(Answer::text_input("q-project", "Falcon")).unwrap()])
+    );
+}
+
+/// `set_x(Some(v))` is `x(v)`; `set_x(None)` clears what `x` set.
+#[test]
+fn optional_setters_set_and_clear() {
+    use entra_access::api::Decision;
+    let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let rq = client.assignment_requests();
+    let add = || rq.admin_add("pkg-1", "pol-1", Target::user("user-1"));
+    let body = |r: entra_access::Result<entra_access::request::ApiRequest>| {
+        r.unwrap().body_json().unwrap().clone()
+    };
+    let plain = body(add().request());
+    let (start, end) = (t(2025, 1, 1), t(2025, 2, 1));
+    let days = IsoDuration::days(3);
+    let schedule = Schedule::new(Some(start), Some(Expiration::never()));
+
+    // Some(v) equals the plain setter.
+    assert_eq!(
+        body(
+            add()
+                .set_starts_at(Some(start))
+                .set_ends_at(Some(end))
+                .request()
+        ),
+        body(add().starts_at(start).ends_at(end).request())
+    );
+    assert_eq!(
+        body(add().set_duration(Some(days)).request()),
+        body(add().duration(days).request())
+    );
+    assert_eq!(
+        body(add().set_schedule(Some(schedule.clone())).request()),
+        body(add().schedule(schedule.clone()).request())
+    );
+    assert_eq!(
+        body(add().set_justification(Some("why".into())).request()),
+        body(add().justification("why").request())
+    );
+    // None clears.
+    for cleared in [
+        add().starts_at(start).set_starts_at(None).request(),
+        add().ends_at(end).set_ends_at(None).request(),
+        add().duration(days).set_duration(None).request(),
+        add()
+            .schedule(schedule.clone())
+            .set_schedule(None)
+            .request(),
+        add()
+            .starts_at(start)
+            .duration(days)
+            .set_schedule(None)
+            .request(),
+        add().justification("why").set_justification(None).request(),
+    ] {
+        assert_eq!(body(cleared), plain);
+    }
+    // A policy set and cleared again checks nothing: the answer by value
+    // then needs it, as with no policy at all.
+    let by_value = add()
+        .policy(&policy())
+        .set_policy(None)
+        .answer("q-project", "x")
+        .request()
+        .unwrap_err();
+    assert!(
+        by_value.to_string().contains(".policy(&policy)"),
+        "{by_value}"
+    );
+    assert_eq!(
+        body(
+            add()
+                .set_policy(Some(&policy()))
+                .answer("q-project", "x")
+                .request()
+        ),
+        body(add().policy(&policy()).answer("q-project", "x").request())
+    );
+    // The same on the other builders with optional settings.
+    let user_add = body(rq.user_add("p", "q").request());
+    assert_eq!(
+        body(
+            rq.user_add("p", "q")
+                .justification("x")
+                .set_justification(None)
+                .request()
+        ),
+        user_add
+    );
+    assert_eq!(
+        body(
+            rq.admin_remove("a")
+                .set_justification(Some("gone".into()))
+                .request()
+        ),
+        body(rq.admin_remove("a").justification("gone").request())
+    );
+    assert_eq!(
+        body(
+            rq.admin_remove("a")
+                .justification("gone")
+                .set_justification(None)
+                .request()
+        ),
+        body(rq.admin_remove("a").request())
+    );
+    let approvals = client.approvals();
+    assert_eq!(
+        body(
+            approvals
+                .approve("r", "s")
+                .set_justification(Some("ok".into()))
+                .request()
+        ),
+        body(approvals.approve("r", "s").justification("ok").request())
+    );
+    assert_eq!(
+        body(
+            approvals
+                .deny("r", "s")
+                .justification("no")
+                .set_justification(None)
+                .request()
+        ),
+        json!({"reviewResult": Decision::Deny.as_str()})
+    );
+    let email = || Target::email("ana@fabrikam.com");
+    assert_eq!(
+        email()
+            .set_display_name(Some("Ana".into()))
+            .set_connected_organization(Some("org-1".into())),
+        email().display_name("Ana").connected_organization("org-1")
+    );
+    assert_eq!(
+        email()
+            .display_name("Ana")
+            .connected_organization("org-1")
+            .set_display_name(None)
+            .set_connected_organization(None),
+        email()
+    );
 }

@@ -50,7 +50,7 @@ async fn a_multi_page_listing_streams_to_csv_with_escaping() {
         .access_package(&pkg)
         .expand_target()
         .expand_access_package()
-        .expand_policy()
+        .expand_policies()
         .stream();
     let mut out = Vec::new();
     let rows = assignments_csv(stream, &mut out).await.unwrap();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use entra_access::api::{delivery_problem, FinalOutcome};
+use entra_access::api::FinalOutcome;
 use entra_access::models::{CalloutStatus, RequestState};
 use entra_access::ErrorKind;
 use futures::TryStreamExt;
@@ -71,7 +71,7 @@ async fn waits_through_submitted_and_delivering_to_delivered() {
     assert_eq!(done.state, Some(RequestState::Delivered));
     assert_eq!(polls.load(Ordering::SeqCst), 4, "stops polling once final");
     assert_eq!(FinalOutcome::of(&done), FinalOutcome::Delivered);
-    assert!(delivery_problem(&done).is_none());
+    assert!(FinalOutcome::of(&done).into_problem().is_none());
     for r in server.received_requests().await.unwrap() {
         assert_eq!(r.method.as_str(), "GET");
         assert_eq!(r.url.path(), REQUEST);
@@ -143,7 +143,7 @@ async fn a_failed_delivery_surfaces_status_and_callout_details() {
     let text = problem.to_string();
     assert!(text.starts_with("delivery failed (status: DeliveryFailed); custom extension ext-provision calloutFailed: Logic App returned 500 (run run-42)"), "{text}");
     assert!(text.contains("ext-audit callbackReceived"), "{text}");
-    assert_eq!(delivery_problem(&done), Some(problem));
+    assert_eq!(FinalOutcome::of(&done).into_problem(), Some(problem));
 }
 
 #[tokio::test]
@@ -176,7 +176,7 @@ async fn every_other_final_state_ends_the_wait() {
             RequestState::Denied => assert_eq!(outcome, FinalOutcome::Denied),
             RequestState::Canceled => assert_eq!(outcome, FinalOutcome::Canceled),
             _ => {
-                let problem = delivery_problem(&done).unwrap();
+                let problem = FinalOutcome::of(&done).into_problem().unwrap();
                 assert_eq!(problem.state, RequestState::PartiallyDelivered);
                 assert!(problem
                     .to_string()

@@ -54,7 +54,7 @@ async fn access_packages_by_exact_name_with_policies() {
     let found = client
         .access_packages()
         .list()
-        .display_name("Sales & Marketing's")
+        .display_name_eq("Sales & Marketing's")
         .expand_policies()
         .top(50)
         .collect()
@@ -226,10 +226,10 @@ async fn assignments_with_every_option() {
             AssignmentState::Delivered,
             AssignmentState::PartiallyDelivered,
         ])
-        .target("usr-1")
+        .target_object_id("usr-1")
         .expand_target()
         .expand_access_package()
-        .expand_policy()
+        .expand_policies()
         .select(["id", "state", "target"])
         .top(999)
         .stream()
@@ -708,4 +708,74 @@ async fn argument_errors_read_as_they_were_raised() {
         "incompatible access package id must differ from the access package id"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// The list setters are named like the filter types they wrap, and send
+/// exactly what the filter sends.
+#[test]
+fn list_setters_share_their_filters_names_and_wire() {
+    use entra_access::odata::{AccessPackageFilter, AssignmentFilter};
+    let client = Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let query = |r: entra_access::Result<entra_access::request::ApiRequest>| {
+        r.unwrap().query_pairs().to_vec()
+    };
+
+    assert_eq!(
+        query(
+            client
+                .assignments()
+                .list()
+                .target_object_id("usr-1")
+                .request()
+        ),
+        query(
+            client
+                .assignments()
+                .list()
+                .filter(AssignmentFilter::new().target_object_id("usr-1"))
+                .request()
+        )
+    );
+    assert_eq!(
+        query(
+            client
+                .access_packages()
+                .list()
+                .display_name_eq("Sales")
+                .request()
+        ),
+        query(
+            client
+                .access_packages()
+                .list()
+                .filter(AccessPackageFilter::new().display_name_eq("Sales"))
+                .request()
+        )
+    );
+    assert_eq!(
+        client
+            .assignments()
+            .list()
+            .target_object_id("usr-1")
+            .request()
+            .unwrap()
+            .query_value("$filter"),
+        Some("target/objectId eq 'usr-1'")
+    );
+    // `expand_policies` on every builder that can include policies.
+    let expand = |r: entra_access::Result<entra_access::request::ApiRequest>| {
+        r.unwrap().query_value("$expand").map(str::to_owned)
+    };
+    assert_eq!(
+        expand(client.assignments().list().expand_policies().request()).as_deref(),
+        Some("assignmentPolicy")
+    );
+    assert_eq!(
+        expand(client.assignments().get("a").expand_policies().request()).as_deref(),
+        Some("assignmentPolicy")
+    );
+    assert_eq!(
+        expand(client.access_packages().list().expand_policies().request()).as_deref(),
+        Some("assignmentPolicies")
+    );
 }

@@ -61,7 +61,7 @@ impl AccessPackages {
     /// the ids when there are several.
     pub fn find_by_display_name(&self, name: impl Into<String>) -> FindAccessPackage {
         FindAccessPackage {
-            list: self.list().display_name(name),
+            list: self.list().display_name_eq(name),
         }
     }
 
@@ -262,8 +262,9 @@ pub struct ListAccessPackages {
 }
 
 impl ListAccessPackages {
-    /// Only packages named exactly `name` (`displayName eq '…'`).
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+    /// Only packages named exactly `name` (`displayName eq '…'`), as
+    /// [`AccessPackageFilter::display_name_eq`].
+    pub fn display_name_eq(mut self, name: impl Into<String>) -> Self {
         self.list.query = self
             .list
             .query
@@ -353,3 +354,7 @@ impl FindAccessPackage {
 }
 
 crate::api::common::request_options!(FindAccessPackage, list.list.transport);
+
+crate::api::common::send_future!(ResolveAccessPackage, crate::models::AccessPackage);
+
+crate::api::common::send_future!(FindAccessPackage, Option<AccessPackage>);

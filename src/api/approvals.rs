@@ -14,7 +14,9 @@ use serde_json::json;
 
 use super::common::{checked, Get, List, EM};
 use crate::error::{Error, Result};
-use crate::models::{Approval, ApprovalDecisionStage, ApprovalStage, AssignmentRequestId};
+use crate::models::{
+    Approval, ApprovalDecisionStage, ApprovalStage, ApprovalStageId, AssignmentRequestId,
+};
 use crate::request::ApiRequest;
 use crate::transport::Transport;
 
@@ -132,7 +134,7 @@ impl Approvals {
     pub fn approve(
         &self,
         id: impl Into<AssignmentRequestId>,
-        stage_id: impl Into<String>,
+        stage_id: impl Into<ApprovalStageId>,
     ) -> DecideStage {
         DecideStage::new(
             Arc::clone(&self.transport),
@@ -153,7 +155,7 @@ impl Approvals {
     pub fn deny(
         &self,
         id: impl Into<AssignmentRequestId>,
-        stage_id: impl Into<String>,
+        stage_id: impl Into<ApprovalStageId>,
     ) -> DecideStage {
         DecideStage::new(
             Arc::clone(&self.transport),
@@ -205,7 +207,7 @@ impl Approvals {
 pub struct DecideStage {
     transport: Arc<Transport>,
     approval: AssignmentRequestId,
-    stage: Option<String>,
+    stage: Option<ApprovalStageId>,
     decision: Decision,
     justification: Option<String>,
     justification_required: bool,
@@ -215,7 +217,7 @@ impl DecideStage {
     fn new(
         transport: Arc<Transport>,
         approval: AssignmentRequestId,
-        stage: Option<String>,
+        stage: Option<ApprovalStageId>,
         decision: Decision,
     ) -> Self {
         Self {
@@ -236,8 +238,14 @@ impl DecideStage {
     /// assert!(blank.unwrap_err().is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn justification(mut self, text: impl Into<String>) -> Self {
-        self.justification = Some(text.into());
+    pub fn justification(self, text: impl Into<String>) -> Self {
+        self.set_justification(Some(text.into()))
+    }
+
+    /// Sets or clears (`None`) the justification; see
+    /// [`justification`](Self::justification).
+    pub fn set_justification(mut self, text: Option<String>) -> Self {
+        self.justification = text;
         self
     }
 
@@ -310,10 +318,9 @@ impl DecideStage {
         }
     }
 
-    fn patch_for(&self, stage: &str) -> Result<ApiRequest> {
+    fn patch_for(&self, stage: &ApprovalStageId) -> Result<ApiRequest> {
         let approval = checked(&self.approval, "approval id")?;
-        let stage_id = crate::models::AssignmentRequestId::new(stage);
-        let stage = checked(&stage_id, "approval stage id")?;
+        let stage = checked(stage, "approval stage id")?;
         let mut body = json!({ "reviewResult": self.decision.as_str() });
         match &self.justification {
             Some(text) if text.trim().is_empty() => {
@@ -353,13 +360,13 @@ impl DecideStage {
             Some(stage) => stage.clone(),
             None => {
                 // Check what can be checked before any IO.
-                self.patch_for("pending")?;
+                self.patch_for(&ApprovalStageId::new("pending"))?;
                 let stages = Approvals::new(Arc::clone(&self.transport))
                     .stages(self.approval.clone())
                     .collect()
                     .await?;
                 match stages.iter().find(|s| s.is_pending_for_me()) {
-                    Some(s) => s.id.clone(),
+                    Some(s) => ApprovalStageId::new(s.id.clone()),
                     None => {
                         return Err(Error::invalid_input(
                             "approval id",
@@ -376,7 +383,7 @@ impl DecideStage {
         };
         let req = self.patch_for(&stage)?;
         self.transport.send(&req).await?;
-        Ok(stage)
+        Ok(stage.into_inner())
     }
 }
 
@@ -409,3 +416,5 @@ pub struct GetApproval {
 }
 
 super::common::get_terminals!(GetApproval, Approval);
+
+crate::api::common::send_future!(DecideStage, String);

@@ -225,8 +225,10 @@ impl ListAssignments {
         self
     }
 
-    /// Only assignments of this target (its directory object id).
-    pub fn target(mut self, object_id: impl Into<ObjectId>) -> Self {
+    /// Only assignments of this target (its directory object id,
+    /// `target/objectId eq '…'`), as
+    /// [`AssignmentFilter::target_object_id`].
+    pub fn target_object_id(mut self, object_id: impl Into<ObjectId>) -> Self {
         self.list.query = self
             .list
             .query
@@ -246,8 +248,9 @@ impl ListAssignments {
         self
     }
 
-    /// Includes the assignment policy.
-    pub fn expand_policy(mut self) -> Self {
+    /// Includes the assignment policy (`$expand=assignmentPolicy`); named
+    /// like [`ListAccessPackages::expand_policies`](crate::api::ListAccessPackages::expand_policies).
+    pub fn expand_policies(mut self) -> Self {
         self.list.query = self.list.query.expand("assignmentPolicy");
         self
     }
@@ -280,8 +283,8 @@ impl GetAssignment {
         self
     }
 
-    /// Includes the assignment policy.
-    pub fn expand_policy(mut self) -> Self {
+    /// Includes the assignment policy (`$expand=assignmentPolicy`).
+    pub fn expand_policies(mut self) -> Self {
         self.get = self.get.expand("assignmentPolicy");
         self
     }
@@ -290,3 +293,5 @@ impl GetAssignment {
 get_terminals!(GetAssignment, Assignment);
 
 crate::api::common::request_options!(ReprocessAssignment, transport);
+
+crate::api::common::send_future!(ReprocessAssignment, ());

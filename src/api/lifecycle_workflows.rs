@@ -158,20 +158,25 @@ impl LifecycleWorkflows {
     /// `executionConditions`, `scope` and `trigger` need), at any depth.
     ///
     /// ```
-    /// use entra_access::models::{Workflow, WorkflowId};
+    /// use entra_access::models::Workflow;
     /// # fn demo(client: entra_access::Client) -> entra_access::Result<()> {
     /// let read: Workflow = serde_json::from_value(serde_json::json!({
     ///     "id": "wf-1", "version": 2, "displayName": "Onboard",
     ///     "tasks@odata.context": "https://graph.microsoft.com/v1.0/$metadata#…/tasks",
     ///     "tasks": []
     /// })).unwrap();
-    /// let req = client.lifecycle_workflows().new_version_request(&WorkflowId::new("wf-1"), &read)?;
+    /// let req = client.lifecycle_workflows().new_version_request("wf-1", &read)?;
     /// assert_eq!(req.path(), "identityGovernance/lifecycleWorkflows/workflows/wf-1/createNewVersion");
     /// assert_eq!(req.body_json(), Some(&serde_json::json!({"workflow": {"displayName": "Onboard", "tasks": []}})));
     /// # Ok(()) }
     /// ```
-    pub fn new_version_request(&self, id: &WorkflowId, workflow: &Workflow) -> Result<ApiRequest> {
-        let id = checked(id, "workflow id")?;
+    pub fn new_version_request(
+        &self,
+        id: impl Into<WorkflowId>,
+        workflow: &Workflow,
+    ) -> Result<ApiRequest> {
+        let id = id.into();
+        let id = checked(&id, "workflow id")?;
         Ok(ApiRequest::post(
             format!("{WORKFLOWS}/{id}/createNewVersion"),
             body::new_version_body(workflow)?,

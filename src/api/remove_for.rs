@@ -52,8 +52,14 @@ pub struct RemoveAssignmentsFor {
 
 impl RemoveAssignmentsFor {
     /// The justification sent with each removal request.
-    pub fn justification(mut self, text: impl Into<String>) -> Self {
-        self.justification = Some(text.into());
+    pub fn justification(self, text: impl Into<String>) -> Self {
+        self.set_justification(Some(text.into()))
+    }
+
+    /// Sets or clears (`None`) the justification; see
+    /// [`justification`](Self::justification).
+    pub fn set_justification(mut self, text: Option<String>) -> Self {
+        self.justification = text;
         self
     }
 
@@ -61,7 +67,7 @@ impl RemoveAssignmentsFor {
         Assignments::new(Arc::clone(&self.transport))
             .list()
             .access_package(&self.package)
-            .target(&self.target)
+            .target_object_id(&self.target)
     }
 
     /// The list request that finds the assignments (no IO); removal
@@ -138,10 +144,9 @@ impl RemoveAssignmentsFor {
                 requests.push(r);
                 continue;
             }
-            let mut remove = handle.admin_remove(&assignment.id);
-            if let Some(j) = &self.justification {
-                remove = remove.justification(j.clone());
-            }
+            let remove = handle
+                .admin_remove(&assignment.id)
+                .set_justification(self.justification.clone());
             match remove.send().await {
                 Ok(r) => requests.push(r),
                 Err(error) => failed.push(RemovalFailure {
@@ -202,3 +207,5 @@ pub struct RemovalFailure {
 }
 
 crate::api::common::request_options!(RemoveAssignmentsFor, transport);
+
+crate::api::common::send_future!(RemoveAssignmentsFor, RemoveFor);

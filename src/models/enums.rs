@@ -1,22 +1,5 @@
-//! The Graph enumerations used by entitlement management.
-//!
-//! Graph sends enum members as camelCase strings and adds members over time
-//! (`unknownFutureValue` marks where new ones start). Every enum here therefore
-//! has an `Unknown(String)` variant: a value this crate does not know yet still
-//! parses, and serializes back exactly as received.
-//!
-//! ```
-//! use entra_access::models::AssignmentState;
-//!
-//! let s: AssignmentState = serde_json::from_str("\"delivered\"").unwrap();
-//! assert_eq!(s, AssignmentState::Delivered);
-//! let new: AssignmentState = serde_json::from_str("\"somethingNew\"").unwrap();
-//! assert_eq!(new, AssignmentState::Unknown("somethingNew".into()));
-//! assert_eq!(serde_json::to_string(&new).unwrap(), "\"somethingNew\"");
-//! // Humans may type any case; only known members parse from text.
-//! assert_eq!("Delivered".parse::<AssignmentState>().unwrap(), AssignmentState::Delivered);
-//! assert!("deliverd".parse::<AssignmentState>().is_err());
-//! ```
+//! The Graph enumerations used by entitlement management, re-exported at
+//! [`crate::models`] (see "Enums" there).
 
 use std::fmt;
 

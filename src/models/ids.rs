@@ -138,6 +138,12 @@ macro_rules! define_id {
             }
         }
 
+        impl From<&String> for $name {
+            fn from(s: &String) -> Self {
+                Self(s.clone())
+            }
+        }
+
         impl From<&$name> for $name {
             fn from(s: &$name) -> Self {
                 s.clone()
@@ -194,6 +200,10 @@ define_id!(
 define_id!(
     /// Id of a lifecycle workflow.
     WorkflowId
+);
+define_id!(
+    /// Id of one stage of an approval (`approvalStage.id`).
+    ApprovalStageId
 );
 
 #[cfg(test)]

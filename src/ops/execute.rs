@@ -12,7 +12,7 @@ use super::recheck::{existing_add, existing_remove, Found};
 use super::report::{Outcome, Progress, ReportRow};
 use super::source::Source;
 use super::writes::{self, AddTemplate};
-use crate::api::{classify, RequestProblem};
+use crate::api::RequestProblem;
 use crate::error::{Error, Result};
 use crate::models::{AssignmentRequestId, RequestState};
 use crate::transport::Transport;
@@ -217,7 +217,7 @@ impl Execution {
             if row.action == Action::Remove {
                 return WriteResult::Failed(e);
             }
-            return match classify(&e) {
+            return match RequestProblem::of(&e) {
                 RequestProblem::ExistingOpenRequest => {
                     WriteResult::AlreadyThere(SkipReason::OpenRequest(RequestState::Submitted), e)
                 }

@@ -148,7 +148,7 @@ pub(crate) fn assignment_record(a: &Assignment) -> [String; 13] {
 ///
 /// v1.0 assignments carry their target, package and policy only when
 /// expanded: list with `.expand_target()` to fill the `Target*` columns,
-/// and `.expand_access_package().expand_policy()` to fill
+/// and `.expand_access_package().expand_policies()` to fill
 /// `AccessPackageId` and `AssignmentPolicyId` (otherwise left empty).
 ///
 /// The writer is flushed at the end; wrap a file in a `BufWriter`.

@@ -231,7 +231,7 @@ impl PackageFacts {
         }
         let assignments = list
             .expand_target()
-            .expand_policy()
+            .expand_policies()
             .stream()
             .map_ok(|a| AssignmentFact::from_assignment(&a))
             .try_collect::<Vec<_>>();

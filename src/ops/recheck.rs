@@ -62,7 +62,7 @@ pub(crate) async fn existing_add(
     let assignments = Assignments::new(Arc::clone(transport))
         .list()
         .access_package(package.clone())
-        .target(user.clone())
+        .target_object_id(user.clone())
         .collect()
         .await?;
     let active = assignments.iter().any(|a| {

@@ -32,12 +32,8 @@ pub(crate) async fn admin_add(
     user: &ObjectId,
 ) -> Result<AssignmentRequest> {
     let mut add = requests(transport).admin_add(&t.package, &t.policy, Target::user(user));
-    if let Some(s) = &t.schedule {
-        add = add.schedule(s.clone());
-    }
-    if let Some(j) = &t.justification {
-        add = add.justification(j.clone());
-    }
+    add = add.set_schedule(t.schedule.clone());
+    add = add.set_justification(t.justification.clone());
     if !t.answers.is_empty() {
         add = add.answers(t.answers.clone());
     }
@@ -51,9 +47,7 @@ pub(crate) async fn admin_remove(
     justification: Option<&str>,
 ) -> Result<AssignmentRequest> {
     let mut remove = requests(transport).admin_remove(assignment);
-    if let Some(j) = justification {
-        remove = remove.justification(j);
-    }
+    remove = remove.set_justification(justification.map(str::to_owned));
     remove.send().await
 }
 

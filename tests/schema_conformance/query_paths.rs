@@ -148,7 +148,7 @@ pub fn crate_requests() -> Vec<entra_access::request::ApiRequest> {
         client
             .access_packages()
             .list()
-            .display_name("a'b")
+            .display_name_eq("a'b")
             .request(),
         client
             .access_packages()
@@ -182,17 +182,17 @@ pub fn crate_requests() -> Vec<entra_access::request::ApiRequest> {
             .assignment_policy("q")
             .state(AssignmentState::Delivered)
             .states([AssignmentState::Delivered, AssignmentState::Delivering])
-            .target("u")
+            .target_object_id("u")
             .expand_target()
             .expand_access_package()
-            .expand_policy()
+            .expand_policies()
             .request(),
         client
             .assignments()
             .get("a")
             .expand_target()
             .expand_access_package()
-            .expand_policy()
+            .expand_policies()
             .request(),
         client
             .assignment_requests()

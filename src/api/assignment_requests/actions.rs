@@ -97,3 +97,5 @@ impl RequestAction {
 }
 
 crate::api::common::request_options!(RequestAction, transport);
+
+crate::api::common::send_future!(RequestAction, ());

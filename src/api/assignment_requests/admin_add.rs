@@ -195,3 +195,5 @@ impl AdminAdd {
 }
 
 crate::api::common::request_options!(AdminAdd, transport);
+
+crate::api::common::send_future!(AdminAdd, AssignmentRequest);

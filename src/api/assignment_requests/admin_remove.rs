@@ -49,8 +49,14 @@ impl AdminRemove {
     }
 
     /// Why the access is removed.
-    pub fn justification(mut self, text: impl Into<String>) -> Self {
-        self.justification = Some(text.into());
+    pub fn justification(self, text: impl Into<String>) -> Self {
+        self.set_justification(Some(text.into()))
+    }
+
+    /// Sets or clears (`None`) the justification; see
+    /// [`justification`](Self::justification).
+    pub fn set_justification(mut self, text: Option<String>) -> Self {
+        self.justification = text;
         self
     }
 
@@ -88,3 +94,5 @@ impl AdminRemove {
 }
 
 crate::api::common::request_options!(AdminRemove, transport);
+
+crate::api::common::send_future!(AdminRemove, AssignmentRequest);

@@ -41,27 +41,45 @@ impl Draft {
 }
 
 /// Generates the schedule, answer, policy and justification setters of a
-/// builder that has a `draft: Draft` field.
+/// builder that has a `draft: Draft` field. Every optional setting `x(v)`
+/// has a `set_x(Option<_>)` beside it: `set_x(Some(v))` is `x(v)`,
+/// `set_x(None)` clears it.
 macro_rules! draft_setters {
     ($builder:ident) => {
         impl $builder {
             /// When access starts (`schedule.startDateTime`); leave unset for "now".
-            pub fn starts_at(mut self, at: $crate::models::DateTime) -> Self {
-                self.draft.schedule.starts_at(at);
+            pub fn starts_at(self, at: $crate::models::DateTime) -> Self {
+                self.set_starts_at(Some(at))
+            }
+
+            /// Sets or clears (`None`: "now") the start; see
+            /// [`starts_at`](Self::starts_at).
+            pub fn set_starts_at(mut self, at: Option<$crate::models::DateTime>) -> Self {
+                self.draft.schedule.set_start(at);
                 self
             }
 
             /// When access ends (`expiration.type = afterDateTime`). Must be
             /// after the start; not together with [`duration`](Self::duration).
-            pub fn ends_at(mut self, at: $crate::models::DateTime) -> Self {
-                self.draft.schedule.ends_at(at);
+            pub fn ends_at(self, at: $crate::models::DateTime) -> Self {
+                self.set_ends_at(Some(at))
+            }
+
+            /// Sets or clears the end; see [`ends_at`](Self::ends_at).
+            pub fn set_ends_at(mut self, at: Option<$crate::models::DateTime>) -> Self {
+                self.draft.schedule.set_end(at);
                 self
             }
 
             /// How long access lasts (`expiration.type = afterDuration`); not
             /// together with [`ends_at`](Self::ends_at).
-            pub fn duration(mut self, duration: $crate::models::IsoDuration) -> Self {
-                self.draft.schedule.duration(duration);
+            pub fn duration(self, duration: $crate::models::IsoDuration) -> Self {
+                self.set_duration(Some(duration))
+            }
+
+            /// Sets or clears the duration; see [`duration`](Self::duration).
+            pub fn set_duration(mut self, duration: Option<$crate::models::IsoDuration>) -> Self {
+                self.draft.schedule.set_duration(duration);
                 self
             }
 
@@ -73,20 +91,35 @@ macro_rules! draft_setters {
             }
 
             /// A whole schedule, replacing what the schedule setters said before.
-            pub fn schedule(mut self, schedule: $crate::models::Schedule) -> Self {
+            pub fn schedule(self, schedule: $crate::models::Schedule) -> Self {
+                self.set_schedule(Some(schedule))
+            }
+
+            /// Replaces the schedule with `schedule`, or with `None` clears
+            /// everything the schedule setters said (the policy's default
+            /// applies); see [`schedule`](Self::schedule).
+            pub fn set_schedule(mut self, schedule: Option<$crate::models::Schedule>) -> Self {
                 self.draft.schedule.replace_with(schedule);
                 self
             }
 
             /// The justification shown to approvers and kept with the request.
-            pub fn justification(mut self, text: impl Into<String>) -> Self {
-                self.draft.justification = Some(text.into());
+            pub fn justification(self, text: impl Into<String>) -> Self {
+                self.set_justification(Some(text.into()))
+            }
+
+            /// Sets or clears the justification; see
+            /// [`justification`](Self::justification).
+            pub fn set_justification(mut self, text: Option<String>) -> Self {
+                self.draft.justification = text;
                 self
             }
 
-            /// Answers a question of the policy: free text, or for a
-            /// multiple-choice question one of its choices (its `actualValue`,
-            /// or its display text, which is sent as the `actualValue`).
+            /// Adds one answer to a question of the policy (appends; see
+            /// [`answers`](Self::answers) to replace them all): free text, or
+            /// for a multiple-choice question one of its choices (its
+            /// `actualValue`, or its display text, which is sent as the
+            /// `actualValue`).
             ///
             /// The question's type comes from the policy, so this needs
             /// [`policy`](Self::policy); without it, pass complete answers
@@ -107,21 +140,30 @@ macro_rules! draft_setters {
                 self
             }
 
-            /// Adds complete answers (checked against the policy when it is known).
+            /// Sets the complete answers, **replacing** every answer given
+            /// before (by [`answer`](Self::answer) or an earlier `answers`),
+            /// as [`BulkAssign::answers`](crate::ops::BulkAssign::answers)
+            /// does. Checked against the policy when it is known. An empty
+            /// list clears the answers.
             pub fn answers(mut self, answers: Vec<$crate::models::Answer>) -> Self {
-                self.draft.answers.extend(
-                    answers
-                        .into_iter()
-                        .map($crate::api::assignment_requests::answers::PendingAnswer::Ready),
-                );
+                self.draft.answers = answers
+                    .into_iter()
+                    .map($crate::api::assignment_requests::answers::PendingAnswer::Ready)
+                    .collect();
                 self
             }
 
             /// The policy, so answers can be typed and checked before sending:
             /// unknown question ids, values that are not a choice and (on add)
             /// unanswered required questions are refused with `InvalidInput`.
-            pub fn policy(mut self, policy: &$crate::models::AssignmentPolicy) -> Self {
-                self.draft.policy = Some(Box::new(policy.clone()));
+            pub fn policy(self, policy: &$crate::models::AssignmentPolicy) -> Self {
+                self.set_policy(Some(policy))
+            }
+
+            /// Sets or clears (`None`: answers go unchecked) the policy; see
+            /// [`policy`](Self::policy).
+            pub fn set_policy(mut self, policy: Option<&$crate::models::AssignmentPolicy>) -> Self {
+                self.draft.policy = policy.map(|p| Box::new(p.clone()));
                 self
             }
         }

@@ -58,6 +58,33 @@ impl FinalOutcome {
     pub fn is_delivered(&self) -> bool {
         matches!(self, Self::Delivered)
     }
+
+    /// Why the delivery failed or was partial; `None` for any other outcome.
+    ///
+    /// ```
+    /// use entra_access::api::FinalOutcome;
+    /// use entra_access::models::AssignmentRequest;
+    ///
+    /// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+    ///     "id": "r1", "state": "deliveryFailed", "status": "DeliveryFailed",
+    ///     "customExtensionCalloutInstances": [{
+    ///         "customExtensionId": "ext-1", "status": "calloutFailed",
+    ///         "detail": "Logic App returned 500", "externalCorrelationId": "run-9"
+    ///     }]
+    /// })).unwrap();
+    /// let problem = FinalOutcome::of(&r).into_problem().unwrap();
+    /// assert_eq!(
+    ///     problem.to_string(),
+    ///     "delivery failed (status: DeliveryFailed); custom extension ext-1 calloutFailed: \
+    ///      Logic App returned 500 (run run-9)"
+    /// );
+    /// ```
+    pub fn into_problem(self) -> Option<DeliveryProblem> {
+        match self {
+            Self::DeliveryFailed(p) | Self::PartiallyDelivered(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// Why a request's delivery failed or was partial: its state, Graph's
@@ -136,33 +163,5 @@ impl fmt::Display for DeliveryProblem {
             }
         }
         Ok(())
-    }
-}
-
-/// Why `request` failed to deliver, when it is `deliveryFailed` or
-/// `partiallyDelivered`; `None` otherwise.
-///
-/// ```
-/// use entra_access::api::delivery_problem;
-/// use entra_access::models::AssignmentRequest;
-///
-/// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
-///     "id": "r1", "state": "deliveryFailed", "status": "DeliveryFailed",
-///     "customExtensionCalloutInstances": [{
-///         "customExtensionId": "ext-1", "status": "calloutFailed",
-///         "detail": "Logic App returned 500", "externalCorrelationId": "run-9"
-///     }]
-/// })).unwrap();
-/// let problem = delivery_problem(&r).unwrap();
-/// assert_eq!(
-///     problem.to_string(),
-///     "delivery failed (status: DeliveryFailed); custom extension ext-1 calloutFailed: \
-///      Logic App returned 500 (run run-9)"
-/// );
-/// ```
-pub fn delivery_problem(request: &AssignmentRequest) -> Option<DeliveryProblem> {
-    match FinalOutcome::of(request) {
-        FinalOutcome::DeliveryFailed(p) | FinalOutcome::PartiallyDelivered(p) => Some(p),
-        _ => None,
     }
 }

@@ -3,7 +3,7 @@
 use crate::error::{Error, ErrorKind};
 
 /// What went wrong with a request, in the terms an administrator acts on;
-/// see [`classify`].
+/// see [`RequestProblem::of`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestProblem {
@@ -68,72 +68,67 @@ const CODES: &[(&str, RequestProblem)] = &[
     ("NotFound", RequestProblem::NotFound),
 ];
 
-/// Sorts an error by Graph's code and HTTP status, never by its message:
-/// 429 is [`Throttled`](RequestProblem::Throttled); a known code on a 4xx
-/// answer is its problem (the table is empirical, see below); any other 404
-/// is [`NotFound`](RequestProblem::NotFound); everything else, including
-/// errors Graph did not answer, is [`Other`](RequestProblem::Other).
-///
-/// Codes: `RequestorNotInAllowedScope`, `RequestorNotInScope`,
-/// `TargetNotInAllowedScope`, `NoMatchingPolicy`, `PolicyRequirementsNotMet`
-/// → outside scope; `ExistingOpenRequest`,
-/// `AccessPackageAssignmentRequestExists`, `PendingRequestExists`,
-/// `RequestAlreadyExists` → open request; `AlreadyAssigned`,
-/// `AccessPackageAlreadyAssigned`, `AssignmentAlreadyExists`,
-/// `ExistingAssignment` → already assigned; `ApprovalRequired`,
-/// `PolicyRequiresApproval` → approval; `ResourceNotFound`, `itemNotFound`,
-/// `Request_ResourceNotFound`, `NotFound` → not found. Microsoft documents
-/// none of them for entitlement management; they come from this crate's
-/// fake and from observation. Prefer checking first (as
-/// [`send_idempotent`](super::AdminAdd::send_idempotent) does) to relying
-/// on them.
-///
-/// ```no_run
-/// use entra_access::api::{classify, RequestProblem, Target};
-/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-/// let sent = client
-///     .assignment_requests()
-///     .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-///     .send()
-///     .await;
-/// match sent {
-///     Ok(r) => println!("requested {}", r.id),
-///     Err(e) => match classify(&e) {
-///         RequestProblem::AlreadyAssigned => println!("nothing to do"),
-///         RequestProblem::OutsidePolicyScope => eprintln!("not allowed by the policy: {e}"),
-///         _ => return Err(e),
-///     },
-/// }
-/// # Ok(()) }
-/// ```
-pub fn classify(err: &Error) -> RequestProblem {
-    if err.kind() != ErrorKind::Graph {
-        return RequestProblem::Other;
-    }
-    let Some(status) = err.status() else {
-        return RequestProblem::Other;
-    };
-    if status == 429 {
-        return RequestProblem::Throttled;
-    }
-    if (400..500).contains(&status) {
-        if let Some(code) = err.code() {
-            let code = code.as_str();
-            if let Some((_, p)) = CODES.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)) {
-                return *p;
+impl RequestProblem {
+    /// Sorts an error by Graph's code and HTTP status, never by its message:
+    /// 429 is [`Throttled`](RequestProblem::Throttled); a known code on a 4xx
+    /// answer is its problem (the table is empirical, see below); any other 404
+    /// is [`NotFound`](RequestProblem::NotFound); everything else, including
+    /// errors Graph did not answer, is [`Other`](RequestProblem::Other).
+    ///
+    /// Codes: `RequestorNotInAllowedScope`, `RequestorNotInScope`,
+    /// `TargetNotInAllowedScope`, `NoMatchingPolicy`, `PolicyRequirementsNotMet`
+    /// → outside scope; `ExistingOpenRequest`,
+    /// `AccessPackageAssignmentRequestExists`, `PendingRequestExists`,
+    /// `RequestAlreadyExists` → open request; `AlreadyAssigned`,
+    /// `AccessPackageAlreadyAssigned`, `AssignmentAlreadyExists`,
+    /// `ExistingAssignment` → already assigned; `ApprovalRequired`,
+    /// `PolicyRequiresApproval` → approval; `ResourceNotFound`, `itemNotFound`,
+    /// `Request_ResourceNotFound`, `NotFound` → not found. Microsoft documents
+    /// none of them for entitlement management; they come from this crate's
+    /// fake and from observation. Prefer checking first (as
+    /// [`send_idempotent`](super::AdminAdd::send_idempotent) does) to relying
+    /// on them.
+    ///
+    /// ```no_run
+    /// use entra_access::api::{RequestProblem, Target};
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let sent = client
+    ///     .assignment_requests()
+    ///     .admin_add("pkg-1", "pol-1", Target::user("user-1"))
+    ///     .send()
+    ///     .await;
+    /// match sent {
+    ///     Ok(r) => println!("requested {}", r.id),
+    ///     Err(e) => match RequestProblem::of(&e) {
+    ///         RequestProblem::AlreadyAssigned => println!("nothing to do"),
+    ///         RequestProblem::OutsidePolicyScope => eprintln!("not allowed by the policy: {e}"),
+    ///         _ => return Err(e),
+    ///     },
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn of(err: &Error) -> Self {
+        if err.kind() != ErrorKind::Graph {
+            return Self::Other;
+        }
+        let Some(status) = err.status() else {
+            return Self::Other;
+        };
+        if status == 429 {
+            return Self::Throttled;
+        }
+        if (400..500).contains(&status) {
+            if let Some(code) = err.code() {
+                let code = code.as_str();
+                if let Some((_, p)) = CODES.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)) {
+                    return *p;
+                }
             }
         }
-    }
-    if status == 404 {
-        return RequestProblem::NotFound;
-    }
-    RequestProblem::Other
-}
-
-impl RequestProblem {
-    /// Same as [`classify`].
-    pub fn of(err: &Error) -> Self {
-        classify(err)
+        if status == 404 {
+            return Self::NotFound;
+        }
+        Self::Other
     }
 }
 
@@ -169,7 +164,11 @@ mod tests {
             (400, "BadRequest", Other),
             (500, "AlreadyAssigned", Other),
         ] {
-            assert_eq!(classify(&graph(status, code)), want, "{status} {code}");
+            assert_eq!(
+                RequestProblem::of(&graph(status, code)),
+                want,
+                "{status} {code}"
+            );
         }
     }
 
@@ -177,10 +176,10 @@ mod tests {
     fn the_message_alone_never_decides() {
         // Same message as a scope refusal, but no code that says so.
         assert_eq!(
-            classify(&graph(400, "generalException")),
+            RequestProblem::of(&graph(400, "generalException")),
             RequestProblem::Other
         );
         let not_graph = Error::new(ErrorKind::Transport, "RequestorNotInAllowedScope");
-        assert_eq!(classify(&not_graph), RequestProblem::Other);
+        assert_eq!(RequestProblem::of(&not_graph), RequestProblem::Other);
     }
 }

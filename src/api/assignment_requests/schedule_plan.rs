@@ -14,16 +14,16 @@ pub(crate) struct SchedulePlan {
 }
 
 impl SchedulePlan {
-    pub(crate) fn starts_at(&mut self, at: DateTime) {
-        self.start = Some(at);
+    pub(crate) fn set_start(&mut self, at: Option<DateTime>) {
+        self.start = at;
     }
 
-    pub(crate) fn ends_at(&mut self, at: DateTime) {
-        self.end = Some(at);
+    pub(crate) fn set_end(&mut self, at: Option<DateTime>) {
+        self.end = at;
     }
 
-    pub(crate) fn duration(&mut self, d: IsoDuration) {
-        self.duration = Some(d);
+    pub(crate) fn set_duration(&mut self, d: Option<IsoDuration>) {
+        self.duration = d;
     }
 
     pub(crate) fn no_expiration(&mut self) {
@@ -32,7 +32,12 @@ impl SchedulePlan {
 
     /// Takes over everything `schedule` says (start and expiration),
     /// replacing what earlier setters said.
-    pub(crate) fn replace_with(&mut self, schedule: Schedule) {
+    /// `None` clears them all (the policy's default applies).
+    pub(crate) fn replace_with(&mut self, schedule: Option<Schedule>) {
+        let Some(schedule) = schedule else {
+            *self = Self::default();
+            return;
+        };
         let exp = schedule.expiration.unwrap_or_default();
         *self = Self {
             start: schedule.start_date_time,
@@ -113,8 +118,8 @@ mod tests {
     #[test]
     fn start_and_end() {
         let mut p = SchedulePlan::default();
-        p.starts_at(t(1));
-        p.ends_at(t(31));
+        p.set_start(Some(t(1)));
+        p.set_end(Some(t(31)));
         let s = p.build().unwrap().unwrap();
         assert_eq!(
             serde_json::to_value(&s).unwrap(),
@@ -128,13 +133,13 @@ mod tests {
     #[test]
     fn conflicts_are_refused() {
         let mut p = SchedulePlan::default();
-        p.ends_at(t(2));
-        p.duration(IsoDuration::days(1));
+        p.set_end(Some(t(2)));
+        p.set_duration(Some(IsoDuration::days(1)));
         assert!(p.build().unwrap_err().to_string().contains("only one"));
 
         let mut p = SchedulePlan::default();
-        p.starts_at(t(2));
-        p.ends_at(t(2));
+        p.set_start(Some(t(2)));
+        p.set_end(Some(t(2)));
         assert!(p
             .build()
             .unwrap_err()
@@ -143,11 +148,11 @@ mod tests {
 
         let mut p = SchedulePlan::default();
         p.no_expiration();
-        p.duration(IsoDuration::days(1));
+        p.set_duration(Some(IsoDuration::days(1)));
         assert!(p.build().is_err());
 
         let mut p = SchedulePlan::default();
-        p.duration(IsoDuration::ZERO);
+        p.set_duration(Some(IsoDuration::ZERO));
         assert!(p
             .build()
             .unwrap_err()
@@ -158,8 +163,8 @@ mod tests {
     #[test]
     fn a_whole_schedule_replaces_the_parts() {
         let mut p = SchedulePlan::default();
-        p.ends_at(t(9));
-        p.replace_with(Schedule::new(Some(t(1)), Some(Expiration::never())));
+        p.set_end(Some(t(9)));
+        p.replace_with(Some(Schedule::new(Some(t(1)), Some(Expiration::never()))));
         let s = p.build().unwrap().unwrap();
         assert_eq!(s.start_date_time, Some(t(1)));
         assert_eq!(s.expiration, Some(Expiration::never()));

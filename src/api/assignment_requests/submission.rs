@@ -129,7 +129,7 @@ pub(crate) async fn find_existing(
         .list()
         .access_package(package);
     let list = match target {
-        Target::User(id) => list.target(id),
+        Target::User(id) => list.target_object_id(id),
         Target::Email(_) => list.expand_target(),
     };
     let mut assignments = list.stream();

@@ -130,16 +130,30 @@ pub struct EmailTarget {
 impl EmailTarget {
     /// The name shown for the new user.
     #[must_use]
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.display_name = Some(name.into());
+    pub fn display_name(self, name: impl Into<String>) -> Self {
+        self.set_display_name(Some(name.into()))
+    }
+
+    /// Sets or clears (`None`) the name; see
+    /// [`display_name`](Self::display_name).
+    #[must_use]
+    pub fn set_display_name(mut self, name: Option<String>) -> Self {
+        self.display_name = name;
         self
     }
 
     /// The connected organization the user belongs to (sent as
     /// `target.connectedOrganization.id`).
     #[must_use]
-    pub fn connected_organization(mut self, id: impl Into<ConnectedOrganizationId>) -> Self {
-        self.connected_organization = Some(id.into());
+    pub fn connected_organization(self, id: impl Into<ConnectedOrganizationId>) -> Self {
+        self.set_connected_organization(Some(id.into()))
+    }
+
+    /// Sets or clears (`None`) the connected organization; see
+    /// [`connected_organization`](Self::connected_organization).
+    #[must_use]
+    pub fn set_connected_organization(mut self, id: Option<ConnectedOrganizationId>) -> Self {
+        self.connected_organization = id;
         self
     }
 

@@ -97,3 +97,5 @@ impl UserAdd {
             .await
     }
 }
+
+crate::api::common::send_future!(UserAdd, AssignmentRequest);

@@ -1,7 +1,5 @@
 //! `wait_until_final`: follow a request to its final state.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::sync::Arc;
 
 use super::polling::{polling_setters, Polling};
@@ -17,7 +15,7 @@ use crate::transport::Transport;
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use entra_access::api::{delivery_problem, Target};
+/// use entra_access::api::{FinalOutcome, Target};
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
 /// let requests = client.assignment_requests();
 /// let created = requests.admin_add("pkg-1", "pol-1", Target::user("user-1")).send().await?;
@@ -25,7 +23,7 @@ use crate::transport::Transport;
 ///     .wait_until_final(&created.id)
 ///     .timeout(Duration::from_secs(300))
 ///     .await?;
-/// match delivery_problem(&done) {
+/// match FinalOutcome::of(&done).into_problem() {
 ///     None => println!("{:?}", done.state),
 ///     Some(problem) => eprintln!("{problem}"),
 /// }
@@ -63,20 +61,12 @@ impl WaitUntilFinal {
 
     /// Polls until the request is final and returns it. A final state that
     /// is a failure (deliveryFailed, denied, …) is still `Ok`: inspect it
-    /// with [`FinalOutcome`](super::FinalOutcome) or
-    /// [`delivery_problem`](super::delivery_problem).
+    /// with [`FinalOutcome::of`](super::FinalOutcome::of).
     pub async fn send(self) -> Result<AssignmentRequest> {
         self.into_watch().follow(|_| {}).await
     }
 }
 
-impl IntoFuture for WaitUntilFinal {
-    type Output = Result<AssignmentRequest>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
 crate::api::common::request_options!(WaitUntilFinal, transport);
+
+crate::api::common::send_future!(WaitUntilFinal, AssignmentRequest);

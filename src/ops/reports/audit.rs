@@ -199,7 +199,7 @@ fn rows_of(
         .list()
         .access_package(package.id)
         .expand_target()
-        .expand_policy()
+        .expand_policies()
         .stream()
         .map_ok(move |a| {
             let target = a.target.as_ref();

@@ -128,7 +128,10 @@ impl CatalogAssignments {
         Ok(self
             .reports
             .assignments_of(packages, concurrency, move |list| {
-                let list = list.expand_target().expand_access_package().expand_policy();
+                let list = list
+                    .expand_target()
+                    .expand_access_package()
+                    .expand_policies();
                 if states.is_empty() {
                     list
                 } else {

@@ -117,7 +117,7 @@ impl ExpiringReport {
         let mut rows: Vec<ExpiringRow> = self
             .reports
             .assignments_of(packages, concurrency, |list| {
-                list.states(HELD_STATES).expand_target().expand_policy()
+                list.states(HELD_STATES).expand_target().expand_policies()
             })
             .try_filter_map(|item| async move {
                 let a = &item.assignment;

@@ -13,7 +13,7 @@ use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
-use crate::api::{classify, RequestProblem, Submission, Target};
+use crate::api::{RequestProblem, Submission, Target};
 use crate::models::{AssignmentId, AssignmentRequestId};
 use crate::ops::{Observed, PackageFacts};
 use crate::{Client, Error};
@@ -253,9 +253,7 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
         client
             .assignment_requests()
             .admin_add(&package.access_package, &package.policy, target);
-    if let Some(j) = &s.justification {
-        add = add.justification(j.clone());
-    }
+    add = add.set_justification(s.justification.clone());
     if let Some(d) = s.duration {
         add = add.duration(d);
     } else if let Some(end) = s.end {
@@ -271,7 +269,7 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
             Ok(_) => Written::AlreadyDone(None, None),
             Err(_) => Written::Failed(e),
         },
-        Err(e) => match classify(&e) {
+        Err(e) => match RequestProblem::of(&e) {
             RequestProblem::AlreadyAssigned | RequestProblem::ExistingOpenRequest => {
                 Written::AlreadyDone(None, e.code().map(ToString::to_string))
             }
@@ -284,9 +282,7 @@ async fn remove(client: &Client, package: &PackagePlan, assignment: &AssignmentI
     let mut remove = client
         .assignment_requests()
         .admin_remove(assignment.clone());
-    if let Some(j) = &package.settings.justification {
-        remove = remove.justification(j.clone());
-    }
+    remove = remove.set_justification(package.settings.justification.clone());
     match remove.send().await {
         Ok(r) => Written::Submitted(non_empty(r.id)),
         Err(e) if e.is_not_found() => Written::AlreadyDone(None, e.code().map(ToString::to_string)),

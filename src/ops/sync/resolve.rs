@@ -384,7 +384,7 @@ async fn find_package(client: &Client, spec: &PackageSpec) -> Result<AccessPacka
     let mut found = client
         .access_packages()
         .list()
-        .display_name(name.as_str())
+        .display_name_eq(name.as_str())
         .expand_policies()
         .collect()
         .await?;
