@@ -8,6 +8,7 @@
 //! endpoint, where the demo's approver signs in.
 
 use std::fmt;
+#[cfg(feature = "client-credentials")]
 use std::sync::Arc;
 
 use super::env::Connection;
@@ -143,20 +144,14 @@ impl Client {
     /// # let _ = mine; Ok(()) }
     /// ```
     pub async fn connect(sign_in: SignIn) -> Result<Connection> {
-        Self::connect_with(sign_in, &|name| std::env::var_os(name)).await
-    }
-
-    pub(crate) async fn connect_with(
-        sign_in: SignIn,
-        get: &(dyn Fn(&str) -> Option<std::ffi::OsString> + Sync),
-    ) -> Result<Connection> {
+        let get = |name: &str| std::env::var_os(name);
         match sign_in.kind {
-            Kind::Auto => match super::env::from_lookup(get)? {
+            Kind::Auto => match super::env::from_lookup(&get)? {
                 Some(client) => Ok(Connection::graph(client)),
                 None => super::env::demo_connection().await,
             },
             #[cfg(feature = "client-credentials")]
-            Kind::DeviceCode(prompt) => device_code(get, prompt).await,
+            Kind::DeviceCode(prompt) => device_code(&get, prompt).await,
         }
     }
 }
@@ -320,6 +315,15 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains(AZURE_CLIENT_SECRET), "{e}");
         assert!(!e.to_string().contains("s3cret"), "{e}");
+    }
+
+    #[test]
+    fn connecting_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let auto = Client::connect(SignIn::auto());
+        assert_send(&auto);
+        let device_code = Client::connect(SignIn::device_code(|_| {}));
+        assert_send(&device_code);
     }
 
     #[test]
