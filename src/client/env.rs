@@ -25,8 +25,9 @@ const CREDENTIAL_VARS: [&str; 4] = [
     AZURE_CLIENT_SECRET,
 ];
 
-/// A client from the environment, or one talking to the demo tenant of a
-/// fake Graph (feature `fake`) when no credential variable is set; see
+/// A client from the environment (or signed in with a device code), or one
+/// talking to the demo tenant of a fake Graph (feature `fake`) when no
+/// credential variable is set; see [`Client::connect`] and
 /// [`Client::from_env_or_demo`]. Keep it alive as long as the client is
 /// used: dropping it stops the fake.
 #[derive(Debug)]
