@@ -37,13 +37,17 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{AccessPackageTask, EditEffect, PackageRef, TaskSelector};
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 
 /// Add an access-package task to a lifecycle workflow.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 #[command(group = clap::ArgGroup::new("task").required(true).args(["request", "remove"]))]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// The lifecycle workflow.
     #[arg(long, value_name = "ID")]
     workflow_id: String,
@@ -71,7 +75,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

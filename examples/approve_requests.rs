@@ -23,19 +23,19 @@
 //!   `AZURE_AUTHORITY_HOST` (national clouds) and `GRAPH_BASE_URL`. The URL
 //!   and code to enter are printed on stderr.
 //! - else `GRAPH_ACCESS_TOKEN` (a user's token) and optional `GRAPH_BASE_URL`.
-//! - with nothing set it runs against a fake Graph, signed in as the first
-//!   approver of a demo request that needs two approvals.
+//! - with nothing set it runs against a fake Graph holding the demo tenant,
+//!   signed in as Grace Hopper, the first approver of Katherine Johnson's
+//!   request for "Travel Booking", which needs two approvals (with
+//!   `--device-code`, through the fake's device-code endpoint).
 //!
 //! Graph permissions: `EntitlementManagement.ReadWrite.All` (delegated), and
 //! being an approver of the request's current stage.
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use entra_access::api::Decision;
-use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 
 /// Approve or deny access package requests as the signed-in user.
 #[derive(Parser, Debug)]
@@ -82,12 +82,16 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    // Keeps the fake running while the client talks to it.
-    let (client, _fake) = connect(args.device_code).await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
+    eprintln!("{}", conn.banner());
+    let client = conn.client();
     match args.command {
-        Command::List => list(&client).await,
-        Command::Approve(d) => decide(&client, d, Decision::Approve).await,
-        Command::Deny(d) => decide(&client, d, Decision::Deny).await,
+        Command::List => list(client).await,
+        Command::Approve(d) => decide(client, d, Decision::Approve).await,
+        Command::Deny(d) => decide(client, d, Decision::Deny).await,
     }
 }
 
@@ -126,74 +130,4 @@ async fn decide(client: &Client, d: Decide, decision: Decision) -> anyhow::Resul
     };
     println!("{}\t{verb}\t{stage}\t{state}", request.id);
     Ok(())
-}
-
-/// A client signed in as a user: device code, a token from the
-/// environment, or the fake.
-async fn connect(device_code: bool) -> anyhow::Result<(Client, Option<FakeGraph>)> {
-    if device_code {
-        return Ok((sign_in_with_device_code().await?, None));
-    }
-    if let Some(client) = Client::from_env_if_configured()? {
-        return Ok((client, None));
-    }
-    let (fake, approver) = demo().await;
-    let client = fake.delegated_client_for(&approver)?;
-    Ok((client, Some(fake)))
-}
-
-/// Device-code sign-in (entra-access's default `client-credentials`
-/// feature). No `cfg` here: in a copy of this file it would test the
-/// copying crate's features, not entra-access's.
-async fn sign_in_with_device_code() -> anyhow::Result<Client> {
-    use entra_access::auth::DeviceCode;
-
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let (Some(tenant), Some(client_id)) = (var("AZURE_TENANT_ID"), var("AZURE_CLIENT_ID")) else {
-        bail!("--device-code needs AZURE_TENANT_ID and AZURE_CLIENT_ID (a public-client app)");
-    };
-    let mut sign_in = DeviceCode::new(tenant, client_id, |prompt| eprintln!("{prompt}"))?;
-    if let Some(host) = var("AZURE_AUTHORITY_HOST") {
-        sign_in = sign_in.authority_host(&host)?;
-    }
-    let mut builder = Client::builder();
-    if let Some(base) = var("GRAPH_BASE_URL") {
-        // The token is for this Graph origin.
-        sign_in = sign_in.scopes([format!("{}/.default", base.trim_end_matches('/'))]);
-        builder = builder.base_url(base);
-    }
-    sign_in.sign_in().await.context("device-code sign-in")?;
-    eprintln!("signed in");
-    Ok(builder.token_provider(sign_in).build()?)
-}
-
-/// A fake tenant with one request waiting for two approvers; returns the
-/// fake and the first approver.
-async fn demo() -> (FakeGraph, entra_access::models::ObjectId) {
-    let fake = FakeGraph::builder().manual_progress().start().await;
-    let requester = fake.add_user(UserSeed::new("Rita Requester"));
-    let first = fake.add_user(UserSeed::new("Fiona First"));
-    let second = fake.add_user(UserSeed::new("Sean Second"));
-    let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing Campaign"));
-    let policy = fake.add_policy(
-        PolicySeed::new("Two approvers", &pkg)
-            .approval_stage([&first])
-            .approval_stage([&second]),
-    );
-    eprintln!(
-        "using a fake Graph, signed in as Fiona First ({first}); second approver Sean Second ({second})"
-    );
-    // Rita asks for the package herself; it waits for approval.
-    if let Ok(rita) = fake.delegated_client_for(&requester) {
-        if let Ok(request) = rita
-            .assignment_requests()
-            .user_add(pkg, policy)
-            .send()
-            .await
-        {
-            eprintln!("demo request {} by Rita Requester", request.id);
-        }
-    }
-    fake.settle();
-    (fake, first)
 }

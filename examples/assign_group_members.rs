@@ -46,7 +46,7 @@ use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
 use entra_access::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -54,6 +54,10 @@ use std::io::IsTerminal;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     #[command(flatten)]
     package: PackageArg,
     /// The assignment policy to assign through (its id or display name);
@@ -98,7 +102,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

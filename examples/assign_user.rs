@@ -33,12 +33,16 @@ use entra_access::models::{
     format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, DateTime, IsoDuration, PolicyChoiceError,
 };
-use entra_access::{Client, Connection};
+use entra_access::{Client, Connection, SignIn};
 
 /// Assign an access package to a user.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     #[command(flatten)]
     package: PackageArg,
     /// The assignment policy to assign through (its id or display name);
@@ -71,7 +75,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

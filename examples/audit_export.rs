@@ -34,7 +34,7 @@ use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::ops::reports::{AuditRow, OutputFile, ReportScope};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 
 /// Export assignments with the requests that created them, as CSV.
 #[derive(Parser, Debug)]
@@ -42,6 +42,10 @@ use entra_access::Client;
 #[command(group = clap::ArgGroup::new("scope").required(true).multiple(false)
     .args(["package_id", "package_name", "catalog_id", "catalog_name"]))]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// One access package, by id.
     #[arg(long, value_name = "ID")]
     package_id: Option<String>,
@@ -65,7 +69,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let rows = conn
         .client()

@@ -25,12 +25,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use entra_access::api::PackageRef;
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 
 /// Find people who hold two incompatible access packages.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// An access package (give two to compare them, one to check it
     /// against the packages marked incompatible with it).
     #[arg(long, value_name = "ID", required = true, num_args = 1)]
@@ -51,7 +55,10 @@ async fn main() -> ExitCode {
 
 /// Prints the violations; returns how many there were.
 async fn run(args: Args) -> anyhow::Result<usize> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let reports = conn.client().reports();
     match args.package_id.as_slice() {

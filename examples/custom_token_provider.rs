@@ -14,7 +14,8 @@
 //! cargo run --example custom_token_provider -- --token-file /run/secrets/graph-token
 //! ```
 //!
-//! Flags: `--token-file FILE` (or `GRAPH_TOKEN_FILE`). Without it, the
+//! Flags: `--token-file FILE` (or `GRAPH_TOKEN_FILE`); `--device-code` signs
+//! in as yourself instead (see `Client::connect`). Without either, the
 //! example starts a fake Graph, writes one of its tokens to a temporary file
 //! and reads that. Environment: optional `GRAPH_BASE_URL` (national clouds).
 //!
@@ -26,13 +27,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use entra_access::auth::{token_fn, AccessToken, AuthError, TokenProvider};
-use entra_access::{Client, Connection};
+use entra_access::{Client, Connection, SignIn};
 use futures::TryStreamExt;
 
 /// List access packages with a token read from a file.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// A file holding a Graph access token (surrounding white space is ignored).
     #[arg(long, value_name = "FILE", env = "GRAPH_TOKEN_FILE")]
     token_file: Option<PathBuf>,
@@ -65,6 +70,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    if args.device_code {
+        // Signed in as yourself instead of a token from a file.
+        let conn = Client::connect(SignIn::device_code(|p| eprintln!("{p}"))).await?;
+        eprintln!("{}", conn.banner());
+        return list_packages(conn.client()).await;
+    }
     match args.token_file {
         Some(path) => {
             let mut builder = Client::builder().token_provider(file_token(path));

@@ -44,7 +44,7 @@ use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::models::AssignmentState;
 use entra_access::ops::export::assignments_csv;
 use entra_access::ops::reports::{OutputFile, PackageAssignment};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -57,6 +57,10 @@ use std::time::Duration;
 #[command(group = clap::ArgGroup::new("source").required(true).multiple(false)
     .args(["package_id", "package_name", "catalog_id", "catalog_name"]))]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// The access package's id.
     #[arg(long, value_name = "ID")]
     package_id: Option<String>,
@@ -84,7 +88,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let by_catalog = args.catalog_id.is_some() || args.catalog_name.is_some();

@@ -25,13 +25,17 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::FinalOutcome;
 use entra_access::models::AssignmentRequest;
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 use futures::TryStreamExt;
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// The assignment request to follow.
     #[arg(long, value_name = "ID")]
     request_id: String,
@@ -46,7 +50,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     // `watch` polls with backoff and yields the request each time its state

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::models::AssignmentState;
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -36,6 +36,10 @@ use std::time::Duration;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     #[command(flatten)]
     package: PackageArg,
     /// Only assignments in this state (repeat for several).
@@ -52,7 +56,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

@@ -32,7 +32,7 @@ use entra_access::api::{FinalOutcome, PackageRef, RemoveFor, Target};
 use entra_access::models::{
     AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
 };
-use entra_access::{Client, Connection};
+use entra_access::{Client, Connection, SignIn};
 use futures::{StreamExt, TryStreamExt};
 
 /// Alan Turing and Grace Hopper in the demo tenant (see `entra_access::fake::demo`).
@@ -43,6 +43,10 @@ const GRACE: &str = "cc0c1a7e-0000-4000-8000-000000000002";
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// With credentials: also show this package's delivered assignments.
     #[arg(long, value_name = "NAME")]
     package_name: Option<String>,
@@ -57,7 +61,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     if conn.is_demo() {
         tour(&conn, args.limit).await

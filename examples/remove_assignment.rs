@@ -26,12 +26,16 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{starts_later, FinalOutcome, PackageRef, RemoveFor};
 use entra_access::models::{format_datetime, AssignmentRequest, AssignmentRequestId};
-use entra_access::{Client, Connection};
+use entra_access::{Client, Connection, SignIn};
 
 /// Remove an access package assignment.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// The assignment to remove.
     #[arg(long, value_name = "ID", required_unless_present = "user_id",
           conflicts_with_all = ["package_id", "package_name", "user_id"])]
@@ -64,7 +68,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let requests = match (&args.assignment_id, &args.user_id) {

@@ -36,7 +36,7 @@ use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::models::format_datetime;
 use entra_access::ops::reports::{ExpiringRow, OutputFile, ReportScope};
-use entra_access::Client;
+use entra_access::{Client, SignIn};
 
 /// List assignments that expire within a number of days.
 #[derive(Parser, Debug)]
@@ -44,6 +44,10 @@ use entra_access::Client;
 #[command(group = clap::ArgGroup::new("scope").multiple(false)
     .args(["package_id", "package_name", "catalog_id", "catalog_name"]))]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long)]
+    device_code: bool,
     /// One access package, by id.
     #[arg(long, value_name = "ID")]
     package_id: Option<String>,
@@ -78,7 +82,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.days < 1 {
         anyhow::bail!("--days must be at least 1, not {}", args.days);
     }
-    let conn = Client::from_env_or_demo().await?;
+    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
+        eprintln!("{p}")
+    }))
+    .await?;
     eprintln!("{}", conn.banner());
     let rows = conn
         .client()

@@ -48,12 +48,16 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entra_access::ops::sync::{self, ActionKind, DesiredState, SyncPlan, SyncReport};
-use entra_access::{Client, Connection};
+use entra_access::{Client, Connection, SignIn};
 
 /// Manage who holds access packages from a file: plan, apply, drift.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// Sign in as yourself with a device code (AZURE_TENANT_ID and
+    /// AZURE_CLIENT_ID of a public-client app; the code is shown on stderr).
+    #[arg(long, global = true)]
+    device_code: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -119,10 +123,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<u8> {
+    let sign_in = SignIn::device_code_if(args.device_code, |p| eprintln!("{p}"));
     match args.command {
         Command::Plan { config, out } => {
             let desired = read_config(&config)?;
-            let conn = connect().await?;
+            let conn = connect(&sign_in).await?;
             let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             println!("{}", plan.totals());
@@ -135,7 +140,7 @@ async fn run(args: Args) -> anyhow::Result<u8> {
         }
         Command::Drift { config } => {
             let desired = read_config(&config)?;
-            let conn = connect().await?;
+            let conn = connect(&sign_in).await?;
             let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             Ok(if plan.is_empty() { 0 } else { CHANGES })
@@ -156,7 +161,7 @@ async fn run(args: Args) -> anyhow::Result<u8> {
                 }
                 None => None,
             };
-            let conn = connect().await?;
+            let conn = connect(&sign_in).await?;
             let plan = match (reviewed, config) {
                 (Some(plan), _) => plan,
                 (None, Some(config)) => {
@@ -232,8 +237,8 @@ fn write_report(report: &SyncReport, path: &Path) -> anyhow::Result<()> {
 
 /// The client from the environment, or the demo fake when no credentials
 /// are set (said on stderr either way).
-async fn connect() -> anyhow::Result<Connection> {
-    let conn = Client::from_env_or_demo().await?;
+async fn connect(sign_in: &SignIn) -> anyhow::Result<Connection> {
+    let conn = Client::connect(sign_in.clone()).await?;
     eprintln!("{}", conn.banner());
     Ok(conn)
 }

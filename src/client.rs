@@ -3,12 +3,14 @@
 mod builder;
 pub mod env;
 mod raw;
+mod sign_in;
 
 use std::sync::Arc;
 
 pub use builder::{ApiVersion, ClientBuilder};
 pub use env::Connection;
 pub use raw::Raw;
+pub use sign_in::SignIn;
 use url::Url;
 
 use crate::auth::TokenProvider;

@@ -51,7 +51,7 @@ pub mod paging;
 pub mod request;
 mod transport;
 
-pub use client::{ApiVersion, Client, ClientBuilder, Connection, Raw};
+pub use client::{ApiVersion, Client, ClientBuilder, Connection, Raw, SignIn};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use transport::RetryPolicy;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::example_build::{self, CREDENTIAL_ENV as ENV};
-use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+use entra_access::fake::{demo, AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
 use entra_access::models::RequestState;
 use entra_access::models::{AccessPackageId, AssignmentPolicyId, AssignmentRequestId, ObjectId};
 
@@ -283,7 +283,7 @@ async fn unknown_ids_and_app_only_tokens_fail_in_one_line() {
 }
 
 #[test]
-fn without_credentials_it_runs_against_the_fake_as_an_approver() {
+fn without_credentials_it_runs_against_the_demo_as_its_approver() {
     let mut cmd = Command::new(example());
     cmd.arg("list");
     for var in ENV {
@@ -294,8 +294,15 @@ fn without_credentials_it_runs_against_the_fake_as_an_approver() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(stderr.contains("fake Graph"), "{stderr}");
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.ends_with("\t1/2\n"), "{stdout}");
+    assert!(stderr.contains("signed in as Grace Hopper"), "{stderr}");
+    // Katherine's request waits for Grace at stage 1 of 2 (and Margaret's,
+    // whose policy names no approver, for anyone).
+    let travel: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with(&format!("{}\t", demo::TRAVEL_REQUEST)))
+        .collect();
+    assert_eq!(travel.len(), 1, "{stdout}");
+    assert!(travel[0].ends_with("\t1/2"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -336,12 +343,13 @@ async fn device_code_sign_in_prints_the_code_on_stderr_and_acts_as_the_user() {
         .count();
     assert_eq!(device_posts, 1);
 
-    // Without the public client's ids: one error line.
+    // A tenant without the public client's id: one error line.
     let mut cmd = Command::new(example());
     cmd.args(["--device-code", "list"]);
     for var in ENV {
         cmd.env_remove(var);
     }
+    cmd.env("AZURE_TENANT_ID", w.fake.tenant_id());
     let out = cmd.output().unwrap();
     let r = Run {
         code: out.status.code(),

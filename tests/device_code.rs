@@ -280,3 +280,126 @@ async fn signs_in_against_the_fake_and_acts_as_the_user() {
         .count();
     assert_eq!(device_posts, 1);
 }
+
+/// `Client::connect(SignIn::device_code(..))`, reading the environment:
+/// against a FakeGraph named as the tenant (the person signs in when shown
+/// the code), refused half-configurations, and the demo fallback, which
+/// runs the flow against the demo fake's own device-code endpoint. One
+/// test, because it sets process-wide environment variables.
+#[cfg(feature = "fake")]
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_signs_in_with_a_device_code_from_the_environment() {
+    use entra_access::fake::{demo, FakeGraph, UserSeed};
+    use entra_access::{Client, SignIn};
+
+    const VARS: [&str; 6] = [
+        "GRAPH_ACCESS_TOKEN",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_AUTHORITY_HOST",
+        "GRAPH_BASE_URL",
+    ];
+    fn set_env(vars: &[(&str, String)]) {
+        for name in VARS {
+            std::env::remove_var(name);
+        }
+        for (name, value) in vars {
+            std::env::set_var(name, value);
+        }
+    }
+    fn device_posts(fake: &FakeGraph) -> Vec<entra_access::fake::ReceivedRequest> {
+        fake.received()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/oauth2/v2.0/devicecode"))
+            .collect()
+    }
+
+    // 1. A tenant of our own: the FakeGraph plays the identity platform
+    //    and Graph; Ada enters the code when the program shows it.
+    let fake = Arc::new(FakeGraph::start().await);
+    let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+    set_env(&[
+        ("AZURE_TENANT_ID", fake.tenant_id()),
+        ("AZURE_CLIENT_ID", fake.client_id()),
+        ("AZURE_AUTHORITY_HOST", fake.uri().to_owned()),
+        ("GRAPH_BASE_URL", fake.uri().to_owned()),
+    ]);
+    let prompts = Arc::new(Mutex::new(Vec::<DeviceCodePrompt>::new()));
+    let (seen, person, who) = (Arc::clone(&prompts), Arc::clone(&fake), ada.clone());
+    let conn = Client::connect(SignIn::device_code(move |p| {
+        seen.lock().unwrap().push(p.clone());
+        assert!(person.complete_device_code(&p.user_code, &who));
+    }))
+    .await
+    .unwrap();
+    assert!(!conn.is_demo());
+    assert_eq!(prompts.lock().unwrap().len(), 1);
+    assert!(prompts.lock().unwrap()[0]
+        .to_string()
+        .contains("enter the code"));
+    assert!(conn.banner().starts_with("Graph: "), "{}", conn.banner());
+    // Signed in as Ada: a delegated-only call succeeds.
+    let mine = conn
+        .client()
+        .approvals()
+        .list_mine()
+        .collect()
+        .await
+        .unwrap();
+    assert!(mine.is_empty());
+    // The scopes: the Graph origin's .default and offline_access.
+    let posts = device_posts(&fake);
+    assert_eq!(posts.len(), 1);
+    let scope = url::form_urlencoded::parse(posts[0].body.as_bytes())
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_eq!(scope, format!("{}/.default offline_access", fake.uri()));
+
+    // 2. A tenant without a client id: refused before anything is sent.
+    fake.clear_received();
+    set_env(&[("AZURE_TENANT_ID", fake.tenant_id())]);
+    let err = Client::connect(SignIn::device_code(|_| panic!("no prompt expected")))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    assert!(err.to_string().contains("AZURE_CLIENT_ID"), "{err}");
+    assert!(!err.to_string().contains('\n'), "{err}");
+    assert!(fake.received().is_empty());
+
+    // 3. Nothing set: the demo, signed in through its device-code endpoint
+    //    as the demo's first approver, who sees the two-stage request.
+    set_env(&[]);
+    let prompts = Arc::new(Mutex::new(0));
+    let seen = Arc::clone(&prompts);
+    let conn = Client::connect(SignIn::device_code(move |_| *seen.lock().unwrap() += 1))
+        .await
+        .unwrap();
+    assert!(conn.is_demo());
+    assert_eq!(*prompts.lock().unwrap(), 1);
+    assert_eq!(device_posts(conn.demo().unwrap()).len(), 1);
+    assert!(conn.banner().contains("device code"), "{}", conn.banner());
+    let approval = conn
+        .client()
+        .approvals()
+        .get(demo::TRAVEL_REQUEST)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approval.stages.len(), 2);
+    assert!(approval.stages[0].is_pending_for_me());
+
+    // 4. Nothing set, no device code: the same demo user, with no
+    //    device-code sign-in.
+    let conn = Client::connect(SignIn::auto()).await.unwrap();
+    assert!(device_posts(conn.demo().unwrap()).is_empty());
+    let mine = conn
+        .client()
+        .approvals()
+        .list_mine()
+        .collect()
+        .await
+        .unwrap();
+    assert!(mine.iter().any(|a| a.id.as_str() == demo::TRAVEL_REQUEST));
+}

@@ -741,7 +741,8 @@ fn custom_token_provider_reads_the_token_from_a_file() {
             .contains(&format!("{}\tMarketing Campaign", demo::MARKETING).as_str()),
         "{r}"
     );
-    assert_eq!(r.lines().len(), 4, "{r}");
+    // Marketing Campaign, Sales Onboarding, two Contractors, Travel Booking.
+    assert_eq!(r.lines().len(), 5, "{r}");
 
     let missing = temp_file("no-token-here");
     let r = run(

@@ -25,8 +25,9 @@ const CREDENTIAL_VARS: [&str; 4] = [
     AZURE_CLIENT_SECRET,
 ];
 
-/// A client from the environment, or one talking to the demo tenant of a
-/// fake Graph (feature `fake`) when no credential variable is set; see
+/// A client from the environment (or signed in with a device code), or one
+/// talking to the demo tenant of a fake Graph (feature `fake`) when no
+/// credential variable is set; see [`Client::connect`] and
 /// [`Client::from_env_or_demo`]. Keep it alive as long as the client is
 /// used: dropping it stops the fake.
 #[derive(Debug)]
@@ -34,11 +35,47 @@ pub struct Connection {
     client: Client,
     #[cfg(feature = "fake")]
     demo: Option<crate::fake::FakeGraph>,
+    /// How the demo's user signed in, for the banner.
+    #[cfg(feature = "fake")]
+    demo_sign_in: &'static str,
 }
 
 impl Connection {
+    /// A connection to Graph (not the demo).
+    pub(crate) fn graph(client: Client) -> Self {
+        Self {
+            client,
+            #[cfg(feature = "fake")]
+            demo: None,
+            #[cfg(feature = "fake")]
+            demo_sign_in: "",
+        }
+    }
+
+    /// A connection to the demo fake whose client acts as the demo's
+    /// approver, signed in with a device code or a token handed out by the
+    /// fake.
+    #[cfg(feature = "fake")]
+    pub(crate) fn for_demo(
+        client: Client,
+        fake: crate::fake::FakeGraph,
+        device_code: bool,
+    ) -> Self {
+        Self {
+            client,
+            demo: Some(fake),
+            demo_sign_in: if device_code {
+                "with a device code, through the fake's device-code endpoint"
+            } else {
+                "with a delegated token of the fake"
+            },
+        }
+    }
+
     /// A connection to a new fake Graph holding the
-    /// [demo tenant](crate::fake::demo), whatever the environment says; an
+    /// [demo tenant](crate::fake::demo), whatever the environment says,
+    /// signed in as the demo's approver
+    /// ([`demo::APPROVER`](crate::fake::demo::APPROVER)); an
     /// `InvalidInput` error when the crate was built without the `fake`
     /// feature.
     pub async fn start_demo() -> Result<Connection> {
@@ -83,7 +120,12 @@ impl Connection {
     pub fn banner(&self) -> String {
         #[cfg(feature = "fake")]
         if let Some(fake) = &self.demo {
-            return crate::fake::demo::describe(fake);
+            return format!(
+                "{}\n  signed in as {} {}",
+                crate::fake::demo::describe(fake),
+                crate::fake::demo::signed_in_user(),
+                self.demo_sign_in
+            );
         }
         format!("Graph: {}", self.client.base_url())
     }
@@ -104,7 +146,8 @@ impl Client {
     /// [`Client::from_env_if_configured`], falling back, when no credential
     /// variable is set, to a fake Graph holding the
     /// [demo tenant](crate::fake::demo) if this crate was built with the
-    /// `fake` feature; without it, the same error as
+    /// `fake` feature (signed in as the demo's approver,
+    /// [`demo::APPROVER`](crate::fake::demo::APPROVER)); without it, the same error as
     /// [`Client::from_env`] plus how to get the demo. Chosen at run time,
     /// so a program copied elsewhere needs no `cfg` of its own.
     ///
@@ -116,28 +159,24 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn from_env_or_demo() -> Result<Connection> {
-        if let Some(client) = Self::from_env_if_configured()? {
-            return Ok(Connection {
-                client,
-                #[cfg(feature = "fake")]
-                demo: None,
-            });
-        }
-        demo_connection().await
+        Self::connect(super::SignIn::auto()).await
     }
 }
 
+/// The demo fake, with a client acting as the demo's approver.
 #[cfg(feature = "fake")]
-async fn demo_connection() -> Result<Connection> {
+pub(crate) async fn demo_connection() -> Result<Connection> {
     let fake = crate::fake::demo_tenant().await;
-    Ok(Connection {
-        client: fake.client()?,
-        demo: Some(fake),
-    })
+    let approver = crate::models::ObjectId::new(crate::fake::demo::APPROVER);
+    Ok(Connection::for_demo(
+        fake.delegated_client_for(&approver)?,
+        fake,
+        false,
+    ))
 }
 
 #[cfg(not(feature = "fake"))]
-async fn demo_connection() -> Result<Connection> {
+pub(crate) async fn demo_connection() -> Result<Connection> {
     Err(Error::invalid_input(
         "environment",
         "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
@@ -146,7 +185,10 @@ async fn demo_connection() -> Result<Connection> {
 }
 
 /// Reads a variable; unset and empty are both "not set". Non-UTF-8 is an error.
-fn var(get: &dyn Fn(&str) -> Option<std::ffi::OsString>, name: &str) -> Result<Option<String>> {
+pub(crate) fn var(
+    get: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+    name: &str,
+) -> Result<Option<String>> {
     match get(name) {
         None => Ok(None),
         Some(v) => match v.into_string() {

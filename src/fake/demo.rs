@@ -24,12 +24,15 @@
 //! | access package | Sales Onboarding (two policies: Employees, Partners) | [`SALES`] |
 //! | access packages | Contractors (two packages share the name) | [`CONTRACTORS`] |
 //! | group | Marketing Team: Ada, Grace, Alan, a device, and the group Marketing Interns (Katherine) | [`MARKETING_TEAM`] |
-//! | catalog | General (Marketing Campaign, Sales Onboarding); Engineering and Facilities (one Contractors each) | [`GENERAL_CATALOG`]… |
+//! | catalog | General (Marketing Campaign, Sales Onboarding, Travel Booking); Engineering and Facilities (one Contractors each) | [`GENERAL_CATALOG`]… |
 //! | assignments of Marketing Campaign | Ada (ends in 10 days), Grace (no end), Barbara (ends in 60 days) delivered; Edsger expired | [`ADA_MARKETING`]… |
 //! | assignment of Sales Onboarding | Grace (Employees, ends in 20 days) | [`GRACE_SALES`] |
 //! | incompatible packages | Sales Onboarding marks Marketing Campaign incompatible: Grace holds both | |
 //! | requests | Ada → Marketing Campaign (delivered); Grace → Sales Onboarding (delivered, [`GRACE_SALES_REQUEST`]); Margaret → Marketing Campaign (pending approval, stays open); Edsger → Sales Onboarding (delivery failed) | [`ADA_REQUEST`], [`MARGARET_REQUEST`], [`FAILED_REQUEST`] |
 //! | lifecycle workflow | Onboard new marketing employees | [`ONBOARDING_WORKFLOW`] |
+//! | access package | Travel Booking (catalog General; one policy, "Manager, then finance": Grace Hopper approves stage 1, Alan Turing stage 2) | [`TRAVEL`], [`TRAVEL_POLICY`] |
+//! | request | Katherine → Travel Booking (her own `userAdd`, pending approval by Grace, stage 1 of 2) | [`TRAVEL_REQUEST`] |
+//! | signed-in user | Grace Hopper, the first approver: the demo connection's client acts as her | [`APPROVER`], [`SECOND_APPROVER`] |
 
 /// "Marketing Campaign".
 pub const MARKETING: &str = "aa0c1a7e-0000-4000-8000-000000000001";
@@ -52,7 +55,7 @@ pub const CONTRACTOR_POLICIES: [&str; 2] = [
     "bb0c1a7e-0000-4000-8000-000000000005",
 ];
 
-/// The catalog "General" (Marketing Campaign and Sales Onboarding).
+/// The catalog "General" (Marketing Campaign, Sales Onboarding and Travel Booking).
 pub const GENERAL_CATALOG: &str = "ca0c1a7e-0000-4000-8000-000000000001";
 /// The catalogs "Engineering" and "Facilities" (one Contractors package each).
 pub const CONTRACTOR_CATALOGS: [&str; 2] = [
@@ -114,8 +117,9 @@ pub const ENDS_IN_DAYS: [(&str, i64); 3] = [
     (BARBARA_MARKETING, 60),
 ];
 
-/// Margaret's request for Marketing Campaign, pending approval (nobody
-/// approves in the demo, so it stays open).
+/// Margaret's request for Marketing Campaign, pending approval (it stays
+/// open unless a signed-in user approves it: its policy names no approver,
+/// so the fake lets anyone decide).
 pub const MARGARET_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000001";
 /// The request that gave Ada her assignment (delivered).
 pub const ADA_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000003";
@@ -124,6 +128,12 @@ pub const ADA_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000003";
 pub const GRACE_SALES_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000004";
 /// Edsger's Sales Onboarding request, which failed to deliver.
 pub const FAILED_REQUEST: &str = "ac0c1a7e-0000-4000-8000-000000000002";
+
+#[path = "demo_approvals.rs"]
+mod approvals;
+
+pub(crate) use approvals::signed_in_user;
+pub use approvals::{APPROVER, SECOND_APPROVER, TRAVEL, TRAVEL_POLICY, TRAVEL_REQUEST};
 
 /// "Onboard new marketing employees" (joiner).
 pub const ONBOARDING_WORKFLOW: &str = "fe0c1a7e-0000-4000-8000-000000000001";
@@ -172,11 +182,12 @@ pub fn describe(fake: &FakeGraph) -> String {
             "  access packages 'Contractors' {} and {} (same name)",
             CONTRACTORS[0], CONTRACTORS[1]
         ),
-        format!("  catalog 'General' {GENERAL_CATALOG} (Marketing Campaign, Sales Onboarding)"),
+        format!("  catalog 'General' {GENERAL_CATALOG} (Marketing Campaign, Sales Onboarding, Travel Booking)"),
         format!("  users: {}", users.join(", ")),
         format!("  group 'Marketing Team' {MARKETING_TEAM} (nested 'Marketing Interns' {MARKETING_INTERNS})"),
         format!("  requests: {ADA_REQUEST} (delivered), {GRACE_SALES_REQUEST} (delivered), {MARGARET_REQUEST} (pending approval), {FAILED_REQUEST} (delivery failed)"),
         format!("  lifecycle workflow 'Onboard new marketing employees' {ONBOARDING_WORKFLOW}"),
+        approvals::describe(),
     ]
     .join("\n")
 }
@@ -336,6 +347,7 @@ pub fn seed(fake: &FakeGraph) {
         .state(RequestState::DeliveryFailed)
         .status("DeliveryFailed"),
     );
+    approvals::seed(fake);
     fake.add_workflow(serde_json::json!({
         "id": ONBOARDING_WORKFLOW,
         "category": "joiner",
