@@ -1,16 +1,10 @@
-//! The writes a bulk run makes, through the assignment-request handle.
+//! The writes a run makes, as the assignment-request handle's builders.
 
-use std::sync::Arc;
+use crate::api::{AdminAdd, AdminRemove, Target};
+use crate::models::{AccessPackageId, Answer, AssignmentId, AssignmentPolicyId, Schedule};
+use crate::Client;
 
-use crate::api::{AssignmentRequests, Target};
-use crate::error::Result;
-use crate::models::{
-    AccessPackageId, Answer, AssignmentId, AssignmentPolicyId, AssignmentRequest,
-    AssignmentRequestId, ObjectId, Schedule,
-};
-use crate::transport::Transport;
-
-/// What every add of a run shares.
+/// What every add of a bulk run shares.
 #[derive(Clone, Debug)]
 pub(crate) struct AddTemplate {
     pub(crate) package: AccessPackageId,
@@ -20,47 +14,35 @@ pub(crate) struct AddTemplate {
     pub(crate) answers: Vec<Answer>,
 }
 
-fn requests(transport: &Arc<Transport>) -> AssignmentRequests {
-    AssignmentRequests::new(Arc::clone(transport))
+impl AddTemplate {
+    /// The `adminAdd` for `target` (sent once by the engine, which looks
+    /// for what exists after an uncertain failure).
+    pub(crate) fn admin_add(&self, client: &Client, target: Target) -> AdminAdd {
+        let mut add = client
+            .assignment_requests()
+            .admin_add(&self.package, &self.policy, target);
+        if let Some(s) = &self.schedule {
+            add = add.schedule(s.clone());
+        }
+        if let Some(j) = &self.justification {
+            add = add.justification(j.clone());
+        }
+        if !self.answers.is_empty() {
+            add = add.answers(self.answers.clone());
+        }
+        add
+    }
 }
 
-/// `adminAdd` for one user, sent once (the plan already looked for what
-/// exists; the caller re-checks after an uncertain failure).
-pub(crate) async fn admin_add(
-    transport: &Arc<Transport>,
-    t: &AddTemplate,
-    user: &ObjectId,
-) -> Result<AssignmentRequest> {
-    let mut add = requests(transport).admin_add(&t.package, &t.policy, Target::user(user));
-    if let Some(s) = &t.schedule {
-        add = add.schedule(s.clone());
-    }
-    if let Some(j) = &t.justification {
-        add = add.justification(j.clone());
-    }
-    if !t.answers.is_empty() {
-        add = add.answers(t.answers.clone());
-    }
-    add.send().await
-}
-
-/// `adminRemove` of one assignment.
-pub(crate) async fn admin_remove(
-    transport: &Arc<Transport>,
+/// The `adminRemove` of one assignment.
+pub(crate) fn admin_remove(
+    client: &Client,
     assignment: &AssignmentId,
     justification: Option<&str>,
-) -> Result<AssignmentRequest> {
-    let mut remove = requests(transport).admin_remove(assignment);
+) -> AdminRemove {
+    let mut remove = client.assignment_requests().admin_remove(assignment);
     if let Some(j) = justification {
         remove = remove.justification(j);
     }
-    remove.send().await
-}
-
-/// Polls a request until Graph will not move it further.
-pub(crate) async fn wait_until_final(
-    transport: &Arc<Transport>,
-    id: &AssignmentRequestId,
-) -> Result<AssignmentRequest> {
-    requests(transport).wait_until_final(id).send().await
+    remove
 }
