@@ -4,7 +4,8 @@
 //!   and [`Client::bulk_assign_users`](crate::Client::bulk_assign_users) give a
 //!   [`BulkAssign`] builder that reads the current state, plans one action per
 //!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
-//!   concurrency, returning a [`BulkReport`] with one row per person.
+//!   concurrency, returning a [`BulkReport`] with one row per person
+//!   ([`BulkAssign::start`] streams the rows as a [`BulkRun`] with a graceful stop).
 //!   Reconcile (removals) is guarded: limited to the bulk's policy
 //!   ([`RemovalScope`]), capped, refused for an empty source
 //!   ([`BulkRefusal`]), run after the adds and re-checked per person.

@@ -386,3 +386,11 @@ async fn sync_apply_rechecks_a_lost_answer_on_the_bulk_engine() {
     let json = serde_json::to_value(&report).unwrap();
     assert!(json["rows"][0]["clientRequestId"].is_string());
 }
+
+#[test]
+fn a_run_moves_between_tasks_and_its_stop_handle_is_shared() {
+    fn send<T: Send + 'static>() {}
+    fn shared<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
+    send::<entra_access::ops::BulkRun>();
+    shared::<entra_access::ops::StopHandle>();
+}

@@ -300,7 +300,10 @@ impl Execution {
             .buffer_unordered(self.concurrency.max(1))
             .take_until(Box::pin(stop.raised()));
         while let Some((job, result)) = results.next().await {
-            events.push(Event::Followed { job, result });
+            events.push(Event::Followed {
+                job,
+                result: Box::new(result),
+            });
             progress.finalized += 1;
             self.report_progress(progress, limiter.limit());
         }

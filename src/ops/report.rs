@@ -358,6 +358,39 @@ mod tests {
     }
 
     #[test]
+    fn rows_a_stop_left_unsent_are_counted_and_keep_the_run_from_success() {
+        let mut sent = row(Action::Add, Outcome::Submitted);
+        sent.graph_request_id = Some("graph-1".into());
+        sent.client_request_id = Some("client-1".into());
+        sent.http_status = Some(201);
+        let rows = vec![sent, row(Action::Add, Outcome::NotStarted)];
+        let report = BulkReport::new(rows, false, Duration::ZERO, 0);
+        let t = report.totals();
+        assert_eq!((t.created, t.not_started, t.failed), (1, 1, 0));
+        assert!(!report.is_success());
+        assert_eq!(report.not_started().count(), 1);
+        assert_eq!(Outcome::NotStarted.to_string(), "NotStarted");
+
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["rows"][1]["outcome"],
+            serde_json::json!({"kind": "notStarted"})
+        );
+        assert_eq!(json["rows"][0]["graphRequestId"], "graph-1");
+        assert_eq!(json["rows"][0]["clientRequestId"], "client-1");
+        assert_eq!(json["rows"][0]["httpStatus"], 201);
+        assert_eq!(json["totals"]["notStarted"], 1);
+        assert_eq!(serde_json::from_value::<BulkReport>(json).unwrap(), report);
+
+        // A row written before these fields existed still reads.
+        let old = serde_json::json!({"userId": "u", "userPrincipalName": null,
+            "action": {"kind": "add"}, "outcome": {"kind": "submitted"},
+            "requestId": null, "assignmentId": null, "errorCode": null, "errorMessage": null});
+        let back: ReportRow = serde_json::from_value(old).unwrap();
+        assert_eq!(back, row(Action::Add, Outcome::Submitted));
+    }
+
+    #[test]
     fn a_report_round_trips_through_json_with_stable_names() {
         let mut failed = row(Action::Remove, Outcome::Failed);
         failed.error_code = Some("TooManyRequests".into());

@@ -298,7 +298,7 @@ impl BulkRun {
                         continue;
                     };
                     if let Some(row) = self.rows.get_mut(r) {
-                        match result {
+                        match *result {
                             Ok(request) => {
                                 row.outcome = match request.state {
                                     Some(RequestState::Delivered) => Outcome::Delivered,

@@ -96,7 +96,7 @@ pub(crate) enum Event {
     /// The request of a `Written` job, followed to its end.
     Followed {
         job: usize,
-        result: Result<AssignmentRequest>,
+        result: Box<Result<AssignmentRequest>>,
     },
 }
 
