@@ -12,7 +12,7 @@
 //! still absent from the group when their removal is sent.
 //!
 //! Writes a CSV report (one row per person:
-//! `UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage`)
+//! `UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
 //! to `--report FILE` or stdout, and the totals to stderr. Exits non-zero
 //! when any request failed (the report has the errors).
 //!

@@ -215,6 +215,24 @@ impl Client {
         self.transport.throttled_count()
     }
 
+    /// A view whose calls (and those of views made from it) also count
+    /// their own 429s, for one run's report; see
+    /// [`run_throttled_count`](Self::run_throttled_count).
+    pub(crate) fn counting_run(&self) -> Self {
+        Self::from_transport(self.transport.counting_run())
+    }
+
+    /// The 429s of this run's calls (see [`counting_run`](Self::counting_run));
+    /// without a run, the client's count.
+    pub(crate) fn run_throttled_count(&self) -> u64 {
+        self.transport.run_throttled_count()
+    }
+
+    /// The longest `Retry-After` the client's retry policy waits out.
+    pub(crate) fn retry_after_limit(&self) -> std::time::Duration {
+        self.transport.retry.retry_after_limit()
+    }
+
     /// A view of this client with other defaults: timeout, retry policy,
     /// `client-request-id`, extra headers, page size (see
     /// [`RequestOptions`](crate::request::RequestOptions)). It shares this

@@ -4,7 +4,8 @@
 //!   and [`Client::bulk_assign_users`](crate::Client::bulk_assign_users) give a
 //!   [`BulkAssign`] builder that reads the current state, plans one action per
 //!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
-//!   concurrency, returning a [`BulkReport`] with one row per person.
+//!   concurrency, returning a [`BulkReport`] with one row per person
+//!   ([`BulkAssign::start`] streams the rows as a [`BulkRun`] with a graceful stop).
 //!   Reconcile (removals) is guarded: limited to the bulk's policy
 //!   ([`RemovalScope`]), capped, refused for an empty source
 //!   ([`BulkRefusal`]), run after the adds and re-checked per person.
@@ -56,6 +57,7 @@ mod refusal;
 mod removal;
 mod report;
 pub mod reports;
+mod run;
 mod source;
 pub mod sync;
 mod writes;
@@ -71,4 +73,5 @@ pub use plan::{
 pub use refusal::BulkRefusal;
 pub use removal::{RemovalScope, DEFAULT_MAX_REMOVALS};
 pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
+pub use run::{BulkRun, StopHandle};
 pub use source::Source as BulkSource;

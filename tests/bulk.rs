@@ -61,6 +61,9 @@ struct State {
     requestor_only: bool,
     /// Run once, when the first POST arrives (a change made mid-run).
     on_first_post: Option<Hook>,
+    /// Every POST of a request: its key (target or assignment), the
+    /// `client-request-id` it came with, the `request-id` answered.
+    post_calls: Vec<(String, String, String)>,
 }
 
 #[derive(Clone, Default)]
@@ -188,44 +191,21 @@ impl Respond for Fake {
             }
             ("POST", Some("assignmentRequests")) => {
                 s.post_attempts += 1;
-                if let Some(hook) = s.on_first_post.take() {
-                    hook(&mut s);
-                }
-                if s.post_attempts <= s.throttle_first {
-                    return ResponseTemplate::new(429)
-                        .insert_header("Retry-After", s.retry_after)
-                        .set_body_json(envelope("TooManyRequests", "slow down"));
-                }
+                let graph_id = format!("graph-req-{}", s.post_attempts);
+                let sent = req
+                    .headers
+                    .get("client-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
                 let body: Value = serde_json::from_slice(&req.body).unwrap();
                 let key = body["assignment"]["targetId"]
                     .as_str()
                     .or(body["assignment"]["id"].as_str())
                     .unwrap_or("")
                     .to_owned();
-                let fault = s.faults.get(&key).copied();
-                if fault == Some(PostFault::Reject) {
-                    return ResponseTemplate::new(400).set_body_json(envelope(
-                        "InvalidRequest",
-                        "You don't meet policy requirements to request this entitlement.",
-                    ));
-                }
-                if fault == Some(PostFault::Fail) {
-                    return ResponseTemplate::new(500)
-                        .set_body_json(envelope("generalException", "boom"));
-                }
-                s.next_id += 1;
-                let id = format!("req-new-{}", s.next_id);
-                let mut created = body.clone();
-                created["id"] = json!(id);
-                created["state"] = json!("submitted");
-                created["status"] = json!("Accepted");
-                s.requests.push(created.clone());
-                s.created.push(body);
-                if fault == Some(PostFault::LoseAnswer) {
-                    return ResponseTemplate::new(500)
-                        .set_body_json(envelope("generalException", "lost"));
-                }
-                ResponseTemplate::new(201).set_body_json(created)
+                s.post_calls.push((key, sent, graph_id.clone()));
+                Self::post(&mut s, body, &graph_id).insert_header("request-id", graph_id.as_str())
             }
             _ => {
                 if let Some(rest) = path.strip_prefix("/v1.0/groups/") {
@@ -241,6 +221,53 @@ impl Respond for Fake {
                 ))
             }
         }
+    }
+}
+
+impl Fake {
+    /// Answers one POST of an assignment request.
+    fn post(s: &mut State, body: Value, graph_id: &str) -> ResponseTemplate {
+        // Graph names the same request-id in the header and the body.
+        let envelope = |code: &str, message: &str| {
+            let mut e = envelope(code, message);
+            e["error"]["innerError"]["request-id"] = json!(graph_id);
+            e
+        };
+        if let Some(hook) = s.on_first_post.take() {
+            hook(s);
+        }
+        if s.post_attempts <= s.throttle_first {
+            return ResponseTemplate::new(429)
+                .insert_header("Retry-After", s.retry_after)
+                .set_body_json(envelope("TooManyRequests", "slow down"));
+        }
+        let key = body["assignment"]["targetId"]
+            .as_str()
+            .or(body["assignment"]["id"].as_str())
+            .unwrap_or("")
+            .to_owned();
+        let fault = s.faults.get(&key).copied();
+        if fault == Some(PostFault::Reject) {
+            return ResponseTemplate::new(400).set_body_json(envelope(
+                "InvalidRequest",
+                "You don't meet policy requirements to request this entitlement.",
+            ));
+        }
+        if fault == Some(PostFault::Fail) {
+            return ResponseTemplate::new(500).set_body_json(envelope("generalException", "boom"));
+        }
+        s.next_id += 1;
+        let id = format!("req-new-{}", s.next_id);
+        let mut created = body.clone();
+        created["id"] = json!(id);
+        created["state"] = json!("submitted");
+        created["status"] = json!("Accepted");
+        s.requests.push(created.clone());
+        s.created.push(body);
+        if fault == Some(PostFault::LoseAnswer) {
+            return ResponseTemplate::new(500).set_body_json(envelope("generalException", "lost"));
+        }
+        ResponseTemplate::new(201).set_body_json(created)
     }
 }
 
@@ -762,6 +789,31 @@ async fn per_person_errors_land_in_the_report_while_the_others_succeed() {
     // Each posted once: the lost one was never re-posted.
     let attempts = fake.with(|s| s.post_attempts);
     assert_eq!(attempts, 6);
+
+    // Every row carries the client-request-id its POST came with, the
+    // request-id the fake answered, and the status of that answer.
+    let calls = fake.with(|s| s.post_calls.clone());
+    let sent: HashSet<&str> = calls.iter().map(|(_, c, _)| c.as_str()).collect();
+    assert_eq!(sent.len(), 6, "one client-request-id per write");
+    for (key, client_request_id, graph_request_id) in &calls {
+        let row = report.row(key).unwrap();
+        assert_eq!(
+            row.client_request_id.as_ref(),
+            Some(client_request_id),
+            "{key}"
+        );
+        assert_eq!(
+            row.graph_request_id.as_ref(),
+            Some(graph_request_id),
+            "{key}"
+        );
+        let status = match key.as_str() {
+            "bad" => 400,
+            "lost" | "broken" => 500,
+            _ => 201,
+        };
+        assert_eq!(row.http_status, Some(status), "{key}");
+    }
 }
 
 /// Graph no longer documents a per-package limit (10,000 was withdrawn;

@@ -490,7 +490,7 @@ fn assign_group_members_reports_every_member() {
     };
     assert_eq!(
         csv.lines().next(),
-        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage")
+        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId")
     );
     assert!(
         row(demo::ADA).contains(",Skip(alreadyDelivered),Skipped,"),

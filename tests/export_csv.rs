@@ -124,12 +124,23 @@ async fn a_bulk_report_writes_one_guarded_row_per_person() {
 
     assert_eq!(
         table[0].join(","),
-        "UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage"
+        "UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"
     );
     assert_eq!(table.len(), 3);
     assert_eq!(
         table[1],
-        [a.as_str(), "'=a@contoso.com", "Add", "Planned", "", "", ""]
+        [
+            a.as_str(),
+            "'=a@contoso.com",
+            "Add",
+            "Planned",
+            "",
+            "",
+            "",
+            "",
+            "",
+            ""
+        ]
     );
     assert_eq!(
         table[2],
@@ -138,6 +149,9 @@ async fn a_bulk_report_writes_one_guarded_row_per_person() {
             "b@contoso.com",
             "Skip(alreadyDelivered)",
             "Skipped",
+            "",
+            "",
+            "",
             "",
             "",
             ""

@@ -9,6 +9,7 @@ use super::bulk::{check_concurrency, read_members, DEFAULT_CONCURRENCY};
 use super::execute::{Execution, ProgressFn};
 use super::plan::{plan_bulk, BulkPlan};
 use super::report::{BulkReport, Progress};
+use super::run::BulkRun;
 use super::writes::AddTemplate;
 use super::{BulkRefusal, Observed, PackageFacts};
 use crate::error::Result;
@@ -180,20 +181,20 @@ impl BulkApply {
         }
     }
 
-    /// Checks the plan (see [`BulkApply`]), then runs exactly its writes
-    /// and reports one row per item. Per-person failures are rows of the
-    /// report; `Err` means nothing was written.
-    pub async fn run(self) -> Result<BulkReport> {
+    /// Checks the plan (see [`BulkApply`]), then starts its writes as a
+    /// [`BulkRun`]: a stream of rows as they finish, with a graceful
+    /// [`stop`](BulkRun::stop). `Err` means nothing was written.
+    pub async fn start(self) -> Result<BulkRun> {
         let started = Instant::now();
         self.check_offline()?;
         // This run's calls count their own 429s.
-        let transport = self.client.transport().counting_run();
-        let plan = match self.freshness(&transport).await? {
+        let client = self.client.counting_run();
+        let plan = match self.freshness(client.transport()).await? {
             Freshness::Fresh => self.plan,
             Freshness::Stale(change, now) if self.replan => {
                 tracing::info!(%change, "bulk plan is stale; planning again");
                 let spec = &self.plan.spec;
-                let members = read_members(&transport, &spec.source).await?;
+                let members = read_members(client.transport(), &spec.source).await?;
                 plan_bulk(
                     &self.plan.base_url,
                     chrono::Utc::now(),
@@ -207,26 +208,29 @@ impl BulkApply {
             }
         };
         let spec = plan.spec.clone();
+        let template = AddTemplate {
+            package: spec.access_package,
+            policy: spec.policy,
+            schedule: spec.schedule,
+            justification: spec.justification,
+            answers: spec.answers,
+        };
         let execution = Execution {
-            transport: Arc::clone(&transport),
-            template: AddTemplate {
-                package: spec.access_package,
-                policy: spec.policy,
-                schedule: spec.schedule,
-                justification: spec.justification,
-                answers: spec.answers,
-            },
-            source: spec.source,
+            client,
+            source: Some(spec.source),
             concurrency: self.concurrency,
             wait_for_delivery: self.wait_for_delivery,
+            resend_lost_adds: false,
             on_progress: self.on_progress,
         };
-        let rows = execution.run(plan).await;
-        Ok(BulkReport::new(
-            rows,
-            false,
-            started.elapsed(),
-            transport.run_throttled_count(),
-        ))
+        Ok(BulkRun::start(plan, &template, execution, started))
+    }
+
+    /// Checks the plan (see [`BulkApply`]), then runs exactly its writes
+    /// and reports one row per item: [`start`](Self::start) and then
+    /// [`BulkRun::finish`]. Per-person failures are rows of the report;
+    /// `Err` means nothing was written.
+    pub async fn run(self) -> Result<BulkReport> {
+        Ok(self.start().await?.finish().await)
     }
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::execute::{Execution, ProgressFn};
 use super::plan::{plan_bulk, BulkPlan, BulkSpec};
 use super::report::{BulkReport, Progress};
+use super::run::BulkRun;
 use super::source::Source;
 use super::writes::AddTemplate;
 use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope, DEFAULT_MAX_REMOVALS};
@@ -14,6 +15,7 @@ use crate::api::Groups;
 use crate::error::{Error, Result};
 use crate::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
 use crate::transport::Transport;
+use crate::Client;
 
 /// Default number of writes in flight.
 pub(super) const DEFAULT_CONCURRENCY: usize = 8;
@@ -355,35 +357,58 @@ impl BulkAssign {
         )
     }
 
-    /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
-    /// row per person. Per-person failures are rows of the report, not an
-    /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
-    pub async fn run(mut self) -> Result<BulkReport> {
+    /// Plans, then (unless [`dry_run`](Self::dry_run)) starts acting, and
+    /// returns the run as a stream of report rows with a graceful stop
+    /// ([`BulkRun`]: rows that need no write first, then each write's row as
+    /// it finishes). `Err` means the plan could not be made (see
+    /// [`plan`](Self::plan)); nothing was written then.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let mut run = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").start().await?;
+    /// while let Some(row) = run.next().await {
+    ///     println!("{} {} {:?}", row.user_id, row.outcome, row.graph_request_id);
+    /// }
+    /// let report = run.finish().await;
+    /// # let _ = report;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start(mut self) -> Result<BulkRun> {
         let started = Instant::now();
         // This run's calls count their own 429s: other work on the same
         // client (sharing its throttle gate) is not this run's.
-        self.transport = self.transport.counting_run();
+        let client = Client::from_transport(Arc::clone(&self.transport)).counting_run();
+        self.transport = Arc::clone(client.transport());
         let plan = self.plan().await?;
-        let throttled = || self.transport.run_throttled_count();
         if self.dry_run {
-            return Ok(BulkReport::planned(plan, started.elapsed(), throttled()));
+            return Ok(BulkRun::planned(plan, client, started));
         }
+        let template = AddTemplate {
+            package: self.package.clone(),
+            policy: self.policy.clone(),
+            schedule: self.schedule.clone(),
+            justification: self.justification.clone(),
+            answers: self.answers.clone(),
+        };
         let execution = Execution {
-            transport: Arc::clone(&self.transport),
-            template: AddTemplate {
-                package: self.package.clone(),
-                policy: self.policy.clone(),
-                schedule: self.schedule.clone(),
-                justification: self.justification.clone(),
-                answers: self.answers.clone(),
-            },
-            source: self.source.clone(),
+            client,
+            source: Some(self.source.clone()),
             concurrency: self.concurrency,
             wait_for_delivery: self.wait_for_delivery,
+            resend_lost_adds: false,
             on_progress: self.on_progress.clone(),
         };
-        let rows = execution.run(plan).await;
-        Ok(BulkReport::new(rows, false, started.elapsed(), throttled()))
+        Ok(BulkRun::start(plan, &template, execution, started))
+    }
+
+    /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
+    /// row per person. Per-person failures are rows of the report, not an
+    /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
+    /// The same as [`start`](Self::start) and then
+    /// [`BulkRun::finish`].
+    pub async fn run(self) -> Result<BulkReport> {
+        Ok(self.start().await?.finish().await)
     }
 }
 

@@ -1,21 +1,32 @@
-//! Acting on a plan: writes with bounded, adaptive concurrency; re-checks
-//! after lost answers; optional following of each request to its end.
+//! The engine every write workflow runs on (bulk runs, sync apply): writes
+//! with bounded, adaptive concurrency, adds before removals, throttled
+//! writes tried again without holding a slot, re-checks after lost answers,
+//! a graceful stop, and optional following of each request to its end.
+//!
+//! The engine reports through [`Events`]; a driver ([`BulkRun`](super::BulkRun),
+//! sync's apply) turns them into report rows.
+
+mod job;
+mod stop;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 
+pub(crate) use job::{CallIds, Event, Events, Job, Write, WriteResult};
+pub(crate) use stop::Stop;
+
 use super::limiter::AdaptiveLimiter;
-use super::plan::{Action, BulkPlan, SkipReason};
+use super::plan::SkipReason;
 use super::recheck::{existing_add, existing_remove, Found};
-use super::report::{Outcome, Progress, ReportRow};
+use super::report::Progress;
 use super::source::Source;
-use super::writes::{self, AddTemplate};
-use crate::api::RequestProblem;
-use crate::error::{Error, Result};
+use crate::api::{RequestProblem, Target};
+use crate::error::Error;
 use crate::models::{AssignmentRequestId, RequestState};
-use crate::transport::Transport;
+use crate::request::RequestOptions;
+use crate::Client;
 
 /// How often one write is tried again after the transport's own retries ran
 /// out on throttling (a 429 means Graph did not process it).
@@ -24,115 +35,106 @@ const THROTTLE_ROUNDS: u32 = 8;
 /// The progress callback.
 pub(crate) type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
-/// Everything a run needs besides the plan.
+/// Everything a run needs besides its jobs.
 pub(crate) struct Execution {
-    pub(crate) transport: Arc<Transport>,
-    pub(crate) template: AddTemplate,
-    /// Re-read right before each removal.
-    pub(crate) source: Source,
+    /// The run's view of the client (counting its own 429s).
+    pub(crate) client: Client,
+    /// Re-read right before each removal of a user: whoever is back in it
+    /// keeps their assignment.
+    pub(crate) source: Option<Source>,
     pub(crate) concurrency: usize,
     pub(crate) wait_for_delivery: bool,
+    /// After a lost answer whose re-check found nothing, send the add once
+    /// more (sync); otherwise the row fails and a re-run picks it up (bulk).
+    pub(crate) resend_lost_adds: bool,
     pub(crate) on_progress: Option<ProgressFn>,
 }
 
-/// What one write came to.
-enum WriteResult {
-    Submitted(Option<AssignmentRequestId>),
-    /// Graph refused the add because the person already has an open request
-    /// or an assignment the plan could not see (made meanwhile, or not yet
-    /// visible): nothing to do, and nothing was created twice.
-    AlreadyThere(SkipReason, Error),
-    /// A removal whose person is in the source again: nothing was sent.
-    Rejoined,
+/// How one try of a write went.
+enum Attempt {
+    Done(WriteResult, CallIds),
     Failed(Error),
+    /// Stopped before anything was sent.
+    NotSent,
+}
+
+/// What a re-check after a lost answer came to.
+enum Recheck {
+    Found(WriteResult),
+    Nothing,
+    /// The lookup failed: whether the write was made is unknown.
+    Unknown,
 }
 
 impl Execution {
-    /// Runs every write of `plan` — all adds first, then the removals —
-    /// and returns the rows (in plan order).
-    pub(crate) async fn run(&self, plan: BulkPlan) -> Vec<ReportRow> {
-        let mut rows: Vec<ReportRow> = plan
-            .items
-            .into_iter()
-            .map(|i| ReportRow::from_plan(i, false))
-            .collect();
-        let of = |action: &Action| -> Vec<usize> {
-            (0..rows.len())
-                .filter(|&i| rows.get(i).is_some_and(|r| &r.action == action))
-                .collect()
-        };
-        let (adds, removals) = (of(&Action::Add), of(&Action::Remove));
-        let transport = Arc::clone(&self.transport);
+    /// Runs every job — all adds first, then the removals — reporting each
+    /// through `events`. Once `stop` is raised no new write is sent; writes
+    /// already sent finish, and every other job is reported `NotStarted`.
+    pub(crate) async fn run(self, jobs: Vec<Job>, stop: Stop, events: Events) {
+        let counter = self.client.clone();
         let limiter = AdaptiveLimiter::new(
             self.concurrency,
-            Arc::new(move || transport.throttled_count()),
+            Arc::new(move || counter.throttled_count()),
         );
         let mut progress = Progress {
-            total: adds.len() + removals.len(),
+            total: jobs.len(),
             concurrency: limiter.limit(),
-            throttled: self.transport.run_throttled_count(),
+            throttled: self.client.run_throttled_count(),
             ..Progress::default()
         };
-        self.phase(&mut rows, adds, &limiter, &mut progress).await;
-        self.phase(&mut rows, removals, &limiter, &mut progress)
-            .await;
-
-        if self.wait_for_delivery {
-            self.follow(&mut rows, &mut progress, &limiter).await;
-        }
-        rows
-    }
-
-    /// Runs the writes of the rows at `work`, concurrently.
-    async fn phase(
-        &self,
-        rows: &mut [ReportRow],
-        work: Vec<usize>,
-        limiter: &AdaptiveLimiter,
-        progress: &mut Progress,
-    ) {
-        let jobs: Vec<_> = work
-            .iter()
-            .filter_map(|&i| rows.get(i).map(|r| (i, r.clone())))
-            .collect();
-        let mut results = futures::stream::iter(jobs)
-            .map(|(i, row)| async move { (i, self.write(&row, limiter).await) })
-            .buffer_unordered(self.concurrency.max(1));
-        while let Some((i, result)) = results.next().await {
-            let Some(row) = rows.get_mut(i) else { continue };
-            match result {
-                WriteResult::Submitted(id) => {
-                    row.outcome = Outcome::Submitted;
-                    row.request_id = id;
-                    if row.action == Action::Remove {
-                        progress.removed += 1;
-                    } else {
-                        progress.created += 1;
+        let mut submitted = Vec::new();
+        let (removals, adds): (Vec<_>, Vec<_>) = jobs
+            .into_iter()
+            .enumerate()
+            .partition(|(_, j)| j.is_removal());
+        let this = &self;
+        for phase in [adds, removals] {
+            let mut results = futures::stream::iter(phase)
+                .map(|(i, job)| {
+                    let (limiter, stop) = (&limiter, &stop);
+                    async move {
+                        let done = this.write(&job, limiter, stop).await;
+                        (i, job, done)
                     }
+                })
+                .buffer_unordered(self.concurrency.max(1));
+            while let Some((i, job, done)) = results.next().await {
+                let Some((result, call)) = done else {
+                    events.push(Event::NotStarted { job: i });
+                    continue;
+                };
+                match &result {
+                    WriteResult::Submitted(id) => {
+                        if job.is_removal() {
+                            progress.removed += 1;
+                        } else {
+                            progress.created += 1;
+                        }
+                        if let Some(id) = id {
+                            submitted.push((i, id.clone()));
+                        }
+                    }
+                    WriteResult::Failed(_) => progress.failed += 1,
+                    WriteResult::AlreadyThere(..) | WriteResult::Rejoined => {}
                 }
-                WriteResult::AlreadyThere(reason, e) => {
-                    row.action = Action::Skip(reason);
-                    row.outcome = Outcome::Skipped;
-                    row.error_code = e.code().map(ToString::to_string);
-                }
-                WriteResult::Rejoined => {
-                    row.action = Action::Skip(SkipReason::RejoinedSource);
-                    row.outcome = Outcome::Skipped;
-                }
-                WriteResult::Failed(e) => {
-                    row.outcome = Outcome::Failed;
-                    row.set_error(&e);
-                    progress.failed += 1;
-                }
+                events.push(Event::Written {
+                    job: i,
+                    result,
+                    call,
+                });
+                progress.done += 1;
+                self.report_progress(&mut progress, limiter.limit());
             }
-            progress.done += 1;
-            self.report_progress(progress, limiter.limit());
+        }
+        if self.wait_for_delivery {
+            self.follow(submitted, &stop, &events, &mut progress, &limiter)
+                .await;
         }
     }
 
     fn report_progress(&self, progress: &mut Progress, concurrency: usize) {
         progress.concurrency = concurrency;
-        progress.throttled = self.transport.run_throttled_count();
+        progress.throttled = self.client.run_throttled_count();
         if let Some(cb) = &self.on_progress {
             cb(progress);
         }
@@ -146,7 +148,7 @@ impl Execution {
         if rounds_done >= THROTTLE_ROUNDS {
             return None;
         }
-        let limit = self.transport.retry.retry_after_limit();
+        let limit = self.client.retry_after_limit();
         match e.retry_after() {
             Some(hint) if hint > limit => None,
             Some(hint) => Some(hint),
@@ -154,70 +156,94 @@ impl Execution {
         }
     }
 
-    /// One try of one write, holding a concurrency slot. A removal first
-    /// reads the source again and sends nothing for a person back in it.
-    async fn attempt(&self, row: &ReportRow) -> std::result::Result<WriteResult, Error> {
-        match row.action {
-            Action::Remove => {
-                let Some(a) = &row.assignment_id else {
-                    return Ok(WriteResult::Failed(Error::invalid_input(
-                        "removal",
-                        "names no assignment",
-                    )));
-                };
-                match self
-                    .source
-                    .contains_now(&self.transport, &row.user_id)
-                    .await
-                {
-                    Ok(true) => return Ok(WriteResult::Rejoined),
-                    Ok(false) => {}
-                    // Nothing was sent: the person keeps their assignment.
-                    Err(e) => return Ok(WriteResult::Failed(e)),
+    /// One try of one write, holding a concurrency slot, sent with the
+    /// row's `client-request-id`. A removal of a user first reads the
+    /// source again and sends nothing for a person back in it.
+    async fn attempt(&self, job: &Job, sent_id: &str, stop: &Stop) -> Attempt {
+        let options = RequestOptions::new().client_request_id(sent_id);
+        let sent = match &job.write {
+            Write::Remove { request, .. } => {
+                if let (Some(source), Target::User(person)) = (&self.source, &job.person) {
+                    match source.contains_now(&self.client, person).await {
+                        Ok(true) => {
+                            return Attempt::Done(WriteResult::Rejoined, CallIds::default())
+                        }
+                        Ok(false) => {}
+                        // Nothing was sent: the person keeps their assignment.
+                        Err(e) => return Attempt::Done(WriteResult::Failed(e), CallIds::default()),
+                    }
                 }
-                writes::admin_remove(&self.transport, a, self.template.justification.as_deref())
-                    .await
-                    .map(|r| WriteResult::Submitted(non_empty(r.id)))
+                if stop.is_raised() {
+                    return Attempt::NotSent;
+                }
+                request.clone().options(options).send_with_meta().await
             }
-            _ => writes::admin_add(&self.transport, &self.template, &row.user_id)
-                .await
-                .map(|r| WriteResult::Submitted(non_empty(r.id))),
+            Write::Add(add) => add.clone().options(options).send_with_meta().await,
+        };
+        match sent {
+            Ok(answer) => {
+                let (request, meta) = answer.into_parts();
+                Attempt::Done(
+                    WriteResult::Submitted(non_empty(request.id)),
+                    CallIds::of_answer(&meta, sent_id),
+                )
+            }
+            Err(e) => Attempt::Failed(e),
         }
     }
 
     /// One write, ridden through throttling (without holding a slot while
-    /// waiting), re-checked when its answer was lost.
-    async fn write(&self, row: &ReportRow, limiter: &AdaptiveLimiter) -> WriteResult {
+    /// waiting), re-checked when its answer was lost. `None`: stopped before
+    /// anything Graph processed was sent.
+    async fn write(
+        &self,
+        job: &Job,
+        limiter: &AdaptiveLimiter,
+        stop: &Stop,
+    ) -> Option<(WriteResult, CallIds)> {
+        let sent_id = uuid::Uuid::new_v4().to_string();
         let mut round = 0;
+        let mut resent = false;
         loop {
-            let permit = limiter.acquire().await;
-            let attempt = self.attempt(row).await;
-            limiter.release(permit, matches!(attempt, Ok(WriteResult::Submitted(_))));
+            let permit = stop.unless_raised(limiter.acquire()).await?;
+            let attempt = self.attempt(job, &sent_id, stop).await;
+            let accepted = matches!(attempt, Attempt::Done(WriteResult::Submitted(_), _));
+            limiter.release(permit, accepted);
             let e = match attempt {
-                Ok(done) => return done,
-                Err(e) => e,
+                Attempt::Done(result, call) => return Some((result, call)),
+                Attempt::NotSent => return None,
+                Attempt::Failed(e) => e,
             };
+            let call = CallIds::of_error(&e, &sent_id);
             if e.is_throttled() {
-                match self.throttle_pause(&e, round) {
-                    Some(pause) => {
-                        round += 1;
-                        tracing::debug!(user = %row.user_id, round, ?pause, "write throttled; trying again");
-                        tokio::time::sleep(pause).await;
+                if let Some(pause) = self.throttle_pause(&e, round) {
+                    round += 1;
+                    tracing::debug!(person = ?job.person, round, ?pause, "write throttled; trying again");
+                    // Graph did not process a throttled write: a stop
+                    // during the pause leaves it not started.
+                    stop.unless_raised(tokio::time::sleep(pause)).await?;
+                    continue;
+                }
+                tracing::warn!(person = ?job.person, retry_after = ?e.retry_after(), "write throttled for longer than allowed; giving up on it");
+                return Some((WriteResult::Failed(e), call));
+            }
+            if e.may_have_been_processed() {
+                match self.recheck(job).await {
+                    Recheck::Found(found) => return Some((found, call)),
+                    Recheck::Nothing if self.resend_lost_adds && !resent && !job.is_removal() => {
+                        tracing::info!(person = ?job.person, "lost answer, nothing found on re-check: sending once more");
+                        resent = true;
                         continue;
                     }
-                    None => {
-                        tracing::warn!(user = %row.user_id, retry_after = ?e.retry_after(), "write throttled for longer than allowed; giving up on it");
-                        return WriteResult::Failed(e);
+                    Recheck::Nothing | Recheck::Unknown => {
+                        return Some((WriteResult::Failed(e), call))
                     }
                 }
             }
-            if e.may_have_been_processed() {
-                return self.recheck(row, e).await;
+            if job.is_removal() {
+                return Some((WriteResult::Failed(e), call));
             }
-            if row.action == Action::Remove {
-                return WriteResult::Failed(e);
-            }
-            return match RequestProblem::of(&e) {
+            let result = match RequestProblem::of(&e) {
                 RequestProblem::ExistingOpenRequest => {
                     WriteResult::AlreadyThere(SkipReason::OpenRequest(RequestState::Submitted), e)
                 }
@@ -226,60 +252,58 @@ impl Execution {
                 }
                 _ => WriteResult::Failed(e),
             };
+            return Some((result, call));
         }
     }
 
-    async fn recheck(&self, row: &ReportRow, original: Error) -> WriteResult {
-        let package = &self.template.package;
-        let found: Result<Option<Found>> = match (&row.action, &row.assignment_id) {
-            (Action::Remove, Some(a)) => {
-                existing_remove(&self.transport, package, a, &row.user_id).await
+    /// After a lost answer: what the write would have made, if it exists.
+    async fn recheck(&self, job: &Job) -> Recheck {
+        let found = match &job.write {
+            Write::Remove { assignment, .. } => {
+                existing_remove(&self.client, &job.package, assignment, &job.person).await
             }
-            _ => existing_add(&self.transport, package, &row.user_id).await,
+            Write::Add(_) => existing_add(&self.client, &job.package, &job.person).await,
         };
         match found {
             Ok(Some(Found::Request(id))) => {
-                tracing::info!(user = %row.user_id, request = %id, "lost answer: request found on re-check");
-                WriteResult::Submitted(Some(id))
+                tracing::info!(person = ?job.person, request = %id, "lost answer: request found on re-check");
+                Recheck::Found(WriteResult::Submitted(Some(id)))
             }
-            Ok(Some(Found::Done)) => WriteResult::Submitted(None),
-            Ok(None) => WriteResult::Failed(original),
+            Ok(Some(Found::Done)) => Recheck::Found(WriteResult::Submitted(None)),
+            Ok(None) => Recheck::Nothing,
             Err(e) => {
-                tracing::warn!(user = %row.user_id, error = %e, "re-check failed");
-                WriteResult::Failed(original)
+                tracing::warn!(person = ?job.person, error = %e, "re-check failed");
+                Recheck::Unknown
             }
         }
     }
 
-    /// Follows every submitted request to its final state.
+    /// Follows every submitted request to its final state, until stopped.
     async fn follow(
         &self,
-        rows: &mut [ReportRow],
+        submitted: Vec<(usize, AssignmentRequestId)>,
+        stop: &Stop,
+        events: &Events,
         progress: &mut Progress,
         limiter: &AdaptiveLimiter,
     ) {
-        let jobs: Vec<(usize, AssignmentRequestId)> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.outcome == Outcome::Submitted)
-            .filter_map(|(i, r)| r.request_id.clone().map(|id| (i, id)))
-            .collect();
-        let transport = &self.transport;
-        let mut results = futures::stream::iter(jobs)
-            .map(|(i, id)| async move { (i, writes::wait_until_final(transport, &id).await) })
-            .buffer_unordered(self.concurrency.max(1));
-        while let Some((i, result)) = results.next().await {
-            let Some(row) = rows.get_mut(i) else { continue };
-            match result {
-                Ok(r) => {
-                    row.outcome = match r.state {
-                        Some(RequestState::Delivered) => Outcome::Delivered,
-                        Some(s) => Outcome::NotDelivered(s),
-                        None => Outcome::Submitted,
-                    };
-                }
-                Err(e) => row.set_error(&e),
-            }
+        let client = &self.client;
+        let mut results = futures::stream::iter(submitted)
+            .map(|(i, id)| async move {
+                let result = client
+                    .assignment_requests()
+                    .wait_until_final(id)
+                    .send()
+                    .await;
+                (i, result)
+            })
+            .buffer_unordered(self.concurrency.max(1))
+            .take_until(Box::pin(stop.raised()));
+        while let Some((job, result)) = results.next().await {
+            events.push(Event::Followed {
+                job,
+                result: Box::new(result),
+            });
             progress.finalized += 1;
             self.report_progress(progress, limiter.limit());
         }

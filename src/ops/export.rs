@@ -54,7 +54,7 @@ pub const ASSIGNMENT_COLUMNS: [&str; 13] = [
 ];
 
 /// Columns of [`BulkReport::write_csv`], in order.
-pub const REPORT_COLUMNS: [&str; 7] = [
+pub const REPORT_COLUMNS: [&str; 10] = [
     "UserId",
     "UserPrincipalName",
     "Action",
@@ -62,6 +62,9 @@ pub const REPORT_COLUMNS: [&str; 7] = [
     "RequestId",
     "ErrorCode",
     "ErrorMessage",
+    "HttpStatus",
+    "GraphRequestId",
+    "ClientRequestId",
 ];
 
 /// Why an export stopped.
@@ -173,7 +176,7 @@ where
 
 impl BulkReport {
     /// Writes the report as CSV: a header row
-    /// (`UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage`)
+    /// (`UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
     /// and one row per person. Cells are guarded against CSV injection (see
     /// [`export`](crate::ops::export)).
     pub fn write_csv<W: Write>(&self, writer: W) -> Result<(), ExportError> {
@@ -191,6 +194,9 @@ impl BulkReport {
                     .unwrap_or_default(),
                 r.error_code.clone().unwrap_or_default(),
                 r.error_message.clone().unwrap_or_default(),
+                r.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                r.graph_request_id.clone().unwrap_or_default(),
+                r.client_request_id.clone().unwrap_or_default(),
             ];
             csv.write_record(cells.iter().map(|c| neutralize(c).into_owned()))?;
         }

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use futures::TryStreamExt;
 
-use crate::api::{AssignmentRequests, Assignments};
+use crate::api::Target;
 use crate::error::Result;
 use crate::models::{
     AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, AssignmentState,
-    ObjectId, RequestState,
+    RequestState,
 };
 use crate::paging::ItemStream;
 use crate::transport::Transport;
+use crate::Client;
 
 /// The package's open requests, each with its assignment, the assignment's
 /// target and the requestor
@@ -24,7 +25,16 @@ pub(crate) fn open_requests(
     transport: &Arc<Transport>,
     package: &AccessPackageId,
 ) -> ItemStream<AssignmentRequest> {
-    AssignmentRequests::new(Arc::clone(transport))
+    open_requests_of(&Client::from_transport(Arc::clone(transport)), package)
+}
+
+/// [`open_requests`] through a client's handle.
+pub(crate) fn open_requests_of(
+    client: &Client,
+    package: &AccessPackageId,
+) -> ItemStream<AssignmentRequest> {
+    client
+        .assignment_requests()
         .list()
         .access_package(package.clone())
         .states(RequestState::OPEN)
@@ -42,48 +52,64 @@ pub(crate) enum Found {
     Done,
 }
 
-/// Looks for an open add request for `user` (a removal request for them is
-/// not one), or an assignment that is not expired.
+/// Whether `request` is about `person`: through its assignment's target,
+/// or its requestor while it has no assignment yet (see
+/// [`AssignmentRequest::subject`]). E-mail addresses compare ignoring case.
+fn concerns(request: &AssignmentRequest, person: &Target) -> bool {
+    match person {
+        Target::User(id) => request.subject_object_id() == Some(id),
+        Target::Email(e) => request
+            .subject()
+            .and_then(|s| s.email.as_deref())
+            .is_some_and(|m| m.eq_ignore_ascii_case(e.address())),
+    }
+}
+
+/// Looks for an open add request for `person` (a removal request for them
+/// is not one), or an assignment that is delivered or delivering.
 pub(crate) async fn existing_add(
-    transport: &Arc<Transport>,
+    client: &Client,
     package: &AccessPackageId,
-    user: &ObjectId,
+    person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests(transport, package)
-        .try_filter(|r| {
-            let ours = r.is_add() && r.subject_object_id() == Some(user);
-            futures::future::ready(ours)
-        })
+    let hit = open_requests_of(client, package)
+        .try_filter(|r| futures::future::ready(r.is_add() && concerns(r, person)))
         .try_next()
         .await?;
     if let Some(r) = hit {
         return Ok(Some(Found::Request(r.id)));
     }
-    let assignments = Assignments::new(Arc::clone(transport))
-        .list()
-        .access_package(package.clone())
-        .target_object_id(user.clone())
-        .collect()
-        .await?;
+    let list = client.assignments().list().access_package(package.clone());
+    let list = match person {
+        Target::User(id) => list.target_object_id(id.clone()),
+        Target::Email(_) => list.expand_target(),
+    };
+    let assignments = list.collect().await?;
     let active = assignments.iter().any(|a| {
-        matches!(
-            a.state,
-            Some(AssignmentState::Delivered | AssignmentState::Delivering)
-        )
+        let for_person = match person {
+            // Graph filtered on the target already.
+            Target::User(_) => a.target.is_none() || person.matches(a),
+            Target::Email(_) => person.matches(a),
+        };
+        for_person
+            && matches!(
+                a.state,
+                Some(AssignmentState::Delivered | AssignmentState::Delivering)
+            )
     });
     Ok(active.then_some(Found::Done))
 }
 
-/// Looks for an open removal of `assignment` (held by `user`: a removal
+/// Looks for an open removal of `assignment` (held by `person`: a removal
 /// that names no assignment yet is matched by its person), or the
 /// assignment already gone or expired.
 pub(crate) async fn existing_remove(
-    transport: &Arc<Transport>,
+    client: &Client,
     package: &AccessPackageId,
     assignment: &AssignmentId,
-    user: &ObjectId,
+    person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests(transport, package)
+    let hit = open_requests_of(client, package)
         .try_filter(|r| {
             let named = r
                 .assignment
@@ -93,7 +119,7 @@ pub(crate) async fn existing_remove(
             let ours = r.is_removal()
                 && match named {
                     Some(id) => id == assignment,
-                    None => r.subject_object_id() == Some(user),
+                    None => concerns(r, person),
                 };
             futures::future::ready(ours)
         })
@@ -102,11 +128,7 @@ pub(crate) async fn existing_remove(
     if let Some(r) = hit {
         return Ok(Some(Found::Request(r.id)));
     }
-    match Assignments::new(Arc::clone(transport))
-        .get(assignment.clone())
-        .send()
-        .await
-    {
+    match client.assignments().get(assignment.clone()).send().await {
         Ok(a) if a.state == Some(AssignmentState::Expired) => Ok(Some(Found::Done)),
         Ok(_) => Ok(None),
         Err(e) if e.is_not_found() => Ok(Some(Found::Done)),

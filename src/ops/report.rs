@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Action, BulkPlan, PlanItem};
+use super::execute::CallIds;
+use super::plan::{Action, PlanItem};
 use crate::error::Error;
 use crate::models::{AssignmentId, AssignmentRequestId, ObjectId, RequestState};
 
@@ -31,6 +32,12 @@ pub enum Outcome {
     NotDelivered(RequestState),
     /// The request could not be made; see the row's error.
     Failed,
+    /// The run was stopped ([`BulkRun::stop`](super::BulkRun::stop))
+    /// before this write was sent: nothing was requested for the person
+    /// (a write Graph had throttled and that was waiting to be tried again
+    /// counts too: Graph does not process a throttled request). Run again
+    /// to do it.
+    NotStarted,
 }
 
 impl fmt::Display for Outcome {
@@ -44,6 +51,7 @@ impl fmt::Display for Outcome {
             Self::Delivered => f.write_str("Delivered"),
             Self::NotDelivered(s) => write!(f, "NotDelivered({s})"),
             Self::Failed => f.write_str("Failed"),
+            Self::NotStarted => f.write_str("NotStarted"),
         }
     }
 }
@@ -69,6 +77,19 @@ pub struct ReportRow {
     pub error_code: Option<String>,
     /// What went wrong, in words (never contains a token).
     pub error_message: Option<String>,
+    /// Graph's `request-id` of the write's last answer (what Microsoft
+    /// support asks for), when Graph answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_request_id: Option<String>,
+    /// The `client-request-id` the write was sent with (one per row, kept
+    /// across the tries of a throttled write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+    /// The HTTP status of the write's last answer: `201` for an accepted
+    /// request, Graph's status for a refusal (`403`, `404`…); absent when
+    /// nothing came back (a reset connection, a timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
 }
 
 impl ReportRow {
@@ -78,7 +99,7 @@ impl ReportRow {
             Action::Report(_) => Outcome::Reported,
             _ if dry_run => Outcome::Planned,
             // Replaced once the write has run.
-            _ => Outcome::Failed,
+            _ => Outcome::NotStarted,
         };
         Self {
             user_id: item.user_id,
@@ -89,7 +110,17 @@ impl ReportRow {
             assignment_id: item.assignment_id,
             error_code: None,
             error_message: None,
+            graph_request_id: None,
+            client_request_id: None,
+            http_status: None,
         }
+    }
+
+    /// Records the ids and status of the write's last answer.
+    pub(crate) fn set_call(&mut self, call: &CallIds) {
+        self.graph_request_id.clone_from(&call.graph_request_id);
+        self.client_request_id.clone_from(&call.client_request_id);
+        self.http_status = call.http_status;
     }
 
     pub(crate) fn set_error(&mut self, err: &Error) {
@@ -122,6 +153,9 @@ pub struct Totals {
     pub delivered: usize,
     /// Of the requests followed to the end, those that ended otherwise.
     pub not_delivered: usize,
+    /// Writes not sent because the run was stopped.
+    #[serde(default)]
+    pub not_started: usize,
 }
 
 impl Totals {
@@ -133,6 +167,7 @@ impl Totals {
                 Outcome::Skipped => t.skipped += 1,
                 Outcome::Reported => t.reported += 1,
                 Outcome::Failed => t.failed += 1,
+                Outcome::NotStarted => t.not_started += 1,
                 Outcome::Submitted | Outcome::Delivered | Outcome::NotDelivered(_) => {
                     if r.action == Action::Remove {
                         t.removed += 1;
@@ -218,16 +253,6 @@ impl BulkReport {
         }
     }
 
-    /// A dry-run report: the plan, every write `Planned`.
-    pub(crate) fn planned(plan: BulkPlan, elapsed: Duration, throttled: u64) -> Self {
-        let rows = plan
-            .items
-            .into_iter()
-            .map(|i| ReportRow::from_plan(i, true))
-            .collect();
-        Self::new(rows, true, elapsed, throttled)
-    }
-
     /// Counts by outcome.
     pub fn totals(&self) -> Totals {
         self.totals
@@ -244,9 +269,17 @@ impl BulkReport {
     }
 
     /// Whether every write succeeded (skips and reports do not count as
-    /// failures).
+    /// failures; a write left [`NotStarted`](Outcome::NotStarted) by a stop
+    /// does not succeed).
     pub fn is_success(&self) -> bool {
-        self.totals.failed == 0
+        self.totals.failed == 0 && self.totals.not_started == 0
+    }
+
+    /// The rows a stop left unsent ([`Outcome::NotStarted`]).
+    pub fn not_started(&self) -> impl Iterator<Item = &ReportRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotStarted)
     }
 }
 
@@ -290,6 +323,9 @@ mod tests {
             assignment_id: None,
             error_code: None,
             error_message: None,
+            graph_request_id: None,
+            client_request_id: None,
+            http_status: None,
         }
     }
 
@@ -319,6 +355,39 @@ mod tests {
             Outcome::NotDelivered(RequestState::Denied).to_string(),
             "NotDelivered(denied)"
         );
+    }
+
+    #[test]
+    fn rows_a_stop_left_unsent_are_counted_and_keep_the_run_from_success() {
+        let mut sent = row(Action::Add, Outcome::Submitted);
+        sent.graph_request_id = Some("graph-1".into());
+        sent.client_request_id = Some("client-1".into());
+        sent.http_status = Some(201);
+        let rows = vec![sent, row(Action::Add, Outcome::NotStarted)];
+        let report = BulkReport::new(rows, false, Duration::ZERO, 0);
+        let t = report.totals();
+        assert_eq!((t.created, t.not_started, t.failed), (1, 1, 0));
+        assert!(!report.is_success());
+        assert_eq!(report.not_started().count(), 1);
+        assert_eq!(Outcome::NotStarted.to_string(), "NotStarted");
+
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["rows"][1]["outcome"],
+            serde_json::json!({"kind": "notStarted"})
+        );
+        assert_eq!(json["rows"][0]["graphRequestId"], "graph-1");
+        assert_eq!(json["rows"][0]["clientRequestId"], "client-1");
+        assert_eq!(json["rows"][0]["httpStatus"], 201);
+        assert_eq!(json["totals"]["notStarted"], 1);
+        assert_eq!(serde_json::from_value::<BulkReport>(json).unwrap(), report);
+
+        // A row written before these fields existed still reads.
+        let old = serde_json::json!({"userId": "u", "userPrincipalName": null,
+            "action": {"kind": "add"}, "outcome": {"kind": "submitted"},
+            "requestId": null, "assignmentId": null, "errorCode": null, "errorMessage": null});
+        let back: ReportRow = serde_json::from_value(old).unwrap();
+        assert_eq!(back, row(Action::Add, Outcome::Submitted));
     }
 
     #[test]

@@ -1,14 +1,11 @@
 //! Who a bulk run is for, and the re-read of it right before a removal.
 
-use std::sync::Arc;
-
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::api::Groups;
 use crate::error::Result;
 use crate::models::ObjectId;
-use crate::transport::Transport;
+use crate::Client;
 
 /// The people a bulk run assigns to (`ops::BulkSource`), kept in its
 /// [`BulkSpec`](super::BulkSpec): removals read it again right before
@@ -49,15 +46,11 @@ impl Source {
     /// documented listing and permission as planning), stopping at the
     /// first page that names the person; a users list is fixed, so a person
     /// planned for removal is never in it.
-    pub(crate) async fn contains_now(
-        &self,
-        transport: &Arc<Transport>,
-        person: &ObjectId,
-    ) -> Result<bool> {
+    pub(crate) async fn contains_now(&self, client: &Client, person: &ObjectId) -> Result<bool> {
         match self {
             Self::Users(ids) => Ok(ids.contains(person)),
             Self::Group { id, transitive } => {
-                let groups = Groups::new(Arc::clone(transport));
+                let groups = client.groups();
                 let list = if *transitive {
                     groups.transitive_members(id.clone())
                 } else {

@@ -1,16 +1,10 @@
-//! The writes a bulk run makes, through the assignment-request handle.
+//! The writes a run makes, as the assignment-request handle's builders.
 
-use std::sync::Arc;
+use crate::api::{AdminAdd, AdminRemove, Target};
+use crate::models::{AccessPackageId, Answer, AssignmentId, AssignmentPolicyId, Schedule};
+use crate::Client;
 
-use crate::api::{AssignmentRequests, Target};
-use crate::error::Result;
-use crate::models::{
-    AccessPackageId, Answer, AssignmentId, AssignmentPolicyId, AssignmentRequest,
-    AssignmentRequestId, ObjectId, Schedule,
-};
-use crate::transport::Transport;
-
-/// What every add of a run shares.
+/// What every add of a bulk run shares.
 #[derive(Clone, Debug)]
 pub(crate) struct AddTemplate {
     pub(crate) package: AccessPackageId,
@@ -20,41 +14,29 @@ pub(crate) struct AddTemplate {
     pub(crate) answers: Vec<Answer>,
 }
 
-fn requests(transport: &Arc<Transport>) -> AssignmentRequests {
-    AssignmentRequests::new(Arc::clone(transport))
-}
-
-/// `adminAdd` for one user, sent once (the plan already looked for what
-/// exists; the caller re-checks after an uncertain failure).
-pub(crate) async fn admin_add(
-    transport: &Arc<Transport>,
-    t: &AddTemplate,
-    user: &ObjectId,
-) -> Result<AssignmentRequest> {
-    let mut add = requests(transport).admin_add(&t.package, &t.policy, Target::user(user));
-    add = add.set_schedule(t.schedule.clone());
-    add = add.set_justification(t.justification.clone());
-    if !t.answers.is_empty() {
-        add = add.answers(t.answers.clone());
+impl AddTemplate {
+    /// The `adminAdd` for `target` (sent once by the engine, which looks
+    /// for what exists after an uncertain failure).
+    pub(crate) fn admin_add(&self, client: &Client, target: Target) -> AdminAdd {
+        let mut add = client
+            .assignment_requests()
+            .admin_add(&self.package, &self.policy, target);
+        add = add.set_schedule(self.schedule.clone());
+        add = add.set_justification(self.justification.clone());
+        if !self.answers.is_empty() {
+            add = add.answers(self.answers.clone());
+        }
+        add
     }
-    add.send().await
 }
 
-/// `adminRemove` of one assignment.
-pub(crate) async fn admin_remove(
-    transport: &Arc<Transport>,
+/// The `adminRemove` of one assignment.
+pub(crate) fn admin_remove(
+    client: &Client,
     assignment: &AssignmentId,
     justification: Option<&str>,
-) -> Result<AssignmentRequest> {
-    let mut remove = requests(transport).admin_remove(assignment);
+) -> AdminRemove {
+    let mut remove = client.assignment_requests().admin_remove(assignment);
     remove = remove.set_justification(justification.map(str::to_owned));
-    remove.send().await
-}
-
-/// Polls a request until Graph will not move it further.
-pub(crate) async fn wait_until_final(
-    transport: &Arc<Transport>,
-    id: &AssignmentRequestId,
-) -> Result<AssignmentRequest> {
-    requests(transport).wait_until_final(id).send().await
+    remove
 }

@@ -1,11 +1,6 @@
 //! Applying a reviewed plan: check it still describes the tenant, then do
-//! exactly its actions with bounded concurrency through the client's
-//! handles (and its one throttle gate).
-//!
-//! The bulk engine (`ops::bulk`) will take over the writes once its plans
-//! are data too; until then this file holds the few writes a sync needs.
-
-use futures::StreamExt;
+//! exactly its actions on the bulk engine (adaptive concurrency through
+//! the client's one throttle gate, re-checks after lost answers).
 
 use super::desired::DesiredState;
 use super::error::{ConfigError, StaleChange, SyncError};
@@ -13,9 +8,11 @@ use super::plan_file::{
     ActionKind, PackagePlan, PlanTarget, SyncAction, SyncPlan, SYNC_PLAN_FORMAT_VERSION,
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
-use crate::api::{RequestProblem, Submission, Target};
-use crate::models::{AssignmentId, AssignmentRequestId};
-use crate::ops::{Observed, PackageFacts};
+use crate::api::{AdminAdd, Target};
+use crate::ops::execute::{CallIds, Event, Events, Execution, Job, Stop, Write, WriteResult};
+use crate::ops::writes::admin_remove;
+use crate::ops::Observed;
+use crate::ops::PackageFacts;
 use crate::{Client, Error};
 
 /// Default writes in flight.
@@ -70,7 +67,8 @@ impl Apply {
     }
 
     /// At most this many writes in flight (1 to 64, default 8). A 429
-    /// still pauses every request of the client.
+    /// pauses every request of the client and halves the writes in flight;
+    /// successes grow them back, as in a bulk run.
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n;
         self
@@ -173,81 +171,72 @@ impl Apply {
     }
 }
 
-/// Runs every action of `plan`, at most `concurrency` at a time; rows come
-/// back in plan order.
+/// Runs every action of `plan` on the bulk engine (adaptive concurrency up
+/// to `concurrency`, adds before removals, throttled writes tried again,
+/// re-checks after lost answers); rows come back in plan order.
 async fn execute(client: &Client, plan: &SyncPlan, concurrency: usize) -> Vec<SyncRow> {
-    let jobs: Vec<(usize, &PackagePlan, &SyncAction)> = plan
-        .actions()
-        .enumerate()
-        .map(|(i, (p, a))| (i, p, a))
-        .collect();
-    let mut rows: Vec<(usize, SyncRow)> = futures::stream::iter(jobs)
-        .map(|(i, p, a)| async move { (i, write(client, p, a).await) })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    rows.sort_by_key(|(i, _)| *i);
-    rows.into_iter().map(|(_, r)| r).collect()
-}
-
-/// How one write ended.
-enum Written {
-    Submitted(Option<AssignmentRequestId>),
-    AlreadyDone(Option<AssignmentRequestId>, Option<String>),
-    Failed(Error),
-}
-
-async fn write(client: &Client, package: &PackagePlan, action: &SyncAction) -> SyncRow {
-    let written = match action.kind {
-        ActionKind::Add => add(client, package, &action.target).await,
-        ActionKind::Remove => match &action.assignment_id {
-            Some(a) => remove(client, package, a).await,
-            None => Written::Failed(Error::invalid_input(
-                "removal",
-                "names no assignment; the plan file was edited",
-            )),
-        },
+    let mut rows = Vec::new();
+    let (mut jobs, mut job_rows) = (Vec::new(), Vec::new());
+    for (package, action) in plan.actions() {
+        let mut row = SyncRow::new(package, action);
+        let person: Target = match &action.target {
+            PlanTarget::User(id) => Target::user(id.clone()),
+            PlanTarget::Email(e) => Target::email(e.clone()).into(),
+        };
+        let write = match (action.kind, &action.assignment_id) {
+            (ActionKind::Add, _) => Write::Add(admin_add(client, package, person.clone())),
+            (ActionKind::Remove, Some(a)) => Write::Remove {
+                assignment: a.clone(),
+                request: admin_remove(client, a, package.settings.justification.as_deref()),
+            },
+            (ActionKind::Remove, None) => {
+                row.fail(&Error::invalid_input(
+                    "removal",
+                    "names no assignment; the plan file was edited",
+                ));
+                rows.push(row);
+                continue;
+            }
+        };
+        jobs.push(Job {
+            package: package.access_package.clone(),
+            person,
+            write,
+        });
+        job_rows.push(rows.len());
+        rows.push(row);
+    }
+    let events = Events::default();
+    let execution = Execution {
+        client: client.clone(),
+        source: None,
+        concurrency,
+        wait_for_delivery: false,
+        // As a sync always did: after a lost answer whose re-check found
+        // nothing, the add is sent once more.
+        resend_lost_adds: true,
+        on_progress: None,
     };
-    let mut row = SyncRow {
-        access_package: package.access_package.clone(),
-        package_label: package.label.clone(),
-        target: action.target.clone(),
-        action: action.kind,
-        assignment_id: action.assignment_id.clone(),
-        outcome: SyncOutcome::Submitted,
-        request_id: None,
-        error_code: None,
-        error_message: None,
-        http_status: None,
-        graph_request_id: None,
-    };
-    match written {
-        Written::Submitted(id) => row.request_id = id,
-        Written::AlreadyDone(id, code) => {
-            row.outcome = SyncOutcome::AlreadyDone;
-            row.request_id = id;
-            row.error_code = code;
-        }
-        Written::Failed(e) => {
-            row.outcome = SyncOutcome::Failed;
-            row.error_code = e.code().map(ToString::to_string);
-            row.error_message = Some(e.to_string());
-            row.http_status = e.status();
-            row.graph_request_id = e.request_id().map(str::to_owned);
+    execution.run(jobs, Stop::default(), events.clone()).await;
+    for event in events.take() {
+        let (job, written) = match event {
+            Event::Written { job, result, call } => (job, Some((result, call))),
+            Event::NotStarted { job } => (job, None),
+            Event::Followed { .. } => continue,
+        };
+        let Some(row) = job_rows.get(job).and_then(|&r| rows.get_mut(r)) else {
+            continue;
+        };
+        match written {
+            Some((result, call)) => row.record(result, &call),
+            None => row.fail(&Error::invalid_input("write", "was not started")),
         }
     }
-    row
+    rows
 }
 
-fn non_empty(id: AssignmentRequestId) -> Option<AssignmentRequestId> {
-    (!id.as_str().is_empty()).then_some(id)
-}
-
-async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Written {
-    let target: Target = match target {
-        PlanTarget::User(id) => Target::user(id.clone()),
-        PlanTarget::Email(e) => Target::email(e.clone()).into(),
-    };
+/// The `adminAdd` of one add, with the package's settings.
+fn admin_add(client: &Client, package: &PackagePlan, target: Target) -> AdminAdd {
     let s = &package.settings;
     let mut add =
         client
@@ -259,61 +248,56 @@ async fn add(client: &Client, package: &PackagePlan, target: &PlanTarget) -> Wri
     } else if let Some(end) = s.end {
         add = add.ends_at(end);
     }
-    match add.clone().send().await {
-        Ok(r) => Written::Submitted(non_empty(r.id)),
-        // The answer was lost: look before posting again, never twice.
-        Err(e) if e.may_have_been_processed() => match add.send_idempotent().await {
-            Ok(Submission::Submitted(r) | Submission::AlreadyRequested(r)) => {
-                Written::Submitted(non_empty(r.id))
-            }
-            Ok(_) => Written::AlreadyDone(None, None),
-            Err(_) => Written::Failed(e),
-        },
-        Err(e) => match RequestProblem::of(&e) {
-            RequestProblem::AlreadyAssigned | RequestProblem::ExistingOpenRequest => {
-                Written::AlreadyDone(None, e.code().map(ToString::to_string))
-            }
-            _ => Written::Failed(e),
-        },
-    }
+    add
 }
 
-async fn remove(client: &Client, package: &PackagePlan, assignment: &AssignmentId) -> Written {
-    let mut remove = client
-        .assignment_requests()
-        .admin_remove(assignment.clone());
-    remove = remove.set_justification(package.settings.justification.clone());
-    match remove.send().await {
-        Ok(r) => Written::Submitted(non_empty(r.id)),
-        Err(e) if e.is_not_found() => Written::AlreadyDone(None, e.code().map(ToString::to_string)),
-        Err(e) if e.may_have_been_processed() => {
-            match open_removal(client, package, assignment).await {
-                Some(id) => Written::Submitted(Some(id)),
-                None => Written::Failed(e),
-            }
+impl SyncRow {
+    /// A row for `action`, before it runs.
+    fn new(package: &PackagePlan, action: &SyncAction) -> Self {
+        Self {
+            access_package: package.access_package.clone(),
+            package_label: package.label.clone(),
+            target: action.target.clone(),
+            action: action.kind,
+            assignment_id: action.assignment_id.clone(),
+            outcome: SyncOutcome::Failed,
+            request_id: None,
+            error_code: None,
+            error_message: None,
+            http_status: None,
+            graph_request_id: None,
+            client_request_id: None,
         }
-        Err(e) => Written::Failed(e),
     }
-}
 
-/// After a removal whose answer was lost: the open request for that
-/// assignment, if Graph made one.
-async fn open_removal(
-    client: &Client,
-    package: &PackagePlan,
-    assignment: &AssignmentId,
-) -> Option<AssignmentRequestId> {
-    let requests = client
-        .assignment_requests()
-        .list()
-        .access_package(package.access_package.clone())
-        .states(crate::models::RequestState::OPEN)
-        .expand_assignment()
-        .collect()
-        .await
-        .ok()?;
-    requests
-        .into_iter()
-        .find(|r| r.assignment.as_ref().is_some_and(|a| &a.id == assignment))
-        .map(|r| r.id)
+    fn fail(&mut self, e: &Error) {
+        self.outcome = SyncOutcome::Failed;
+        self.error_code = e.code().map(ToString::to_string);
+        self.error_message = Some(e.to_string());
+    }
+
+    /// What the engine made of the write.
+    fn record(&mut self, result: WriteResult, call: &CallIds) {
+        self.graph_request_id.clone_from(&call.graph_request_id);
+        self.client_request_id.clone_from(&call.client_request_id);
+        self.http_status = call.http_status;
+        match result {
+            WriteResult::Submitted(id) => {
+                self.outcome = SyncOutcome::Submitted;
+                self.request_id = id;
+            }
+            WriteResult::AlreadyThere(_, e) => self.already_done(&e),
+            // A removal whose assignment is already gone.
+            WriteResult::Failed(e) if self.action == ActionKind::Remove && e.is_not_found() => {
+                self.already_done(&e);
+            }
+            WriteResult::Failed(e) => self.fail(&e),
+            WriteResult::Rejoined => self.outcome = SyncOutcome::AlreadyDone,
+        }
+    }
+
+    fn already_done(&mut self, e: &Error) {
+        self.outcome = SyncOutcome::AlreadyDone;
+        self.error_code = e.code().map(ToString::to_string);
+    }
 }

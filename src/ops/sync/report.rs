@@ -83,12 +83,16 @@ pub struct SyncRow {
     /// The error message, for a failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// The HTTP status of a failure, when Graph answered.
+    /// The HTTP status of the write's last answer (`201` when accepted,
+    /// Graph's status for a refusal), when Graph answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
-    /// Graph's `request-id` of a failed call, for support tickets.
+    /// Graph's `request-id` of the write's last answer, for support tickets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graph_request_id: Option<String>,
+    /// The `client-request-id` the write was sent with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
 }
 
 impl SyncRow {
