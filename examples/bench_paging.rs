@@ -66,6 +66,11 @@ struct Args {
     /// Internal: the port of the parent's server.
     #[arg(long, hide = true)]
     port: Option<u16>,
+    /// Only serve `--items` assignments in pages of `--page-size`: print
+    /// the base URL, then serve until killed (for profiling the example
+    /// under valgrind or `/usr/bin/time`).
+    #[arg(long)]
+    serve: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -100,6 +105,13 @@ fn main() -> Result<()> {
             .enable_all()
             .build()?
     };
+    if args.serve {
+        let port = start_server(args.items, args.page_size)?;
+        println!("http://127.0.0.1:{port}");
+        loop {
+            std::thread::park();
+        }
+    }
     if let Some(contender) = args.child {
         let port = args.port.context("--child needs --port")?;
         return rt.block_on(child(contender, port, args.items));
@@ -517,17 +529,48 @@ fn processes(args: &Args) -> Result<()> {
         hand.iter().copied().fold(f64::MAX, f64::min)
     );
     println!("  example speed / loop speed: {:.3}", hand_med / ex_med);
-    println!("peak RSS (VmHWM, sampled every ms):");
+    println!(
+        "peak RSS (VmHWM, sampled every ms), median of {} alternating runs [quartiles]:",
+        args.rounds.max(1)
+    );
+    let mut medians = Vec::new();
     for items in [10_000, 100_000] {
         let port = start_server(items, args.page_size)?;
-        let e = run_process(example_cmd(port)?)?;
-        let h = run_process(hand_cmd(port, items)?)?;
+        let (mut e, mut h) = (Vec::new(), Vec::new());
+        for round in 0..args.rounds.max(1) {
+            let example_first = round % 2 == 0;
+            for first in [true, false] {
+                if first == example_first {
+                    e.push(run_process(example_cmd(port)?)?.peak_kb as f64);
+                } else {
+                    h.push(run_process(hand_cmd(port, items)?)?.peak_kb as f64);
+                }
+            }
+        }
+        let (em, hm) = (median(&mut e), median(&mut h));
         println!(
-            "  {items:>7} items: example {:>7} KiB, loop {:>7} KiB",
-            e.peak_kb, h.peak_kb
+            "  {items:>7} items: example {em:>7.0} KiB [{}], loop {hm:>7.0} KiB [{}]",
+            quartiles(&e),
+            quartiles(&h)
+        );
+        medians.push((em, hm));
+    }
+    if let [(e_small, h_small), (e_large, h_large)] = medians[..] {
+        println!(
+            "  100,000 / 10,000: example {:+.1} %, loop {:+.1} %",
+            (e_large / e_small - 1.0) * 100.0,
+            (h_large / h_small - 1.0) * 100.0
         );
     }
     Ok(())
+}
+
+/// The first and third quartiles of sorted `v`, as `q1-q3`.
+fn quartiles(v: &[f64]) -> String {
+    match v.len() {
+        0 => String::from("-"),
+        n => format!("{:.0}-{:.0}", v[n / 4], v[n - 1 - n / 4]),
+    }
 }
 
 // ------------------------------------------------------------------- server

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use common::*;
 use entra_access::auth::{AccessToken, AuthError, TokenProvider};
 use entra_access::models::Assignment;
+use entra_access::paging::ItemStream;
 use entra_access::{Client, ErrorKind};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -72,6 +73,32 @@ async fn every_item_of_every_page_comes_once_and_in_order() {
             "every page carries the token"
         );
     }
+}
+
+#[tokio::test]
+async fn item_stream_counts_what_is_buffered_across_pages_of_any_size() {
+    // One buffer is reused for every page: a page larger than the one before
+    // must fit, a smaller one must not bring back items of the last.
+    let graph = MockServer::start().await;
+    let total = mount_chain(&graph, &[3, 1, 4, 2]).await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    let mut stream = client.assignments().list().stream();
+    let mut seen = Vec::new();
+    let mut buffered = Vec::new();
+    while let Some(a) = stream.try_next().await.unwrap() {
+        seen.push(a);
+        buffered.push(ItemStream::buffered(&stream));
+    }
+
+    assert_eq!(ids(&seen), expected_ids(0..total));
+    assert_eq!(buffered, vec![2, 1, 0, 0, 3, 2, 1, 0, 1, 0]);
+    assert_eq!(ItemStream::buffered(&stream), 0);
+    assert!(
+        stream.next_link().is_none(),
+        "the last page has no next link"
+    );
 }
 
 #[tokio::test]

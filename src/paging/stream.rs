@@ -1,6 +1,6 @@
 //! Lazy streams over `@odata.nextLink`.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
+use super::page::decode_into;
 use super::Page;
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{ApiRequest, ResponseMeta};
@@ -144,7 +145,7 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     pub fn items(self) -> ItemStream<T> {
         ItemStream {
             pages: self,
-            buffer: Vec::new().into_iter(),
+            buffer: VecDeque::new(),
         }
     }
 
@@ -299,51 +300,58 @@ fn off_origin() -> Error {
     )
 }
 
-impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
-    type Item = Result<Page<T>>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        if this.done {
+impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
+    /// Polls for the next page and decodes it with `decode`, which is given
+    /// the body, the page's URL and the answer's metadata and returns what
+    /// it made of the page and the page's next link. The next link is then
+    /// checked and, when it may be followed, its fetch started: the one page
+    /// of lookahead.
+    fn poll_decoded<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut decode: impl FnMut(&[u8], &Url, ResponseMeta) -> Result<(R, Option<Url>)>,
+    ) -> Poll<Option<Result<R>>> {
+        if self.done {
             return Poll::Ready(None);
         }
-        if let Some(start) = this.start.take() {
+        if let Some(start) = self.start.take() {
             match start {
-                Ok(url) => this.start_fetch(url),
+                Ok(url) => self.start_fetch(url),
                 Err(e) => {
-                    this.done = true;
+                    self.done = true;
                     return Poll::Ready(Some(Err(e)));
                 }
             }
         }
-        if let Some(err) = this.pending_error.take() {
-            this.done = true;
+        if let Some(err) = self.pending_error.take() {
+            self.done = true;
             return Poll::Ready(Some(Err(err)));
         }
-        let Some((fut, _)) = this.in_flight.as_mut() else {
-            this.done = true;
+        let Some((fut, _)) = self.in_flight.as_mut() else {
+            self.done = true;
             return Poll::Ready(None);
         };
         let result = match fut.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(r) => r,
         };
-        this.in_flight = None;
+        self.in_flight = None;
         let decoded = match result {
-            Ok((body, url, meta)) => match Page::decode(&body, &url) {
-                Err(e) if this.refetch_if_cut_short(&url, &body, &e) => {
+            // The body is dropped here, before the next page is fetched.
+            Ok((body, url, meta)) => match decode(&body, &url, meta) {
+                Err(e) if self.refetch_if_cut_short(&url, &body, &e) => {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }
-                other => other.map(|page| page.with_meta(meta)),
+                other => other,
             },
             Err(e) => {
                 // Only the first page may fall back; later pages keep the
                 // query Graph accepted.
-                if let Some((url, path)) = this.without_top.take() {
+                if let Some((url, path)) = self.without_top.take() {
                     if is_top_refusal(&e) {
-                        this.transport.remember_top_refused(&path);
-                        this.start_fetch(url);
+                        self.transport.remember_top_refused(&path);
+                        self.start_fetch(url);
                         cx.waker().wake_by_ref();
                         return Poll::Pending;
                     }
@@ -351,33 +359,45 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
                 Err(e)
             }
         };
-        this.without_top = None;
+        self.without_top = None;
         match decoded {
             Err(e) => {
-                this.done = true;
+                self.done = true;
                 Poll::Ready(Some(Err(e)))
             }
-            Ok(page) => {
-                this.resume = page.next_link().cloned();
-                match page.next_link().cloned() {
+            Ok((page, next_link)) => {
+                self.resume.clone_from(&next_link);
+                match next_link {
                     None => {}
-                    Some(link) if this.seen.contains(link.as_str()) => {
+                    Some(link) if self.seen.contains(link.as_str()) => {
                         // Nothing safe to resume from.
-                        this.resume = None;
-                        this.pending_error = Some(Error::new(
+                        self.resume = None;
+                        self.pending_error = Some(Error::new(
                             ErrorKind::Paging,
                             "Graph sent a next link it had sent before; paging stopped to avoid a loop",
                         ));
                     }
-                    Some(link) if !this.transport.is_graph_origin(&link) => {
-                        this.resume = None;
-                        this.pending_error = Some(off_origin());
+                    Some(link) if !self.transport.is_graph_origin(&link) => {
+                        self.resume = None;
+                        self.pending_error = Some(off_origin());
                     }
-                    Some(link) => this.start_fetch(link),
+                    Some(link) => self.start_fetch(link),
                 }
                 Poll::Ready(Some(Ok(page)))
             }
         }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.poll_decoded(cx, |body, url, meta| {
+            let page = Page::decode(body, url)?.with_meta(meta);
+            let next_link = page.next_link().cloned();
+            Ok((page, next_link))
+        })
     }
 }
 
@@ -391,10 +411,15 @@ impl<T> Drop for PageStream<T> {
 
 /// A lazy stream of items across all pages. See [`PageStream`] for how
 /// paging behaves.
+///
+/// Each page is decoded straight into one buffer that the stream keeps and
+/// reuses for every page, so listing any number of items allocates the
+/// page-sized list once, not once a page.
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<T> {
     pages: PageStream<T>,
-    buffer: std::vec::IntoIter<T>,
+    /// The items of the current page not yet yielded.
+    buffer: VecDeque<T>,
 }
 
 impl<T> std::fmt::Debug for ItemStream<T> {
@@ -425,17 +450,27 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(item) = this.buffer.next() {
+            if let Some(item) = this.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            // Free the spent page's allocation before the next page is
-            // decoded, so at most one page of items is held at a time.
-            this.buffer = Vec::new().into_iter();
-            match Pin::new(&mut this.pages).poll_next(cx) {
+            // The buffer is empty: the spent page's items are already freed,
+            // and the next page is decoded into the same allocation.
+            let buffer = &mut this.buffer;
+            let polled = this.pages.poll_decoded(cx, |body, url, _meta| {
+                match decode_into(body, url, buffer) {
+                    Ok(links) => Ok(((), links.next_link)),
+                    Err(e) => {
+                        // No item of a malformed page is yielded.
+                        buffer.clear();
+                        Err(e)
+                    }
+                }
+            });
+            match polled {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => this.buffer = page.into_items().into_iter(),
+                Poll::Ready(Some(Ok(()))) => {}
             }
         }
     }

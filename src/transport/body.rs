@@ -13,12 +13,19 @@ pub(crate) enum Body {
     Cut(Bytes),
 }
 
-/// The size a buffer starts with before the body proves larger.
+/// The size a buffer starts with when the answer declares no length.
 const FIRST_ALLOCATION: usize = 64 * 1024;
 
 /// Reads `resp`'s body, at most `cap` bytes of it, never holding more than
-/// `cap` bytes (the buffer grows by doubling, but never past the cap). A
-/// `Content-Length` above the cap ends the read before any byte is read.
+/// `cap` bytes. A `Content-Length` above the cap ends the read before any
+/// byte is read.
+///
+/// A `Content-Length` within the cap is allocated at once, exactly: one
+/// allocation of the body's size, no copies. (Growing by doubling from 64 KiB
+/// cost a page of 650 KB five allocations and four copies, left a 1 MiB
+/// buffer per page, and the freed steps fragmented the allocator's heaps so
+/// that peak memory grew with the number of pages read.) A body of unknown
+/// length (chunked) grows by doubling, never past the cap.
 pub(crate) async fn read_capped(
     mut resp: reqwest::Response,
     cap: usize,
@@ -29,7 +36,6 @@ pub(crate) async fn read_capped(
     }
     let start = declared
         .map_or(FIRST_ALLOCATION, |n| usize::try_from(n).unwrap_or(cap))
-        .min(FIRST_ALLOCATION)
         .min(cap);
     let mut buf: Vec<u8> = Vec::with_capacity(start);
     while let Some(chunk) = resp.chunk().await? {
