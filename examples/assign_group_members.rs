@@ -13,8 +13,14 @@
 //!
 //! Writes a CSV report (one row per person:
 //! `UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
-//! to `--report FILE` or stdout, and the totals to stderr. Exits non-zero
-//! when any request failed (the report has the errors).
+//! to `--report FILE` or stdout, and the totals to stderr. Each person's
+//! row is also shown on stderr as soon as it is final
+//! (`Add <user id> (<upn>): Submitted`). Exits non-zero when any request
+//! failed (the report has the errors).
+//!
+//! Ctrl-C stops gracefully: requests in flight finish, no new one is sent,
+//! the report is still written (people not reached are `NotStarted`; run
+//! again to do them) and the exit code is 1. A second Ctrl-C quits at once.
 //!
 //! ```text
 //! cargo run --example assign_group_members -- --package-name "Marketing Campaign" \
@@ -45,8 +51,9 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
-use entra_access::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
+use entra_access::ops::{RemovalScope, ReportRow, DEFAULT_MAX_REMOVALS};
 use entra_access::{Client, SignIn};
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -125,7 +132,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let bar = bar(0, "requests");
     let progress = bar.clone();
-    let report = client
+    let mut run = client
         .bulk_assign_group(&package.id, policy, args.group_id.as_str())
         .transitive(args.transitive)
         .dry_run(args.dry_run)
@@ -142,8 +149,42 @@ async fn run(args: Args) -> anyhow::Result<()> {
             progress.set_length(p.total as u64);
             progress.set_position(p.done as u64);
         })
-        .run()
+        .start()
         .await?;
+    // Ctrl-C stops gracefully: requests in flight finish, no new one
+    // starts, and the report marks the people not reached `NotStarted`.
+    // A second Ctrl-C quits at once (the answers of requests in flight are
+    // then unknown; a re-run finds and skips what was made).
+    let stop = run.stop_handle();
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    let mut listening = true;
+    // One line per person on stderr as soon as their row is final.
+    loop {
+        tokio::select! {
+            // Ctrl-C first, so its handler is in place before any row shows.
+            biased;
+            signal = &mut ctrl_c, if listening => {
+                if signal.is_err() {
+                    // No signal handling here: the run goes on; Ctrl-C kills.
+                    listening = false;
+                    continue;
+                }
+                if stop.is_stopped() {
+                    std::process::exit(130);
+                }
+                bar.suspend(|| eprintln!(
+                    "stopping: requests in flight finish, no new one starts (Ctrl-C again to quit now)"
+                ));
+                stop.stop();
+                ctrl_c = Box::pin(tokio::signal::ctrl_c());
+            }
+            row = run.next() => match row {
+                Some(row) => bar.suspend(|| eprintln!("{}", row_line(&row))),
+                None => break,
+            },
+        }
+    }
+    let report = run.finish().await;
     bar.finish_and_clear();
 
     report.write_csv(&mut out)?;
@@ -162,6 +203,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         report.elapsed,
         report.throttled,
     );
+    if stop.is_stopped() {
+        bail!(
+            "stopped: {} of {} people not started (nothing was requested for them); run again to do them",
+            t.not_started,
+            report.rows.len()
+        );
+    }
     if !report.is_success() {
         bail!(
             "{} of the requests failed; the report has the errors",
@@ -169,6 +217,20 @@ async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `Add cc0c…-0003 (alan.turing@contoso.example): Submitted`, with the
+/// error after a colon when the row has one.
+fn row_line(row: &ReportRow) -> String {
+    let mut line = format!("{} {}", row.action, row.user_id);
+    if let Some(upn) = &row.user_principal_name {
+        line.push_str(&format!(" ({upn})"));
+    }
+    line.push_str(&format!(": {}", row.outcome));
+    if let Some(error) = &row.error_message {
+        line.push_str(&format!(": {error}"));
+    }
+    line
 }
 
 /// `--package-id ID` or `--package-name NAME` (exactly one).

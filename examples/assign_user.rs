@@ -28,10 +28,9 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{starts_later, FinalOutcome, PackageRef, Submission, Target};
+use entra_access::api::{state_name, PackageRef, Submission, Target};
 use entra_access::models::{
-    format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
-    AssignmentRequestId, DateTime, IsoDuration, PolicyChoiceError,
+    parse_datetime, AccessPackage, AssignmentPolicyId, DateTime, IsoDuration, PolicyChoiceError,
 };
 use entra_access::{Client, Connection, SignIn};
 
@@ -144,83 +143,41 @@ fn pick_policy(
 }
 
 /// Prints what an `adminAdd` did: the request id on stdout (nothing when
-/// the target already holds the access, which stderr explains). With
-/// `wait`, follows the request, printing state changes on stderr and the
-/// final state on stdout; a request that ends other than delivered is an
-/// error.
+/// the target already holds the access; stderr says what was found). With
+/// `wait`, follows the request: each state on stderr, the final one on
+/// stdout, and an error (saying how it ended) unless it was delivered or
+/// starts later.
 async fn report_submission(
     conn: &Connection,
     submission: Submission,
     wait: bool,
 ) -> anyhow::Result<()> {
-    let request = match submission {
-        Submission::AlreadyAssigned(a) => {
-            eprintln!(
-                "already assigned: assignment {} is {}; nothing was requested",
-                a.id,
-                a.state.as_ref().map_or("unknown", |s| s.as_str())
-            );
-            return Ok(());
-        }
-        Submission::AlreadyRequested(r) => {
-            eprintln!(
-                "an open request exists already ({}); following that one",
-                state(&r)
-            );
-            r
-        }
-        Submission::Submitted(r) => r,
-        other => bail!("unexpected submission: {other:?}"),
+    if let Some(note) = submission.note() {
+        eprintln!("{note}");
+    }
+    let Some(request) = submission.request() else {
+        return Ok(());
     };
     println!("{}", request.id);
-    if wait {
-        finish_wait(conn, &request.id).await?;
+    if !wait {
+        return Ok(());
     }
-    Ok(())
-}
-
-/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
-fn state(request: &AssignmentRequest) -> String {
-    request
-        .state
-        .as_ref()
-        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
-}
-
-/// `Ok` when the request was delivered; otherwise an error saying how it
-/// ended (with the status and failed custom-extension calls, if any).
-fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
-    match FinalOutcome::of(request) {
-        FinalOutcome::Delivered => Ok(()),
-        _ => match FinalOutcome::of(request).into_problem() {
-            Some(problem) => bail!("request {}: {problem}", request.id),
-            None => bail!("request {} ended {}", request.id, state(request)),
-        },
-    }
-}
-
-/// Follows a request: each state on stderr, the final one on stdout; an
-/// error unless it was delivered.
-async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<()> {
-    let last = conn
+    let summary = conn
         .client()
         .assignment_requests()
-        .watch(id)
+        .watch(&request.id)
         .poll_interval(conn.poll_interval())
         // Graph keeps a request that starts later in `scheduled` until then.
         .stop_when_scheduled(true)
-        .follow(|r| eprintln!("request {}: {}", r.id, state(r)))
+        .follow_and_summarize(|r| eprintln!("request {}: {}", r.id, state_name(r)))
         .await?;
-    println!("{}", state(&last));
-    if let Some(start) = starts_later(&last) {
-        eprintln!(
-            "request {}: access starts at {}; not waiting that long",
-            last.id,
-            format_datetime(&start)
-        );
-        return Ok(());
+    println!("{}", summary.state());
+    if summary.starts_at.is_some() {
+        eprintln!("{summary}; not waiting that long");
+    } else if !summary.is_success() {
+        bail!("{summary}");
     }
-    delivered(&last)
+    Ok(())
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

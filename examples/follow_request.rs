@@ -23,10 +23,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::FinalOutcome;
-use entra_access::models::AssignmentRequest;
+use entra_access::api::state_name;
 use entra_access::{Client, SignIn};
-use futures::TryStreamExt;
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
@@ -56,46 +54,21 @@ async fn run(args: Args) -> anyhow::Result<()> {
     .await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
-    // `watch` polls with backoff and yields the request each time its state
-    // changes, ending after the final state.
-    let mut changes = client
+    // `watch` polls with backoff and reports each change of state, ending
+    // after the final state; the summary says how the request ended.
+    let summary = client
         .assignment_requests()
         .watch(args.request_id.as_str())
         .poll_interval(conn.poll_interval())
-        .timeout(Duration::from_secs(args.timeout));
-    let mut last = None;
-    while let Some(request) = changes.try_next().await? {
-        println!(
-            "{}\t{}",
-            state(&request),
-            request.status.as_deref().unwrap_or("-")
-        );
-        last = Some(request);
+        .timeout(Duration::from_secs(args.timeout))
+        .follow_and_summarize(|r| {
+            println!("{}\t{}", state_name(r), r.status.as_deref().unwrap_or("-"));
+        })
+        .await?;
+    if !summary.outcome.is_delivered() {
+        bail!("{summary}");
     }
-    match last {
-        Some(request) => delivered(&request),
-        None => bail!("request {} was never observed", args.request_id),
-    }
-}
-
-/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
-fn state(request: &AssignmentRequest) -> String {
-    request
-        .state
-        .as_ref()
-        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
-}
-
-/// `Ok` when the request was delivered; otherwise an error saying how it
-/// ended (with the status and failed custom-extension calls, if any).
-fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
-    match FinalOutcome::of(request) {
-        FinalOutcome::Delivered => Ok(()),
-        _ => match FinalOutcome::of(request).into_problem() {
-            Some(problem) => bail!("request {}: {problem}", request.id),
-            None => bail!("request {} ended {}", request.id, state(request)),
-        },
-    }
+    Ok(())
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -24,8 +24,8 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{starts_later, FinalOutcome, PackageRef, RemoveFor};
-use entra_access::models::{format_datetime, AssignmentRequest, AssignmentRequestId};
+use entra_access::api::{state_name, PackageRef, RemoveFor};
+use entra_access::models::AssignmentRequestId;
 use entra_access::{Client, Connection, SignIn};
 
 /// Remove an access package assignment.
@@ -136,48 +136,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
-fn state(request: &AssignmentRequest) -> String {
-    request
-        .state
-        .as_ref()
-        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
-}
-
-/// `Ok` when the request was delivered; otherwise an error saying how it
-/// ended (with the status and failed custom-extension calls, if any).
-fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
-    match FinalOutcome::of(request) {
-        FinalOutcome::Delivered => Ok(()),
-        _ => match FinalOutcome::of(request).into_problem() {
-            Some(problem) => bail!("request {}: {problem}", request.id),
-            None => bail!("request {} ended {}", request.id, state(request)),
-        },
-    }
-}
-
 /// Follows a request: each state on stderr, the final one on stdout; an
-/// error unless it was delivered.
+/// error (saying how it ended) unless it was delivered or starts later.
 async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<()> {
-    let last = conn
+    let summary = conn
         .client()
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
         // Graph keeps a request that starts later in `scheduled` until then.
         .stop_when_scheduled(true)
-        .follow(|r| eprintln!("request {}: {}", r.id, state(r)))
+        .follow_and_summarize(|r| eprintln!("request {}: {}", r.id, state_name(r)))
         .await?;
-    println!("{}", state(&last));
-    if let Some(start) = starts_later(&last) {
-        eprintln!(
-            "request {}: access starts at {}; not waiting that long",
-            last.id,
-            format_datetime(&start)
-        );
-        return Ok(());
+    println!("{}", summary.state());
+    if summary.starts_at.is_some() {
+        eprintln!("{summary}; not waiting that long");
+    } else if !summary.is_success() {
+        bail!("{summary}");
     }
-    delivered(&last)
+    Ok(())
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -514,6 +514,54 @@ fn assign_group_members_reports_every_member() {
     assert!(r.stderr.contains("0 failed"), "{r}");
 }
 
+/// The rows stream to stderr as each person's row is final, and the CSV
+/// report (to stdout here) still comes whole, with its header, after them.
+#[test]
+fn assign_group_members_shows_each_row_as_it_finishes() {
+    let r = run(
+        "assign_group_members",
+        &[
+            "--package-id",
+            demo::MARKETING,
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--transitive",
+            "--reconcile",
+        ],
+    )
+    .ok();
+    let shown = |prefix: &str, user: &str, outcome: &str| {
+        r.stderr.lines().any(|l| {
+            l.starts_with(&format!("{prefix} {user}")) && l.ends_with(&format!(": {outcome}"))
+        })
+    };
+    assert!(shown("Add", demo::ALAN, "Submitted"), "{r}");
+    assert!(shown("Add", demo::KATHERINE, "Submitted"), "{r}");
+    assert!(shown("Remove", demo::BARBARA, "Submitted"), "{r}");
+    assert!(shown("Skip(alreadyDelivered)", demo::ADA, "Skipped"), "{r}");
+    // Skips need no write: their lines come before the writes' lines.
+    let at = |needle: &str| r.stderr.find(needle).unwrap();
+    assert!(
+        at(&format!("Skip(alreadyDelivered) {}", demo::ADA)) < at(&format!("Add {}", demo::ALAN)),
+        "{r}"
+    );
+    // The rows are not mixed into the CSV on stdout.
+    let lines = r.lines();
+    assert_eq!(
+        lines.first().copied(),
+        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"),
+        "{r}"
+    );
+    assert!(lines.iter().all(|l| !l.starts_with("Add ")), "{r}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(demo::ALAN) && l.contains(",Add,Submitted,")),
+        "{r}"
+    );
+    assert!(r.stderr.contains("2 requested, 1 removed"), "{r}");
+}
+
 #[test]
 fn assign_group_members_dry_run_writes_the_plan_to_stdout() {
     let r = run(
@@ -752,4 +800,132 @@ fn custom_token_provider_reads_the_token_from_a_file() {
     .fails(1);
     assert!(r.error_line().contains("reading"), "{r}");
     assert!(r.error_line().contains("no-token-here"), "{r}");
+}
+
+/// Ctrl-C during the writes stops gracefully: the write in flight finishes,
+/// the rest are never sent, the report still comes (with every person, the
+/// unsent ones `NotStarted`) and the exit code is 1. The example talks to a
+/// fake Graph of this test whose POSTs are slow, so the signal lands while
+/// the first write is in flight (three writes one at a time: the stop has
+/// two writes' time to arrive before the last one would start).
+#[cfg(unix)]
+#[test]
+fn assign_group_members_stops_gracefully_on_ctrl_c() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    use entra_access::fake::{FakeGraph, Fault};
+    use entra_access::models::RequestType;
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeGraph::demo());
+    fake.inject(
+        Fault::latency(Duration::from_secs(4))
+            .always()
+            .on_method("POST"),
+    );
+    let mut cmd = Command::new(examples_dir().join("assign_group_members"));
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd
+        .args([
+            "--package-id",
+            demo::MARKETING,
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--transitive",
+            "--reconcile",
+            "--concurrency",
+            "1",
+        ])
+        .env("GRAPH_BASE_URL", fake.uri())
+        .env("GRAPH_ACCESS_TOKEN", fake.token())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    // The first row shown means the Ctrl-C handler is in place (the
+    // example polls it before taking any row) and the writes have begun.
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+        if line.starts_with("Skip(") {
+            break;
+        }
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    stderr.read_to_string(&mut seen).unwrap();
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let code = child.wait().unwrap().code();
+    let r = common::example_build::Run {
+        code,
+        stdout,
+        stderr: seen,
+    }
+    .fails(1);
+    assert!(
+        r.stderr.contains("stopping: requests in flight finish"),
+        "{r}"
+    );
+    assert!(r.error_line().contains("not started"), "{r}");
+    let csv = r.lines();
+    assert_eq!(
+        csv.first().copied(),
+        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"),
+        "{r}"
+    );
+    let row = |user: &str| {
+        csv.iter()
+            .find(|l| l.starts_with(user))
+            .unwrap_or_else(|| panic!("no row for {user}: {r}"))
+    };
+    // The first write (an add) was in flight and finished; the removal,
+    // which comes after every add, was never sent.
+    let outcomes: Vec<&str> = [demo::ALAN, demo::KATHERINE]
+        .iter()
+        .map(|u| row(u).split(',').nth(3).unwrap())
+        .collect();
+    assert!(outcomes.contains(&"Submitted"), "{r}");
+    assert!(row(demo::BARBARA).contains(",Remove,NotStarted,"), "{r}");
+    // Nothing was requested for the people not started: Graph (the fake)
+    // got no removal, and no more adds than rows say were submitted.
+    let requests = fake.assignment_requests();
+    let sent = |t: RequestType, users: &[&str]| {
+        requests
+            .iter()
+            .filter(|q| q.request_type == t)
+            .filter(|q| {
+                q.target_object_id
+                    .as_ref()
+                    .is_some_and(|id| users.contains(&id.as_str()))
+            })
+            .count()
+    };
+    assert_eq!(sent(RequestType::AdminRemove, &[demo::BARBARA]), 0, "{r}");
+    let submitted = outcomes.iter().filter(|o| **o == "Submitted").count();
+    assert_eq!(
+        sent(RequestType::AdminAdd, &[demo::ALAN, demo::KATHERINE]),
+        submitted,
+        "{r}"
+    );
+    assert!(r.stderr.contains("Skip(alreadyDelivered)"), "{r}");
 }
