@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{FinalOutcome, PackageRef, RemoveFor, Target};
+use entra_access::api::{state_name, PackageRef, RemoveFor, RequestSummary, Target};
 use entra_access::models::{
     AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
 };
@@ -99,7 +99,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
         .await?;
     println!("   request {} created", request.id);
     let done = follow(conn, &request.id, |r| {
-        println!("   request {}: {}", r.id, state(r));
+        println!("   request {}: {}", r.id, state_name(r));
     })
     .await?;
     delivered(&done)?;
@@ -118,7 +118,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
     println!(
         "   request {} for ana.souza@fabrikam.example: {}",
         done.id,
-        state(&done)
+        state_name(&done)
     );
     delivered(&done)?;
 
@@ -132,7 +132,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
     if let RemoveFor::Requested { requests, .. } = &removal {
         for r in requests {
             let done = follow(conn, &r.id, |_| {}).await?;
-            println!("   removal request {}: {}", done.id, state(&done));
+            println!("   removal request {}: {}", done.id, state_name(&done));
             delivered(&done)?;
         }
     }
@@ -216,24 +216,14 @@ async fn print_delivered(
     Ok(())
 }
 
-/// `delivered`, `pendingApproval`… (or `unknown` when Graph sent none).
-fn state(request: &AssignmentRequest) -> String {
-    request
-        .state
-        .as_ref()
-        .map_or_else(|| "unknown".to_owned(), ToString::to_string)
-}
-
-/// `Ok` when the request was delivered; otherwise an error saying how it
-/// ended (with the status and failed custom-extension calls, if any).
+/// `Ok` when the request was delivered; otherwise an error with the
+/// summary line saying how it ended (status, failed custom-extension calls).
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
-    match FinalOutcome::of(request) {
-        FinalOutcome::Delivered => Ok(()),
-        _ => match FinalOutcome::of(request).into_problem() {
-            Some(problem) => bail!("request {}: {problem}", request.id),
-            None => bail!("request {} ended {}", request.id, state(request)),
-        },
+    let summary = RequestSummary::of(request.clone());
+    if !summary.is_success() {
+        bail!("{summary}");
     }
+    Ok(())
 }
 
 /// Polls a request (with backoff) until it is final, calling `on_change`
