@@ -554,10 +554,11 @@ async fn package_resolution_by_name_has_a_typed_error_for_none_and_several() {
 
 #[tokio::test]
 async fn follow_calls_back_on_each_state_change_and_returns_the_final_request() {
-    // The request moves one step each time the callback has seen a change
-    // (not on a timer, which a busy machine could outrun between polls), so
-    // every state is there to be seen, and seen once.
-    let fake = FakeGraph::builder().manual_progress().start().await;
+    // The request moves one step once the fake has answered three more polls
+    // of it (not on a timer, which a busy machine could outrun between
+    // polls): every state is there to be seen, and seen by several polls,
+    // of which the watch reports only the first.
+    let fake = std::sync::Arc::new(FakeGraph::builder().manual_progress().start().await);
     let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
     let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
     let user = fake.add_user(UserSeed::new("U"));
@@ -568,17 +569,36 @@ async fn follow_calls_back_on_each_state_change_and_returns_the_final_request() 
         .send()
         .await
         .unwrap();
+    let driver = {
+        let (fake, id) = (std::sync::Arc::clone(&fake), created.id.clone());
+        tokio::spawn(async move {
+            let polls = || {
+                fake.received()
+                    .iter()
+                    .filter(|r| r.method == "GET" && r.path.ends_with(id.as_str()))
+                    .count()
+            };
+            loop {
+                let before = polls();
+                while polls() < before + 3 {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+                if fake.advance(&id) == Some(RequestState::Delivered) {
+                    break;
+                }
+            }
+        })
+    };
     let mut seen = Vec::new();
     let done = client
         .assignment_requests()
         .watch(&created.id)
         .poll_interval(std::time::Duration::from_millis(5))
-        .follow(|r| {
-            seen.push(r.state.clone());
-            fake.advance(&created.id);
-        })
+        .max_interval(std::time::Duration::from_millis(5))
+        .follow(|r| seen.push(r.state.clone()))
         .await
         .unwrap();
+    driver.await.unwrap();
     assert_eq!(done.state, Some(RequestState::Delivered));
     assert_eq!(
         seen,
