@@ -78,7 +78,12 @@ async fn waits_through_submitted_and_delivering_to_delivered() {
     }
 }
 
-#[tokio::test]
+// Paused clock, and a client with no timer of its own: while a poll waits
+// on the server no timer is pending, so the clock moves only on the waits
+// between polls and the polls fall at the same instants however slow the
+// machine is (on real time, a busy machine let the 80 ms pass before the
+// second answer arrived).
+#[tokio::test(start_paused = true)]
 async fn gives_up_at_the_timeout_naming_the_last_state() {
     let server = MockServer::start().await;
     let polls = mount_sequence(
@@ -89,7 +94,8 @@ async fn gives_up_at_the_timeout_naming_the_last_state() {
         ],
     )
     .await;
-    let client = client_for(&server);
+    let client = paused_client_for(&server, fast_retries());
+    let started = tokio::time::Instant::now();
     let err = client
         .assignment_requests()
         .wait_until_final("req-1")
@@ -104,7 +110,10 @@ async fn gives_up_at_the_timeout_naming_the_last_state() {
     let msg = err.to_string();
     assert!(msg.contains("req-1"), "{msg}");
     assert!(msg.contains("last state seen: pendingApproval"), "{msg}");
-    assert!(polls.load(Ordering::SeqCst) >= 2);
+    // Given up at the timeout, not before nor long after.
+    assert_eq!(started.elapsed(), Duration::from_millis(80));
+    // Polls at 0, 5, 15, 25, ... 75 and a last one at the deadline.
+    assert_eq!(polls.load(Ordering::SeqCst), 10);
 }
 
 #[tokio::test]

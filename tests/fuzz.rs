@@ -134,12 +134,19 @@ async fn server(current: Arc<Mutex<Answer>>) -> MockServer {
     server
 }
 
+/// How long one call may take before it counts as hung. The server answers
+/// at once and nothing is retried, so a call takes milliseconds; a wait of
+/// minutes catches a hang (a loop that never ends, a wait on a long
+/// Retry-After) without failing on a machine that is merely busy.
+const HUNG: Duration = Duration::from_secs(300);
+
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
         .token_provider(StaticToken::new(TOKEN))
         .retry_policy(RetryPolicy::none())
-        .timeout(Duration::from_secs(5))
+        // Longer than the hang guard: a slow answer is never a `Timeout`.
+        .timeout(HUNG * 2)
         .build()
         .unwrap()
 }
@@ -185,8 +192,7 @@ where
         .run(&answer(), |a| {
             *current.lock().unwrap() = a;
             let fut = call(client.clone());
-            let result =
-                rt.block_on(async { tokio::time::timeout(Duration::from_secs(20), fut).await });
+            let result = rt.block_on(async { tokio::time::timeout(HUNG, fut).await });
             match result {
                 Err(_) => Err(TestCaseError::fail("the call hung")),
                 Ok(Ok(())) => Ok(()),

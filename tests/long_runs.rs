@@ -1,17 +1,30 @@
 //! Long runs with tokens that expire every four seconds, on Tokio's paused
 //! clock: a minute of calls, slow concurrent listings and a throttled bulk
 //! run keep going, the client fetches about one token per lifetime (not one
-//! per call), and one for all concurrent callers (single-flight).
+//! per call), one for all concurrent callers (single-flight), and never
+//! hands out a token past its life.
 //!
 //! The clock is paused, so the runs take a minute of Tokio time and almost
 //! no wall-clock time. The clients have no timer of their own (no request
 //! timeout, no idle-pool timer, no token load timeout): Tokio advances a
 //! paused clock whenever the runtime idles, also while a request waits on
 //! the fake's socket, and such a timer would fire spuriously.
+//!
+//! The fake judges its tokens on the wall clock, which a paused clock does
+//! not follow (on a busy machine the wall clock may even run ahead of it):
+//! so the fake issues tokens good for an hour, the client is told they last
+//! four seconds of Tokio time, and whether a request went out with a token
+//! past those four seconds is checked on Tokio's clock, when the client
+//! takes the token for the request.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
-use entra_access::auth::CachedTokenProvider;
+use async_trait::async_trait;
+use entra_access::auth::{
+    AccessToken, AuthError, CachedTokenProvider, ClientCredentials, TokenProvider,
+};
 use entra_access::fake::{
     AccessPackageSeed, AssignmentSeed, Chaos, FakeGraph, FaultKind, PolicySeed, UserSeed,
 };
@@ -29,23 +42,108 @@ fn timer_free_http() -> reqwest::Client {
         .unwrap()
 }
 
+/// How long the fake's tokens are good for on the wall clock: longer than
+/// any run, however slow the machine.
+const FAKE_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// When each token fetched so far runs out on Tokio's clock.
+type Deadlines = Arc<Mutex<HashMap<String, Instant>>>;
+
+/// The fake's token endpoint, with each token's life cut to `LIFETIME` of
+/// Tokio time (the deadline is noted for [`Checked`]).
+#[derive(Debug)]
+struct FourSecondTokens {
+    inner: ClientCredentials,
+    deadlines: Deadlines,
+}
+
+#[async_trait]
+impl TokenProvider for FourSecondTokens {
+    async fn token(&self) -> Result<AccessToken, AuthError> {
+        let token = self.inner.token().await?;
+        let deadline = Instant::now() + LIFETIME;
+        self.deadlines
+            .lock()
+            .unwrap()
+            .insert(token.secret.expose().to_owned(), deadline);
+        Ok(AccessToken::new(token.secret, SystemTime::now() + LIFETIME))
+    }
+
+    fn graph_scope(&self) -> Option<String> {
+        self.inner.graph_scope()
+    }
+}
+
+/// The client's token provider: the cache in front of the endpoint, and a
+/// count of the tokens it handed out for a request after their deadline.
+#[derive(Debug)]
+struct Checked {
+    cache: CachedTokenProvider<FourSecondTokens>,
+    deadlines: Deadlines,
+    stale: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait]
+impl TokenProvider for Checked {
+    async fn token(&self) -> Result<AccessToken, AuthError> {
+        let token = self.cache.token().await?;
+        let deadline = self.deadlines.lock().unwrap()[token.secret.expose()];
+        let now = Instant::now();
+        if now >= deadline {
+            self.stale
+                .lock()
+                .unwrap()
+                .push(format!("a token {:?} past its life", now - deadline));
+        }
+        Ok(token)
+    }
+
+    async fn invalidate(&self) {
+        self.cache.invalidate().await;
+    }
+
+    async fn invalidate_if(&self, sent: &AccessToken) {
+        self.cache.invalidate_if(sent).await;
+    }
+
+    fn graph_scope(&self) -> Option<String> {
+        self.cache.graph_scope()
+    }
+}
+
 /// A client that gets its tokens from the fake's token endpoint through a
 /// `CachedTokenProvider` with the default refresh margin (5 minutes, which
-/// a 4-second token's whole life lies inside).
-fn client_with_expiring_tokens(fake: &FakeGraph, retry: RetryPolicy) -> Client {
+/// a 4-second token's whole life lies inside). Also returns the record of
+/// tokens handed out past their life.
+fn client_with_expiring_tokens(
+    fake: &FakeGraph,
+    retry: RetryPolicy,
+) -> (Client, Arc<Mutex<Vec<String>>>) {
     let creds = fake
         .client_credentials()
         .unwrap()
         .http_client(timer_free_http());
-    Client::builder()
+    let deadlines = Deadlines::default();
+    let stale = Arc::new(Mutex::new(Vec::new()));
+    let provider = Checked {
+        cache: CachedTokenProvider::new(FourSecondTokens {
+            inner: creds,
+            deadlines: Arc::clone(&deadlines),
+        })
+        .load_timeout(Duration::MAX),
+        deadlines,
+        stale: Arc::clone(&stale),
+    };
+    let client = Client::builder()
         .base_url(fake.uri())
-        .token_provider(CachedTokenProvider::new(creds).load_timeout(Duration::MAX))
+        .token_provider(provider)
         .cache_tokens(false)
         .http_client(timer_free_http())
         .timeout(Duration::MAX)
         .retry_policy(retry)
         .build()
-        .unwrap()
+        .unwrap();
+    (client, stale)
 }
 
 /// A token is refreshed a tenth of its lifetime before it expires, so at
@@ -53,7 +151,12 @@ fn client_with_expiring_tokens(fake: &FakeGraph, retry: RetryPolicy) -> Client {
 /// lifetime. When calls come steadily (`steady`), at least one per lifetime
 /// is fetched too; otherwise a gap between calls may skip a token, and the
 /// run must only have needed several.
-fn assert_about_one_token_per_lifetime(fake: &FakeGraph, elapsed: Duration, steady: bool) -> usize {
+fn assert_about_one_token_per_lifetime(
+    fake: &FakeGraph,
+    stale: &Mutex<Vec<String>>,
+    elapsed: Duration,
+    steady: bool,
+) -> usize {
     let got = fake.token_requests();
     let fewest = if steady {
         (elapsed.as_secs_f64() / LIFETIME.as_secs_f64()).floor() as usize
@@ -65,6 +168,8 @@ fn assert_about_one_token_per_lifetime(fake: &FakeGraph, elapsed: Duration, stea
         (fewest..=most).contains(&got),
         "{got} token requests in {elapsed:?}; between {fewest} and {most} expected"
     );
+    let stale = stale.lock().unwrap();
+    assert!(stale.is_empty(), "requests went out with {stale:?}");
     let unauthorized = fake.received().iter().filter(|r| r.status == 401).count();
     assert_eq!(unauthorized, 0, "a request went out with a refused token");
     eprintln!("{got} token requests in {elapsed:?} of 4-second tokens");
@@ -75,7 +180,7 @@ async fn fake_with_assignments(seed: u64, page_size: usize, n: usize) -> FakeGra
     let fake = FakeGraph::builder()
         .seed(seed)
         .page_size(page_size)
-        .token_lifetime(LIFETIME)
+        .token_lifetime(FAKE_LIFETIME)
         .start()
         .await;
     let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
@@ -90,7 +195,7 @@ async fn fake_with_assignments(seed: u64, page_size: usize, n: usize) -> FakeGra
 #[tokio::test(start_paused = true)]
 async fn a_minute_of_calls_with_4_second_tokens_costs_one_token_per_lifetime() {
     let fake = fake_with_assignments(10, 10, 5).await;
-    let client = client_with_expiring_tokens(&fake, RetryPolicy::none());
+    let (client, stale) = client_with_expiring_tokens(&fake, RetryPolicy::none());
     let started = Instant::now();
     // Four calls a second for a minute: 240 calls.
     for _ in 0..240 {
@@ -100,7 +205,7 @@ async fn a_minute_of_calls_with_4_second_tokens_costs_one_token_per_lifetime() {
     }
     let elapsed = started.elapsed();
     assert_eq!(elapsed, Duration::from_secs(60));
-    let tokens = assert_about_one_token_per_lifetime(&fake, elapsed, true);
+    let tokens = assert_about_one_token_per_lifetime(&fake, &stale, elapsed, true);
     // 60 s / 3.6 s per token.
     assert!((16..=18).contains(&tokens), "{tokens}");
 }
@@ -108,7 +213,7 @@ async fn a_minute_of_calls_with_4_second_tokens_costs_one_token_per_lifetime() {
 #[tokio::test(start_paused = true)]
 async fn concurrent_slow_listings_outlive_many_tokens() {
     let fake = fake_with_assignments(11, 10, 600).await;
-    let client = client_with_expiring_tokens(&fake, RetryPolicy::none());
+    let (client, stale) = client_with_expiring_tokens(&fake, RetryPolicy::none());
 
     let started = Instant::now();
     // Four listings at once share one token cache: refreshes are
@@ -137,7 +242,7 @@ async fn concurrent_slow_listings_outlive_many_tokens() {
         elapsed >= Duration::from_secs(30),
         "the run must outlive several tokens: {elapsed:?}"
     );
-    assert_about_one_token_per_lifetime(&fake, elapsed, false);
+    assert_about_one_token_per_lifetime(&fake, &stale, elapsed, false);
 }
 
 #[tokio::test(start_paused = true)]
@@ -146,7 +251,7 @@ async fn a_throttled_bulk_run_outlives_many_tokens() {
     let fake = FakeGraph::builder()
         .seed(12)
         .page_size(50)
-        .token_lifetime(LIFETIME)
+        .token_lifetime(FAKE_LIFETIME)
         .start()
         .await;
     let pkg = fake.add_access_package(AccessPackageSeed::new("Everyone"));
@@ -166,7 +271,7 @@ async fn a_throttled_bulk_run_outlives_many_tokens() {
             )
             .on_method("POST"),
     ));
-    let client = client_with_expiring_tokens(
+    let (client, stale) = client_with_expiring_tokens(
         &fake,
         RetryPolicy::default()
             .max_retries(10)
@@ -190,5 +295,5 @@ async fn a_throttled_bulk_run_outlives_many_tokens() {
         elapsed > LIFETIME * 3,
         "the run must outlive several tokens: {elapsed:?}"
     );
-    assert_about_one_token_per_lifetime(&fake, elapsed, false);
+    assert_about_one_token_per_lifetime(&fake, &stale, elapsed, false);
 }

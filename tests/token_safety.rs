@@ -175,7 +175,10 @@ async fn no_error_of_a_full_fake_run_shows_a_token_or_the_secret() {
     );
     errors.push(("paging", off.try_next().await.unwrap_err()));
     fake.inject(Fault::latency(Duration::from_secs(3)));
-    let impatient = client(RetryPolicy::none(), Duration::from_millis(300));
+    // A second is ample for the request to reach the fake on a busy machine
+    // (the injected latency must be the one this call meets), and far short
+    // of the three seconds the answer takes.
+    let impatient = client(RetryPolicy::none(), Duration::from_secs(1));
     errors.push((
         "timeout",
         impatient.assignments().list().send().await.unwrap_err(),

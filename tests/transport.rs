@@ -181,24 +181,6 @@ async fn a_second_401_is_reported_not_retried_forever() {
     );
 }
 
-/// A client for tests on Tokio's paused clock: no timer of its own (no
-/// request timeout, no idle-pool timer), so the only timers are the waits
-/// the client decides, and the paused clock measures exactly those.
-fn paused_client_for(graph: &MockServer, policy: RetryPolicy) -> Client {
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .unwrap();
-    Client::builder()
-        .base_url(graph.uri())
-        .token_provider(StaticToken::new(TOKEN))
-        .http_client(http)
-        .timeout(Duration::MAX)
-        .retry_policy(policy)
-        .build()
-        .unwrap()
-}
-
 #[tokio::test(start_paused = true)]
 async fn retry_after_in_seconds_is_waited_for_in_full() {
     let graph = MockServer::start().await;
@@ -234,11 +216,14 @@ async fn retry_after_in_seconds_is_waited_for_in_full() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_as_an_http_date_is_honoured() {
     let graph = MockServer::start().await;
-    // The date is written when the 503 is answered: two seconds ahead,
-    // truncated to whole seconds, so at least one full second away.
+    // The date is written when the 503 is answered: five seconds ahead,
+    // truncated to whole seconds, so more than four seconds away. The client
+    // reads it a moment later on the wall clock (longer on a busy machine);
+    // the bound below leaves two seconds for that moment. A client that
+    // ignored the date would retry after its 5-20 ms backoff.
     Mock::given(method("GET"))
         .respond_with(|_: &wiremock::Request| {
-            let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+            let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
             ResponseTemplate::new(503).insert_header("Retry-After", when.as_str())
         })
         .up_to_n_times(1)
@@ -253,7 +238,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     let started = Instant::now();
     let _: Value = client.raw().get("me").await.unwrap();
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_secs(1), "waited only {waited:?}");
+    assert!(waited >= Duration::from_secs(2), "waited only {waited:?}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -32,6 +32,26 @@ pub fn client_for(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
+/// A client for tests on Tokio's paused clock: no timer of its own (no
+/// request timeout, no idle-pool timer), so while a request waits on the
+/// server's socket no timer is pending and the paused clock cannot jump;
+/// the only timers are the waits the client decides, and the paused clock
+/// measures exactly those, however slow the machine.
+pub fn paused_client_for(server: &MockServer, policy: RetryPolicy) -> Client {
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("http client builds");
+    Client::builder()
+        .base_url(server.uri())
+        .token_provider(StaticToken::new(TOKEN))
+        .http_client(http)
+        .timeout(Duration::MAX)
+        .retry_policy(policy)
+        .build()
+        .expect("client builds")
+}
+
 /// Mounted last: any request no other mock matched gets a Graph error
 /// envelope naming it, so a stray call fails its test loudly.
 pub async fn mount_catch_all(server: &MockServer) {
