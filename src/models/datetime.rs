@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserializer, Serializer};
 
 /// A Graph date-time, always in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
@@ -87,12 +87,38 @@ pub(crate) mod optional {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<DateTime>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) if text.trim().is_empty() || text.trim() == "null" => Ok(None),
-            Some(text) => parse_datetime(&text)
-                .map(Some)
-                .map_err(serde::de::Error::custom),
+        d.deserialize_option(OptionalDateTime)
+    }
+
+    /// Reads the text where the deserializer holds it (no `String` per
+    /// date-time: a listed assignment has three).
+    struct OptionalDateTime;
+
+    impl<'de> serde::de::Visitor<'de> for OptionalDateTime {
+        type Value = Option<DateTime>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an RFC 3339 date-time or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed == "null" {
+                return Ok(None);
+            }
+            parse_datetime(text).map(Some).map_err(E::custom)
         }
     }
 }
@@ -132,5 +158,27 @@ mod tests {
         let err = parse_datetime("2024-13-01T00:00:00Z").unwrap_err();
         assert!(err.to_string().contains("2024-13-01"), "{err}");
         assert!(parse_datetime("").is_err());
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Holder {
+        #[serde(default, with = "optional")]
+        at: Option<DateTime>,
+    }
+
+    #[test]
+    fn optional_reads_null_forms_escapes_and_refuses_other_types() {
+        let read = |json: &str| serde_json::from_str::<Holder>(json).map(|h| h.at);
+        for none in [r#"{}"#, r#"{"at":null}"#, r#"{"at":""}"#, r#"{"at":" null "}"#] {
+            assert_eq!(read(none).unwrap(), None, "{none}");
+        }
+        let t = parse_datetime("2024-03-01T10:00:00Z").unwrap();
+        assert_eq!(read(r#"{"at":"2024-03-01T10:00:00Z"}"#).unwrap(), Some(t));
+        // An escaped string is decoded before parsing.
+        assert_eq!(read(r#"{"at":"2024-03-01T10\u003a00:00Z"}"#).unwrap(), Some(t));
+        let err = read(r#"{"at":17}"#).unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{err}");
+        let err = read(r#"{"at":"soon"}"#).unwrap_err().to_string();
+        assert!(err.contains("soon"), "{err}");
     }
 }
