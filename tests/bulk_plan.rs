@@ -232,6 +232,7 @@ async fn plan_then_apply_then_plan_again_is_empty() {
     // Stored and read back, as a reviewed plan would be.
     let reviewed = BulkPlan::from_json(&plan.to_json()).unwrap();
     let report = client.apply(reviewed).concurrency(2).run().await.unwrap();
+    assert!(!report.replanned, "a fresh plan is applied as reviewed");
 
     let totals = report.totals();
     assert_eq!(
@@ -334,6 +335,11 @@ async fn replan_if_stale_applies_a_fresh_plan_from_the_stored_settings() {
         AssignmentSeed::new(&t.pkg, &t.direct, &t.u[1]).state(AssignmentState::Delivered),
     );
     let report = client.apply(plan).replan_if_stale().run().await.unwrap();
+    assert!(report.replanned, "the fresh plan was not the reviewed one");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["replanned"], true);
+    let back: entra_access::ops::BulkReport = serde_json::from_value(json).unwrap();
+    assert!(back.replanned);
     // The fresh plan: u1 already holds it, u4 is still removed.
     let t2 = report.totals();
     assert_eq!(

@@ -139,7 +139,8 @@ impl BulkApply {
     /// ([`BulkPlan::spec`]) and the state just read, and apply that new
     /// plan (with the same caps) instead of refusing. The new plan was not
     /// reviewed: use this only where that is acceptable; call
-    /// [`check`](Self::check) first to know whether it will happen.
+    /// [`check`](Self::check) first to know whether it will happen. The
+    /// report says when it did ([`BulkReport::replanned`]).
     pub fn replan_if_stale(mut self) -> Self {
         self.replan = true;
         self
@@ -189,19 +190,20 @@ impl BulkApply {
         self.check_offline()?;
         // This run's calls count their own 429s.
         let client = self.client.counting_run();
-        let plan = match self.freshness(client.transport()).await? {
-            Freshness::Fresh => self.plan,
+        let (plan, replanned) = match self.freshness(client.transport()).await? {
+            Freshness::Fresh => (self.plan, false),
             Freshness::Stale(change, now) if self.replan => {
-                tracing::info!(%change, "bulk plan is stale; planning again");
+                tracing::warn!(%change, "bulk plan is stale; applying a fresh, unreviewed plan");
                 let spec = &self.plan.spec;
                 let members = read_members(client.transport(), &spec.source).await?;
-                plan_bulk(
+                let fresh = plan_bulk(
                     &self.plan.base_url,
                     chrono::Utc::now(),
                     spec,
                     &members,
                     &now,
-                )?
+                )?;
+                (fresh, true)
             }
             Freshness::Stale(change, _) => {
                 return Err(BulkRefusal::StalePlan { change }.into_error())
@@ -223,7 +225,7 @@ impl BulkApply {
             resend_lost_adds: false,
             on_progress: self.on_progress,
         };
-        Ok(BulkRun::start(plan, &template, execution, started))
+        Ok(BulkRun::start(plan, &template, execution, started).replanned(replanned))
     }
 
     /// Checks the plan (see [`BulkApply`]), then runs exactly its writes

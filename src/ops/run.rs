@@ -90,6 +90,8 @@ pub struct BulkRun {
     started: Instant,
     dry_run: bool,
     wait_for_delivery: bool,
+    /// The plan run is a fresh one made because the reviewed one was stale.
+    replanned: bool,
 }
 
 impl fmt::Debug for BulkRun {
@@ -154,6 +156,7 @@ impl BulkRun {
             started,
             dry_run: true,
             wait_for_delivery: false,
+            replanned: false,
         }
     }
 
@@ -214,7 +217,23 @@ impl BulkRun {
             started,
             dry_run: false,
             wait_for_delivery,
+            replanned: false,
         }
+    }
+
+    /// Marks the run as applying a fresh plan made because the reviewed
+    /// one was stale.
+    pub(crate) fn replanned(mut self, replanned: bool) -> Self {
+        self.replanned = replanned;
+        self
+    }
+
+    /// Whether this run applies a fresh, unreviewed plan made because the
+    /// reviewed one was stale (see
+    /// [`BulkApply::replan_if_stale`](super::BulkApply::replan_if_stale));
+    /// the report says the same ([`BulkReport::replanned`]).
+    pub fn is_replanned(&self) -> bool {
+        self.replanned
     }
 
     /// A handle that stops this run from elsewhere; see [`StopHandle`].
@@ -237,12 +256,14 @@ impl BulkRun {
     /// yielded by the stream. Awaiting the run does the same.
     pub async fn finish(mut self) -> BulkReport {
         while self.next().await.is_some() {}
-        BulkReport::new(
+        let mut report = BulkReport::new(
             std::mem::take(&mut self.rows),
             self.dry_run,
             self.started.elapsed(),
             self.client.run_throttled_count(),
-        )
+        );
+        report.replanned = self.replanned;
+        report
     }
 
     /// Applies what the engine reported to the rows.
