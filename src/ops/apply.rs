@@ -13,7 +13,6 @@ use super::run::BulkRun;
 use super::writes::AddTemplate;
 use super::{BulkRefusal, Observed, PackageFacts};
 use crate::error::Result;
-use crate::transport::Transport;
 use crate::Client;
 
 impl BulkPlan {
@@ -154,9 +153,9 @@ impl BulkApply {
     }
 
     /// Re-reads the package's assignments and open requests.
-    async fn freshness(&self, transport: &Arc<Transport>) -> Result<Freshness> {
+    async fn freshness(&self, client: &Client) -> Result<Freshness> {
         let spec = &self.plan.spec;
-        let now = PackageFacts::read(transport, spec.access_package.clone(), None).await?;
+        let now = PackageFacts::read(client, spec.access_package.clone(), None).await?;
         let current = Observed::of(&now);
         Ok(if current.fingerprint == self.plan.observed.fingerprint {
             Freshness::Fresh
@@ -176,7 +175,7 @@ impl BulkApply {
     /// ```
     pub async fn check(&self) -> Result<()> {
         self.check_offline()?;
-        match self.freshness(self.client.transport()).await? {
+        match self.freshness(&self.client).await? {
             Freshness::Fresh => Ok(()),
             Freshness::Stale(change, _) => Err(BulkRefusal::StalePlan { change }.into_error()),
         }
@@ -190,12 +189,12 @@ impl BulkApply {
         self.check_offline()?;
         // This run's calls count their own 429s.
         let client = self.client.counting_run();
-        let (plan, replanned) = match self.freshness(client.transport()).await? {
+        let (plan, replanned) = match self.freshness(&client).await? {
             Freshness::Fresh => (self.plan, false),
             Freshness::Stale(change, now) if self.replan => {
                 tracing::warn!(%change, "bulk plan is stale; applying a fresh, unreviewed plan");
                 let spec = &self.plan.spec;
-                let members = read_members(client.transport(), &spec.source).await?;
+                let members = read_members(&client, &spec.source).await?;
                 let fresh = plan_bulk(
                     &self.plan.base_url,
                     chrono::Utc::now(),

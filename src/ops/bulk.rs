@@ -11,10 +11,8 @@ use super::run::BulkRun;
 use super::source::Source;
 use super::writes::AddTemplate;
 use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope, DEFAULT_MAX_REMOVALS};
-use crate::api::Groups;
 use crate::error::{Error, Result};
 use crate::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
-use crate::transport::Transport;
 use crate::Client;
 
 /// Default number of writes in flight.
@@ -91,7 +89,7 @@ pub(super) fn check_concurrency(n: usize) -> Result<()> {
 #[must_use = "a bulk assignment does nothing until planned or run"]
 #[derive(Clone)]
 pub struct BulkAssign {
-    transport: Arc<Transport>,
+    client: Client,
     package: AccessPackageId,
     policy: AssignmentPolicyId,
     source: Source,
@@ -130,13 +128,13 @@ impl fmt::Debug for BulkAssign {
 
 impl BulkAssign {
     fn new(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         source: Source,
     ) -> Self {
         Self {
-            transport,
+            client,
             package,
             policy,
             source,
@@ -156,13 +154,13 @@ impl BulkAssign {
     }
 
     pub(crate) fn for_group(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         group: ObjectId,
     ) -> Self {
         Self::new(
-            transport,
+            client,
             package,
             policy,
             Source::Group {
@@ -173,12 +171,12 @@ impl BulkAssign {
     }
 
     pub(crate) fn for_users(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         users: Vec<ObjectId>,
     ) -> Self {
-        Self::new(transport, package, policy, Source::Users(users))
+        Self::new(client, package, policy, Source::Users(users))
     }
 
     /// Group source only: also the members of nested groups
@@ -345,11 +343,11 @@ impl BulkAssign {
             return Err(BulkRefusal::EmptySource.into_error());
         }
         let (members, facts) = futures::try_join!(
-            read_members(&self.transport, &self.source),
-            PackageFacts::read(&self.transport, self.package.clone(), None)
+            read_members(&self.client, &self.source),
+            PackageFacts::read(&self.client, self.package.clone(), None)
         )?;
         plan_bulk(
-            self.transport.api_root.as_str(),
+            self.client.base_url().as_str(),
             chrono::Utc::now(),
             &spec,
             &members,
@@ -378,8 +376,8 @@ impl BulkAssign {
         let started = Instant::now();
         // This run's calls count their own 429s: other work on the same
         // client (sharing its throttle gate) is not this run's.
-        let client = Client::from_transport(Arc::clone(&self.transport)).counting_run();
-        self.transport = Arc::clone(client.transport());
+        self.client = self.client.counting_run();
+        let client = self.client.clone();
         let plan = self.plan().await?;
         if self.dry_run {
             return Ok(BulkRun::planned(plan, client, started));
@@ -414,17 +412,14 @@ impl BulkAssign {
 
 /// The members of `source`: a list as given (users), or a group's members
 /// (users and the others, with their type).
-pub(super) async fn read_members(
-    transport: &Arc<Transport>,
-    source: &Source,
-) -> Result<Vec<MemberFact>> {
+pub(super) async fn read_members(client: &Client, source: &Source) -> Result<Vec<MemberFact>> {
     match source {
         Source::Users(ids) => Ok(ids
             .iter()
             .map(|id| MemberFact::user(id.clone(), None))
             .collect()),
         Source::Group { id, transitive } => {
-            let groups = Groups::new(Arc::clone(transport));
+            let groups = client.groups();
             let list = if *transitive {
                 groups.transitive_members(id.clone())
             } else {
@@ -438,4 +433,13 @@ pub(super) async fn read_members(
     }
 }
 
-crate::api::common::request_options!(BulkAssign, transport);
+impl BulkAssign {
+    /// Options for this run's calls (reads and writes): timeout, retry
+    /// policy, `client-request-id`, extra headers (see
+    /// [`RequestOptions`](crate::request::RequestOptions)). Options out of
+    /// range fail the run with `InvalidInput` before sending.
+    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
+        self.client = self.client.with_options_deferred(&options);
+        self
+    }
+}

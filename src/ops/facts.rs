@@ -3,17 +3,13 @@
 //! run's source. Read through the client's handles (and its one throttle
 //! gate), or built by hand to plan from facts gathered elsewhere.
 
-use std::sync::Arc;
-
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::api::Assignments;
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, AssignmentState, DirectoryObject, ObjectId, RequestState, RequestType,
 };
-use crate::transport::Transport;
 use crate::{Client, Result};
 
 /// How many packages are read at the same time. Each package reads two
@@ -212,18 +208,19 @@ impl PackageFacts {
     /// # Ok(()) }
     /// ```
     pub async fn gather(client: &Client, access_package: AccessPackageId) -> Result<Self> {
-        Self::read(client.transport(), access_package, Some(&LIVE_STATES)).await
+        Self::read(client, access_package, Some(&LIVE_STATES)).await
     }
 
     /// Reads the package's assignments (those in `states`, or all of them)
     /// with target and policy, and its open requests with their
     /// assignment's target and requestor, the two listings at once.
     pub(crate) async fn read(
-        transport: &Arc<Transport>,
+        client: &Client,
         access_package: AccessPackageId,
         states: Option<&[AssignmentState]>,
     ) -> Result<Self> {
-        let mut list = Assignments::new(Arc::clone(transport))
+        let mut list = client
+            .assignments()
             .list()
             .access_package(access_package.clone());
         if let Some(states) = states {
@@ -235,7 +232,7 @@ impl PackageFacts {
             .stream()
             .map_ok(|a| AssignmentFact::from_assignment(&a))
             .try_collect::<Vec<_>>();
-        let requests = super::recheck::open_requests(transport, &access_package)
+        let requests = super::recheck::open_requests(client, &access_package)
             .map_ok(|r| RequestFact::from_request(&r))
             .try_collect::<Vec<_>>();
         let (assignments, open_requests) = futures::try_join!(assignments, requests)?;

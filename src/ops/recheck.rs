@@ -2,8 +2,6 @@
 //! for what it would have made before calling it failed, so that nothing is
 //! ever requested twice.
 
-use std::sync::Arc;
-
 use futures::TryStreamExt;
 
 use crate::api::Target;
@@ -13,7 +11,6 @@ use crate::models::{
     RequestState,
 };
 use crate::paging::ItemStream;
-use crate::transport::Transport;
 use crate::Client;
 
 /// The package's open requests, each with its assignment, the assignment's
@@ -22,14 +19,6 @@ use crate::Client;
 /// carry no assignment yet, and then only its requestor names the person
 /// (see [`AssignmentRequest::subject_object_id`]).
 pub(crate) fn open_requests(
-    transport: &Arc<Transport>,
-    package: &AccessPackageId,
-) -> ItemStream<AssignmentRequest> {
-    open_requests_of(&Client::from_transport(Arc::clone(transport)), package)
-}
-
-/// [`open_requests`] through a client's handle.
-pub(crate) fn open_requests_of(
     client: &Client,
     package: &AccessPackageId,
 ) -> ItemStream<AssignmentRequest> {
@@ -72,7 +61,7 @@ pub(crate) async fn existing_add(
     package: &AccessPackageId,
     person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests_of(client, package)
+    let hit = open_requests(client, package)
         .try_filter(|r| futures::future::ready(r.is_add() && concerns(r, person)))
         .try_next()
         .await?;
@@ -109,7 +98,7 @@ pub(crate) async fn existing_remove(
     assignment: &AssignmentId,
     person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests_of(client, package)
+    let hit = open_requests(client, package)
         .try_filter(|r| {
             let named = r
                 .assignment
