@@ -68,6 +68,7 @@ mod writes;
 
 pub use apply::BulkApply;
 pub use bulk::BulkAssign;
+pub use execute::{DEFAULT_WRITE_CONCURRENCY, MAX_WRITE_CONCURRENCY};
 pub use facts::{AssignmentFact, MemberFact, PackageFacts, RequestFact};
 pub use observed::Observed;
 pub use plan::{

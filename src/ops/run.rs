@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use futures::{Stream, StreamExt};
 
-use super::execute::{Event, Events, Execution, Job, Stop, Write, WriteResult};
+use super::execute::{Event, Events, Execution, Job, RunSettings, Stop, Write, WriteResult};
 use super::plan::{Action, BulkPlan, SkipReason};
 use super::report::{BulkReport, Outcome, ReportRow};
-use super::writes::{admin_remove, AddTemplate};
+use super::writes::{admin_add, admin_remove};
 use crate::api::Target;
 use crate::error::Error;
 use crate::models::RequestState;
@@ -160,16 +160,26 @@ impl BulkRun {
         }
     }
 
-    /// Starts the writes of `plan` on `execution` (whose client builds the
-    /// requests and counts the run's 429s). `started` is when the run began
-    /// (planning included).
+    /// Starts the writes of `plan` — the adds with what its
+    /// [`spec`](BulkPlan::spec) says every add sends, removals re-reading
+    /// its source — on `client` (which builds the requests and counts the
+    /// run's 429s), as `settings` say. `started` is when the run began
+    /// (planning included). The one way a bulk run starts.
     pub(crate) fn start(
         plan: BulkPlan,
-        template: &AddTemplate,
-        execution: Execution,
+        client: Client,
+        settings: RunSettings,
         started: Instant,
     ) -> Self {
-        let client = execution.client.clone();
+        let spec = plan.spec;
+        let execution = Execution {
+            client: client.clone(),
+            source: Some(spec.source.clone()),
+            concurrency: settings.concurrency,
+            wait_for_delivery: settings.wait_for_delivery,
+            resend_lost_adds: false,
+            on_progress: settings.on_progress,
+        };
         let mut rows: Vec<ReportRow> = plan
             .items
             .into_iter()
@@ -179,10 +189,10 @@ impl BulkRun {
         for (r, row) in rows.iter_mut().enumerate() {
             let person = Target::user(&row.user_id);
             let write = match (&row.action, &row.assignment_id) {
-                (Action::Add, _) => Write::Add(template.admin_add(&client, person.clone())),
+                (Action::Add, _) => Write::Add(admin_add(&client, &spec, person.clone())),
                 (Action::Remove, Some(a)) => Write::Remove {
                     assignment: a.clone(),
-                    request: admin_remove(&client, a, template.justification.as_deref()),
+                    request: admin_remove(&client, a, spec.justification.as_deref()),
                 },
                 (Action::Remove, None) => {
                     row.outcome = Outcome::Failed;
@@ -196,7 +206,7 @@ impl BulkRun {
                 }
             };
             jobs.push(Job {
-                package: template.package.clone(),
+                package: spec.access_package.clone(),
                 person,
                 write,
             });

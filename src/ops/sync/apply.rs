@@ -9,16 +9,13 @@ use super::plan_file::{
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
 use crate::api::{AdminAdd, Target};
-use crate::ops::execute::{CallIds, Event, Events, Execution, Job, Stop, Write, WriteResult};
+use crate::ops::execute::{
+    concurrency_problem, CallIds, Event, Events, Execution, Job, Stop, Write, WriteResult,
+};
 use crate::ops::writes::admin_remove;
 use crate::ops::Observed;
-use crate::ops::PackageFacts;
+use crate::ops::{PackageFacts, DEFAULT_WRITE_CONCURRENCY};
 use crate::{Client, Error};
-
-/// Default writes in flight.
-pub const DEFAULT_APPLY_CONCURRENCY: usize = 8;
-/// Most writes in flight a caller may ask for.
-pub const MAX_APPLY_CONCURRENCY: usize = 64;
 
 /// Applies a [`SyncPlan`]; see [`apply`](super::apply).
 ///
@@ -61,7 +58,7 @@ impl Apply {
         Self {
             client: client.clone(),
             plan,
-            concurrency: DEFAULT_APPLY_CONCURRENCY,
+            concurrency: DEFAULT_WRITE_CONCURRENCY,
             replan: None,
         }
     }
@@ -98,14 +95,11 @@ impl Apply {
                 client,
             });
         }
-        if !(1..=MAX_APPLY_CONCURRENCY).contains(&self.concurrency) {
+        if let Some(problem) = concurrency_problem(self.concurrency) {
             return Err(ConfigError::Invalid {
                 place: "apply".into(),
                 field: "concurrency",
-                problem: format!(
-                    "must be 1 to {MAX_APPLY_CONCURRENCY}, not {}",
-                    self.concurrency
-                ),
+                problem,
             }
             .into());
         }

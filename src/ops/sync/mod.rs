@@ -39,7 +39,7 @@ mod plan_file;
 mod report;
 mod resolve;
 
-pub use apply::{Apply, DEFAULT_APPLY_CONCURRENCY, MAX_APPLY_CONCURRENCY};
+pub use apply::Apply;
 pub use desired::{Defaults, DesiredState, PackageSpec};
 pub use error::{ConfigError, StaleChange, SyncError};
 // The facts, fingerprint, removal scope and cap are shared with bulk runs:
