@@ -1579,3 +1579,40 @@ async fn a_reports_throttled_counts_its_own_run_not_the_clients_lifetime() {
     );
     assert_eq!(client.throttled_count(), 2);
 }
+
+/// A lost answer whose re-check finds the person's assignment partially
+/// delivered (the add went through, its request already closed): the
+/// person holds the package as planning counts it, so the write counts as
+/// made, not as a failure inviting a second add.
+#[tokio::test]
+async fn a_lost_answer_then_a_partially_delivered_assignment_counts_as_made() {
+    let fake = Fake::default();
+    fake.with(|s| {
+        s.members = vec![user("pd")];
+        // 500, nothing listed as an open request afterwards…
+        s.faults.insert("pd".into(), PostFault::Fail);
+        // …but the assignment it made is there, partially delivered.
+        s.on_first_post = Some(Box::new(|s: &mut State| {
+            s.assignments
+                .push(assignment("as-pd", "pd", "partiallyDelivered"));
+        }));
+    });
+    let (_server, client) = fake.clone().start().await;
+    let report = client
+        .bulk_assign_group(PKG, POLICY, GROUP)
+        .run()
+        .await
+        .unwrap();
+    let row = report.row("pd").unwrap();
+    assert_eq!(row.outcome, Outcome::Submitted, "{row:#?}");
+    assert_eq!(row.error_code, None);
+    assert_eq!(fake.with(|s| s.post_attempts), 1, "no second add");
+    // Run again: planning sees the same assignment as held, no add.
+    let again = client
+        .bulk_assign_group(PKG, POLICY, GROUP)
+        .run()
+        .await
+        .unwrap();
+    assert_ne!(again.row("pd").unwrap().action, Action::Add);
+    assert_eq!(fake.with(|s| s.post_attempts), 1);
+}

@@ -75,15 +75,9 @@ impl AssignmentFact {
 
     /// Whether the target holds the package through it: delivered,
     /// delivering or partially delivered.
+    /// ([`AssignmentState::is_held`]).
     pub fn is_held(&self) -> bool {
-        matches!(
-            self.state,
-            Some(
-                AssignmentState::Delivered
-                    | AssignmentState::Delivering
-                    | AssignmentState::PartiallyDelivered
-            )
-        )
+        self.state.as_ref().is_some_and(AssignmentState::is_held)
     }
 }
 
@@ -148,17 +142,9 @@ impl RequestFact {
     /// Whether it asks for an assignment to be created (`adminAdd`,
     /// `userAdd`, `systemAdd`, `onBehalfAdd`); a request of unknown type
     /// counts as one, as in the bulk engine: it still blocks a second add.
+    /// ([`RequestType::may_add`], as [`AssignmentRequest::is_add`]).
     pub fn is_add(&self) -> bool {
-        match &self.request_type {
-            None => true,
-            Some(t) => matches!(
-                t,
-                RequestType::AdminAdd
-                    | RequestType::UserAdd
-                    | RequestType::SystemAdd
-                    | RequestType::OnBehalfAdd
-            ),
-        }
+        RequestType::may_add(self.request_type.as_ref())
     }
 }
 

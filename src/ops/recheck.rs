@@ -55,7 +55,8 @@ fn concerns(request: &AssignmentRequest, person: &Target) -> bool {
 }
 
 /// Looks for an open add request for `person` (a removal request for them
-/// is not one), or an assignment that is delivered or delivering.
+/// is not one), or an assignment they hold ([`AssignmentState::is_held`]:
+/// delivered, delivering or partially delivered, as planning counts it).
 pub(crate) async fn existing_add(
     client: &Client,
     package: &AccessPackageId,
@@ -80,11 +81,7 @@ pub(crate) async fn existing_add(
             Target::User(_) => a.target.is_none() || person.matches(a),
             Target::Email(_) => person.matches(a),
         };
-        for_person
-            && matches!(
-                a.state,
-                Some(AssignmentState::Delivered | AssignmentState::Delivering)
-            )
+        for_person && a.state.as_ref().is_some_and(AssignmentState::is_held)
     });
     Ok(active.then_some(Found::Done))
 }
