@@ -150,7 +150,7 @@ impl BulkApply {
     /// Re-reads the package's assignments and open requests.
     async fn freshness(&self, client: &Client) -> Result<Freshness> {
         let spec = &self.plan.spec;
-        let now = PackageFacts::read(client, spec.access_package.clone(), None).await?;
+        let now = PackageFacts::gather(client, spec.access_package.clone()).await?;
         let current = Observed::of(&now);
         Ok(if current.fingerprint == self.plan.observed.fingerprint {
             Freshness::Fresh

@@ -18,8 +18,10 @@ use crate::Client;
 /// idempotently; see [`Client::bulk_assign_group`](crate::Client::bulk_assign_group).
 ///
 /// The run first reads the members (users only; other members are reported
-/// as skipped with their type), the package's assignments (all states, with
-/// their targets) and its open requests, and decides one action per person:
+/// as skipped with their type), the package's assignments (not expired,
+/// with their targets) and its open requests
+/// ([`PackageFacts::gather`](super::PackageFacts::gather), as a sync does),
+/// and decides one action per person:
 ///
 /// | Current state of the person              | Action |
 /// |------------------------------------------|--------|
@@ -271,7 +273,7 @@ impl BulkAssign {
     }
 
     /// Reads the current state and decides what to do, writing nothing:
-    /// the source's members, the package's assignments (every state) and
+    /// the source's members, the package's assignments (not expired) and
     /// its open requests, then [`plan_bulk`](super::plan_bulk). The plan
     /// can be stored and [applied](BulkPlan::apply) later.
     ///
@@ -290,7 +292,7 @@ impl BulkAssign {
         }
         let (members, facts) = futures::try_join!(
             read_members(&self.client, &spec.source),
-            PackageFacts::read(&self.client, spec.access_package.clone(), None)
+            PackageFacts::gather(&self.client, spec.access_package.clone())
         )?;
         plan_bulk(
             self.client.base_url().as_str(),

@@ -162,10 +162,10 @@ impl RequestFact {
 pub struct PackageFacts {
     /// The package.
     pub access_package: AccessPackageId,
-    /// Its assignments: [`gather`](Self::gather) reads those that are not
-    /// expired; a bulk run reads every state. Expired ones count as not
-    /// held and are left out of the [`Observed`](super::Observed)
-    /// fingerprint.
+    /// Its assignments that are not expired ([`gather`](Self::gather)
+    /// reads only those). Expired ones hold nothing: facts built by hand
+    /// may include them, planning treats them as none, and the
+    /// [`Observed`](super::Observed) fingerprint leaves them out.
     pub assignments: Vec<AssignmentFact>,
     /// Its open requests.
     pub open_requests: Vec<RequestFact>,
@@ -182,9 +182,13 @@ impl PackageFacts {
         }
     }
 
-    /// Reads the package's live assignments (with target and policy) and
-    /// its open requests (with their assignment's target and requestor),
-    /// the two listings at the same time.
+    /// Reads the package's live assignments (not expired, with target and
+    /// policy) and its open requests (with their assignment's target and
+    /// requestor), the two listings at the same time.
+    ///
+    /// The one read of a package's facts: bulk plans, bulk applies, sync
+    /// plans and sync applies all read them here, so a bulk plan and a sync
+    /// plan of the same package are stale on exactly the same changes.
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
@@ -194,25 +198,11 @@ impl PackageFacts {
     /// # Ok(()) }
     /// ```
     pub async fn gather(client: &Client, access_package: AccessPackageId) -> Result<Self> {
-        Self::read(client, access_package, Some(&LIVE_STATES)).await
-    }
-
-    /// Reads the package's assignments (those in `states`, or all of them)
-    /// with target and policy, and its open requests with their
-    /// assignment's target and requestor, the two listings at once.
-    pub(crate) async fn read(
-        client: &Client,
-        access_package: AccessPackageId,
-        states: Option<&[AssignmentState]>,
-    ) -> Result<Self> {
-        let mut list = client
+        let assignments = client
             .assignments()
             .list()
-            .access_package(access_package.clone());
-        if let Some(states) = states {
-            list = list.states(states.iter().cloned());
-        }
-        let assignments = list
+            .access_package(access_package.clone())
+            .states(LIVE_STATES)
             .expand_target()
             .expand_policies()
             .stream()
