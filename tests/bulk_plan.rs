@@ -381,10 +381,7 @@ async fn a_plan_round_trips_through_json() {
         .as_str()
         .unwrap()
         .starts_with("sha256:"));
-    // Plans written before the scopes were unified said "allPolicies".
-    let mut old = value.clone();
-    old["spec"]["removalScope"] = "allPolicies".into();
-    let read = BulkPlan::from_json(&old.to_string()).unwrap();
+    let read = BulkPlan::from_json(&json).unwrap();
     assert_eq!(read.spec.removal_scope, RemovalScope::All);
 }
 
