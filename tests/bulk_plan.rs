@@ -466,6 +466,8 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     edited.items[0].user_id = ObjectId::new("../users");
     let err = t.client().apply(edited).run().await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
+    // The id as written, not its Debug form (`ObjectId("…")`).
+    assert!(err.to_string().contains("plan item '../users'"), "{err}");
 
     let mut edited = plan.clone();
     let removal = edited
