@@ -24,7 +24,7 @@ use super::report::Progress;
 use super::source::Source;
 use crate::api::{RequestProblem, Target};
 use crate::error::Error;
-use crate::models::{AssignmentRequestId, RequestState};
+use crate::models::AssignmentRequestId;
 use crate::request::RequestOptions;
 use crate::Client;
 
@@ -283,7 +283,7 @@ impl Execution {
             }
             let result = match RequestProblem::of(&e) {
                 RequestProblem::ExistingOpenRequest => {
-                    WriteResult::AlreadyThere(SkipReason::OpenRequest(RequestState::Submitted), e)
+                    WriteResult::AlreadyThere(SkipReason::RequestAlreadyOpen, e)
                 }
                 RequestProblem::AlreadyAssigned => {
                     WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)

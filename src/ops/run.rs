@@ -37,8 +37,11 @@ type Engine = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// while the stream (or [`finish`](Self::finish), or `.await` on the run)
 /// is polled. It spawns no task: dropping it cancels what is in flight
 /// (the answer of a write sent but not yet answered is then unknown; a
-/// re-run finds and skips what was made). Stop gracefully with
-/// [`stop`](Self::stop) or a [`StopHandle`] instead.
+/// re-run finds and skips what was made), and logs a warning
+/// (`tracing::warn!`) with how many writes were never reported. End a run
+/// with [`stop`](Self::stop) (or a [`StopHandle`] and then
+/// [`finish`](Self::finish)) instead: writes in flight finish and every
+/// row is reported.
 ///
 /// ```
 /// use futures::StreamExt;
@@ -92,6 +95,8 @@ pub struct BulkRun {
     wait_for_delivery: bool,
     /// The plan run is a fresh one made because the reviewed one was stale.
     replanned: bool,
+    /// Writes whose outcome the engine has not reported yet.
+    unreported: usize,
 }
 
 impl fmt::Debug for BulkRun {
@@ -157,6 +162,7 @@ impl BulkRun {
             dry_run: true,
             wait_for_delivery: false,
             replanned: false,
+            unreported: 0,
         }
     }
 
@@ -212,6 +218,7 @@ impl BulkRun {
             });
             job_rows.push(r);
         }
+        let unreported = jobs.len();
         let (events, stop) = (Events::default(), Stop::default());
         let wait_for_delivery = execution.wait_for_delivery;
         let engine: Engine = Box::pin(execution.run(jobs, stop.clone(), events.clone()));
@@ -228,6 +235,7 @@ impl BulkRun {
             dry_run: false,
             wait_for_delivery,
             replanned: false,
+            unreported,
         }
     }
 
@@ -281,6 +289,7 @@ impl BulkRun {
         for event in self.events.take() {
             match event {
                 Event::Written { job, result, call } => {
+                    self.unreported = self.unreported.saturating_sub(1);
                     let Some(&r) = self.job_rows.get(job) else {
                         continue;
                     };
@@ -317,6 +326,7 @@ impl BulkRun {
                     }
                 }
                 Event::NotStarted { job } => {
+                    self.unreported = self.unreported.saturating_sub(1);
                     if let Some(&r) = self.job_rows.get(job) {
                         if let Some(row) = self.rows.get_mut(r) {
                             row.outcome = Outcome::NotStarted;
@@ -375,6 +385,20 @@ impl Stream for BulkRun {
             } else if this.ready.is_empty() {
                 return Poll::Pending;
             }
+        }
+    }
+}
+
+impl Drop for BulkRun {
+    /// A run dropped before its engine finished cancels its writes in
+    /// flight: say how many went unreported (some may have reached Graph).
+    fn drop(&mut self) {
+        if self.engine.is_some() && self.unreported > 0 {
+            tracing::warn!(
+                unreported = self.unreported,
+                "bulk run dropped with writes not reported (some may have been sent; \
+                 a re-run finds what was made); end a run with stop() or finish()"
+            );
         }
     }
 }
