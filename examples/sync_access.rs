@@ -90,7 +90,7 @@ enum Command {
         #[arg(long, requires = "config")]
         auto_approve: bool,
         /// Writes in flight (1 to 64).
-        #[arg(long, default_value_t = sync::DEFAULT_APPLY_CONCURRENCY, value_name = "N")]
+        #[arg(long, default_value_t = entra_access::ops::DEFAULT_WRITE_CONCURRENCY, value_name = "N")]
         concurrency: usize,
         /// Write one CSV row per action to FILE.
         #[arg(long, value_name = "FILE")]

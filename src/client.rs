@@ -76,8 +76,11 @@ impl Client {
         Self { transport }
     }
 
-    pub(crate) fn transport(&self) -> &Arc<Transport> {
-        &self.transport
+    /// A view with `options` whose calls fail with `InvalidInput` before
+    /// sending when they are out of range (for builders' `options`, which
+    /// report errors when sent).
+    pub(crate) fn with_options_deferred(&self, options: &crate::request::RequestOptions) -> Self {
+        Self::from_transport(self.transport.with_options(options))
     }
 
     /// The API root every path is relative to, such as
@@ -158,12 +161,7 @@ impl Client {
         policy: impl Into<crate::models::AssignmentPolicyId>,
         group: impl Into<crate::models::ObjectId>,
     ) -> crate::ops::BulkAssign {
-        crate::ops::BulkAssign::for_group(
-            Arc::clone(&self.transport),
-            package.into(),
-            policy.into(),
-            group.into(),
-        )
+        crate::ops::BulkAssign::for_group(self.clone(), package.into(), policy.into(), group.into())
     }
 
     /// Assigns an access package to these users (directory object ids),
@@ -179,7 +177,7 @@ impl Client {
         I::Item: Into<crate::models::ObjectId>,
     {
         crate::ops::BulkAssign::for_users(
-            Arc::clone(&self.transport),
+            self.clone(),
             package.into(),
             policy.into(),
             users.into_iter().map(Into::into).collect(),

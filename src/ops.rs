@@ -1,5 +1,9 @@
 //! Multi-call workflows built on the resource handles.
 //!
+//! Every workflow here sits on [`Client`](crate::Client)'s public handles
+//! (`assignments()`, `assignment_requests()`, `groups()`…), never below
+//! them, so it shares the client's settings, token cache and throttle gate.
+//!
 //! - Bulk assignment: [`Client::bulk_assign_group`](crate::Client::bulk_assign_group)
 //!   and [`Client::bulk_assign_users`](crate::Client::bulk_assign_users) give a
 //!   [`BulkAssign`] builder that reads the current state, plans one action per
@@ -64,6 +68,7 @@ mod writes;
 
 pub use apply::BulkApply;
 pub use bulk::BulkAssign;
+pub use execute::{DEFAULT_WRITE_CONCURRENCY, MAX_WRITE_CONCURRENCY};
 pub use facts::{AssignmentFact, MemberFact, PackageFacts, RequestFact};
 pub use observed::Observed;
 pub use plan::{

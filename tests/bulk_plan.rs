@@ -232,6 +232,7 @@ async fn plan_then_apply_then_plan_again_is_empty() {
     // Stored and read back, as a reviewed plan would be.
     let reviewed = BulkPlan::from_json(&plan.to_json()).unwrap();
     let report = client.apply(reviewed).concurrency(2).run().await.unwrap();
+    assert!(!report.replanned, "a fresh plan is applied as reviewed");
 
     let totals = report.totals();
     assert_eq!(
@@ -334,6 +335,11 @@ async fn replan_if_stale_applies_a_fresh_plan_from_the_stored_settings() {
         AssignmentSeed::new(&t.pkg, &t.direct, &t.u[1]).state(AssignmentState::Delivered),
     );
     let report = client.apply(plan).replan_if_stale().run().await.unwrap();
+    assert!(report.replanned, "the fresh plan was not the reviewed one");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["replanned"], true);
+    let back: entra_access::ops::BulkReport = serde_json::from_value(json).unwrap();
+    assert!(back.replanned);
     // The fresh plan: u1 already holds it, u4 is still removed.
     let t2 = report.totals();
     assert_eq!(
@@ -375,10 +381,7 @@ async fn a_plan_round_trips_through_json() {
         .as_str()
         .unwrap()
         .starts_with("sha256:"));
-    // Plans written before the scopes were unified said "allPolicies".
-    let mut old = value.clone();
-    old["spec"]["removalScope"] = "allPolicies".into();
-    let read = BulkPlan::from_json(&old.to_string()).unwrap();
+    let read = BulkPlan::from_json(&json).unwrap();
     assert_eq!(read.spec.removal_scope, RemovalScope::All);
 }
 
@@ -463,6 +466,8 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     edited.items[0].user_id = ObjectId::new("../users");
     let err = t.client().apply(edited).run().await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
+    // The id as written, not its Debug form (`ObjectId("…")`).
+    assert!(err.to_string().contains("plan item '../users'"), "{err}");
 
     let mut edited = plan.clone();
     let removal = edited

@@ -394,3 +394,72 @@ fn a_run_moves_between_tasks_and_its_stop_handle_is_shared() {
     send::<entra_access::ops::BulkRun>();
     shared::<entra_access::ops::StopHandle>();
 }
+
+/// A `tracing` writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Dropping a run whose writes are not all reported warns, naming how
+/// many; a run ended with `stop()` does not.
+#[tokio::test]
+async fn a_run_dropped_mid_flight_warns_how_many_writes_went_unreported() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let t = tenant(4, 0).await;
+    let mut run = t
+        .client
+        .bulk_assign_group(&t.pkg, &t.policy, &t.group)
+        .concurrency(1)
+        .start()
+        .await
+        .unwrap();
+    let first = run.next().await.unwrap();
+    assert_eq!(first.outcome, Outcome::Submitted);
+    drop(run);
+    let text = captured.text();
+    assert!(
+        text.contains("bulk run dropped") && text.contains("unreported=3"),
+        "{text}"
+    );
+
+    let t = tenant(4, 0).await;
+    let mut run = t
+        .client
+        .bulk_assign_group(&t.pkg, &t.policy, &t.group)
+        .concurrency(1)
+        .start()
+        .await
+        .unwrap();
+    run.next().await.unwrap();
+    let before = captured.text().len();
+    let report = run.stop().await;
+    assert_eq!(report.rows.len(), 4);
+    assert!(
+        !captured.text()[before..].contains("bulk run dropped"),
+        "{}",
+        captured.text()
+    );
+}

@@ -17,7 +17,7 @@ use entra_access::models::{
     format_datetime, AccessPackageId, AssignmentId, AssignmentState, CatalogId, ObjectId,
     RequestState, RequestType,
 };
-use entra_access::ops::reports::{ReportScope, HELD_STATES};
+use entra_access::ops::reports::ReportScope;
 use entra_access::ErrorKind;
 use futures::TryStreamExt;
 use serde_json::json;
@@ -136,7 +136,7 @@ async fn expiring_equals_the_set_computed_from_the_fakes_state() {
         let mut expected: Vec<(chrono::DateTime<Utc>, AssignmentId)> =
             assignments_of(&t.fake, &t.finance_packages)
                 .into_iter()
-                .filter(|a| a.state.as_ref().is_some_and(|s| HELD_STATES.contains(s)))
+                .filter(|a| a.state.as_ref().is_some_and(AssignmentState::is_held))
                 .filter_map(|a| {
                     let end = a.schedule?.expiration?.end_date_time?;
                     (now <= end && end <= now + Duration::days(days)).then_some((end, a.id))

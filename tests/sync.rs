@@ -682,10 +682,8 @@ async fn lost_answers_are_looked_up_and_nothing_is_requested_twice() {
 #[test]
 fn the_planner_is_pure_and_matches_e_mails_ignoring_case() {
     use entra_access::models::{Assignment, AssignmentRequest};
-    use entra_access::ops::sync::{
-        plan_from_facts, AssignmentFact, DesiredHolder, PackageFacts, RemovalScope, RequestFact,
-        ResolvedPackage,
-    };
+    use entra_access::ops::sync::{plan_from_facts, DesiredHolder, ResolvedPackage};
+    use entra_access::ops::{AssignmentFact, PackageFacts, RemovalScope, RequestFact};
     let assignment = |id: &str, target: serde_json::Value, policy: &str| {
         let a: Assignment = serde_json::from_value(serde_json::json!({
             "id": id, "state": "delivered", "target": target, "assignmentPolicy": {"id": policy}
@@ -747,10 +745,9 @@ async fn bulk_and_sync_plans_share_one_fingerprint_and_one_removal_scope() {
         .await
         .unwrap();
     assert_eq!(synced.packages[0].observed, bulk.observed);
-    // One type and one constant, whichever path names them.
+    // One type and one constant, shared with bulk runs.
     let scope: ops::RemovalScope = synced.packages[0].removal;
-    assert_eq!(scope, sync::RemovalScope::Policy);
-    assert_eq!(sync::DEFAULT_MAX_REMOVALS, ops::DEFAULT_MAX_REMOVALS);
+    assert_eq!(scope, ops::RemovalScope::Policy);
     assert_eq!(synced.packages[0].max_removals, ops::DEFAULT_MAX_REMOVALS);
 
     // The same out-of-band change makes both stale, described alike.

@@ -129,6 +129,28 @@ graph_enum!(
     }
 );
 
+impl AssignmentState {
+    /// The states in which the target holds the access package: delivered,
+    /// delivering, partially delivered. The crate's one definition: bulk
+    /// and sync planning, the re-check after a lost answer, idempotent
+    /// sends and the reports all use it, so a person partially delivered
+    /// is never sent a second add.
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentState;
+    /// assert!(AssignmentState::PartiallyDelivered.is_held());
+    /// assert!(!AssignmentState::DeliveryFailed.is_held());
+    /// assert!(!AssignmentState::HELD.contains(&AssignmentState::Expired));
+    /// ```
+    pub const HELD: [AssignmentState; 3] =
+        [Self::Delivered, Self::Delivering, Self::PartiallyDelivered];
+
+    /// Whether the target holds the package (one of [`Self::HELD`]).
+    pub fn is_held(&self) -> bool {
+        Self::HELD.contains(self)
+    }
+}
+
 graph_enum!(
     /// `accessPackageRequestState`: where an assignment request stands.
     RequestState {
@@ -223,6 +245,38 @@ graph_enum!(
         ApproverRemove => "approverRemove",
     }
 );
+
+impl RequestType {
+    /// Whether a request of this type asks for an assignment to be
+    /// created: `adminAdd`, `userAdd`, `systemAdd`, `onBehalfAdd`.
+    ///
+    /// ```
+    /// use entra_access::models::RequestType;
+    /// assert!(RequestType::SystemAdd.is_add());
+    /// assert!(!RequestType::AdminUpdate.is_add());
+    /// ```
+    pub fn is_add(&self) -> bool {
+        matches!(
+            self,
+            Self::AdminAdd | Self::UserAdd | Self::SystemAdd | Self::OnBehalfAdd
+        )
+    }
+
+    /// Whether a request of this type asks to take access away
+    /// (`userRemove`, `adminRemove`, `systemRemove`).
+    pub fn is_removal(&self) -> bool {
+        matches!(
+            self,
+            Self::AdminRemove | Self::UserRemove | Self::SystemRemove
+        )
+    }
+
+    /// Whether a request whose type is `request_type` blocks a second add:
+    /// an add, or a request of unknown type (it may be one).
+    pub fn may_add(request_type: Option<&RequestType>) -> bool {
+        request_type.is_none_or(RequestType::is_add)
+    }
+}
 
 graph_enum!(
     /// `expirationPatternType`: how an assignment ends.

@@ -78,25 +78,15 @@ impl AssignmentRequest {
     /// assert!(remove.is_removal() && !remove.is_add());
     /// ```
     pub fn is_add(&self) -> bool {
-        match &self.request_type {
-            None => true,
-            Some(t) => matches!(
-                t,
-                RequestType::AdminAdd
-                    | RequestType::UserAdd
-                    | RequestType::SystemAdd
-                    | RequestType::OnBehalfAdd
-            ),
-        }
+        RequestType::may_add(self.request_type.as_ref())
     }
 
     /// Whether the request asks to take access away (`userRemove`,
     /// `adminRemove`, `systemRemove`).
     pub fn is_removal(&self) -> bool {
-        matches!(
-            self.request_type,
-            Some(RequestType::AdminRemove | RequestType::UserRemove | RequestType::SystemRemove)
-        )
+        self.request_type
+            .as_ref()
+            .is_some_and(RequestType::is_removal)
     }
 }
 

@@ -5,15 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::bulk::{check_concurrency, read_members, DEFAULT_CONCURRENCY};
-use super::execute::{Execution, ProgressFn};
+use super::bulk::read_members;
+use super::execute::{check_concurrency, RunSettings};
 use super::plan::{plan_bulk, BulkPlan};
 use super::report::{BulkReport, Progress};
 use super::run::BulkRun;
-use super::writes::AddTemplate;
 use super::{BulkRefusal, Observed, PackageFacts};
 use crate::error::Result;
-use crate::transport::Transport;
 use crate::Client;
 
 impl BulkPlan {
@@ -33,10 +31,8 @@ impl BulkPlan {
         BulkApply {
             client: client.clone(),
             plan: self,
-            concurrency: DEFAULT_CONCURRENCY,
-            wait_for_delivery: false,
+            run: RunSettings::default(),
             replan: false,
-            on_progress: None,
         }
     }
 }
@@ -87,10 +83,8 @@ impl BulkPlan {
 pub struct BulkApply {
     client: Client,
     plan: BulkPlan,
-    concurrency: usize,
-    wait_for_delivery: bool,
+    run: RunSettings,
     replan: bool,
-    on_progress: Option<ProgressFn>,
 }
 
 impl fmt::Debug for BulkApply {
@@ -98,10 +92,10 @@ impl fmt::Debug for BulkApply {
         f.debug_struct("BulkApply")
             .field("access_package", &self.plan.spec.access_package)
             .field("items", &self.plan.items.len())
-            .field("concurrency", &self.concurrency)
-            .field("wait_for_delivery", &self.wait_for_delivery)
+            .field("concurrency", &self.run.concurrency)
+            .field("wait_for_delivery", &self.run.wait_for_delivery)
             .field("replan", &self.replan)
-            .field("on_progress", &self.on_progress.is_some())
+            .field("on_progress", &self.run.on_progress.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -118,20 +112,20 @@ impl BulkApply {
     /// At most this many writes in flight (1 to 64, default 8); lowered
     /// while Graph throttles, as in [`BulkAssign`](super::BulkAssign).
     pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n;
+        self.run.concurrency = n;
         self
     }
 
     /// Follow each request made to its final state (see
     /// [`BulkAssign::wait_for_delivery`](super::BulkAssign::wait_for_delivery)).
     pub fn wait_for_delivery(mut self, wait: bool) -> Self {
-        self.wait_for_delivery = wait;
+        self.run.wait_for_delivery = wait;
         self
     }
 
     /// Called with a [`Progress`] snapshot after each write completes.
     pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
-        self.on_progress = Some(Arc::new(f));
+        self.run.on_progress = Some(Arc::new(f));
         self
     }
 
@@ -139,7 +133,8 @@ impl BulkApply {
     /// ([`BulkPlan::spec`]) and the state just read, and apply that new
     /// plan (with the same caps) instead of refusing. The new plan was not
     /// reviewed: use this only where that is acceptable; call
-    /// [`check`](Self::check) first to know whether it will happen.
+    /// [`check`](Self::check) first to know whether it will happen. The
+    /// report says when it did ([`BulkReport::replanned`]).
     pub fn replan_if_stale(mut self) -> Self {
         self.replan = true;
         self
@@ -149,13 +144,13 @@ impl BulkApply {
     /// concurrency, before any call.
     fn check_offline(&self) -> Result<()> {
         self.plan.check_for(&self.client)?;
-        check_concurrency(self.concurrency)
+        check_concurrency(self.run.concurrency)
     }
 
     /// Re-reads the package's assignments and open requests.
-    async fn freshness(&self, transport: &Arc<Transport>) -> Result<Freshness> {
+    async fn freshness(&self, client: &Client) -> Result<Freshness> {
         let spec = &self.plan.spec;
-        let now = PackageFacts::read(transport, spec.access_package.clone(), None).await?;
+        let now = PackageFacts::gather(client, spec.access_package.clone()).await?;
         let current = Observed::of(&now);
         Ok(if current.fingerprint == self.plan.observed.fingerprint {
             Freshness::Fresh
@@ -175,7 +170,7 @@ impl BulkApply {
     /// ```
     pub async fn check(&self) -> Result<()> {
         self.check_offline()?;
-        match self.freshness(self.client.transport()).await? {
+        match self.freshness(&self.client).await? {
             Freshness::Fresh => Ok(()),
             Freshness::Stale(change, _) => Err(BulkRefusal::StalePlan { change }.into_error()),
         }
@@ -189,41 +184,26 @@ impl BulkApply {
         self.check_offline()?;
         // This run's calls count their own 429s.
         let client = self.client.counting_run();
-        let plan = match self.freshness(client.transport()).await? {
-            Freshness::Fresh => self.plan,
+        let (plan, replanned) = match self.freshness(&client).await? {
+            Freshness::Fresh => (self.plan, false),
             Freshness::Stale(change, now) if self.replan => {
-                tracing::info!(%change, "bulk plan is stale; planning again");
+                tracing::warn!(%change, "bulk plan is stale; applying a fresh, unreviewed plan");
                 let spec = &self.plan.spec;
-                let members = read_members(client.transport(), &spec.source).await?;
-                plan_bulk(
+                let members = read_members(&client, &spec.source).await?;
+                let fresh = plan_bulk(
                     &self.plan.base_url,
                     chrono::Utc::now(),
                     spec,
                     &members,
                     &now,
-                )?
+                )?;
+                (fresh, true)
             }
             Freshness::Stale(change, _) => {
                 return Err(BulkRefusal::StalePlan { change }.into_error())
             }
         };
-        let spec = plan.spec.clone();
-        let template = AddTemplate {
-            package: spec.access_package,
-            policy: spec.policy,
-            schedule: spec.schedule,
-            justification: spec.justification,
-            answers: spec.answers,
-        };
-        let execution = Execution {
-            client,
-            source: Some(spec.source),
-            concurrency: self.concurrency,
-            wait_for_delivery: self.wait_for_delivery,
-            resend_lost_adds: false,
-            on_progress: self.on_progress,
-        };
-        Ok(BulkRun::start(plan, &template, execution, started))
+        Ok(BulkRun::start(plan, client, self.run, started).replanned(replanned))
     }
 
     /// Checks the plan (see [`BulkApply`]), then runs exactly its writes

@@ -4,42 +4,24 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::execute::{Execution, ProgressFn};
+use super::execute::{check_concurrency, RunSettings};
 use super::plan::{plan_bulk, BulkPlan, BulkSpec};
 use super::report::{BulkReport, Progress};
 use super::run::BulkRun;
 use super::source::Source;
-use super::writes::AddTemplate;
-use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope, DEFAULT_MAX_REMOVALS};
-use crate::api::Groups;
-use crate::error::{Error, Result};
+use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope};
+use crate::error::Result;
 use crate::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
-use crate::transport::Transport;
 use crate::Client;
-
-/// Default number of writes in flight.
-pub(super) const DEFAULT_CONCURRENCY: usize = 8;
-/// Most writes in flight a caller may ask for.
-pub(super) const MAX_CONCURRENCY: usize = 64;
-
-/// Checks a number of writes in flight.
-pub(super) fn check_concurrency(n: usize) -> Result<()> {
-    if (1..=MAX_CONCURRENCY).contains(&n) {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(
-            "concurrency",
-            format!("must be 1 to {MAX_CONCURRENCY}, not {n}"),
-        ))
-    }
-}
 
 /// Assigns an access package to a group's members or a list of users,
 /// idempotently; see [`Client::bulk_assign_group`](crate::Client::bulk_assign_group).
 ///
 /// The run first reads the members (users only; other members are reported
-/// as skipped with their type), the package's assignments (all states, with
-/// their targets) and its open requests, and decides one action per person:
+/// as skipped with their type), the package's assignments (not expired,
+/// with their targets) and its open requests
+/// ([`PackageFacts::gather`](super::PackageFacts::gather), as a sync does),
+/// and decides one action per person:
 ///
 /// | Current state of the person              | Action |
 /// |------------------------------------------|--------|
@@ -91,78 +73,54 @@ pub(super) fn check_concurrency(n: usize) -> Result<()> {
 #[must_use = "a bulk assignment does nothing until planned or run"]
 #[derive(Clone)]
 pub struct BulkAssign {
-    transport: Arc<Transport>,
-    package: AccessPackageId,
-    policy: AssignmentPolicyId,
-    source: Source,
-    concurrency: usize,
-    dry_run: bool,
+    client: Client,
+    /// The settings a plan carries; its removal scope is the one used
+    /// with [`reconcile`](Self::reconcile) (see [`spec`](Self::spec)).
+    spec: BulkSpec,
     reconcile: bool,
-    removal_scope: RemovalScope,
-    allow_empty_source: bool,
-    max_removals: usize,
-    max_assignments: Option<usize>,
-    wait_for_delivery: bool,
-    schedule: Option<Schedule>,
-    justification: Option<String>,
-    answers: Vec<Answer>,
-    on_progress: Option<ProgressFn>,
+    dry_run: bool,
+    run: RunSettings,
 }
 
 impl fmt::Debug for BulkAssign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BulkAssign")
-            .field("package", &self.package)
-            .field("policy", &self.policy)
-            .field("source", &self.source)
-            .field("concurrency", &self.concurrency)
-            .field("dry_run", &self.dry_run)
+            .field("spec", &self.spec)
             .field("reconcile", &self.reconcile)
-            .field("removal_scope", &self.removal_scope)
-            .field("allow_empty_source", &self.allow_empty_source)
-            .field("max_removals", &self.max_removals)
-            .field("max_assignments", &self.max_assignments)
-            .field("wait_for_delivery", &self.wait_for_delivery)
-            .field("on_progress", &self.on_progress.is_some())
+            .field("dry_run", &self.dry_run)
+            .field("concurrency", &self.run.concurrency)
+            .field("wait_for_delivery", &self.run.wait_for_delivery)
+            .field("on_progress", &self.run.on_progress.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl BulkAssign {
     fn new(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         source: Source,
     ) -> Self {
+        let mut spec = BulkSpec::new(package, policy, source);
+        spec.removal_scope = RemovalScope::Policy;
         Self {
-            transport,
-            package,
-            policy,
-            source,
-            concurrency: DEFAULT_CONCURRENCY,
-            dry_run: false,
+            client,
+            spec,
             reconcile: false,
-            removal_scope: RemovalScope::Policy,
-            allow_empty_source: false,
-            max_removals: DEFAULT_MAX_REMOVALS,
-            max_assignments: None,
-            wait_for_delivery: false,
-            schedule: None,
-            justification: None,
-            answers: Vec::new(),
-            on_progress: None,
+            dry_run: false,
+            run: RunSettings::default(),
         }
     }
 
     pub(crate) fn for_group(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         group: ObjectId,
     ) -> Self {
         Self::new(
-            transport,
+            client,
             package,
             policy,
             Source::Group {
@@ -173,18 +131,18 @@ impl BulkAssign {
     }
 
     pub(crate) fn for_users(
-        transport: Arc<Transport>,
+        client: Client,
         package: AccessPackageId,
         policy: AssignmentPolicyId,
         users: Vec<ObjectId>,
     ) -> Self {
-        Self::new(transport, package, policy, Source::Users(users))
+        Self::new(client, package, policy, Source::Users(users))
     }
 
     /// Group source only: also the members of nested groups
     /// (`transitiveMembers`). Default `false` (direct members).
     pub fn transitive(mut self, transitive: bool) -> Self {
-        if let Source::Group { transitive: t, .. } = &mut self.source {
+        if let Source::Group { transitive: t, .. } = &mut self.spec.source {
             *t = transitive;
         }
         self
@@ -193,7 +151,7 @@ impl BulkAssign {
     /// At most this many writes in flight (1 to 64, default 8). The run
     /// lowers it while Graph throttles and raises it back afterwards.
     pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n;
+        self.run.concurrency = n;
         self
     }
 
@@ -219,7 +177,7 @@ impl BulkAssign {
     /// [`RemovalScope::All`], or [`RemovalScope::None`] (the same as no
     /// reconcile).
     pub fn removal_scope(mut self, scope: RemovalScope) -> Self {
-        self.removal_scope = scope;
+        self.spec.removal_scope = scope;
         self
     }
 
@@ -228,7 +186,7 @@ impl BulkAssign {
     /// ([`BulkRefusal::TooManyRemovals`](super::BulkRefusal::TooManyRemovals),
     /// naming the count); review it with a dry run, then raise the cap.
     pub fn max_removals(mut self, n: usize) -> Self {
-        self.max_removals = n;
+        self.spec.max_removals = n;
         self
     }
 
@@ -239,7 +197,7 @@ impl BulkAssign {
     /// an empty source is more often a mistake (a wrong group id, a list
     /// that failed to parse) than an intent.
     pub fn allow_empty_source(mut self, allow: bool) -> Self {
-        self.allow_empty_source = allow;
+        self.spec.allow_empty_source = allow;
         self
     }
 
@@ -250,32 +208,32 @@ impl BulkAssign {
     /// assignments) and per automatic-assignment policy (15,000), both
     /// raisable, and enforces them itself.
     pub fn max_assignments(mut self, n: usize) -> Self {
-        self.max_assignments = Some(n);
+        self.spec.max_assignments = Some(n);
         self
     }
 
     /// The schedule sent with every add (omit to take the policy's).
     pub fn schedule(mut self, schedule: Schedule) -> Self {
-        self.schedule = Some(schedule);
+        self.spec.schedule = Some(schedule);
         self
     }
 
     /// The justification sent with every add and removal.
     pub fn justification(mut self, text: impl Into<String>) -> Self {
-        self.justification = Some(text.into());
+        self.spec.justification = Some(text.into());
         self
     }
 
     /// Answers to the policy's questions, sent with every add.
     pub fn answers(mut self, answers: Vec<Answer>) -> Self {
-        self.answers = answers;
+        self.spec.answers = answers;
         self
     }
 
     /// Follow each request made to its final state and report that
     /// (`Delivered` or `NotDelivered(state)`) instead of `Submitted`.
     pub fn wait_for_delivery(mut self, wait: bool) -> Self {
-        self.wait_for_delivery = wait;
+        self.run.wait_for_delivery = wait;
         self
     }
 
@@ -283,12 +241,12 @@ impl BulkAssign {
     /// followed request) completes. Keep it quick: it runs on the task
     /// driving the writes.
     pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
-        self.on_progress = Some(Arc::new(f));
+        self.run.on_progress = Some(Arc::new(f));
         self
     }
 
     fn validate(&self) -> Result<()> {
-        check_concurrency(self.concurrency)?;
+        check_concurrency(self.run.concurrency)?;
         self.spec().check()
     }
 
@@ -307,27 +265,15 @@ impl BulkAssign {
     /// # Ok::<(), entra_access::Error>(())
     /// ```
     pub fn spec(&self) -> BulkSpec {
-        let mut spec = BulkSpec::new(
-            self.package.clone(),
-            self.policy.clone(),
-            self.source.clone(),
-        );
-        spec.removal_scope = if self.reconcile {
-            self.removal_scope
-        } else {
-            RemovalScope::None
-        };
-        spec.max_removals = self.max_removals;
-        spec.allow_empty_source = self.allow_empty_source;
-        spec.max_assignments = self.max_assignments;
-        spec.schedule = self.schedule.clone();
-        spec.justification = self.justification.clone();
-        spec.answers = self.answers.clone();
+        let mut spec = self.spec.clone();
+        if !self.reconcile {
+            spec.removal_scope = RemovalScope::None;
+        }
         spec
     }
 
     /// Reads the current state and decides what to do, writing nothing:
-    /// the source's members, the package's assignments (every state) and
+    /// the source's members, the package's assignments (not expired) and
     /// its open requests, then [`plan_bulk`](super::plan_bulk). The plan
     /// can be stored and [applied](BulkPlan::apply) later.
     ///
@@ -345,11 +291,11 @@ impl BulkAssign {
             return Err(BulkRefusal::EmptySource.into_error());
         }
         let (members, facts) = futures::try_join!(
-            read_members(&self.transport, &self.source),
-            PackageFacts::read(&self.transport, self.package.clone(), None)
+            read_members(&self.client, &spec.source),
+            PackageFacts::gather(&self.client, spec.access_package.clone())
         )?;
         plan_bulk(
-            self.transport.api_root.as_str(),
+            self.client.base_url().as_str(),
             chrono::Utc::now(),
             &spec,
             &members,
@@ -378,28 +324,13 @@ impl BulkAssign {
         let started = Instant::now();
         // This run's calls count their own 429s: other work on the same
         // client (sharing its throttle gate) is not this run's.
-        let client = Client::from_transport(Arc::clone(&self.transport)).counting_run();
-        self.transport = Arc::clone(client.transport());
+        self.client = self.client.counting_run();
+        let client = self.client.clone();
         let plan = self.plan().await?;
         if self.dry_run {
             return Ok(BulkRun::planned(plan, client, started));
         }
-        let template = AddTemplate {
-            package: self.package.clone(),
-            policy: self.policy.clone(),
-            schedule: self.schedule.clone(),
-            justification: self.justification.clone(),
-            answers: self.answers.clone(),
-        };
-        let execution = Execution {
-            client,
-            source: Some(self.source.clone()),
-            concurrency: self.concurrency,
-            wait_for_delivery: self.wait_for_delivery,
-            resend_lost_adds: false,
-            on_progress: self.on_progress.clone(),
-        };
-        Ok(BulkRun::start(plan, &template, execution, started))
+        Ok(BulkRun::start(plan, client, self.run, started))
     }
 
     /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
@@ -414,17 +345,14 @@ impl BulkAssign {
 
 /// The members of `source`: a list as given (users), or a group's members
 /// (users and the others, with their type).
-pub(super) async fn read_members(
-    transport: &Arc<Transport>,
-    source: &Source,
-) -> Result<Vec<MemberFact>> {
+pub(super) async fn read_members(client: &Client, source: &Source) -> Result<Vec<MemberFact>> {
     match source {
         Source::Users(ids) => Ok(ids
             .iter()
             .map(|id| MemberFact::user(id.clone(), None))
             .collect()),
         Source::Group { id, transitive } => {
-            let groups = Groups::new(Arc::clone(transport));
+            let groups = client.groups();
             let list = if *transitive {
                 groups.transitive_members(id.clone())
             } else {
@@ -438,4 +366,13 @@ pub(super) async fn read_members(
     }
 }
 
-crate::api::common::request_options!(BulkAssign, transport);
+impl BulkAssign {
+    /// Options for this run's calls (reads and writes): timeout, retry
+    /// policy, `client-request-id`, extra headers (see
+    /// [`RequestOptions`](crate::request::RequestOptions)). Options out of
+    /// range fail the run with `InvalidInput` before sending.
+    pub fn options(mut self, options: crate::request::RequestOptions) -> Self {
+        self.client = self.client.with_options_deferred(&options);
+        self
+    }
+}

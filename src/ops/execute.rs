@@ -24,7 +24,7 @@ use super::report::Progress;
 use super::source::Source;
 use crate::api::{RequestProblem, Target};
 use crate::error::Error;
-use crate::models::{AssignmentRequestId, RequestState};
+use crate::models::AssignmentRequestId;
 use crate::request::RequestOptions;
 use crate::Client;
 
@@ -34,6 +34,44 @@ const THROTTLE_ROUNDS: u32 = 8;
 
 /// The progress callback.
 pub(crate) type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Default number of writes in flight of a bulk run, a bulk apply or a
+/// sync apply.
+pub const DEFAULT_WRITE_CONCURRENCY: usize = 8;
+/// The most writes in flight a caller may ask for.
+pub const MAX_WRITE_CONCURRENCY: usize = 64;
+
+/// What is wrong with `n` writes in flight, if anything.
+pub(crate) fn concurrency_problem(n: usize) -> Option<String> {
+    (!(1..=MAX_WRITE_CONCURRENCY).contains(&n))
+        .then(|| format!("must be 1 to {MAX_WRITE_CONCURRENCY}, not {n}"))
+}
+
+/// Refuses a number of writes in flight out of range (`InvalidInput`).
+pub(crate) fn check_concurrency(n: usize) -> crate::Result<()> {
+    match concurrency_problem(n) {
+        Some(problem) => Err(Error::invalid_input("concurrency", problem)),
+        None => Ok(()),
+    }
+}
+
+/// How a bulk run acts, whichever builder started it.
+#[derive(Clone)]
+pub(crate) struct RunSettings {
+    pub(crate) concurrency: usize,
+    pub(crate) wait_for_delivery: bool,
+    pub(crate) on_progress: Option<ProgressFn>,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_WRITE_CONCURRENCY,
+            wait_for_delivery: false,
+            on_progress: None,
+        }
+    }
+}
 
 /// Everything a run needs besides its jobs.
 pub(crate) struct Execution {
@@ -245,7 +283,7 @@ impl Execution {
             }
             let result = match RequestProblem::of(&e) {
                 RequestProblem::ExistingOpenRequest => {
-                    WriteResult::AlreadyThere(SkipReason::OpenRequest(RequestState::Submitted), e)
+                    WriteResult::AlreadyThere(SkipReason::RequestAlreadyOpen, e)
                 }
                 RequestProblem::AlreadyAssigned => {
                     WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)

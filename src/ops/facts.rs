@@ -3,17 +3,13 @@
 //! run's source. Read through the client's handles (and its one throttle
 //! gate), or built by hand to plan from facts gathered elsewhere.
 
-use std::sync::Arc;
-
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::api::Assignments;
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, AssignmentState, DirectoryObject, ObjectId, RequestState, RequestType,
 };
-use crate::transport::Transport;
 use crate::{Client, Result};
 
 /// How many packages are read at the same time. Each package reads two
@@ -79,15 +75,9 @@ impl AssignmentFact {
 
     /// Whether the target holds the package through it: delivered,
     /// delivering or partially delivered.
+    /// ([`AssignmentState::is_held`]).
     pub fn is_held(&self) -> bool {
-        matches!(
-            self.state,
-            Some(
-                AssignmentState::Delivered
-                    | AssignmentState::Delivering
-                    | AssignmentState::PartiallyDelivered
-            )
-        )
+        self.state.as_ref().is_some_and(AssignmentState::is_held)
     }
 }
 
@@ -152,17 +142,9 @@ impl RequestFact {
     /// Whether it asks for an assignment to be created (`adminAdd`,
     /// `userAdd`, `systemAdd`, `onBehalfAdd`); a request of unknown type
     /// counts as one, as in the bulk engine: it still blocks a second add.
+    /// ([`RequestType::may_add`], as [`AssignmentRequest::is_add`]).
     pub fn is_add(&self) -> bool {
-        match &self.request_type {
-            None => true,
-            Some(t) => matches!(
-                t,
-                RequestType::AdminAdd
-                    | RequestType::UserAdd
-                    | RequestType::SystemAdd
-                    | RequestType::OnBehalfAdd
-            ),
-        }
+        RequestType::may_add(self.request_type.as_ref())
     }
 }
 
@@ -180,10 +162,10 @@ impl RequestFact {
 pub struct PackageFacts {
     /// The package.
     pub access_package: AccessPackageId,
-    /// Its assignments: [`gather`](Self::gather) reads those that are not
-    /// expired; a bulk run reads every state. Expired ones count as not
-    /// held and are left out of the [`Observed`](super::Observed)
-    /// fingerprint.
+    /// Its assignments that are not expired ([`gather`](Self::gather)
+    /// reads only those). Expired ones hold nothing: facts built by hand
+    /// may include them, planning treats them as none, and the
+    /// [`Observed`](super::Observed) fingerprint leaves them out.
     pub assignments: Vec<AssignmentFact>,
     /// Its open requests.
     pub open_requests: Vec<RequestFact>,
@@ -200,9 +182,13 @@ impl PackageFacts {
         }
     }
 
-    /// Reads the package's live assignments (with target and policy) and
-    /// its open requests (with their assignment's target and requestor),
-    /// the two listings at the same time.
+    /// Reads the package's live assignments (not expired, with target and
+    /// policy) and its open requests (with their assignment's target and
+    /// requestor), the two listings at the same time.
+    ///
+    /// The one read of a package's facts: bulk plans, bulk applies, sync
+    /// plans and sync applies all read them here, so a bulk plan and a sync
+    /// plan of the same package are stale on exactly the same changes.
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
@@ -212,30 +198,17 @@ impl PackageFacts {
     /// # Ok(()) }
     /// ```
     pub async fn gather(client: &Client, access_package: AccessPackageId) -> Result<Self> {
-        Self::read(client.transport(), access_package, Some(&LIVE_STATES)).await
-    }
-
-    /// Reads the package's assignments (those in `states`, or all of them)
-    /// with target and policy, and its open requests with their
-    /// assignment's target and requestor, the two listings at once.
-    pub(crate) async fn read(
-        transport: &Arc<Transport>,
-        access_package: AccessPackageId,
-        states: Option<&[AssignmentState]>,
-    ) -> Result<Self> {
-        let mut list = Assignments::new(Arc::clone(transport))
+        let assignments = client
+            .assignments()
             .list()
-            .access_package(access_package.clone());
-        if let Some(states) = states {
-            list = list.states(states.iter().cloned());
-        }
-        let assignments = list
+            .access_package(access_package.clone())
+            .states(LIVE_STATES)
             .expand_target()
             .expand_policies()
             .stream()
             .map_ok(|a| AssignmentFact::from_assignment(&a))
             .try_collect::<Vec<_>>();
-        let requests = super::recheck::open_requests(transport, &access_package)
+        let requests = super::recheck::open_requests(client, &access_package)
             .map_ok(|r| RequestFact::from_request(&r))
             .try_collect::<Vec<_>>();
         let (assignments, open_requests) = futures::try_join!(assignments, requests)?;

@@ -179,7 +179,7 @@ impl BulkPlan {
         for item in self.writes() {
             item.user_id
                 .check()
-                .map_err(|p| Error::invalid_input(&format!("plan item {:?}", item.user_id), p))?;
+                .map_err(|p| Error::invalid_input(&format!("plan item '{}'", item.user_id), p))?;
             if item.action == Action::Remove {
                 let id = item.assignment_id.as_ref().ok_or_else(|| {
                     Error::invalid_input(
@@ -188,7 +188,7 @@ impl BulkPlan {
                     )
                 })?;
                 id.check()
-                    .map_err(|p| Error::invalid_input(&format!("assignment id {id:?}"), p))?;
+                    .map_err(|p| Error::invalid_input(&format!("assignment id '{id}'"), p))?;
             }
         }
         Ok(())

@@ -2,8 +2,6 @@
 //! for what it would have made before calling it failed, so that nothing is
 //! ever requested twice.
 
-use std::sync::Arc;
-
 use futures::TryStreamExt;
 
 use crate::api::Target;
@@ -13,7 +11,6 @@ use crate::models::{
     RequestState,
 };
 use crate::paging::ItemStream;
-use crate::transport::Transport;
 use crate::Client;
 
 /// The package's open requests, each with its assignment, the assignment's
@@ -22,14 +19,6 @@ use crate::Client;
 /// carry no assignment yet, and then only its requestor names the person
 /// (see [`AssignmentRequest::subject_object_id`]).
 pub(crate) fn open_requests(
-    transport: &Arc<Transport>,
-    package: &AccessPackageId,
-) -> ItemStream<AssignmentRequest> {
-    open_requests_of(&Client::from_transport(Arc::clone(transport)), package)
-}
-
-/// [`open_requests`] through a client's handle.
-pub(crate) fn open_requests_of(
     client: &Client,
     package: &AccessPackageId,
 ) -> ItemStream<AssignmentRequest> {
@@ -66,13 +55,14 @@ fn concerns(request: &AssignmentRequest, person: &Target) -> bool {
 }
 
 /// Looks for an open add request for `person` (a removal request for them
-/// is not one), or an assignment that is delivered or delivering.
+/// is not one), or an assignment they hold ([`AssignmentState::is_held`]:
+/// delivered, delivering or partially delivered, as planning counts it).
 pub(crate) async fn existing_add(
     client: &Client,
     package: &AccessPackageId,
     person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests_of(client, package)
+    let hit = open_requests(client, package)
         .try_filter(|r| futures::future::ready(r.is_add() && concerns(r, person)))
         .try_next()
         .await?;
@@ -91,11 +81,7 @@ pub(crate) async fn existing_add(
             Target::User(_) => a.target.is_none() || person.matches(a),
             Target::Email(_) => person.matches(a),
         };
-        for_person
-            && matches!(
-                a.state,
-                Some(AssignmentState::Delivered | AssignmentState::Delivering)
-            )
+        for_person && a.state.as_ref().is_some_and(AssignmentState::is_held)
     });
     Ok(active.then_some(Found::Done))
 }
@@ -109,7 +95,7 @@ pub(crate) async fn existing_remove(
     assignment: &AssignmentId,
     person: &Target,
 ) -> Result<Option<Found>> {
-    let hit = open_requests_of(client, package)
+    let hit = open_requests(client, package)
         .try_filter(|r| {
             let named = r
                 .assignment

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::plan::{Action, BulkPlan};
+use super::plan::{Action, BulkPlan, BulkSpec};
 use crate::error::{Error, ErrorKind};
 
 /// Why a bulk run refused to write anything. It comes back as the
@@ -171,32 +171,25 @@ impl fmt::Display for Explained<'_> {
 
 impl std::error::Error for BulkRefusal {}
 
-/// The limits a plan is held to.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
-    pub(crate) reconcile: bool,
-    pub(crate) allow_empty_source: bool,
-    pub(crate) max_removals: usize,
-    pub(crate) max_assignments: Option<usize>,
-}
-
-/// Holds `plan` (made from a source with `source_users` users) to `limits`.
+/// Holds `plan` (made from a source with `source_users` users) to the
+/// limits of `spec`: removals only from a source with users (unless
+/// allowed), `max_removals`, `max_assignments`.
 pub(crate) fn check(
     plan: &BulkPlan,
     source_users: usize,
-    limits: Limits,
+    spec: &BulkSpec,
 ) -> Result<(), BulkRefusal> {
-    if limits.reconcile && source_users == 0 && !limits.allow_empty_source {
+    if spec.removal_scope.removes() && source_users == 0 && !spec.allow_empty_source {
         return Err(BulkRefusal::EmptySource);
     }
     let planned = plan.count(&Action::Remove);
-    if planned > limits.max_removals {
+    if planned > spec.max_removals {
         return Err(BulkRefusal::TooManyRemovals {
             planned,
-            cap: limits.max_removals,
+            cap: spec.max_removals,
         });
     }
-    if let Some(cap) = limits.max_assignments {
+    if let Some(cap) = spec.max_assignments {
         let after = plan.assignments_after();
         if after > cap {
             return Err(BulkRefusal::TooManyAssignments { after, cap });

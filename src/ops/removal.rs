@@ -12,8 +12,7 @@ pub const DEFAULT_MAX_REMOVALS: usize = 50;
 /// Which assignments of a package a bulk run ([`BulkAssign`](super::BulkAssign))
 /// or a sync ([`ops::sync`](super::sync)) may remove.
 ///
-/// In JSON and TOML `"none"`, `"policy"` or `"all"`; `"allPolicies"` (what
-/// bulk plans wrote before) reads as [`All`](Self::All).
+/// In JSON and TOML `"none"`, `"policy"` or `"all"`.
 ///
 /// ```
 /// use entra_access::ops::RemovalScope;
@@ -21,11 +20,7 @@ pub const DEFAULT_MAX_REMOVALS: usize = 50;
 /// assert_eq!(RemovalScope::default(), RemovalScope::Policy);
 /// assert_eq!(RemovalScope::All.to_string(), "all");
 /// assert_eq!(serde_json::to_value(RemovalScope::All)?, "all");
-/// let old: RemovalScope = serde_json::from_str(r#""allPolicies""#)?;
-/// assert_eq!(old, RemovalScope::All);
-/// // The same type as the sync file's scope.
-/// let sync: entra_access::ops::sync::RemovalScope = RemovalScope::None;
-/// # let _ = sync;
+/// assert!(serde_json::from_str::<RemovalScope>(r#""allPolicies""#).is_err());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,7 +39,7 @@ pub enum RemovalScope {
     #[serde(rename = "policy")]
     Policy,
     /// Assignments of the package under every policy.
-    #[serde(rename = "all", alias = "allPolicies")]
+    #[serde(rename = "all")]
     All,
 }
 

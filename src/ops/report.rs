@@ -214,6 +214,10 @@ pub struct BulkReport {
     /// How many 429 answers this run's own calls got (other work on the
     /// same client is not counted).
     pub throttled: u64,
+    /// Whether the reviewed plan was stale and a fresh, unreviewed plan
+    /// was applied instead ([`BulkApply::replan_if_stale`](super::BulkApply::replan_if_stale)).
+    #[serde(default)]
+    pub replanned: bool,
     totals: Totals,
 }
 
@@ -228,11 +232,15 @@ struct ReportWire {
     elapsed: Duration,
     #[serde(default)]
     throttled: u64,
+    #[serde(default)]
+    replanned: bool,
 }
 
 impl From<ReportWire> for BulkReport {
     fn from(w: ReportWire) -> Self {
-        Self::new(w.rows, w.dry_run, w.elapsed, w.throttled)
+        let mut report = Self::new(w.rows, w.dry_run, w.elapsed, w.throttled);
+        report.replanned = w.replanned;
+        report
     }
 }
 
@@ -249,6 +257,7 @@ impl BulkReport {
             dry_run,
             elapsed,
             throttled,
+            replanned: false,
             totals,
         }
     }

@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use futures::{Stream, StreamExt};
 
-use super::execute::{Event, Events, Execution, Job, Stop, Write, WriteResult};
+use super::execute::{Event, Events, Execution, Job, RunSettings, Stop, Write, WriteResult};
 use super::plan::{Action, BulkPlan, SkipReason};
 use super::report::{BulkReport, Outcome, ReportRow};
-use super::writes::{admin_remove, AddTemplate};
+use super::writes::{admin_add, admin_remove};
 use crate::api::Target;
 use crate::error::Error;
 use crate::models::RequestState;
@@ -37,8 +37,11 @@ type Engine = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// while the stream (or [`finish`](Self::finish), or `.await` on the run)
 /// is polled. It spawns no task: dropping it cancels what is in flight
 /// (the answer of a write sent but not yet answered is then unknown; a
-/// re-run finds and skips what was made). Stop gracefully with
-/// [`stop`](Self::stop) or a [`StopHandle`] instead.
+/// re-run finds and skips what was made), and logs a warning
+/// (`tracing::warn!`) with how many writes were never reported. End a run
+/// with [`stop`](Self::stop) (or a [`StopHandle`] and then
+/// [`finish`](Self::finish)) instead: writes in flight finish and every
+/// row is reported.
 ///
 /// ```
 /// use futures::StreamExt;
@@ -90,6 +93,10 @@ pub struct BulkRun {
     started: Instant,
     dry_run: bool,
     wait_for_delivery: bool,
+    /// The plan run is a fresh one made because the reviewed one was stale.
+    replanned: bool,
+    /// Writes whose outcome the engine has not reported yet.
+    unreported: usize,
 }
 
 impl fmt::Debug for BulkRun {
@@ -154,19 +161,31 @@ impl BulkRun {
             started,
             dry_run: true,
             wait_for_delivery: false,
+            replanned: false,
+            unreported: 0,
         }
     }
 
-    /// Starts the writes of `plan` on `execution` (whose client builds the
-    /// requests and counts the run's 429s). `started` is when the run began
-    /// (planning included).
+    /// Starts the writes of `plan` — the adds with what its
+    /// [`spec`](BulkPlan::spec) says every add sends, removals re-reading
+    /// its source — on `client` (which builds the requests and counts the
+    /// run's 429s), as `settings` say. `started` is when the run began
+    /// (planning included). The one way a bulk run starts.
     pub(crate) fn start(
         plan: BulkPlan,
-        template: &AddTemplate,
-        execution: Execution,
+        client: Client,
+        settings: RunSettings,
         started: Instant,
     ) -> Self {
-        let client = execution.client.clone();
+        let spec = plan.spec;
+        let execution = Execution {
+            client: client.clone(),
+            source: Some(spec.source.clone()),
+            concurrency: settings.concurrency,
+            wait_for_delivery: settings.wait_for_delivery,
+            resend_lost_adds: false,
+            on_progress: settings.on_progress,
+        };
         let mut rows: Vec<ReportRow> = plan
             .items
             .into_iter()
@@ -176,10 +195,10 @@ impl BulkRun {
         for (r, row) in rows.iter_mut().enumerate() {
             let person = Target::user(&row.user_id);
             let write = match (&row.action, &row.assignment_id) {
-                (Action::Add, _) => Write::Add(template.admin_add(&client, person.clone())),
+                (Action::Add, _) => Write::Add(admin_add(&client, &spec, person.clone())),
                 (Action::Remove, Some(a)) => Write::Remove {
                     assignment: a.clone(),
-                    request: admin_remove(&client, a, template.justification.as_deref()),
+                    request: admin_remove(&client, a, spec.justification.as_deref()),
                 },
                 (Action::Remove, None) => {
                     row.outcome = Outcome::Failed;
@@ -193,12 +212,13 @@ impl BulkRun {
                 }
             };
             jobs.push(Job {
-                package: template.package.clone(),
+                package: spec.access_package.clone(),
                 person,
                 write,
             });
             job_rows.push(r);
         }
+        let unreported = jobs.len();
         let (events, stop) = (Events::default(), Stop::default());
         let wait_for_delivery = execution.wait_for_delivery;
         let engine: Engine = Box::pin(execution.run(jobs, stop.clone(), events.clone()));
@@ -214,7 +234,24 @@ impl BulkRun {
             started,
             dry_run: false,
             wait_for_delivery,
+            replanned: false,
+            unreported,
         }
+    }
+
+    /// Marks the run as applying a fresh plan made because the reviewed
+    /// one was stale.
+    pub(crate) fn replanned(mut self, replanned: bool) -> Self {
+        self.replanned = replanned;
+        self
+    }
+
+    /// Whether this run applies a fresh, unreviewed plan made because the
+    /// reviewed one was stale (see
+    /// [`BulkApply::replan_if_stale`](super::BulkApply::replan_if_stale));
+    /// the report says the same ([`BulkReport::replanned`]).
+    pub fn is_replanned(&self) -> bool {
+        self.replanned
     }
 
     /// A handle that stops this run from elsewhere; see [`StopHandle`].
@@ -237,12 +274,14 @@ impl BulkRun {
     /// yielded by the stream. Awaiting the run does the same.
     pub async fn finish(mut self) -> BulkReport {
         while self.next().await.is_some() {}
-        BulkReport::new(
+        let mut report = BulkReport::new(
             std::mem::take(&mut self.rows),
             self.dry_run,
             self.started.elapsed(),
             self.client.run_throttled_count(),
-        )
+        );
+        report.replanned = self.replanned;
+        report
     }
 
     /// Applies what the engine reported to the rows.
@@ -250,6 +289,7 @@ impl BulkRun {
         for event in self.events.take() {
             match event {
                 Event::Written { job, result, call } => {
+                    self.unreported = self.unreported.saturating_sub(1);
                     let Some(&r) = self.job_rows.get(job) else {
                         continue;
                     };
@@ -286,6 +326,7 @@ impl BulkRun {
                     }
                 }
                 Event::NotStarted { job } => {
+                    self.unreported = self.unreported.saturating_sub(1);
                     if let Some(&r) = self.job_rows.get(job) {
                         if let Some(row) = self.rows.get_mut(r) {
                             row.outcome = Outcome::NotStarted;
@@ -344,6 +385,20 @@ impl Stream for BulkRun {
             } else if this.ready.is_empty() {
                 return Poll::Pending;
             }
+        }
+    }
+}
+
+impl Drop for BulkRun {
+    /// A run dropped before its engine finished cancels its writes in
+    /// flight: say how many went unreported (some may have reached Graph).
+    fn drop(&mut self) {
+        if self.engine.is_some() && self.unreported > 0 {
+            tracing::warn!(
+                unreported = self.unreported,
+                "bulk run dropped with writes not reported (some may have been sent; \
+                 a re-run finds what was made); end a run with stop() or finish()"
+            );
         }
     }
 }

@@ -1,33 +1,25 @@
 //! The writes a run makes, as the assignment-request handle's builders.
 
+use super::BulkSpec;
 use crate::api::{AdminAdd, AdminRemove, Target};
-use crate::models::{AccessPackageId, Answer, AssignmentId, AssignmentPolicyId, Schedule};
+use crate::models::AssignmentId;
 use crate::Client;
 
-/// What every add of a bulk run shares.
-#[derive(Clone, Debug)]
-pub(crate) struct AddTemplate {
-    pub(crate) package: AccessPackageId,
-    pub(crate) policy: AssignmentPolicyId,
-    pub(crate) schedule: Option<Schedule>,
-    pub(crate) justification: Option<String>,
-    pub(crate) answers: Vec<Answer>,
-}
-
-impl AddTemplate {
-    /// The `adminAdd` for `target` (sent once by the engine, which looks
-    /// for what exists after an uncertain failure).
-    pub(crate) fn admin_add(&self, client: &Client, target: Target) -> AdminAdd {
-        let mut add = client
+/// The `adminAdd` for `target` with what every add of a bulk run sends
+/// (`spec`'s package, policy, schedule, justification and answers). Sent
+/// once by the engine, which looks for what exists after an uncertain
+/// failure.
+pub(crate) fn admin_add(client: &Client, spec: &BulkSpec, target: Target) -> AdminAdd {
+    let mut add =
+        client
             .assignment_requests()
-            .admin_add(&self.package, &self.policy, target);
-        add = add.set_schedule(self.schedule.clone());
-        add = add.set_justification(self.justification.clone());
-        if !self.answers.is_empty() {
-            add = add.answers(self.answers.clone());
-        }
-        add
+            .admin_add(&spec.access_package, &spec.policy, target);
+    add = add.set_schedule(spec.schedule.clone());
+    add = add.set_justification(spec.justification.clone());
+    if !spec.answers.is_empty() {
+        add = add.answers(spec.answers.clone());
     }
+    add
 }
 
 /// The `adminRemove` of one assignment.

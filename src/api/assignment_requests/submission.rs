@@ -134,10 +134,7 @@ pub(crate) async fn find_existing(
     };
     let mut assignments = list.stream();
     while let Some(a) = assignments.try_next().await? {
-        let active = matches!(
-            a.state,
-            Some(AssignmentState::Delivered | AssignmentState::Delivering)
-        );
+        let active = a.state.as_ref().is_some_and(AssignmentState::is_held);
         // A directory target was filtered on by Graph; an expanded target
         // that says otherwise is not ours.
         let for_target = match target {

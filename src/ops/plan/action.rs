@@ -71,6 +71,11 @@ pub enum SkipReason {
     /// A request for the person is still open (submitted, pending approval,
     /// delivering or scheduled): a re-run never asks twice.
     OpenRequest(RequestState),
+    /// The add was sent and Graph refused it because a request for the
+    /// person is already open (`ExistingOpenRequest`), made meanwhile by
+    /// someone else; Graph does not say that request's state. Only in
+    /// reports, never in a plan.
+    RequestAlreadyOpen,
     /// The member is not a user; the value is its type without the
     /// `#microsoft.graph.` prefix (`group`, `device`, `servicePrincipal`…).
     NotAUser(String),
@@ -85,6 +90,7 @@ impl fmt::Display for SkipReason {
             Self::AlreadyDelivered => f.write_str("alreadyDelivered"),
             Self::Delivering => f.write_str("delivering"),
             Self::OpenRequest(s) => write!(f, "openRequest:{s}"),
+            Self::RequestAlreadyOpen => f.write_str("requestAlreadyOpen"),
             Self::NotAUser(t) => write!(f, "notAUser:{t}"),
             Self::RejoinedSource => f.write_str("rejoinedSource"),
         }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Action, BulkPlan, BulkSpec, PlanItem, ReportReason, SkipReason};
 use crate::error::{Error, Result};
 use crate::models::{AssignmentId, AssignmentState, DateTime, ObjectId};
-use crate::ops::refusal::{self, Limits};
+use crate::ops::refusal;
 use crate::ops::{AssignmentFact, MemberFact, Observed, PackageFacts, RequestFact};
 
 /// Plans a bulk run from facts: what [`BulkAssign::plan`](crate::ops::BulkAssign::plan)
@@ -77,17 +77,7 @@ pub fn plan_bulk(
         current_assignments,
     };
     let source_users = members.iter().filter(|m| m.is_user()).count();
-    refusal::check(
-        &plan,
-        source_users,
-        Limits {
-            reconcile: spec.removal_scope.removes(),
-            allow_empty_source: spec.allow_empty_source,
-            max_removals: spec.max_removals,
-            max_assignments: spec.max_assignments,
-        },
-    )
-    .map_err(crate::ops::BulkRefusal::into_error)?;
+    refusal::check(&plan, source_users, spec).map_err(crate::ops::BulkRefusal::into_error)?;
     Ok(plan)
 }
 

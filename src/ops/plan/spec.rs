@@ -99,7 +99,7 @@ impl BulkSpec {
             Source::Users(ids) => {
                 for id in ids {
                     id.check()
-                        .map_err(|p| Error::invalid_input(&format!("user id {id:?}"), p))?;
+                        .map_err(|p| Error::invalid_input(&format!("user id '{id}'"), p))?;
                 }
                 Ok(())
             }

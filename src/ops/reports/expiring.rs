@@ -2,9 +2,11 @@
 
 use futures::TryStreamExt;
 
-use super::{positive, ReportScope, Reports, DEFAULT_CONCURRENCY, HELD_STATES};
+use super::{positive, ReportScope, Reports, DEFAULT_CONCURRENCY};
 use crate::error::{Error, ErrorKind, Result};
-use crate::models::{AccessPackageId, AssignmentId, AssignmentPolicyId, DateTime, ObjectId};
+use crate::models::{
+    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentState, DateTime, ObjectId,
+};
 
 /// Columns of [`ExpiringRow::write_csv`], in order.
 pub const EXPIRING_COLUMNS: [&str; 8] = [
@@ -117,7 +119,9 @@ impl ExpiringReport {
         let mut rows: Vec<ExpiringRow> = self
             .reports
             .assignments_of(packages, concurrency, |list| {
-                list.states(HELD_STATES).expand_target().expand_policies()
+                list.states(AssignmentState::HELD)
+                    .expand_target()
+                    .expand_policies()
             })
             .try_filter_map(|item| async move {
                 let a = &item.assignment;
@@ -126,7 +130,7 @@ impl ExpiringReport {
                     .as_ref()
                     .and_then(|s| s.expiration.as_ref())
                     .and_then(|e| e.end_date_time);
-                let held = a.state.as_ref().is_some_and(|s| HELD_STATES.contains(s));
+                let held = a.state.as_ref().is_some_and(AssignmentState::is_held);
                 Ok(match end {
                     Some(end) if held && from <= end && end <= to => Some(ExpiringRow {
                         package_id: item.package_id.clone(),

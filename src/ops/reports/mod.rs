@@ -50,16 +50,7 @@ pub use scope::ReportScope;
 pub use separation::Violation;
 
 use crate::api::{AccessPackages, AssignmentRequests, Assignments, Catalogs};
-use crate::models::AssignmentState;
 use crate::transport::Transport;
-
-/// The states in which someone holds an access package: delivered,
-/// delivering, partially delivered.
-pub const HELD_STATES: [AssignmentState; 3] = [
-    AssignmentState::Delivered,
-    AssignmentState::Delivering,
-    AssignmentState::PartiallyDelivered,
-];
 
 /// Packages listed at once by a fan-out (default of the builders).
 pub const DEFAULT_CONCURRENCY: usize = 4;

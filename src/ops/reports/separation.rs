@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::TryStreamExt;
 
-use super::{Reports, HELD_STATES};
+use super::Reports;
 use crate::api::PackageRef;
 use crate::error::Result;
-use crate::models::{AccessPackage, AccessPackageId, ObjectId};
+use crate::models::{AccessPackage, AccessPackageId, AssignmentState, ObjectId};
 
 /// Someone who holds two incompatible packages.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -87,11 +87,11 @@ impl Reports {
         self.assignments()
             .list()
             .access_package(package.clone())
-            .states(HELD_STATES)
+            .states(AssignmentState::HELD)
             .expand_target()
             .stream()
             .try_filter_map(|a| async move {
-                let held = a.state.as_ref().is_some_and(|s| HELD_STATES.contains(s));
+                let held = a.state.as_ref().is_some_and(AssignmentState::is_held);
                 Ok(a.target_object_id().filter(|_| held).cloned())
             })
             .try_collect()

@@ -9,16 +9,13 @@ use super::plan_file::{
 };
 use super::report::{SyncOutcome, SyncReport, SyncRow};
 use crate::api::{AdminAdd, Target};
-use crate::ops::execute::{CallIds, Event, Events, Execution, Job, Stop, Write, WriteResult};
+use crate::ops::execute::{
+    concurrency_problem, CallIds, Event, Events, Execution, Job, Stop, Write, WriteResult,
+};
 use crate::ops::writes::admin_remove;
 use crate::ops::Observed;
-use crate::ops::PackageFacts;
+use crate::ops::{PackageFacts, DEFAULT_WRITE_CONCURRENCY};
 use crate::{Client, Error};
-
-/// Default writes in flight.
-pub const DEFAULT_APPLY_CONCURRENCY: usize = 8;
-/// Most writes in flight a caller may ask for.
-pub const MAX_APPLY_CONCURRENCY: usize = 64;
 
 /// Applies a [`SyncPlan`]; see [`apply`](super::apply).
 ///
@@ -61,7 +58,7 @@ impl Apply {
         Self {
             client: client.clone(),
             plan,
-            concurrency: DEFAULT_APPLY_CONCURRENCY,
+            concurrency: DEFAULT_WRITE_CONCURRENCY,
             replan: None,
         }
     }
@@ -98,14 +95,11 @@ impl Apply {
                 client,
             });
         }
-        if !(1..=MAX_APPLY_CONCURRENCY).contains(&self.concurrency) {
+        if let Some(problem) = concurrency_problem(self.concurrency) {
             return Err(ConfigError::Invalid {
                 place: "apply".into(),
                 field: "concurrency",
-                problem: format!(
-                    "must be 1 to {MAX_APPLY_CONCURRENCY}, not {}",
-                    self.concurrency
-                ),
+                problem,
             }
             .into());
         }
@@ -122,6 +116,12 @@ impl Apply {
     /// ```
     pub async fn check(&self) -> Result<(), SyncError> {
         self.check_offline()?;
+        self.check_fresh().await
+    }
+
+    /// Re-reads every package of the plan: `Err(StalePlan)` names each
+    /// package that moved.
+    async fn check_fresh(&self) -> Result<(), SyncError> {
         let packages = self
             .plan
             .packages
@@ -155,7 +155,7 @@ impl Apply {
     /// failures are rows, not `Err`; `Err` means nothing was written.
     pub async fn run(self) -> Result<SyncReport, SyncError> {
         self.check_offline()?;
-        let (plan, replanned) = match self.check().await {
+        let (plan, replanned) = match self.check_fresh().await {
             Ok(()) => (self.plan, false),
             Err(SyncError::StalePlan { changes }) => match &self.replan {
                 Some(desired) => {
@@ -219,17 +219,13 @@ async fn execute(client: &Client, plan: &SyncPlan, concurrency: usize) -> Vec<Sy
     };
     execution.run(jobs, Stop::default(), events.clone()).await;
     for event in events.take() {
-        let (job, written) = match event {
-            Event::Written { job, result, call } => (job, Some((result, call))),
-            Event::NotStarted { job } => (job, None),
-            Event::Followed { .. } => continue,
-        };
-        let Some(row) = job_rows.get(job).and_then(|&r| rows.get_mut(r)) else {
+        // A sync never stops its run (nothing raises its `Stop`), so no
+        // write is left `NotStarted`, and it follows no request.
+        let Event::Written { job, result, call } = event else {
             continue;
         };
-        match written {
-            Some((result, call)) => row.record(result, &call),
-            None => row.fail(&Error::invalid_input("write", "was not started")),
+        if let Some(row) = job_rows.get(job).and_then(|&r| rows.get_mut(r)) {
+            row.record(result, &call);
         }
     }
     rows

@@ -17,7 +17,8 @@ use crate::ops::{RemovalScope, DEFAULT_MAX_REMOVALS};
 /// `[[package]]` entry per package.
 ///
 /// ```
-/// use entra_access::ops::sync::{DesiredState, RemovalScope};
+/// use entra_access::ops::sync::DesiredState;
+/// use entra_access::ops::RemovalScope;
 ///
 /// let desired = DesiredState::from_toml_str(r#"
 ///     [defaults]

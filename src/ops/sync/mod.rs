@@ -39,14 +39,10 @@ mod plan_file;
 mod report;
 mod resolve;
 
-pub use apply::{Apply, DEFAULT_APPLY_CONCURRENCY, MAX_APPLY_CONCURRENCY};
+use crate::ops::PackageFacts;
+pub use apply::Apply;
 pub use desired::{Defaults, DesiredState, PackageSpec};
 pub use error::{ConfigError, StaleChange, SyncError};
-// The facts, fingerprint, removal scope and cap are shared with bulk runs:
-// re-exported here from `ops`.
-pub use crate::ops::{
-    AssignmentFact, Observed, PackageFacts, RemovalScope, RequestFact, DEFAULT_MAX_REMOVALS,
-};
 pub use plan::{plan_from_facts, plan_package};
 pub use plan_file::{
     ActionKind, AddSettings, PackagePlan, PlanTarget, PlanTotals, Reason, SyncAction, SyncPlan,

@@ -108,7 +108,8 @@ impl<'a, V: Copy> People<'a, V> {
 ///
 /// ```
 /// use entra_access::models::Assignment;
-/// use entra_access::ops::sync::{plan_package, AssignmentFact, DesiredHolder, PackageFacts, ResolvedPackage};
+/// use entra_access::ops::sync::{plan_package, DesiredHolder, ResolvedPackage};
+/// use entra_access::ops::{AssignmentFact, PackageFacts};
 ///
 /// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
 /// pkg.desired.push(DesiredHolder::user("ada", "ada"));
@@ -251,7 +252,8 @@ pub fn plan_package(
 /// package refused stops the plan.
 ///
 /// ```
-/// use entra_access::ops::sync::{plan_from_facts, DesiredHolder, PackageFacts, ResolvedPackage};
+/// use entra_access::ops::sync::{plan_from_facts, DesiredHolder, ResolvedPackage};
+/// use entra_access::ops::PackageFacts;
 ///
 /// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
 /// pkg.desired.push(DesiredHolder::email("ana@fabrikam.com"));

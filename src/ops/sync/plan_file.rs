@@ -123,7 +123,8 @@ impl fmt::Display for Reason {
 /// One write of the plan.
 ///
 /// ```
-/// use entra_access::ops::sync::{plan_package, ActionKind, DesiredHolder, PackageFacts, PlanTarget, ResolvedPackage};
+/// use entra_access::ops::sync::{plan_package, ActionKind, DesiredHolder, PlanTarget, ResolvedPackage};
+/// use entra_access::ops::PackageFacts;
 ///
 /// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
 /// pkg.desired.push(DesiredHolder::user("ada", "ada@contoso.com"));
@@ -254,7 +255,8 @@ pub struct AddSettings {
 /// The plan of one package.
 ///
 /// ```
-/// use entra_access::ops::sync::{plan_package, DesiredHolder, PackageFacts, RemovalScope, ResolvedPackage};
+/// use entra_access::ops::sync::{plan_package, DesiredHolder, ResolvedPackage};
+/// use entra_access::ops::{PackageFacts, RemovalScope};
 ///
 /// let mut pkg = ResolvedPackage::new("Marketing", "pkg-1", "pol-1");
 /// pkg.removal = RemovalScope::None;

@@ -84,10 +84,11 @@ impl DesiredHolder {
 }
 
 /// One package of the file with every name resolved: the planner's input
-/// besides the [`PackageFacts`](super::PackageFacts).
+/// besides the [`PackageFacts`](crate::ops::PackageFacts).
 ///
 /// ```
-/// use entra_access::ops::sync::{DesiredHolder, RemovalScope, ResolvedPackage};
+/// use entra_access::ops::sync::{DesiredHolder, ResolvedPackage};
+/// use entra_access::ops::RemovalScope;
 ///
 /// let mut p = ResolvedPackage::new("Marketing Campaign", "pkg-1", "pol-1");
 /// p.removal = RemovalScope::All;
@@ -167,7 +168,8 @@ enum GroupMembers {
 /// half of [`plan`](super::plan), for tools that gather facts themselves.
 ///
 /// ```no_run
-/// use entra_access::ops::sync::{plan_from_facts, resolve, DesiredState, PackageFacts};
+/// use entra_access::ops::sync::{plan_from_facts, resolve, DesiredState};
+/// use entra_access::ops::PackageFacts;
 /// # async fn demo(client: entra_access::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// let desired = DesiredState::from_path("access.toml")?;
 /// let resolved = resolve(&client, &desired).await?;
