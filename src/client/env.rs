@@ -27,8 +27,7 @@ const CREDENTIAL_VARS: [&str; 4] = [
 
 /// A client from the environment (or signed in with a device code), or one
 /// talking to the demo tenant of a fake Graph (feature `fake`) when no
-/// credential variable is set; see [`Client::connect`] and
-/// [`Client::from_env_or_demo`]. Keep it alive as long as the client is
+/// credential variable is set; see [`Client::connect`]. Keep it alive as long as the client is
 /// used: dropping it stops the fake.
 #[derive(Debug)]
 pub struct Connection {
@@ -139,27 +138,6 @@ impl Connection {
         } else {
             std::time::Duration::from_secs(2)
         }
-    }
-}
-
-impl Client {
-    /// [`Client::from_env_if_configured`], falling back, when no credential
-    /// variable is set, to a fake Graph holding the
-    /// [demo tenant](crate::fake::demo) if this crate was built with the
-    /// `fake` feature (signed in as the demo's approver,
-    /// [`demo::APPROVER`](crate::fake::demo::APPROVER)); without it, the same error as
-    /// [`Client::from_env`] plus how to get the demo. Chosen at run time,
-    /// so a program copied elsewhere needs no `cfg` of its own.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> entra_access::Result<()> {
-    /// let conn = entra_access::Client::from_env_or_demo().await?;
-    /// eprintln!("{}", conn.banner());
-    /// let packages = conn.client().access_packages().list().collect().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn from_env_or_demo() -> Result<Connection> {
-        Self::connect(super::SignIn::auto()).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! [`Client::connect`]: how a program signs in, chosen at run time.
 //!
-//! [`SignIn::auto`] is [`Client::from_env_or_demo`]. [`SignIn::device_code`]
+//! [`SignIn::auto`] takes the environment's credentials, else the demo fake. [`SignIn::device_code`]
 //! signs in as the person at the keyboard: the identity platform's
 //! device-code flow ([`DeviceCode`](crate::auth::DeviceCode)) with the
 //! public-client app named by `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`, or,
@@ -48,8 +48,24 @@ enum Kind {
 }
 
 impl SignIn {
-    /// Credentials from the environment, else the demo fake: what
-    /// [`Client::from_env_or_demo`] does.
+    /// [`Client::from_env_if_configured`](crate::Client::from_env_if_configured),
+    /// falling back, when no credential variable is set, to a fake Graph
+    /// holding the [demo tenant](crate::fake::demo) if this crate was built
+    /// with the `fake` feature (signed in as the demo's approver,
+    /// [`demo::APPROVER`](crate::fake::demo::APPROVER)); without it, the
+    /// same error as [`Client::from_env`](crate::Client::from_env) plus how
+    /// to get the demo. Chosen at run time, so a program copied elsewhere
+    /// needs no `cfg` of its own.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> entra_access::Result<()> {
+    /// use entra_access::{Client, SignIn};
+    ///
+    /// let conn = Client::connect(SignIn::auto()).await?;
+    /// eprintln!("{}", conn.banner());
+    /// let packages = conn.client().access_packages().list().collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn auto() -> Self {
         Self::default()
     }

@@ -1,7 +1,8 @@
 //! The demo tenant: a [`FakeGraph`] seeded with fixed ids, so the same
 //! command line works every time and tests can pass known ids. The example
 //! programs run against it when no credentials are set
-//! ([`Client::from_env_or_demo`](crate::Client::from_env_or_demo)).
+//! ([`Client::connect`](crate::Client::connect) with
+//! [`SignIn::auto`](crate::SignIn::auto)).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

@@ -169,13 +169,21 @@ mod tests {
     #[test]
     fn optional_reads_null_forms_escapes_and_refuses_other_types() {
         let read = |json: &str| serde_json::from_str::<Holder>(json).map(|h| h.at);
-        for none in [r#"{}"#, r#"{"at":null}"#, r#"{"at":""}"#, r#"{"at":" null "}"#] {
+        for none in [
+            r#"{}"#,
+            r#"{"at":null}"#,
+            r#"{"at":""}"#,
+            r#"{"at":" null "}"#,
+        ] {
             assert_eq!(read(none).unwrap(), None, "{none}");
         }
         let t = parse_datetime("2024-03-01T10:00:00Z").unwrap();
         assert_eq!(read(r#"{"at":"2024-03-01T10:00:00Z"}"#).unwrap(), Some(t));
         // An escaped string is decoded before parsing.
-        assert_eq!(read(r#"{"at":"2024-03-01T10\u003a00:00Z"}"#).unwrap(), Some(t));
+        assert_eq!(
+            read(r#"{"at":"2024-03-01T10\u003a00:00Z"}"#).unwrap(),
+            Some(t)
+        );
         let err = read(r#"{"at":17}"#).unwrap_err().to_string();
         assert!(err.contains("RFC 3339"), "{err}");
         let err = read(r#"{"at":"soon"}"#).unwrap_err().to_string();
