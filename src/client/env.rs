@@ -276,13 +276,14 @@ fn client_credentials(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::HashMap;
     use std::ffi::OsString;
 
     use super::*;
 
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+    /// An environment of these variables only (also for the sign-in tests).
+    pub(in crate::client) fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
         let map: HashMap<String, OsString> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), OsString::from(*v)))

@@ -281,18 +281,8 @@ async fn demo_device_code(_prompt: PromptFn) -> Result<Connection> {
 
 #[cfg(all(test, feature = "client-credentials"))]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
-
+    use super::super::env::tests::lookup;
     use super::*;
-
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let map: HashMap<String, OsString> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), OsString::from(*v)))
-            .collect();
-        move |name| map.get(name).cloned()
-    }
 
     #[test]
     fn nothing_set_means_the_demo() {
