@@ -37,7 +37,7 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{AccessPackageTask, EditEffect, PackageRef, TaskSelector};
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
 
 /// Add an access-package task to a lifecycle workflow.
 #[derive(Parser, Debug)]
@@ -75,10 +75,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

@@ -35,7 +35,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use entra_access::api::Decision;
-use entra_access::{Client, SignIn};
+use entra_access::Client;
+use entra_access_fake::Connection;
 
 /// Approve or deny access package requests as the signed-in user.
 #[derive(Parser, Debug)]
@@ -82,10 +83,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     match args.command {

@@ -27,7 +27,7 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{state_name, PackageRef, Submission, Target};
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
-use entra_access::{Client, Connection, SignIn};
+use entra_access_fake::Connection;
 
 /// Assign an access package to someone outside the directory, by e-mail.
 #[derive(Parser, Debug)]
@@ -60,10 +60,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

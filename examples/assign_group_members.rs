@@ -51,8 +51,8 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
-use entra_access::ops::{RemovalScope, ReportRow, DEFAULT_MAX_REMOVALS};
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
+use entra_access_ops::{RemovalScope, ReportRow, DEFAULT_MAX_REMOVALS};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -109,10 +109,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client
@@ -132,25 +129,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let bar = bar(0, "requests");
     let progress = bar.clone();
-    let mut run = client
-        .bulk_assign_group(&package.id, policy, args.group_id.as_str())
-        .transitive(args.transitive)
-        .dry_run(args.dry_run)
-        .reconcile(args.reconcile)
-        .max_removals(args.max_removals)
-        .removal_scope(if args.all_policies {
-            RemovalScope::All
-        } else {
-            RemovalScope::Policy
-        })
-        .allow_empty_source(args.allow_empty_source)
-        .concurrency(args.concurrency)
-        .on_progress(move |p| {
-            progress.set_length(p.total as u64);
-            progress.set_position(p.done as u64);
-        })
-        .start()
-        .await?;
+    let mut run =
+        entra_access_ops::BulkAssign::group(client, &package.id, policy, args.group_id.as_str())
+            .transitive(args.transitive)
+            .dry_run(args.dry_run)
+            .reconcile(args.reconcile)
+            .max_removals(args.max_removals)
+            .removal_scope(if args.all_policies {
+                RemovalScope::All
+            } else {
+                RemovalScope::Policy
+            })
+            .allow_empty_source(args.allow_empty_source)
+            .concurrency(args.concurrency)
+            .on_progress(move |p| {
+                progress.set_length(p.total as u64);
+                progress.set_position(p.done as u64);
+            })
+            .start()
+            .await?;
     // Ctrl-C stops gracefully: requests in flight finish, no new one
     // starts, and the report marks the people not reached `NotStarted`.
     // A second Ctrl-C quits at once (the answers of requests in flight are

@@ -32,7 +32,7 @@ use entra_access::api::{state_name, PackageRef, Submission, Target};
 use entra_access::models::{
     parse_datetime, AccessPackage, AssignmentPolicyId, DateTime, IsoDuration, PolicyChoiceError,
 };
-use entra_access::{Client, Connection, SignIn};
+use entra_access_fake::Connection;
 
 /// Assign an access package to a user.
 #[derive(Parser, Debug)]
@@ -74,10 +74,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

@@ -33,8 +33,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
-use entra_access::ops::reports::{AuditRow, OutputFile, ReportScope};
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
+use entra_access_ops::reports::{AuditRow, OutputFile, ReportScope};
 
 /// Export assignments with the requests that created them, as CSV.
 #[derive(Parser, Debug)]
@@ -69,14 +69,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
-    let rows = conn
-        .client()
-        .reports()
+    let rows = entra_access_ops::reports::Reports::new(conn.client())
         .audit(scope(&args, false)?)
         .stream()
         .await?;

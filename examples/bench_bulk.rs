@@ -27,9 +27,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::auth::StaticToken;
-use entra_access::fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
-use entra_access::ops::export::assignments_csv;
 use entra_access::Client;
+use entra_access_fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
+use entra_access_ops::export::assignments_csv;
 use futures::StreamExt;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -115,8 +115,7 @@ async fn run_bulk(args: &Args, users: usize, concurrency: usize) -> anyhow::Resu
     let group = fake.add_group(GroupSeed::new("Everyone").members(ids.iter()));
     let client = fake.client()?;
 
-    let report = client
-        .bulk_assign_group(&pkg, &policy, &group)
+    let report = entra_access_ops::BulkAssign::group(&client, &pkg, &policy, &group)
         .concurrency(concurrency)
         .on_progress(|p| {
             if p.done % 250 == 0 || p.done == p.total {

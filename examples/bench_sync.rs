@@ -27,9 +27,9 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::auth::StaticToken;
 use entra_access::models::AccessPackageId;
-use entra_access::ops::sync::{self, DesiredState};
-use entra_access::ops::PackageFacts;
 use entra_access::Client;
+use entra_access_ops::sync::{self, DesiredState};
+use entra_access_ops::PackageFacts;
 use serde_json::json;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use entra_access::api::PackageRef;
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
 
 /// Find people who hold two incompatible access packages.
 #[derive(Parser, Debug)]
@@ -55,12 +55,9 @@ async fn main() -> ExitCode {
 
 /// Prints the violations; returns how many there were.
 async fn run(args: Args) -> anyhow::Result<usize> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
-    let reports = conn.client().reports();
+    let reports = entra_access_ops::reports::Reports::new(conn.client());
     match args.package_id.as_slice() {
         [a, b] => {
             let both = reports

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Flags: `--token-file FILE` (or `GRAPH_TOKEN_FILE`); `--device-code` signs
-//! in as yourself instead (see `Client::connect`). Without either, the
+//! in as yourself instead (see `Connection::start`). Without either, the
 //! example starts a fake Graph, writes one of its tokens to a temporary file
 //! and reads that. Environment: optional `GRAPH_BASE_URL` (national clouds).
 //!
@@ -27,7 +27,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use entra_access::auth::{token_fn, AccessToken, AuthError, TokenProvider};
-use entra_access::{Client, Connection, SignIn};
+use entra_access::Client;
+use entra_access_fake::Connection;
 use futures::TryStreamExt;
 
 /// List access packages with a token read from a file.
@@ -72,7 +73,7 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> anyhow::Result<()> {
     if args.device_code {
         // Signed in as yourself instead of a token from a file.
-        let conn = Client::connect(SignIn::device_code(|p| eprintln!("{p}"))).await?;
+        let conn = Connection::start(true, |p| eprintln!("{p}")).await?;
         eprintln!("{}", conn.banner());
         return list_packages(conn.client()).await;
     }
@@ -88,15 +89,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Without `--token-file`: starts the demo fake Graph (an error when
-/// entra-access was built without its `fake` feature), writes one of its
+/// Without `--token-file`: starts the demo fake Graph, writes one of its
 /// tokens to a temporary file and reads that.
 async fn with_fake() -> anyhow::Result<()> {
     let demo = Connection::start_demo().await?;
     eprintln!("{}", demo.banner());
-    let Some((token, builder)) = demo.demo_token_and_builder() else {
+    let Some(fake) = demo.demo() else {
         anyhow::bail!("the demo connection has no fake Graph");
     };
+    let (token, builder) = (fake.token(), fake.client_builder());
     let dir = std::env::temp_dir().join(format!("entra-access-example-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("graph-token");

@@ -42,9 +42,9 @@ use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::models::AssignmentState;
-use entra_access::ops::export::assignments_csv;
-use entra_access::ops::reports::{OutputFile, PackageAssignment};
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
+use entra_access_ops::export::assignments_csv;
+use entra_access_ops::reports::{OutputFile, PackageAssignment};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -88,10 +88,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let by_catalog = args.catalog_id.is_some() || args.catalog_name.is_some();
@@ -103,7 +100,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let (rows, what, mut file) = if by_catalog {
         let catalog = CatalogRef::from_flags(args.catalog_id.clone(), args.catalog_name.clone())?;
         let what = catalog.to_string();
-        let mut listing = client.reports().catalog_assignments(catalog);
+        let mut listing =
+            entra_access_ops::reports::Reports::new(client).catalog_assignments(catalog);
         if !args.states.is_empty() {
             listing = listing.states(args.states.clone());
         }

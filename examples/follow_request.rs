@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::bail;
 use clap::Parser;
 use entra_access::api::state_name;
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
@@ -48,10 +48,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     // `watch` polls with backoff and reports each change of state, ending

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::models::AssignmentState;
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -56,10 +56,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let package = client

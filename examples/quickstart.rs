@@ -32,10 +32,11 @@ use entra_access::api::{state_name, PackageRef, RemoveFor, RequestSummary, Targe
 use entra_access::models::{
     AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
 };
-use entra_access::{Client, Connection, SignIn};
+use entra_access::Client;
+use entra_access_fake::Connection;
 use futures::{StreamExt, TryStreamExt};
 
-/// Alan Turing and Grace Hopper in the demo tenant (see `entra_access::fake::demo`).
+/// Alan Turing and Grace Hopper in the demo tenant (see `entra_access_fake::demo`).
 const ALAN: &str = "cc0c1a7e-0000-4000-8000-000000000003";
 const GRACE: &str = "cc0c1a7e-0000-4000-8000-000000000002";
 
@@ -61,10 +62,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     if conn.is_demo() {
         tour(&conn, args.limit).await

@@ -26,7 +26,7 @@ use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{state_name, PackageRef, RemoveFor};
 use entra_access::models::AssignmentRequestId;
-use entra_access::{Client, Connection, SignIn};
+use entra_access_fake::Connection;
 
 /// Remove an access package assignment.
 #[derive(Parser, Debug)]
@@ -68,10 +68,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
     let requests = match (&args.assignment_id, &args.user_id) {

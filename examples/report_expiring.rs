@@ -35,8 +35,8 @@ use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::models::format_datetime;
-use entra_access::ops::reports::{ExpiringRow, OutputFile, ReportScope};
-use entra_access::{Client, SignIn};
+use entra_access_fake::Connection;
+use entra_access_ops::reports::{ExpiringRow, OutputFile, ReportScope};
 
 /// List assignments that expire within a number of days.
 #[derive(Parser, Debug)]
@@ -82,14 +82,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.days < 1 {
         anyhow::bail!("--days must be at least 1, not {}", args.days);
     }
-    let conn = Client::connect(SignIn::device_code_if(args.device_code, |p| {
-        eprintln!("{p}")
-    }))
-    .await?;
+    let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
-    let rows = conn
-        .client()
-        .reports()
+    let rows = entra_access_ops::reports::Reports::new(conn.client())
         .expiring(scope(&args, true)?)
         .within_days(args.days)
         .send()

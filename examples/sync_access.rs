@@ -47,8 +47,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use entra_access::ops::sync::{self, ActionKind, DesiredState, SyncPlan, SyncReport};
-use entra_access::{Client, Connection, SignIn};
+use entra_access_fake::Connection;
+use entra_access_ops::sync::{self, ActionKind, DesiredState, SyncPlan, SyncReport};
 
 /// Manage who holds access packages from a file: plan, apply, drift.
 #[derive(Parser, Debug)]
@@ -90,7 +90,7 @@ enum Command {
         #[arg(long, requires = "config")]
         auto_approve: bool,
         /// Writes in flight (1 to 64).
-        #[arg(long, default_value_t = entra_access::ops::DEFAULT_WRITE_CONCURRENCY, value_name = "N")]
+        #[arg(long, default_value_t = entra_access_ops::DEFAULT_WRITE_CONCURRENCY, value_name = "N")]
         concurrency: usize,
         /// Write one CSV row per action to FILE.
         #[arg(long, value_name = "FILE")]
@@ -123,11 +123,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<u8> {
-    let sign_in = SignIn::device_code_if(args.device_code, |p| eprintln!("{p}"));
+    let device_code = args.device_code;
     match args.command {
         Command::Plan { config, out } => {
             let desired = read_config(&config)?;
-            let conn = connect(&sign_in).await?;
+            let conn = connect(device_code).await?;
             let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             println!("{}", plan.totals());
@@ -140,7 +140,7 @@ async fn run(args: Args) -> anyhow::Result<u8> {
         }
         Command::Drift { config } => {
             let desired = read_config(&config)?;
-            let conn = connect(&sign_in).await?;
+            let conn = connect(device_code).await?;
             let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
             Ok(if plan.is_empty() { 0 } else { CHANGES })
@@ -161,7 +161,7 @@ async fn run(args: Args) -> anyhow::Result<u8> {
                 }
                 None => None,
             };
-            let conn = connect(&sign_in).await?;
+            let conn = connect(device_code).await?;
             let plan = match (reviewed, config) {
                 (Some(plan), _) => plan,
                 (None, Some(config)) => {
@@ -237,8 +237,8 @@ fn write_report(report: &SyncReport, path: &Path) -> anyhow::Result<()> {
 
 /// The client from the environment, or the demo fake when no credentials
 /// are set (said on stderr either way).
-async fn connect(sign_in: &SignIn) -> anyhow::Result<Connection> {
-    let conn = Client::connect(sign_in.clone()).await?;
+async fn connect(device_code: bool) -> anyhow::Result<Connection> {
+    let conn = Connection::start(device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     Ok(conn)
 }

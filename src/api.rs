@@ -30,8 +30,7 @@
 //!   `&String`, the id or a reference to it.
 //! - **Answers.** `answers(list)` sets the complete answers, replacing any
 //!   given before; `answer(question, value)` adds one. Bulk adds
-//!   ([`BulkAssign::answers`](crate::ops::BulkAssign::answers)) replace the
-//!   same way.
+//!   (`entra_access_ops::BulkAssign::answers`) replace the same way.
 //! - **Names.** A list setter is named like the filter it adds
 //!   (`display_name_eq` as [`AccessPackageFilter::display_name_eq`](crate::odata::AccessPackageFilter::display_name_eq),
 //!   `target_object_id` as [`AssignmentFilter::target_object_id`](crate::odata::AssignmentFilter::target_object_id));

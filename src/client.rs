@@ -8,7 +8,6 @@ mod sign_in;
 use std::sync::Arc;
 
 pub use builder::{ApiVersion, ClientBuilder};
-pub use env::Connection;
 pub use raw::Raw;
 pub use sign_in::SignIn;
 use url::Url;
@@ -58,7 +57,7 @@ impl Client {
     /// # Ok::<(), entra_access::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        Self::from_env_if_configured()?.ok_or_else(|| {
+        env::from_lookup(&|name| std::env::var_os(name))?.ok_or_else(|| {
             crate::Error::invalid_input(
                 "environment",
                 "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET",
@@ -66,21 +65,8 @@ impl Client {
         })
     }
 
-    /// Like [`from_env`](Self::from_env), but `Ok(None)` when no credential
-    /// variable is set at all, so a program can fall back (to a fake, say).
-    pub fn from_env_if_configured() -> Result<Option<Self>> {
-        env::from_lookup(&|name| std::env::var_os(name))
-    }
-
     pub(crate) fn from_transport(transport: Arc<Transport>) -> Self {
         Self { transport }
-    }
-
-    /// A view with `options` whose calls fail with `InvalidInput` before
-    /// sending when they are out of range (for builders' `options`, which
-    /// report errors when sent).
-    pub(crate) fn with_options_deferred(&self, options: &crate::request::RequestOptions) -> Self {
-        Self::from_transport(self.transport.with_options(options))
     }
 
     /// The API root every path is relative to, such as
@@ -114,13 +100,6 @@ impl Client {
         crate::api::Catalogs::new(Arc::clone(&self.transport))
     }
 
-    /// Reports across packages and catalogs: expiring assignments,
-    /// catalog-wide listings, audit evidence, separation of duties.
-    /// See [`ops::reports`](crate::ops::reports).
-    pub fn reports(&self) -> crate::ops::reports::Reports {
-        crate::ops::reports::Reports::new(Arc::clone(&self.transport))
-    }
-
     /// Approvals of assignment requests: list those waiting for the
     /// signed-in user, read stages, approve or deny. Delegated-only: needs a
     /// signed-in user's token (see [`auth::DeviceCode`](crate::auth::DeviceCode)).
@@ -140,68 +119,6 @@ impl Client {
         crate::api::Groups::new(Arc::clone(&self.transport))
     }
 
-    /// Assigns an access package to the members of a group, idempotently:
-    /// reads members, assignments and open requests, plans one action per
-    /// person, then requests what is missing with adaptive concurrency.
-    /// See [`BulkAssign`](crate::ops::BulkAssign).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// let report = client
-    ///     .bulk_assign_group("pkg-1", "policy-1", "group-1")
-    ///     .dry_run(true)
-    ///     .run()
-    ///     .await?;
-    /// println!("{} adds planned", report.totals().planned);
-    /// # Ok(()) }
-    /// ```
-    pub fn bulk_assign_group(
-        &self,
-        package: impl Into<crate::models::AccessPackageId>,
-        policy: impl Into<crate::models::AssignmentPolicyId>,
-        group: impl Into<crate::models::ObjectId>,
-    ) -> crate::ops::BulkAssign {
-        crate::ops::BulkAssign::for_group(self.clone(), package.into(), policy.into(), group.into())
-    }
-
-    /// Assigns an access package to these users (directory object ids),
-    /// idempotently; like [`bulk_assign_group`](Self::bulk_assign_group).
-    pub fn bulk_assign_users<I>(
-        &self,
-        package: impl Into<crate::models::AccessPackageId>,
-        policy: impl Into<crate::models::AssignmentPolicyId>,
-        users: I,
-    ) -> crate::ops::BulkAssign
-    where
-        I: IntoIterator,
-        I::Item: Into<crate::models::ObjectId>,
-    {
-        crate::ops::BulkAssign::for_users(
-            self.clone(),
-            package.into(),
-            policy.into(),
-            users.into_iter().map(Into::into).collect(),
-        )
-    }
-
-    /// Applies a reviewed bulk plan: exactly its writes, after checking
-    /// that the package is still as the plan observed it (a stale plan is
-    /// refused, nothing written). The same as
-    /// [`BulkPlan::apply`](crate::ops::BulkPlan::apply); see
-    /// [`BulkApply`](crate::ops::BulkApply).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// let plan = client.bulk_assign_group("pkg-1", "pol-1", "grp-1").plan().await?;
-    /// // … review plan.items …
-    /// let report = client.apply(plan).run().await?;
-    /// println!("created {}", report.totals().created);
-    /// # Ok(()) }
-    /// ```
-    pub fn apply(&self, plan: crate::ops::BulkPlan) -> crate::ops::BulkApply {
-        plan.apply(self)
-    }
-
     /// Lifecycle workflows: add and remove access-package tasks.
     pub fn lifecycle_workflows(&self) -> crate::api::LifecycleWorkflows {
         crate::api::LifecycleWorkflows::new(Arc::clone(&self.transport))
@@ -213,22 +130,9 @@ impl Client {
         self.transport.throttled_count()
     }
 
-    /// A view whose calls (and those of views made from it) also count
-    /// their own 429s, for one run's report; see
-    /// [`run_throttled_count`](Self::run_throttled_count).
-    pub(crate) fn counting_run(&self) -> Self {
-        Self::from_transport(self.transport.counting_run())
-    }
-
-    /// The 429s of this run's calls (see [`counting_run`](Self::counting_run));
-    /// without a run, the client's count.
-    pub(crate) fn run_throttled_count(&self) -> u64 {
-        self.transport.run_throttled_count()
-    }
-
-    /// The longest `Retry-After` the client's retry policy waits out.
-    pub(crate) fn retry_after_limit(&self) -> std::time::Duration {
-        self.transport.retry.retry_after_limit()
+    /// The retry policy the client's calls follow.
+    pub fn retry_policy(&self) -> &crate::RetryPolicy {
+        &self.transport.retry
     }
 
     /// A view of this client with other defaults: timeout, retry policy,

@@ -12,9 +12,12 @@
 //! - [`models`]: Graph's data types, typed ids and lossless enums.
 //! - [`auth`]: token providers and the caching decorator.
 //! - [`error`]: the one [`Error`] type, its kinds and predicates.
-//! - `fake` (feature `fake`): a stateful fake Graph for your tests.
 //! - [`cookbook`]: every admin recipe (portal, PowerShell, Graph) mapped to
 //!   the Rust calls and the example programs.
+//!
+//! Built on this crate: `entra-access-ops` (bulk assignment, reviewed
+//! plans, access as code, reports, CSV export) and `entra-access-fake`
+//! (a stateful fake Graph for your tests, and the demo tenant).
 //!
 //! # Optional features
 //!
@@ -22,8 +25,6 @@
 //! - `client-credentials` *(default)*: [`auth::ClientCredentials`].
 //! - `native-tls`: TLS through the platform's stack.
 //! - `azure-identity`: `auth::AzureCredential` for azure_core credentials.
-//! - `csv`: CSV export of assignments and bulk reports.
-//! - `fake`: `fake::FakeGraph` for tests (pulls in wiremock; not for production).
 #![forbid(unsafe_code)]
 // Library code never panics on input; tests, examples and benches may.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -41,17 +42,13 @@ pub mod auth;
 mod client;
 mod cloud;
 pub mod error;
-#[cfg(feature = "fake")]
-#[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
-pub mod fake;
 pub mod models;
 pub mod odata;
-pub mod ops;
 pub mod paging;
 pub mod request;
 mod transport;
 
-pub use client::{ApiVersion, Client, ClientBuilder, Connection, Raw, SignIn};
+pub use client::{env, ApiVersion, Client, ClientBuilder, Raw, SignIn};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use transport::RetryPolicy;

@@ -14,7 +14,6 @@ mod retry_after;
 mod throttle;
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -93,8 +92,6 @@ pub(crate) struct Transport {
     /// Why this view's options were refused: every call ends with this
     /// `InvalidInput` error before anything is sent.
     refused: Option<String>,
-    /// Counts the 429s of the calls made through this view only (a run).
-    run_throttled: Option<Arc<AtomicU64>>,
     /// Endpoints (paths) whose first page Graph refused with `$top`.
     top_refused: Arc<Mutex<HashSet<String>>>,
 }
@@ -132,7 +129,6 @@ impl Transport {
             gate: Arc::new(ThrottleGate::default()),
             extra_headers: Vec::new(),
             refused: None,
-            run_throttled: None,
             top_refused: Arc::new(Mutex::new(HashSet::new())),
         }
     }
@@ -162,24 +158,6 @@ impl Transport {
             .retain(|(name, _)| !added.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)));
         view.extra_headers.extend(added);
         Arc::new(view)
-    }
-
-    /// A view that also counts the 429s Graph sends to the calls made
-    /// through it (and through views made from it), for the report of one
-    /// run; see [`run_throttled_count`](Self::run_throttled_count).
-    pub(crate) fn counting_run(self: &Arc<Self>) -> Arc<Self> {
-        let mut view = (**self).clone();
-        view.run_throttled = Some(Arc::new(AtomicU64::new(0)));
-        Arc::new(view)
-    }
-
-    /// The 429s of this run's calls (see [`counting_run`](Self::counting_run));
-    /// without a run, the client's count.
-    pub(crate) fn run_throttled_count(&self) -> u64 {
-        match &self.run_throttled {
-            Some(n) => n.load(Ordering::Relaxed),
-            None => self.throttled_count(),
-        }
     }
 
     /// The `InvalidInput` error of a view whose options were refused.
@@ -410,9 +388,6 @@ impl Transport {
                 on_graph && matches!(attempt, Attempt::Status { status: 429, .. });
             if throttled_by_graph {
                 self.gate.record_throttled();
-                if let Some(n) = &self.run_throttled {
-                    n.fetch_add(1, Ordering::Relaxed);
-                }
             }
             match self
                 .retry

@@ -1,4 +1,5 @@
-//! `Client::from_env`: configuration from environment variables.
+//! The environment variables [`Client::from_env`] and
+//! [`Client::connect`] read.
 
 use crate::auth::StaticToken;
 use crate::error::{Error, Result};
@@ -18,149 +19,15 @@ pub const AZURE_AUTHORITY_HOST: &str = "AZURE_AUTHORITY_HOST";
 /// `GRAPH_BASE_URL`: optional Graph origin (default `https://graph.microsoft.com`).
 pub const GRAPH_BASE_URL: &str = "GRAPH_BASE_URL";
 
-const CREDENTIAL_VARS: [&str; 4] = [
+/// The variables that carry credentials: when none is set, the
+/// environment has no credentials at all (a program may then fall back, to
+/// a fake Graph say).
+pub const CREDENTIAL_VARIABLES: [&str; 4] = [
     GRAPH_ACCESS_TOKEN,
     AZURE_TENANT_ID,
     AZURE_CLIENT_ID,
     AZURE_CLIENT_SECRET,
 ];
-
-/// A client from the environment (or signed in with a device code), or one
-/// talking to the demo tenant of a fake Graph (feature `fake`) when no
-/// credential variable is set; see [`Client::connect`]. Keep it alive as long as the client is
-/// used: dropping it stops the fake.
-#[derive(Debug)]
-pub struct Connection {
-    client: Client,
-    #[cfg(feature = "fake")]
-    demo: Option<crate::fake::FakeGraph>,
-    /// How the demo's user signed in, for the banner.
-    #[cfg(feature = "fake")]
-    demo_sign_in: &'static str,
-}
-
-impl Connection {
-    /// A connection to Graph (not the demo).
-    pub(crate) fn graph(client: Client) -> Self {
-        Self {
-            client,
-            #[cfg(feature = "fake")]
-            demo: None,
-            #[cfg(feature = "fake")]
-            demo_sign_in: "",
-        }
-    }
-
-    /// A connection to the demo fake whose client acts as the demo's
-    /// approver, signed in with a device code or a token handed out by the
-    /// fake.
-    #[cfg(feature = "fake")]
-    pub(crate) fn for_demo(
-        client: Client,
-        fake: crate::fake::FakeGraph,
-        device_code: bool,
-    ) -> Self {
-        Self {
-            client,
-            demo: Some(fake),
-            demo_sign_in: if device_code {
-                "with a device code, through the fake's device-code endpoint"
-            } else {
-                "with a delegated token of the fake"
-            },
-        }
-    }
-
-    /// A connection to a new fake Graph holding the
-    /// [demo tenant](crate::fake::demo), whatever the environment says,
-    /// signed in as the demo's approver
-    /// ([`demo::APPROVER`](crate::fake::demo::APPROVER)); an
-    /// `InvalidInput` error when the crate was built without the `fake`
-    /// feature.
-    pub async fn start_demo() -> Result<Connection> {
-        demo_connection().await
-    }
-
-    /// The client to use.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// Whether the client talks to the demo fake rather than Graph.
-    pub fn is_demo(&self) -> bool {
-        #[cfg(feature = "fake")]
-        return self.demo.is_some();
-        #[cfg(not(feature = "fake"))]
-        return false;
-    }
-
-    /// The running demo fake, if this is one (to seed more data or look
-    /// at what it received).
-    #[cfg(feature = "fake")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "fake")))]
-    pub fn demo(&self) -> Option<&crate::fake::FakeGraph> {
-        self.demo.as_ref()
-    }
-
-    /// For the demo fake: a bearer token it accepts and a client builder
-    /// pointed at it (with its own token provider, which a program may
-    /// replace); `None` when this is Graph. For programs that show how to
-    /// bring their own token provider.
-    pub fn demo_token_and_builder(&self) -> Option<(String, crate::ClientBuilder)> {
-        #[cfg(feature = "fake")]
-        if let Some(fake) = &self.demo {
-            return Some((fake.token(), fake.client_builder()));
-        }
-        None
-    }
-
-    /// What a program should tell its user on stderr: `Graph: <api root>`,
-    /// or that this is the demo fake and the ids it holds.
-    pub fn banner(&self) -> String {
-        #[cfg(feature = "fake")]
-        if let Some(fake) = &self.demo {
-            return format!(
-                "{}\n  signed in as {} {}",
-                crate::fake::demo::describe(fake),
-                crate::fake::demo::signed_in_user(),
-                self.demo_sign_in
-            );
-        }
-        format!("Graph: {}", self.client.base_url())
-    }
-
-    /// A sensible first wait between polls of a request: Graph takes
-    /// seconds to minutes to deliver (2 s), the demo fake a few hundred
-    /// milliseconds (50 ms).
-    pub fn poll_interval(&self) -> std::time::Duration {
-        if self.is_demo() {
-            std::time::Duration::from_millis(50)
-        } else {
-            std::time::Duration::from_secs(2)
-        }
-    }
-}
-
-/// The demo fake, with a client acting as the demo's approver.
-#[cfg(feature = "fake")]
-pub(crate) async fn demo_connection() -> Result<Connection> {
-    let fake = crate::fake::demo_tenant().await;
-    let approver = crate::models::ObjectId::new(crate::fake::demo::APPROVER);
-    Ok(Connection::for_demo(
-        fake.delegated_client_for(&approver)?,
-        fake,
-        false,
-    ))
-}
-
-#[cfg(not(feature = "fake"))]
-pub(crate) async fn demo_connection() -> Result<Connection> {
-    Err(Error::invalid_input(
-        "environment",
-        "has no credentials: set GRAPH_ACCESS_TOKEN, or AZURE_TENANT_ID, AZURE_CLIENT_ID and \
-         AZURE_CLIENT_SECRET (or build entra-access with the `fake` feature for a demo tenant)",
-    ))
-}
 
 /// Reads a variable; unset and empty are both "not set". Non-UTF-8 is an error.
 pub(crate) fn var(
@@ -185,7 +52,7 @@ pub(crate) fn var(
 pub(crate) fn from_lookup(
     get: &dyn Fn(&str) -> Option<std::ffi::OsString>,
 ) -> Result<Option<Client>> {
-    let any_set = CREDENTIAL_VARS
+    let any_set = CREDENTIAL_VARIABLES
         .iter()
         .map(|name| var(get, name))
         .collect::<Result<Vec<_>>>()?

@@ -1,17 +1,14 @@
 //! [`Client::connect`]: how a program signs in, chosen at run time.
 //!
-//! [`SignIn::auto`] takes the environment's credentials, else the demo fake. [`SignIn::device_code`]
+//! [`SignIn::auto`] takes the environment's credentials. [`SignIn::device_code`]
 //! signs in as the person at the keyboard: the identity platform's
 //! device-code flow ([`DeviceCode`](crate::auth::DeviceCode)) with the
-//! public-client app named by `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`, or,
-//! with neither set, the same flow against the demo fake's own device-code
-//! endpoint, where the demo's approver signs in.
+//! public-client app named by `AZURE_TENANT_ID` and `AZURE_CLIENT_ID`.
 
 use std::fmt;
 #[cfg(feature = "client-credentials")]
 use std::sync::Arc;
 
-use super::env::Connection;
 #[cfg(feature = "client-credentials")]
 use super::env::{
     var, AZURE_AUTHORITY_HOST, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_TENANT_ID,
@@ -39,7 +36,7 @@ pub struct SignIn {
 
 #[derive(Clone, Default)]
 enum Kind {
-    /// Credentials from the environment, else the demo fake.
+    /// Credentials from the environment.
     #[default]
     Auto,
     /// Device-code sign-in; the callback shows the URL and code.
@@ -48,22 +45,14 @@ enum Kind {
 }
 
 impl SignIn {
-    /// [`Client::from_env_if_configured`](crate::Client::from_env_if_configured),
-    /// falling back, when no credential variable is set, to a fake Graph
-    /// holding the [demo tenant](crate::fake::demo) if this crate was built
-    /// with the `fake` feature (signed in as the demo's approver,
-    /// [`demo::APPROVER`](crate::fake::demo::APPROVER)); without it, the
-    /// same error as [`Client::from_env`](crate::Client::from_env) plus how
-    /// to get the demo. Chosen at run time, so a program copied elsewhere
-    /// needs no `cfg` of its own.
+    /// The environment's credentials, as [`Client::from_env`] reads them.
     ///
     /// ```no_run
     /// # async fn demo() -> entra_access::Result<()> {
     /// use entra_access::{Client, SignIn};
     ///
-    /// let conn = Client::connect(SignIn::auto()).await?;
-    /// eprintln!("{}", conn.banner());
-    /// let packages = conn.client().access_packages().list().collect().await?;
+    /// let client = Client::connect(SignIn::auto()).await?;
+    /// let packages = client.access_packages().list().collect().await?;
     /// # Ok(()) }
     /// ```
     pub fn auto() -> Self {
@@ -77,10 +66,6 @@ impl SignIn {
     /// no secret), `AZURE_AUTHORITY_HOST` when set, and `GRAPH_BASE_URL`
     /// (the token's scope is that origin's `/.default`, plus
     /// `offline_access` so a refresh token keeps the session going).
-    /// With neither id set nor any other credential variable, runs the same
-    /// flow against the demo fake (feature `fake`), where the demo's first
-    /// approver ([`demo::APPROVER`](crate::fake::demo::APPROVER)) signs in
-    /// at once.
     ///
     /// ```
     /// use entra_access::SignIn;
@@ -141,7 +126,7 @@ impl fmt::Debug for SignIn {
 }
 
 impl Client {
-    /// A connection signed in as `sign_in` says: see [`SignIn`].
+    /// A client signed in as `sign_in` says: see [`SignIn`].
     ///
     /// With a device code, the sign-in happens here: the prompt is shown
     /// and this waits (up to the code's lifetime, typically 15 minutes)
@@ -154,18 +139,14 @@ impl Client {
     /// use entra_access::{Client, SignIn};
     ///
     /// # async fn demo(device_code: bool) -> entra_access::Result<()> {
-    /// let conn = Client::connect(SignIn::device_code_if(device_code, |p| eprintln!("{p}"))).await?;
-    /// eprintln!("{}", conn.banner());
-    /// let mine = conn.client().approvals().list_mine().collect().await?;
+    /// let client = Client::connect(SignIn::device_code_if(device_code, |p| eprintln!("{p}"))).await?;
+    /// let mine = client.approvals().list_mine().collect().await?;
     /// # let _ = mine; Ok(()) }
     /// ```
-    pub async fn connect(sign_in: SignIn) -> Result<Connection> {
+    pub async fn connect(sign_in: SignIn) -> Result<Client> {
         let get = |name: &str| std::env::var_os(name);
         match sign_in.kind {
-            Kind::Auto => match super::env::from_lookup(&get)? {
-                Some(client) => Ok(Connection::graph(client)),
-                None => super::env::demo_connection().await,
-            },
+            Kind::Auto => Client::from_env(),
             #[cfg(feature = "client-credentials")]
             Kind::DeviceCode(prompt) => device_code(&get, prompt).await,
         }
@@ -173,7 +154,7 @@ impl Client {
 }
 
 /// The device-code settings read from the environment: `None` when no
-/// credential variable is set at all (the demo then).
+/// credential variable is set at all.
 #[cfg(feature = "client-credentials")]
 #[derive(Debug, PartialEq, Eq)]
 struct Settings {
@@ -219,12 +200,15 @@ fn settings(get: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Result<Option<S
 async fn device_code(
     get: &(dyn Fn(&str) -> Option<std::ffi::OsString> + Sync),
     prompt: PromptFn,
-) -> Result<Connection> {
+) -> Result<Client> {
     use crate::auth::DeviceCode;
     use crate::Cloud;
 
     let Some(s) = settings(get)? else {
-        return demo_device_code(prompt).await;
+        return Err(Error::invalid_input(
+            "device-code sign-in",
+            "needs AZURE_TENANT_ID and AZURE_CLIENT_ID (a public-client app)",
+        ));
     };
     let config = |what: &str, e: &dyn fmt::Display| {
         Error::invalid_input(&format!("environment variable {what}"), e)
@@ -247,36 +231,7 @@ async fn device_code(
             .map_err(|e| config(AZURE_AUTHORITY_HOST, &e))?;
     }
     sign_in.sign_in().await.map_err(Error::auth)?;
-    Ok(Connection::graph(builder.token_provider(sign_in).build()?))
-}
-
-/// The demo fake, signed in through its device-code endpoint as the demo's
-/// approver (who "enters the code" at once).
-#[cfg(all(feature = "client-credentials", feature = "fake"))]
-async fn demo_device_code(prompt: PromptFn) -> Result<Connection> {
-    use crate::auth::DeviceCode;
-    use crate::fake::demo;
-    use crate::models::ObjectId;
-
-    let fake = crate::fake::demo_tenant().await;
-    fake.sign_in_device_codes_as(Some(&ObjectId::new(demo::APPROVER)));
-    fake.set_device_code_interval(1);
-    let sign_in = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |p| prompt(p))
-        .and_then(|s| s.authority_host(fake.uri()))
-        .map(|s| s.scopes([format!("{}/.default", fake.uri())]))
-        .map_err(|e| Error::invalid_input("demo device-code sign-in", e))?;
-    sign_in.sign_in().await.map_err(Error::auth)?;
-    let client = fake.client_builder().token_provider(sign_in).build()?;
-    Ok(Connection::for_demo(client, fake, true))
-}
-
-#[cfg(all(feature = "client-credentials", not(feature = "fake")))]
-async fn demo_device_code(_prompt: PromptFn) -> Result<Connection> {
-    Err(Error::invalid_input(
-        "device-code sign-in",
-        "needs AZURE_TENANT_ID and AZURE_CLIENT_ID (a public-client app) \
-         (or build entra-access with the `fake` feature for a demo tenant)",
-    ))
+    builder.token_provider(sign_in).build()
 }
 
 #[cfg(all(test, feature = "client-credentials"))]
@@ -285,7 +240,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nothing_set_means_the_demo() {
+    fn nothing_set_means_nothing_configured() {
         assert_eq!(settings(&lookup(&[])).unwrap(), None);
     }
 

@@ -115,7 +115,7 @@ impl RetryPolicy {
     }
 
     /// The longest `Retry-After` waited for (see [`max_retry_after`](Self::max_retry_after)).
-    pub(crate) fn retry_after_limit(&self) -> Duration {
+    pub fn retry_after_limit(&self) -> Duration {
         self.max_retry_after
     }
 

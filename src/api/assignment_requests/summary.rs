@@ -182,7 +182,7 @@ impl WatchRequest {
     ///
     /// ```
     /// use entra_access::api::{state_name, Target};
-    /// use entra_access::fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+    /// use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
     ///
     /// # tokio_test(async {
     /// let fake = FakeGraph::start().await;

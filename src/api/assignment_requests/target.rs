@@ -89,7 +89,7 @@ impl Target {
 
     /// Whether an assignment (with its target expanded, or a create
     /// carrier) is for this target. E-mail addresses compare ignoring case.
-    pub(crate) fn matches(&self, assignment: &Assignment) -> bool {
+    pub fn matches(&self, assignment: &Assignment) -> bool {
         match self {
             Self::User(id) => assignment.target_object_id() == Some(id),
             Self::Email(e) => assignment

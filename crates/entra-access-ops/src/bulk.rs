@@ -1,0 +1,401 @@
+//! The bulk-assignment builder: read state, plan, then act.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::execute::{check_concurrency, RunSettings};
+use super::plan::{plan_bulk, BulkPlan, BulkSpec};
+use super::report::{BulkReport, Progress};
+use super::run::BulkRun;
+use super::source::Source;
+use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope};
+use entra_access::error::Result;
+use entra_access::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
+use entra_access::Client;
+
+/// Assigns an access package to a group's members or a list of users,
+/// idempotently; see [`BulkAssign::group`](crate::BulkAssign::group).
+///
+/// The run first reads the members (users only; other members are reported
+/// as skipped with their type), the package's assignments (not expired,
+/// with their targets) and its open requests
+/// ([`PackageFacts::gather`](super::PackageFacts::gather), as a sync does),
+/// and decides one action per person:
+///
+/// | Current state of the person              | Action |
+/// |------------------------------------------|--------|
+/// | assignment delivered or delivering       | skip |
+/// | an open request (submitted, pending approval, delivering, scheduled) | skip |
+/// | assignment partially delivered or delivery failed | report (no request) |
+/// | assignment expired, or none              | add (`adminAdd`) |
+/// | not a user (group, device, service principal…) | skip |
+/// | with [`reconcile`](Self::reconcile): assignment of a non-member, through the bulk's policy | remove (`adminRemove`) |
+/// | with reconcile: a non-member with any open request (add or removal) | skip, with the request id |
+///
+/// Reconcile is guarded so that it cannot wipe a package by mistake:
+///
+/// - only assignments made through the bulk's own policy are removed,
+///   unless [`removal_scope`](Self::removal_scope) says
+///   [`RemovalScope::All`];
+/// - a source with no users is refused ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource))
+///   unless [`allow_empty_source`](Self::allow_empty_source);
+/// - a plan with more than [`max_removals`](Self::max_removals) removals
+///   (default 50) is refused before anything is written;
+/// - removals run after every add, and right before each removal the
+///   person's membership is read again: whoever joined since planning keeps
+///   their assignment (reported as [`SkipReason::RejoinedSource`](super::SkipReason::RejoinedSource)).
+///
+/// Writes run with bounded, adaptive concurrency: a 429 pauses every request
+/// of the client (the throttle gate) and halves the writes in flight;
+/// successes grow them back. A write throttled with a `Retry-After` longer
+/// than the client's [`RetryPolicy::max_retry_after`](entra_access::RetryPolicy::max_retry_after)
+/// fails at once as throttled; shorter waits hold no concurrency slot.
+/// Running again after a crash or partial failure requests nothing twice.
+///
+/// To review before writing, [`plan`](Self::plan) returns a [`BulkPlan`]
+/// that is data: store it, show it, and [`apply`](BulkPlan::apply) exactly
+/// it later (refused if the package moved meanwhile).
+///
+/// ```no_run
+/// use entra_access_ops::RemovalScope;
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+/// let report = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1")
+///     .reconcile(true)
+///     .removal_scope(RemovalScope::Policy)
+///     .max_removals(200)
+///     .run()
+///     .await?;
+/// println!("removed {}", report.totals().removed);
+/// # Ok(()) }
+/// ```
+#[must_use = "a bulk assignment does nothing until planned or run"]
+#[derive(Clone)]
+pub struct BulkAssign {
+    client: Client,
+    /// The settings a plan carries; its removal scope is the one used
+    /// with [`reconcile`](Self::reconcile) (see [`spec`](Self::spec)).
+    spec: BulkSpec,
+    reconcile: bool,
+    dry_run: bool,
+    run: RunSettings,
+    /// Why [`options`](Self::options) were refused: planning fails with it.
+    refused_options: Option<String>,
+}
+
+impl fmt::Debug for BulkAssign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BulkAssign")
+            .field("spec", &self.spec)
+            .field("reconcile", &self.reconcile)
+            .field("dry_run", &self.dry_run)
+            .field("concurrency", &self.run.concurrency)
+            .field("wait_for_delivery", &self.run.wait_for_delivery)
+            .field("on_progress", &self.run.on_progress.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BulkAssign {
+    fn new(
+        client: Client,
+        package: AccessPackageId,
+        policy: AssignmentPolicyId,
+        source: Source,
+    ) -> Self {
+        let mut spec = BulkSpec::new(package, policy, source);
+        spec.removal_scope = RemovalScope::Policy;
+        Self {
+            client,
+            spec,
+            reconcile: false,
+            dry_run: false,
+            run: RunSettings::default(),
+            refused_options: None,
+        }
+    }
+
+    /// Assigns `package` under `policy` to the members of `group`,
+    /// idempotently: reads members, assignments and open requests, plans
+    /// one action per person, then requests what is missing with adaptive
+    /// concurrency.
+    pub fn group(
+        client: &Client,
+        package: impl Into<AccessPackageId>,
+        policy: impl Into<AssignmentPolicyId>,
+        group: impl Into<ObjectId>,
+    ) -> Self {
+        Self::new(
+            client.clone(),
+            package.into(),
+            policy.into(),
+            Source::Group {
+                id: group.into(),
+                transitive: false,
+            },
+        )
+    }
+
+    /// Assigns `package` under `policy` to these users (directory object
+    /// ids), idempotently; like [`group`](Self::group).
+    pub fn users<I>(
+        client: &Client,
+        package: impl Into<AccessPackageId>,
+        policy: impl Into<AssignmentPolicyId>,
+        users: I,
+    ) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<ObjectId>,
+    {
+        Self::new(
+            client.clone(),
+            package.into(),
+            policy.into(),
+            Source::Users(users.into_iter().map(Into::into).collect()),
+        )
+    }
+
+    /// Group source only: also the members of nested groups
+    /// (`transitiveMembers`). Default `false` (direct members).
+    pub fn transitive(mut self, transitive: bool) -> Self {
+        if let Source::Group { transitive: t, .. } = &mut self.spec.source {
+            *t = transitive;
+        }
+        self
+    }
+
+    /// At most this many writes in flight (1 to 64, default 8). The run
+    /// lowers it while Graph throttles and raises it back afterwards.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.run.concurrency = n;
+        self
+    }
+
+    /// Plan only: the report lists what would be done (outcome `Planned`)
+    /// and nothing is written.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// Also request removal (`adminRemove`) of the package's delivered,
+    /// delivering or partially delivered assignments whose targets are not
+    /// in the source, within the [`removal_scope`](Self::removal_scope)
+    /// (default: the bulk's policy) and the
+    /// [`max_removals`](Self::max_removals) cap. Off by default.
+    pub fn reconcile(mut self, reconcile: bool) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+
+    /// Which assignments reconcile may remove: [`RemovalScope::Policy`]
+    /// (the default; only those made through this bulk's policy),
+    /// [`RemovalScope::All`], or [`RemovalScope::None`] (the same as no
+    /// reconcile).
+    pub fn removal_scope(mut self, scope: RemovalScope) -> Self {
+        self.spec.removal_scope = scope;
+        self
+    }
+
+    /// The most removals a reconciling run may make (default 50). A plan
+    /// with more is refused before anything is written
+    /// ([`BulkRefusal::TooManyRemovals`](super::BulkRefusal::TooManyRemovals),
+    /// naming the count); review it with a dry run, then raise the cap.
+    pub fn max_removals(mut self, n: usize) -> Self {
+        self.spec.max_removals = n;
+        self
+    }
+
+    /// Let reconcile run with a source that has no users (an empty group,
+    /// an empty list), which removes every assignment in the removal scope.
+    /// Refused by default
+    /// ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource)):
+    /// an empty source is more often a mistake (a wrong group id, a list
+    /// that failed to parse) than an intent.
+    pub fn allow_empty_source(mut self, allow: bool) -> Self {
+        self.spec.allow_empty_source = allow;
+        self
+    }
+
+    /// Refuse a plan that would leave the package with more than `n`
+    /// assignments (not expired), before anything is written
+    /// ([`BulkRefusal::TooManyAssignments`](super::BulkRefusal::TooManyAssignments)).
+    /// No cap by default: Graph documents its limits per tenant (300,000
+    /// assignments) and per automatic-assignment policy (15,000), both
+    /// raisable, and enforces them itself.
+    pub fn max_assignments(mut self, n: usize) -> Self {
+        self.spec.max_assignments = Some(n);
+        self
+    }
+
+    /// The schedule sent with every add (omit to take the policy's).
+    pub fn schedule(mut self, schedule: Schedule) -> Self {
+        self.spec.schedule = Some(schedule);
+        self
+    }
+
+    /// The justification sent with every add and removal.
+    pub fn justification(mut self, text: impl Into<String>) -> Self {
+        self.spec.justification = Some(text.into());
+        self
+    }
+
+    /// Answers to the policy's questions, sent with every add.
+    pub fn answers(mut self, answers: Vec<Answer>) -> Self {
+        self.spec.answers = answers;
+        self
+    }
+
+    /// Follow each request made to its final state and report that
+    /// (`Delivered` or `NotDelivered(state)`) instead of `Submitted`.
+    pub fn wait_for_delivery(mut self, wait: bool) -> Self {
+        self.run.wait_for_delivery = wait;
+        self
+    }
+
+    /// Called with a [`Progress`] snapshot after each write (and each
+    /// followed request) completes. Keep it quick: it runs on the task
+    /// driving the writes.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.run.on_progress = Some(Arc::new(f));
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        check_concurrency(self.run.concurrency)?;
+        self.spec().check()
+    }
+
+    /// The settings a plan of this run carries: what [`plan`](Self::plan)
+    /// stores in the [`BulkPlan`], and what applying it uses. Without
+    /// [`reconcile`](Self::reconcile) its removal scope is
+    /// [`RemovalScope::None`].
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// use entra_access_ops::RemovalScope;
+    ///
+    /// let bulk = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1");
+    /// assert_eq!(bulk.spec().removal_scope, RemovalScope::None);
+    /// assert_eq!(bulk.reconcile(true).spec().removal_scope, RemovalScope::Policy);
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn spec(&self) -> BulkSpec {
+        let mut spec = self.spec.clone();
+        if !self.reconcile {
+            spec.removal_scope = RemovalScope::None;
+        }
+        spec
+    }
+
+    /// Reads the current state and decides what to do, writing nothing:
+    /// the source's members, the package's assignments (not expired) and
+    /// its open requests, then [`plan_bulk`](super::plan_bulk). The plan
+    /// can be stored and [applied](BulkPlan::apply) later.
+    ///
+    /// Fails when the state cannot be read, an argument is invalid, or the
+    /// plan breaks a safety limit (an `InvalidInput` error whose
+    /// [`BulkRefusal`](super::BulkRefusal) says which, and how to allow it):
+    /// reconcile with a source that has no users, more removals than
+    /// [`max_removals`](Self::max_removals), more assignments than
+    /// [`max_assignments`](Self::max_assignments).
+    pub async fn plan(&self) -> Result<BulkPlan> {
+        if let Some(problem) = &self.refused_options {
+            return Err(entra_access::Error::new(
+                entra_access::ErrorKind::InvalidInput,
+                problem.clone(),
+            ));
+        }
+        self.validate()?;
+        let spec = self.spec();
+        // Refused before anything is read, too.
+        if spec.removal_scope.removes() && spec.is_empty_list() && !spec.allow_empty_source {
+            return Err(BulkRefusal::EmptySource.into_error());
+        }
+        let (members, facts) = futures::try_join!(
+            read_members(&self.client, &spec.source),
+            PackageFacts::gather(&self.client, spec.access_package.clone())
+        )?;
+        plan_bulk(
+            self.client.base_url().as_str(),
+            chrono::Utc::now(),
+            &spec,
+            &members,
+            &facts,
+        )
+    }
+
+    /// Plans, then (unless [`dry_run`](Self::dry_run)) starts acting, and
+    /// returns the run as a stream of report rows with a graceful stop
+    /// ([`BulkRun`]: rows that need no write first, then each write's row as
+    /// it finishes). `Err` means the plan could not be made (see
+    /// [`plan`](Self::plan)); nothing was written then.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let mut run = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1").start().await?;
+    /// while let Some(row) = run.next().await {
+    ///     println!("{} {} {:?}", row.user_id, row.outcome, row.graph_request_id);
+    /// }
+    /// let report = run.finish().await;
+    /// # let _ = report;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start(self) -> Result<BulkRun> {
+        let started = Instant::now();
+        let client = self.client.clone();
+        let plan = self.plan().await?;
+        if self.dry_run {
+            return Ok(BulkRun::planned(plan, client, started));
+        }
+        Ok(BulkRun::start(plan, client, self.run, started))
+    }
+
+    /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
+    /// row per person. Per-person failures are rows of the report, not an
+    /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
+    /// The same as [`start`](Self::start) and then
+    /// [`BulkRun::finish`].
+    pub async fn run(self) -> Result<BulkReport> {
+        Ok(self.start().await?.finish().await)
+    }
+}
+
+/// The members of `source`: a list as given (users), or a group's members
+/// (users and the others, with their type).
+pub(super) async fn read_members(client: &Client, source: &Source) -> Result<Vec<MemberFact>> {
+    match source {
+        Source::Users(ids) => Ok(ids
+            .iter()
+            .map(|id| MemberFact::user(id.clone(), None))
+            .collect()),
+        Source::Group { id, transitive } => {
+            let groups = client.groups();
+            let list = if *transitive {
+                groups.transitive_members(id.clone())
+            } else {
+                groups.members(id.clone())
+            };
+            let members = list.top(999).users_only().await?;
+            let users = members.users.into_iter().map(MemberFact::from_user);
+            let others = members.others.into_iter().map(MemberFact::from_other);
+            Ok(users.chain(others).collect())
+        }
+    }
+}
+
+impl BulkAssign {
+    /// Options for this run's calls (reads and writes): timeout, retry
+    /// policy, `client-request-id`, extra headers (see
+    /// [`RequestOptions`](entra_access::request::RequestOptions)). Options out of
+    /// range fail the run with `InvalidInput` before sending.
+    pub fn options(mut self, options: entra_access::request::RequestOptions) -> Self {
+        match self.client.with_options(options) {
+            Ok(client) => self.client = client,
+            Err(e) => self.refused_options = Some(e.to_string()),
+        }
+        self
+    }
+}

@@ -1,0 +1,34 @@
+//! The writes a run makes, as the assignment-request handle's builders.
+
+use super::BulkSpec;
+use entra_access::api::{AdminAdd, AdminRemove, Target};
+use entra_access::models::AssignmentId;
+use entra_access::Client;
+
+/// The `adminAdd` for `target` with what every add of a bulk run sends
+/// (`spec`'s package, policy, schedule, justification and answers). Sent
+/// once by the engine, which looks for what exists after an uncertain
+/// failure.
+pub(crate) fn admin_add(client: &Client, spec: &BulkSpec, target: Target) -> AdminAdd {
+    let mut add =
+        client
+            .assignment_requests()
+            .admin_add(&spec.access_package, &spec.policy, target);
+    add = add.set_schedule(spec.schedule.clone());
+    add = add.set_justification(spec.justification.clone());
+    if !spec.answers.is_empty() {
+        add = add.answers(spec.answers.clone());
+    }
+    add
+}
+
+/// The `adminRemove` of one assignment.
+pub(crate) fn admin_remove(
+    client: &Client,
+    assignment: &AssignmentId,
+    justification: Option<&str>,
+) -> AdminRemove {
+    let mut remove = client.assignment_requests().admin_remove(assignment);
+    remove = remove.set_justification(justification.map(str::to_owned));
+    remove
+}

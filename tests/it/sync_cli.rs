@@ -1,0 +1,304 @@
+//! The `sync_access` example through its real command line: plan, apply
+//! (by plan file and with --auto-approve), drift, their outputs and exit
+//! codes, a stale plan, a foreign plan and a bad file.
+//!
+//! The example is built once (same profile, features and target directory
+//! as this test). Runs either use the demo fake the example starts itself
+//! (no credential variables), or a demo fake this test starts and shares
+//! between runs through `GRAPH_BASE_URL` and `GRAPH_ACCESS_TOKEN`, so a
+//! plan written by one run can be applied by the next.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use entra_access::models::{AccessPackageId, AssignmentPolicyId, AssignmentState, ObjectId};
+use entra_access_fake::AssignmentSeed;
+
+use crate::example_build::{self, CREDENTIAL_ENV as ENV};
+use entra_access_fake::{demo, FakeGraph};
+
+/// The built `sync_access`.
+fn example() -> PathBuf {
+    example_build::example("sync_access")
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    fn code(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "{self}");
+        self
+    }
+
+    fn error_line(&self) -> &str {
+        let errors: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "one error line expected: {self}");
+        errors[0]
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Where a run talks to: its own demo fake, or the shared one.
+#[derive(Clone)]
+enum Graph {
+    Own,
+    Shared { url: String, token: String },
+}
+
+async fn run(graph: &Graph, args: &[&str]) -> Run {
+    let mut cmd = Command::new(example());
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    if let Graph::Shared { url, token } = graph {
+        cmd.env("GRAPH_BASE_URL", url)
+            .env("GRAPH_ACCESS_TOKEN", token);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn temp_file(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entra-access-sync-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+const CONFIG: &str = "examples/access.toml";
+
+/// The plan of `examples/access.toml` on the untouched demo tenant.
+fn expected_changes() -> Vec<String> {
+    vec![
+        format!("+ Marketing Campaign {}", demo::ALAN),
+        format!("+ Marketing Campaign {}", demo::KATHERINE),
+        "+ Marketing Campaign ana.souza@fabrikam.example".to_owned(),
+        format!("- Marketing Campaign {}", demo::BARBARA),
+        format!("+ Sales Onboarding {}", demo::EDSGER),
+    ]
+}
+
+async fn shared() -> (FakeGraph, Graph) {
+    let d = FakeGraph::demo().await;
+    let graph = Graph::Shared {
+        url: d.uri().to_owned(),
+        token: d.token(),
+    };
+    (d, graph)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_prints_one_line_per_change_and_exits_2() {
+    let r = run(&Graph::Own, &["plan", "--config", CONFIG])
+        .await
+        .code(2);
+    let mut want = expected_changes();
+    want.push("4 to add, 1 to remove, 2 unchanged".to_owned());
+    assert_eq!(r.lines(), want, "{r}");
+    assert!(
+        r.stderr.contains("warning: Marketing Campaign: group"),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_prints_only_differences_and_apply_with_auto_approve_converges() {
+    let (d, graph) = shared().await;
+    let r = run(&graph, &["drift", "--config", CONFIG]).await.code(2);
+    assert_eq!(r.lines(), expected_changes(), "{r}");
+
+    let report = temp_file("auto.csv");
+    let r = run(
+        &graph,
+        &[
+            "apply",
+            "--config",
+            CONFIG,
+            "--auto-approve",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    )
+    .await
+    .code(0);
+    assert!(
+        r.stderr.contains("5 submitted, 0 already done, 0 failed"),
+        "{r}"
+    );
+    let csv = std::fs::read_to_string(&report).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Package,Target,Action,Outcome,RequestId,ErrorCode,ErrorMessage")
+    );
+    assert_eq!(lines.clone().count(), 5, "{csv}");
+    assert!(lines.all(|l| l.contains(",submitted,")), "{csv}");
+
+    let r = run(&graph, &["drift", "--config", CONFIG]).await.code(0);
+    assert!(r.stdout.is_empty(), "{r}");
+    drop(d);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_does_exactly_a_saved_plan_and_refuses_it_once_stale() {
+    let (d, graph) = shared().await;
+    let plan = temp_file("plan.json");
+    let report = temp_file("plan.csv");
+    run(
+        &graph,
+        &["plan", "--config", CONFIG, "--out", plan.to_str().unwrap()],
+    )
+    .await
+    .code(2);
+
+    // Stale: someone assigns Margaret's package meanwhile.
+    let saved = std::fs::read_to_string(&plan).unwrap();
+    d.add_assignment(
+        AssignmentSeed::new(
+            &AccessPackageId::new(demo::MARKETING),
+            &AssignmentPolicyId::new(demo::MARKETING_POLICY),
+            &ObjectId::new(demo::MARGARET),
+        )
+        .state(AssignmentState::Delivered),
+    );
+    let posts_before = d.assignment_request_posts();
+    let r = run(&graph, &["apply", "--plan", plan.to_str().unwrap()])
+        .await
+        .code(1);
+    let e = r.error_line();
+    assert!(
+        e.contains("stale") && e.contains("nothing was written"),
+        "{r}"
+    );
+    assert!(
+        e.contains("Marketing Campaign: delivered assignments 3 → 4"),
+        "{r}"
+    );
+    assert!(r.stdout.is_empty(), "{r}");
+    assert_eq!(d.assignment_request_posts(), posts_before);
+
+    // A fresh plan applies, exactly its rows.
+    run(
+        &graph,
+        &["plan", "--config", CONFIG, "--out", plan.to_str().unwrap()],
+    )
+    .await
+    .code(2);
+    assert_ne!(std::fs::read_to_string(&plan).unwrap(), saved);
+    let r = run(
+        &graph,
+        &[
+            "apply",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--concurrency",
+            "2",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    )
+    .await
+    .code(0);
+    // Margaret holds the package now and is not in the file, but her
+    // request is still open: her removal waits (a warning of the plan).
+    assert_eq!(r.lines().len(), 5, "{r}");
+    assert!(r.lines().iter().all(|l| l.starts_with("submitted ")), "{r}");
+    assert!(!r.stdout.contains(demo::MARGARET), "{r}");
+    assert_eq!(d.assignment_request_posts(), posts_before + 5);
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(csv.lines().count(), 6, "{csv}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_plans_bad_files_and_bad_flags_are_refused() {
+    // A plan made against another fake (another base URL).
+    let plan = temp_file("foreign.json");
+    run(
+        &Graph::Own,
+        &["plan", "--config", CONFIG, "--out", plan.to_str().unwrap()],
+    )
+    .await
+    .code(2);
+    let (d, graph) = shared().await;
+    let r = run(&graph, &["apply", "--plan", plan.to_str().unwrap()])
+        .await
+        .code(1);
+    assert!(r.error_line().contains("was made against"), "{r}");
+    assert_eq!(d.assignment_request_posts(), 0);
+
+    // Another format version.
+    let text = std::fs::read_to_string(&plan)
+        .unwrap()
+        .replace("\"formatVersion\": 1", "\"formatVersion\": 7");
+    std::fs::write(&plan, text).unwrap();
+    let r = run(&graph, &["apply", "--plan", plan.to_str().unwrap()])
+        .await
+        .code(1);
+    assert!(r.error_line().contains("format version 7"), "{r}");
+
+    // An unknown key: the line is named, nothing is sent.
+    let bad = temp_file("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[package]]\nname = \"Marketing Campaign\"\nmembers = []\n",
+    )
+    .unwrap();
+    let r = run(&graph, &["plan", "--config", bad.to_str().unwrap()])
+        .await
+        .code(1);
+    assert!(
+        r.error_line().contains("line 3") && r.error_line().contains("members"),
+        "{r}"
+    );
+    let r = run(&graph, &["drift", "--config", bad.to_str().unwrap()])
+        .await
+        .code(1);
+    assert!(r.error_line().contains("line 3"), "{r}");
+
+    // A user principal name that does not resolve.
+    std::fs::write(
+        &bad,
+        "[[package]]\nname = \"Marketing Campaign\"\nusers = [\"nobody@contoso.example\"]\n",
+    )
+    .unwrap();
+    let r = run(
+        &graph,
+        &["apply", "--config", bad.to_str().unwrap(), "--auto-approve"],
+    )
+    .await
+    .code(1);
+    assert!(r.error_line().contains("nobody@contoso.example"), "{r}");
+    assert_eq!(d.assignment_request_posts(), 0);
+
+    // --config without --auto-approve, and no source at all: usage errors.
+    run(&graph, &["apply", "--config", CONFIG]).await.code(2);
+    run(&graph, &["apply"]).await.code(2);
+}
