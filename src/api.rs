@@ -13,14 +13,10 @@
 //!
 //! # The rules every builder follows
 //!
-//! - **Awaiting.** A builder that ends in one answer (`send()`: the get
-//!   builders, `admin_add`, `user_add`, `admin_update`, `admin_remove`,
-//!   `cancel`/`reprocess`/`delete`, `wait_until_final`, `approve`/`deny`,
-//!   `resolve`, `find_by_display_name`, `remove_for`) implements
-//!   [`IntoFuture`](std::future::IntoFuture): `builder.await` is
-//!   `builder.send().await`. Lists do not (say which you mean: `send()` for
-//!   the first page, `stream()`, `pages()` or `collect()`), nor does the
-//!   [`WatchRequest`] stream.
+//! - **Sending.** One way: a builder that ends in one answer is sent with
+//!   `send()` (`send_with_meta()` also returns Graph's request id and
+//!   status); a list says what it means: `send()` for the first page,
+//!   `stream()`, `pages()` or `collect()`. Builders are not futures.
 //! - **Optional settings.** Every optional setting `x(v)` has a
 //!   `set_x(Option<_>)` beside it: `set_x(Some(v))` is `x(v)` and
 //!   `set_x(None)` clears it, so values from flags or config pass straight
@@ -40,12 +36,13 @@
 //! ```no_run
 //! use entra_access::api::Target;
 //! # async fn demo(client: entra_access::Client, end: Option<entra_access::models::DateTime>) -> entra_access::Result<()> {
-//! let package = client.access_packages().get("pkg-1").expand_policies().await?;
+//! let package = client.access_packages().get("pkg-1").expand_policies().send().await?;
 //! let request = client
 //!     .assignment_requests()
 //!     .admin_add(&package.id, "pol-1", Target::user("user-1"))
 //!     .set_ends_at(end)
 //!     .set_justification(None)
+//!     .send()
 //!     .await?;
 //! println!("{}", request.id);
 //! # Ok(()) }

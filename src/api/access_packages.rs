@@ -354,7 +354,3 @@ impl FindAccessPackage {
 }
 
 crate::api::common::request_options!(FindAccessPackage, list.list.transport);
-
-crate::api::common::send_future!(ResolveAccessPackage, crate::models::AccessPackage);
-
-crate::api::common::send_future!(FindAccessPackage, Option<AccessPackage>);

@@ -416,5 +416,3 @@ pub struct GetApproval {
 }
 
 super::common::get_terminals!(GetApproval, Approval);
-
-crate::api::common::send_future!(DecideStage, String);

@@ -293,5 +293,3 @@ impl GetAssignment {
 get_terminals!(GetAssignment, Assignment);
 
 crate::api::common::request_options!(ReprocessAssignment, transport);
-
-crate::api::common::send_future!(ReprocessAssignment, ());

@@ -305,32 +305,11 @@ macro_rules! list_query_setters {
 }
 pub(crate) use list_query_setters;
 
-/// Generates `IntoFuture` for a builder whose `async fn send(self)` returns
-/// `Result<$output>`: `builder.await` is `builder.send().await`. The one way
-/// every single-answer builder becomes awaitable (see the rule in the
-/// [`api`](crate::api) module docs).
-macro_rules! send_future {
-    ($builder:ident, $output:ty) => {
-        impl ::std::future::IntoFuture for $builder {
-            type Output = $crate::Result<$output>;
-            type IntoFuture =
-                ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send>>;
-
-            /// Sends the request, as [`send`](Self::send) does.
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
-}
-pub(crate) use send_future;
-
 /// Generates `request()` and `send()` of a typed get builder over its
-/// `get: Get<$item>` field, and its `IntoFuture`.
+/// `get: Get<$item>` field.
 macro_rules! get_terminals {
     ($builder:ident, $item:ty) => {
         $crate::api::common::request_options!($builder, get.list.transport);
-        $crate::api::common::send_future!($builder, $item);
 
         impl $builder {
             /// The request (no IO).

@@ -207,5 +207,3 @@ pub struct RemovalFailure {
 }
 
 crate::api::common::request_options!(RemoveAssignmentsFor, transport);
-
-crate::api::common::send_future!(RemoveAssignmentsFor, RemoveFor);

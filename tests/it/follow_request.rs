@@ -66,6 +66,7 @@ async fn waits_through_submitted_and_delivering_to_delivered() {
         .poll_interval(Duration::from_millis(5))
         .max_interval(Duration::from_millis(20))
         .timeout(Duration::from_secs(10))
+        .send()
         .await
         .unwrap();
     assert_eq!(done.state, Some(RequestState::Delivered));
@@ -140,6 +141,7 @@ async fn a_failed_delivery_surfaces_status_and_callout_details() {
         .assignment_requests()
         .wait_until_final("req-1")
         .poll_interval(Duration::from_millis(5))
+        .send()
         .await
         .unwrap();
     let FinalOutcome::DeliveryFailed(problem) = FinalOutcome::of(&done) else {
@@ -176,6 +178,7 @@ async fn every_other_final_state_ends_the_wait() {
             .assignment_requests()
             .wait_until_final("req-1")
             .poll_interval(Duration::from_millis(5))
+            .send()
             .await
             .unwrap();
         assert_eq!(done.state, Some(expected.clone()), "{wire}");
@@ -277,11 +280,12 @@ async fn bad_ids_and_a_zero_interval_are_refused_without_polling() {
         .await;
     let client = client_for(&server);
     let requests = client.assignment_requests();
-    let err = requests.wait_until_final("a/b").await.unwrap_err();
+    let err = requests.wait_until_final("a/b").send().await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     let err = requests
         .wait_until_final("req-1")
         .poll_interval(Duration::ZERO)
+        .send()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("poll interval"), "{err}");

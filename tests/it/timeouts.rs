@@ -105,6 +105,7 @@ async fn a_timeout_of_duration_max_means_no_deadline() {
         .wait_until_final("req-1")
         .poll_interval(Duration::from_millis(1))
         .timeout(Duration::MAX)
+        .send()
         .await
         .unwrap();
     assert_eq!(

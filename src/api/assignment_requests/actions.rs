@@ -97,5 +97,3 @@ impl RequestAction {
 }
 
 crate::api::common::request_options!(RequestAction, transport);
-
-crate::api::common::send_future!(RequestAction, ());

@@ -195,5 +195,3 @@ impl AdminAdd {
 }
 
 crate::api::common::request_options!(AdminAdd, transport);
-
-crate::api::common::send_future!(AdminAdd, AssignmentRequest);

@@ -94,5 +94,3 @@ impl AdminRemove {
 }
 
 crate::api::common::request_options!(AdminRemove, transport);
-
-crate::api::common::send_future!(AdminRemove, AssignmentRequest);

@@ -91,5 +91,3 @@ impl AdminUpdate {
 }
 
 crate::api::common::request_options!(AdminUpdate, transport);
-
-crate::api::common::send_future!(AdminUpdate, AssignmentRequest);

@@ -97,5 +97,3 @@ impl UserAdd {
             .await
     }
 }
-
-crate::api::common::send_future!(UserAdd, AssignmentRequest);

@@ -11,7 +11,7 @@ use crate::transport::Transport;
 
 /// Polls a request until it is final and returns it; see
 /// [`AssignmentRequests::wait_until_final`](super::AssignmentRequests::wait_until_final).
-/// Await it directly or call [`send`](Self::send).
+/// Send it with [`send`](Self::send).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -22,6 +22,7 @@ use crate::transport::Transport;
 /// let done = requests
 ///     .wait_until_final(&created.id)
 ///     .timeout(Duration::from_secs(300))
+///     .send()
 ///     .await?;
 /// match FinalOutcome::of(&done).into_problem() {
 ///     None => println!("{:?}", done.state),
@@ -68,5 +69,3 @@ impl WaitUntilFinal {
 }
 
 crate::api::common::request_options!(WaitUntilFinal, transport);
-
-crate::api::common::send_future!(WaitUntilFinal, AssignmentRequest);
