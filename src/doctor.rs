@@ -218,8 +218,9 @@ impl Diagnosis {
         self.findings.iter().all(|f| f.verdict.is_ok())
     }
 
-    /// How many reads the doctor sent (at most one per capability; none
-    /// when the token answered).
+    /// How many distinct reads the doctor sent (at most one per capability;
+    /// none when the token answered). A read Graph answers 401 is sent once
+    /// more with a refreshed token, as every call of the client is.
     pub fn probes_sent(&self) -> usize {
         self.probes_sent
     }

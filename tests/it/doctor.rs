@@ -30,7 +30,12 @@ fn graph_calls(fake: &FakeGraph) -> Vec<(String, String)> {
 /// one read per capability, every one a GET, as many as it says it sent.
 async fn diagnose(fake: &FakeGraph, client: &Client, need: &[Capability]) -> Diagnosis {
     let before = graph_calls(fake).len();
-    let d = client.doctor().need(need.iter().copied()).send().await.unwrap();
+    let d = client
+        .doctor()
+        .need(need.iter().copied())
+        .send()
+        .await
+        .unwrap();
     let calls = graph_calls(fake).split_off(before);
     assert!(calls.len() <= need.len(), "{calls:?}");
     assert_eq!(calls.len(), d.probes_sent(), "{calls:?}");
@@ -40,7 +45,8 @@ async fn diagnose(fake: &FakeGraph, client: &Client, need: &[Capability]) -> Dia
 }
 
 fn verdict(d: &Diagnosis, c: Capability) -> &Verdict {
-    d.verdict(c).unwrap_or_else(|| panic!("no verdict for {c}: {d:?}"))
+    d.verdict(c)
+        .unwrap_or_else(|| panic!("no verdict for {c}: {d:?}"))
 }
 
 fn missing(name: &str, kind: PermissionKind) -> Verdict {
@@ -65,7 +71,10 @@ async fn an_app_with_read_but_not_readwrite_misses_readwrite_for_assign() {
     assert_eq!(verdict(&d, List), &Verdict::Ok);
     assert_eq!(
         verdict(&d, Assign),
-        &missing("EntitlementManagement.ReadWrite.All", PermissionKind::Application)
+        &missing(
+            "EntitlementManagement.ReadWrite.All",
+            PermissionKind::Application
+        )
     );
     // The token answered assign; list was confirmed with one read.
     assert_eq!(d.probes_sent(), 1);
@@ -89,7 +98,10 @@ async fn no_group_member_permission() {
     );
     assert_eq!(d.probes_sent(), 0);
 
-    fake.set_user_access(&ada, UserAccess::everything().scopes(["EntitlementManagement.ReadWrite.All"]));
+    fake.set_user_access(
+        &ada,
+        UserAccess::everything().scopes(["EntitlementManagement.ReadWrite.All"]),
+    );
     let d = diagnose(&fake, &fake.delegated_client_for(&ada).unwrap(), &[Groups]).await;
     assert_eq!(
         verdict(&d, Groups),
@@ -100,14 +112,26 @@ async fn no_group_member_permission() {
 #[tokio::test]
 async fn no_user_read_permission() {
     let (fake, ada) = fake_with_user().await;
-    fake.set_application_permissions(["EntitlementManagement.ReadWrite.All", "GroupMember.Read.All"]);
+    fake.set_application_permissions([
+        "EntitlementManagement.ReadWrite.All",
+        "GroupMember.Read.All",
+    ]);
     let d = diagnose(&fake, &fake.client().unwrap(), &[Users, Groups]).await;
-    assert_eq!(verdict(&d, Users), &missing("User.Read.All", PermissionKind::Application));
+    assert_eq!(
+        verdict(&d, Users),
+        &missing("User.Read.All", PermissionKind::Application)
+    );
     assert_eq!(verdict(&d, Groups), &Verdict::Ok);
 
-    fake.set_user_access(&ada, UserAccess::everything().scopes(["GroupMember.Read.All"]));
+    fake.set_user_access(
+        &ada,
+        UserAccess::everything().scopes(["GroupMember.Read.All"]),
+    );
     let d = diagnose(&fake, &fake.delegated_client_for(&ada).unwrap(), &[Users]).await;
-    assert_eq!(verdict(&d, Users), &missing("User.ReadBasic.All", PermissionKind::Delegated));
+    assert_eq!(
+        verdict(&d, Users),
+        &missing("User.ReadBasic.All", PermissionKind::Delegated)
+    );
 }
 
 #[tokio::test]
@@ -120,7 +144,12 @@ async fn a_catalog_scoped_admin() {
             .scopes(["EntitlementManagement.ReadWrite.All"])
             .directory_roles([directory_roles::USER]),
     );
-    let d = diagnose(&fake, &fake.delegated_client_for(&ada).unwrap(), &[List, Assign]).await;
+    let d = diagnose(
+        &fake,
+        &fake.delegated_client_for(&ada).unwrap(),
+        &[List, Assign],
+    )
+    .await;
     for c in [List, Assign] {
         assert!(
             matches!(verdict(&d, c), Verdict::CatalogScopedOnly { tenant_wide } if tenant_wide.contains("Identity Governance Administrator") || tenant_wide.contains("Security Reader")),
@@ -135,7 +164,10 @@ async fn a_catalog_scoped_admin() {
     // An app holding a catalog role instead of the permission: the same.
     fake.set_application_permissions(Vec::<String>::new());
     let d = diagnose(&fake, &fake.client().unwrap(), &[List]).await;
-    assert!(matches!(verdict(&d, List), Verdict::CatalogScopedOnly { tenant_wide } if tenant_wide.contains("EntitlementManagement.Read.All")), "{d:?}");
+    assert!(
+        matches!(verdict(&d, List), Verdict::CatalogScopedOnly { tenant_wide } if tenant_wide.contains("EntitlementManagement.Read.All")),
+        "{d:?}"
+    );
 }
 
 #[tokio::test]
@@ -155,13 +187,19 @@ async fn an_application_token_asking_for_approve() {
         }
     );
     assert_eq!(d.probes_sent(), 0);
-    assert!(verdict(&d, Approve).fix().unwrap().contains("--device-code"));
+    assert!(verdict(&d, Approve)
+        .fix()
+        .unwrap()
+        .contains("--device-code"));
 }
 
 #[tokio::test]
 async fn a_signed_in_user_without_the_directory_role() {
     let (fake, ada) = fake_with_user().await;
-    fake.set_user_access(&ada, UserAccess::everything().directory_roles([directory_roles::USER]));
+    fake.set_user_access(
+        &ada,
+        UserAccess::everything().directory_roles([directory_roles::USER]),
+    );
     let d = diagnose(
         &fake,
         &fake.delegated_client_for(&ada).unwrap(),
@@ -194,7 +232,10 @@ async fn a_signed_in_user_without_the_directory_role() {
     assert_eq!(verdict(&d, Approve), &Verdict::Ok);
     let claims = d.token().claims().unwrap();
     assert_eq!(claims.kind, TokenKind::Delegated);
-    assert_eq!(claims.directory_roles.as_deref(), Some(&[directory_roles::USER.to_owned()][..]));
+    assert_eq!(
+        claims.directory_roles.as_deref(),
+        Some(&[directory_roles::USER.to_owned()][..])
+    );
     // The packages read (refused) and the approvals read.
     assert_eq!(d.probes_sent(), 2);
 }
@@ -218,7 +259,9 @@ async fn a_token_for_another_audience_or_tenant() {
     }
     assert_eq!(d.probes_sent(), 0);
 
-    let elsewhere = fake.client_with(TokenSpec::app().tenant("contoso-id")).unwrap();
+    let elsewhere = fake
+        .client_with(TokenSpec::app().tenant("contoso-id"))
+        .unwrap();
     let d = elsewhere
         .doctor()
         .need([List])
@@ -245,7 +288,10 @@ async fn an_expired_token() {
     ] {
         let d = diagnose(&fake, &client, &[List, Approve]).await;
         for f in d.findings() {
-            assert!(matches!(f.verdict, Verdict::Expired { at: Some(_) }), "{f:?}");
+            assert!(
+                matches!(f.verdict, Verdict::Expired { at: Some(_) }),
+                "{f:?}"
+            );
         }
         assert_eq!(d.probes_sent(), 0);
     }
@@ -279,7 +325,9 @@ async fn an_opaque_token_is_judged_by_the_probes_alone() {
         other => panic!("{other:?}"),
     }
     // No read shows a write permission: unknown, never a guess.
-    assert!(matches!(verdict(&d, Assign), Verdict::Unknown { code: None, reason, .. } if reason.contains("not a JWT")));
+    assert!(
+        matches!(verdict(&d, Assign), Verdict::Unknown { code: None, reason, .. } if reason.contains("not a JWT"))
+    );
     assert_eq!(d.probes_sent(), 3);
 }
 
@@ -293,7 +341,10 @@ async fn a_tenant_without_the_licence_is_unknown_with_the_licence_named() {
     match verdict(&d, Lifecycle) {
         Verdict::Unknown { code, reason, .. } => {
             assert_eq!(code.as_deref(), Some("accessDenied"));
-            assert!(reason.contains("Microsoft Entra ID Governance licence"), "{reason}");
+            assert!(
+                reason.contains("Microsoft Entra ID Governance licence"),
+                "{reason}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -302,11 +353,21 @@ async fn a_tenant_without_the_licence_is_unknown_with_the_licence_named() {
 #[tokio::test]
 async fn everything_is_ok_with_the_fakes_defaults() {
     let (fake, ada) = fake_with_user().await;
-    let d = diagnose(&fake, &fake.delegated_client_for(&ada).unwrap(), &Capability::ALL).await;
+    let d = diagnose(
+        &fake,
+        &fake.delegated_client_for(&ada).unwrap(),
+        &Capability::ALL,
+    )
+    .await;
     assert!(d.all_ok(), "{d:?}");
     // assign shares list's read.
     assert_eq!(d.probes_sent(), 6);
-    let d = diagnose(&fake, &fake.client().unwrap(), &[List, Assign, Groups, Users, Lifecycle]).await;
+    let d = diagnose(
+        &fake,
+        &fake.client().unwrap(),
+        &[List, Assign, Groups, Users, Lifecycle],
+    )
+    .await;
     assert!(d.all_ok(), "{d:?}");
 }
 
@@ -363,7 +424,10 @@ async fn bad_tokens_give_unknown_with_the_reason_never_ok() {
                 other => panic!("{token}: {}: {other:?}", f.capability),
             }
         }
-        assert!(matches!(d.verdict(List), Some(Verdict::Unknown { code: Some(c), .. }) if c == "InvalidAuthenticationToken"), "{d:?}");
+        assert!(
+            matches!(d.verdict(List), Some(Verdict::Unknown { code: Some(c), .. }) if c == "InvalidAuthenticationToken"),
+            "{d:?}"
+        );
         // Reads only: list, groups, users, approve; each tried once more
         // after the 401 with a refreshed token, as every call is.
         let calls = graph_calls(&fake).split_off(before);
@@ -388,7 +452,9 @@ async fn a_probe_that_times_out_gives_unknown() {
         .unwrap();
     for f in d.findings() {
         match &f.verdict {
-            Verdict::Unknown { code: None, reason, .. } => {
+            Verdict::Unknown {
+                code: None, reason, ..
+            } => {
                 assert!(reason.contains("no answer within 2s"), "{reason}")
             }
             other => panic!("{}: {other:?}", f.capability),
@@ -403,7 +469,12 @@ async fn bad_input_is_refused_and_a_failing_provider_is_an_error() {
     let client = fake.client().unwrap();
     let err = client.doctor().need([]).send().await.unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
-    let err = client.doctor().probe_timeout(Duration::ZERO).send().await.unwrap_err();
+    let err = client
+        .doctor()
+        .probe_timeout(Duration::ZERO)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
 
     #[derive(Debug)]
@@ -414,7 +485,11 @@ async fn bad_input_is_refused_and_a_failing_provider_is_an_error() {
             Err(AuthError::msg("vault is down"))
         }
     }
-    let client = fake.client_builder().token_provider(Failing).build().unwrap();
+    let client = fake
+        .client_builder()
+        .token_provider(Failing)
+        .build()
+        .unwrap();
     let err = client.doctor().send().await.unwrap_err();
     assert!(err.is_auth(), "{err}");
     assert!(graph_calls(&fake).is_empty());
@@ -468,7 +543,11 @@ fn permission_table() -> String {
             if r.directory_roles.is_empty() {
                 "none".to_owned()
             } else {
-                r.directory_roles.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+                r.directory_roles
+                    .iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
             if r.catalog_roles.is_empty() {
                 "—".to_owned()
@@ -494,7 +573,8 @@ fn permission_table() -> String {
     out
 }
 
-const START: &str = "<!-- permission-table:start (generated from src/doctor/table.rs by tests/it/doctor.rs) -->\n";
+const START: &str =
+    "<!-- permission-table:start (generated from src/doctor/table.rs by tests/it/doctor.rs) -->\n";
 const END: &str = "<!-- permission-table:end -->";
 
 #[test]
