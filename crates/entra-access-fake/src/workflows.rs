@@ -266,6 +266,31 @@ fn annotation_in(v: &Value, at: &str) -> Option<String> {
     }
 }
 
+/// `GET …/workflows`: the current version of every workflow, paged.
+fn list(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
+    if ctx.method != "GET" {
+        return Err(method_not_allowed(ctx));
+    }
+    let items = st
+        .workflows
+        .iter()
+        .filter_map(|w| w.versions.last().cloned())
+        .map(|mut v| {
+            if let Some(obj) = v.as_object_mut() {
+                obj.retain(|k, _| !k.contains('@'));
+                obj.remove("tasks");
+            }
+            v
+        })
+        .collect();
+    super::em_read::list_any(
+        st,
+        ctx,
+        "identityGovernance/lifecycleWorkflows/workflows",
+        items,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,29 +330,4 @@ mod tests {
             .message
             .contains("'taskTemplateId'"));
     }
-}
-
-/// `GET …/workflows`: the current version of every workflow, paged.
-fn list(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
-    if ctx.method != "GET" {
-        return Err(method_not_allowed(ctx));
-    }
-    let items = st
-        .workflows
-        .iter()
-        .filter_map(|w| w.versions.last().cloned())
-        .map(|mut v| {
-            if let Some(obj) = v.as_object_mut() {
-                obj.retain(|k, _| !k.contains('@'));
-                obj.remove("tasks");
-            }
-            v
-        })
-        .collect();
-    super::em_read::list_any(
-        st,
-        ctx,
-        "identityGovernance/lifecycleWorkflows/workflows",
-        items,
-    )
 }
