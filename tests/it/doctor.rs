@@ -371,6 +371,30 @@ async fn everything_is_ok_with_the_fakes_defaults() {
     assert!(d.all_ok(), "{d:?}");
 }
 
+#[tokio::test]
+async fn a_refused_call_gets_a_hint_naming_the_missing_permission() {
+    let (fake, ada) = fake_with_user().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Sales"));
+    let policy = fake.add_policy(entra_access_fake::PolicySeed::new("Direct", &pkg));
+    fake.set_application_permissions(["EntitlementManagement.Read.All"]);
+    let err = fake
+        .client()
+        .unwrap()
+        .assignment_requests()
+        .admin_add(pkg, policy, entra_access::api::Target::user(ada))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_forbidden(), "{err}");
+    let hint = entra_access::doctor::hint(Assign, &err).unwrap();
+    assert!(
+        hint.contains("EntitlementManagement.ReadWrite.All"),
+        "{hint}"
+    );
+    assert!(hint.contains("Identity Governance Administrator"), "{hint}");
+    assert!(fake.assignment_requests().is_empty());
+}
+
 /// A provider that hands out whatever token it was given.
 #[derive(Debug)]
 struct Handing(String);
