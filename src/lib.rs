@@ -12,6 +12,7 @@
 //! - [`models`]: Graph's data types, typed ids and lossless enums.
 //! - [`auth`]: token providers and the caching decorator.
 //! - [`error`]: the one [`Error`] type, its kinds and predicates.
+//! - [`doctor`]: which permission, role or sign-in a job lacks ([`Client::doctor`]).
 //! - [`cookbook`]: every admin recipe (portal, PowerShell, Graph) mapped to
 //!   the Rust calls and the example programs.
 //!
@@ -41,6 +42,7 @@ pub mod traces {}
 pub mod auth;
 mod client;
 mod cloud;
+pub mod doctor;
 pub mod error;
 pub mod models;
 pub mod odata;

@@ -13,6 +13,8 @@ mod body_limits;
 mod cloud_credentials;
 mod device_code;
 mod device_code_cli;
+mod doctor;
+mod doctor_cli;
 mod errors_public;
 mod example_build;
 mod examples_cli;

@@ -1,14 +1,56 @@
 //! Clients and providers pointed at the fake, and the fake's state as the
 //! crate's models.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::ids::random_id;
+use super::token::{self, TokenSpec};
 use super::FakeGraph;
 use entra_access::models::{Assignment, AssignmentRequest, ObjectId};
 use entra_access::{Client, ClientBuilder, RetryPolicy};
 
 impl FakeGraph {
+    /// An app-only bearer token the fake accepts for as long as it runs: a
+    /// JWT whose `roles` are the app's
+    /// [application permissions](Self::set_application_permissions). The
+    /// same token until those change.
+    pub fn token(&self) -> String {
+        token::static_token(&mut self.state(), Instant::now())
+    }
+
+    /// A [`StaticToken`](entra_access::auth::StaticToken) provider with [`token`](Self::token).
+    pub fn token_provider(&self) -> entra_access::auth::StaticToken {
+        entra_access::auth::StaticToken::new(self.token())
+    }
+
+    /// A token as `spec` says (for the app or a user; other permissions,
+    /// audience or tenant; expired; opaque), accepted for as long as the
+    /// fake runs unless it is expired.
+    pub fn token_with(&self, spec: TokenSpec) -> String {
+        token::mint(&mut self.state(), &spec, None, Instant::now())
+    }
+
+    /// A [`Client`] like [`client`](Self::client) whose calls carry the
+    /// token [`token_with`](Self::token_with) mints for `spec`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> entra_access::Result<()> {
+    /// use entra_access_fake::{FakeGraph, TokenSpec};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// let reader = fake.client_with(TokenSpec::app().application_permissions(["EntitlementManagement.Read.All"]))?;
+    /// assert!(reader.access_packages().list().send().await.is_ok());
+    /// let expired = fake.client_with(TokenSpec::app().expired())?;
+    /// assert!(expired.access_packages().list().send().await.unwrap_err().is_auth());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client_with(&self, spec: TokenSpec) -> entra_access::Result<Client> {
+        self.client_builder()
+            .token_provider(entra_access::auth::StaticToken::new(self.token_with(spec)))
+            .build()
+    }
+
     /// A [`ClientBuilder`] already pointed at the fake with a token it
     /// accepts, and short retry backoffs (10 ms doubling up to 200 ms;
     /// `Retry-After` is still honoured in full). Change anything before `build()`.
@@ -42,7 +84,9 @@ impl FakeGraph {
     }
 
     /// A bearer token the fake accepts forever as **delegated**: the calls it
-    /// makes act as the signed-in user `user` (a seeded user's object id).
+    /// makes act as the signed-in user `user` (a seeded user's object id),
+    /// with the scopes and directory roles of
+    /// [`set_user_access`](Self::set_user_access) (default: everything).
     ///
     /// The fake's other tokens ([`token`](Self::token), and those its
     /// client-credentials endpoint issues) are app-only, and Graph refuses
@@ -65,11 +109,7 @@ impl FakeGraph {
     /// # }
     /// ```
     pub fn delegated_token_for(&self, user: &ObjectId) -> String {
-        let token = format!("fake-delegated-{}", random_id());
-        self.state()
-            .delegated_tokens
-            .insert(token.clone(), user.clone());
-        token
+        self.token_with(TokenSpec::user(user))
     }
 
     /// A [`ClientBuilder`] like [`client_builder`](Self::client_builder) whose

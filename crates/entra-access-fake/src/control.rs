@@ -157,7 +157,7 @@ impl FakeGraph {
     pub fn expire_tokens(&self) {
         let mut st = self.state();
         let now = Instant::now();
-        for exp in st.tokens.values_mut() {
+        for exp in st.tokens.values_mut().filter_map(|t| t.expires.as_mut()) {
             *exp = now;
         }
     }

@@ -224,8 +224,12 @@ pub(crate) fn poll(st: &mut State, tenant: &str, body: &[u8]) -> Reply {
 
 /// A delegated access token for `user`, and a refresh token when asked.
 fn tokens(st: &mut State, user: &ObjectId, refresh: bool) -> Reply {
-    let access = format!("fake-delegated-{}", random_id());
-    st.delegated_tokens.insert(access.clone(), user.clone());
+    let access = super::token::mint(
+        st,
+        &super::token::TokenSpec::user(user),
+        Some(st.cfg.token_lifetime),
+        std::time::Instant::now(),
+    );
     let lifetime = st.cfg.token_lifetime.as_secs();
     let mut body = json!({
         "token_type": "Bearer",

@@ -1,5 +1,6 @@
-//! `GET /users/{id}`, `GET /groups/{id}`, `GET /groups/{id}/members` and
-//! `…/transitiveMembers` (optionally cast, e.g. `…/members/microsoft.graph.user`).
+//! `GET /users`, `GET /users/{id}`, `GET /groups`, `GET /groups/{id}`,
+//! `GET /groups/{id}/members` and `…/transitiveMembers` (optionally cast,
+//! e.g. `…/members/microsoft.graph.user`).
 
 use serde_json::json;
 
@@ -12,6 +13,9 @@ use super::state::{DirKind, State};
 pub(crate) fn handle(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     if ctx.method != "GET" {
         return Err(method_not_allowed(ctx));
+    }
+    if ctx.segs.len() == 1 {
+        return list(st, ctx);
     }
     let Some(id) = ctx
         .segs
@@ -84,4 +88,26 @@ pub(crate) fn handle(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         .map(render::directory_object)
         .collect();
     list_any(st, ctx, "directoryObjects", items)
+}
+
+/// `GET /users` or `GET /groups`: every user or group, paged.
+fn list(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
+    let (kind, set) = if ctx.seg_is(0, "users") {
+        (DirKind::User, "users")
+    } else {
+        (DirKind::Group, "groups")
+    };
+    let items = st
+        .directory
+        .iter()
+        .filter(|o| o.kind == kind)
+        .map(|o| {
+            let mut v = render::directory_object(o);
+            if let Some(obj) = v.as_object_mut() {
+                obj.remove("@odata.type");
+            }
+            v
+        })
+        .collect();
+    list_any(st, ctx, set, items)
 }

@@ -59,6 +59,7 @@ mod incompatible;
 mod introspect;
 mod lifecycle;
 mod paging;
+mod permissions;
 mod query;
 mod render;
 mod reply;
@@ -83,6 +84,9 @@ pub use connection::Connection;
 pub use demo::demo_tenant;
 pub use faults::{Fault, FaultKind};
 pub use introspect::{AssignmentSnapshot, ReceivedRequest, RequestSnapshot};
+pub use permissions::{
+    directory_roles, Licence, UserAccess, DEFAULT_APPLICATION_PERMISSIONS, DEFAULT_SCOPES,
+};
 pub use seed::{
     AccessPackageSeed, AssignmentSeed, CatalogSeed, DeviceSeed, GroupSeed, PolicySeed,
     QuestionSeed, RequestSeed, ServicePrincipalSeed, UserSeed,
@@ -90,6 +94,7 @@ pub use seed::{
 
 use routes::{FakeResponder, Shared};
 use state::{lock, Config, State};
+pub use token::TokenSpec;
 
 /// A running fake of Graph. Dropping it stops the server.
 pub struct FakeGraph {
@@ -236,10 +241,15 @@ impl FakeGraphBuilder {
             tenant_id: self.tenant_id.unwrap_or_else(|| idgen.next_id()),
             client_id: self.client_id.unwrap_or_else(|| idgen.next_id()),
             client_secret: self.client_secret,
-            static_token: format!("fake-static-token-{}", idgen.next_id()),
-            app_object_id: idgen.next_id(),
+            // The id skipped here named the static token before tokens were
+            // JWTs; skipping it keeps the seeded app object id as it was.
+            app_object_id: {
+                idgen.next_id();
+                idgen.next_id()
+            },
         };
         let mut st = State::new(cfg, self.seed);
+        st.access = permissions::Access::new(&uri);
         st.faults.latency = self.latency;
         st.faults.set_chaos(self.chaos);
         st.faults.set_rate_limit(self.rate_limit, Instant::now());
@@ -275,16 +285,6 @@ impl FakeGraph {
     /// host of the token endpoint.
     pub fn uri(&self) -> &str {
         &self.shared.uri
-    }
-
-    /// A bearer token the fake accepts forever.
-    pub fn token(&self) -> String {
-        self.state().cfg.static_token.clone()
-    }
-
-    /// A [`StaticToken`](entra_access::auth::StaticToken) provider with [`token`](Self::token).
-    pub fn token_provider(&self) -> entra_access::auth::StaticToken {
-        entra_access::auth::StaticToken::new(self.token())
     }
 
     /// The token endpoint: `{uri}/{tenant}/oauth2/v2.0/token`.

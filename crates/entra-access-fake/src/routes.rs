@@ -13,7 +13,8 @@ use super::query::Query;
 use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
 use super::{
-    approvals, device_code, directory, em_read, em_write, lifecycle, scheduled, token, workflows,
+    approvals, device_code, directory, em_read, em_write, lifecycle, permissions, scheduled, token,
+    workflows,
 };
 
 /// State shared by the responder and the `FakeGraph` handle.
@@ -189,8 +190,8 @@ fn serve(
         ))
         .into();
     };
-    let principal = match token::check_bearer(st, &req.headers, now) {
-        Ok(p) => p,
+    let issued = match token::check_bearer(st, &req.headers, now) {
+        Ok(t) => t,
         Err(e) => return e.into(),
     };
     let query = match Query::from_url(&req.url) {
@@ -213,8 +214,13 @@ fn serve(
         query,
         body: &req.body,
         now,
-        principal,
+        principal: issued.principal.clone(),
     };
+    // Graph checks the caller's permissions, roles and the tenant's licence
+    // before it looks at the resource.
+    if let Err(e) = permissions::check(st, &ctx, &issued) {
+        return e.into();
+    }
     match route(st, &ctx) {
         Ok(r) => r,
         Err(e) => e.into(),

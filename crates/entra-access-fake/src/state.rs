@@ -19,7 +19,7 @@ use entra_access::models::{
 };
 
 /// Settings fixed when the fake starts (some can be changed later).
-/// `Debug` leaves out the client secret and the static token.
+/// `Debug` leaves out the client secret.
 #[derive(Clone)]
 pub(crate) struct Config {
     pub page_size: usize,
@@ -30,8 +30,6 @@ pub(crate) struct Config {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
-    /// The token `FakeGraph::token()` hands out; valid forever.
-    pub static_token: String,
     /// Object id of the calling app's service principal (the `requestor`).
     pub app_object_id: String,
 }
@@ -213,10 +211,10 @@ pub(crate) struct State {
     pub failing_targets: HashSet<String>,
     pub faults: Faults,
     pub log: Vec<Received>,
-    /// Issued access tokens and when they stop working.
-    pub tokens: HashMap<String, Instant>,
-    /// Delegated tokens minted for tests, and the user each signs in.
-    pub delegated_tokens: HashMap<String, ObjectId>,
+    /// Issued access tokens and what each grants.
+    pub tokens: super::token::Tokens,
+    /// What the app and the users may do, and the tenant's licence.
+    pub access: super::permissions::Access,
     /// The signed-in user who created a request (delegated callers only).
     pub created_by: HashMap<AssignmentRequestId, ObjectId>,
     /// Approvers' decisions, by request and stage.
@@ -260,7 +258,7 @@ impl State {
             faults: Faults::default(),
             log: Vec::new(),
             tokens: HashMap::new(),
-            delegated_tokens: HashMap::new(),
+            access: super::permissions::Access::new(""),
             created_by: HashMap::new(),
             approval_decisions: HashMap::new(),
             device: Default::default(),

@@ -1,14 +1,33 @@
-//! The client-credentials token endpoint and the tokens it issued.
+//! The tokens the fake issues and accepts, and the client-credentials
+//! token endpoint.
+//!
+//! Every token is JWT-shaped, as Microsoft's access tokens for Graph are
+//! (entra-docs `identity-platform/access-token-claims-reference.md`): a
+//! header, a payload with `aud`, `iss`, `tid`, `appid`, `exp`, `idtyp` and
+//! `roles` (app-only) or `scp` and `wids` (signed-in users), and a
+//! signature nobody checks. The claims say what the test configured
+//! ([`FakeGraph::set_application_permissions`](super::FakeGraph::set_application_permissions),
+//! [`FakeGraph::set_user_access`](super::FakeGraph::set_user_access), a
+//! [`TokenSpec`]); the fake keeps what it issued and judges each call by it.
+//! A [`TokenSpec::opaque`] token is not a JWT at all: the fake still knows
+//! its claims, its holder cannot read them.
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
 use http::HeaderMap;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use super::ids::random_id;
 use super::reply::{Body, GraphErr, Reply};
 use super::state::State;
 use entra_access::models::ObjectId;
+
+/// How long a token minted without a lifetime lives, as far as its `exp`
+/// says (the fake accepts it for as long as it runs).
+const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Whether `path` is `/{tenant}/oauth2/v2.0/token`; returns the tenant.
 pub(crate) fn token_path(path: &str) -> Option<&str> {
@@ -93,8 +112,7 @@ pub(crate) fn issue(
         );
     }
     let lifetime = cfg.token_lifetime;
-    let token = format!("fake-at-{}", random_id());
-    st.tokens.insert(token.clone(), now + lifetime);
+    let token = mint(st, &TokenSpec::app(), Some(lifetime), now);
     let body = json!({
         "token_type": "Bearer",
         "expires_in": lifetime.as_secs(),
@@ -113,13 +131,12 @@ pub(crate) fn issue(
 }
 
 fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
-    use base64_lite::decode;
     let v = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, rest) = v.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let raw = decode(rest.trim())?;
+    let raw = STANDARD.decode(rest.trim()).ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (id, secret) = text.split_once(':')?;
     let dec = |s: &str| {
@@ -156,12 +173,271 @@ pub(crate) fn oauth_error(status: u16, error: &str, code: u32, text: &str) -> Re
 }
 
 /// Who a Graph call acts as: the app itself (client credentials, the
-/// static token) or a signed-in user (a token from
-/// `FakeGraph::delegated_token_for`).
+/// static token) or a signed-in user (a delegated token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Principal {
     App,
     User(ObjectId),
+}
+
+/// A token the fake issued, and what its claims grant.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    pub principal: Principal,
+    /// Application permissions (`roles`).
+    pub roles: Vec<String>,
+    /// Delegated scopes (`scp`).
+    pub scopes: Vec<String>,
+    /// Directory role template ids (`wids`).
+    pub directory_roles: Vec<String>,
+    pub audience: String,
+    pub tenant: String,
+    /// When it stops working; `None`: never.
+    pub expires: Option<Instant>,
+}
+
+/// Every token the fake issued, by its text.
+pub(crate) type Tokens = HashMap<String, Issued>;
+
+/// What a token minted by [`FakeGraph::token_with`](super::FakeGraph::token_with)
+/// says: by default what the fake's configuration grants the app or the
+/// user, for the fake's tenant and origin, valid for as long as the fake
+/// runs.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use entra_access_fake::{FakeGraph, TokenSpec};
+///
+/// let fake = FakeGraph::start().await;
+/// let read_only = fake.token_with(TokenSpec::app().application_permissions(["EntitlementManagement.Read.All"]));
+/// let elsewhere = fake.token_with(TokenSpec::app().audience("https://management.azure.com"));
+/// let hidden = fake.token_with(TokenSpec::app().opaque());
+/// assert_eq!(read_only.split('.').count(), 3);
+/// assert_ne!(elsewhere, read_only);
+/// assert_eq!(hidden.split('.').count(), 1);
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct TokenSpec {
+    user: Option<ObjectId>,
+    roles: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    directory_roles: Option<Vec<String>>,
+    audience: Option<String>,
+    tenant: Option<String>,
+    expired: bool,
+    opaque: bool,
+}
+
+fn owned<I, S>(items: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    items.into_iter().map(Into::into).collect()
+}
+
+impl TokenSpec {
+    /// An app-only token of the fake's app.
+    pub fn app() -> Self {
+        Self::default()
+    }
+
+    /// A delegated token: `user` (a seeded user's object id) signed in.
+    pub fn user(user: &ObjectId) -> Self {
+        Self {
+            user: Some(user.clone()),
+            ..Self::default()
+        }
+    }
+
+    /// Application permissions (`roles`) instead of the app's configured ones.
+    pub fn application_permissions<I, S>(mut self, permissions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.roles = Some(owned(permissions));
+        self
+    }
+
+    /// Delegated scopes (`scp`) instead of the user's configured ones.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = Some(owned(scopes));
+        self
+    }
+
+    /// Directory roles (`wids`, template ids) instead of the user's
+    /// configured ones.
+    pub fn directory_roles<I, S>(mut self, roles: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.directory_roles = Some(owned(roles));
+        self
+    }
+
+    /// Another audience (`aud`): the fake answers the token with 401.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// Another tenant (`tid`): the fake, which serves one tenant, answers
+    /// the token with 401.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// Already expired: `exp` in the past, and the fake answers 401.
+    pub fn expired(mut self) -> Self {
+        self.expired = true;
+        self
+    }
+
+    /// Not a JWT: the fake knows what it grants, its holder cannot read it
+    /// (as with a provider that hides its tokens).
+    pub fn opaque(mut self) -> Self {
+        self.opaque = true;
+        self
+    }
+}
+
+/// Issues a token as `spec` says, valid for `lifetime` (`None`: as long as
+/// the fake runs); returns its text.
+pub(crate) fn mint(
+    st: &mut State,
+    spec: &TokenSpec,
+    lifetime: Option<Duration>,
+    now: Instant,
+) -> String {
+    let (principal, roles, scopes, directory_roles) = match &spec.user {
+        None => (
+            Principal::App,
+            spec.roles
+                .clone()
+                .unwrap_or_else(|| st.access.app_roles.clone()),
+            Vec::new(),
+            Vec::new(),
+        ),
+        Some(user) => {
+            let access = st.access.user(user);
+            (
+                Principal::User(user.clone()),
+                Vec::new(),
+                spec.scopes.clone().unwrap_or(access.scopes),
+                spec.directory_roles
+                    .clone()
+                    .unwrap_or(access.directory_roles),
+            )
+        }
+    };
+    let issued = Issued {
+        principal,
+        roles,
+        scopes,
+        directory_roles,
+        audience: spec
+            .audience
+            .clone()
+            .unwrap_or_else(|| st.access.audience.clone()),
+        tenant: spec
+            .tenant
+            .clone()
+            .unwrap_or_else(|| st.cfg.tenant_id.clone()),
+        expires: if spec.expired {
+            Some(now)
+        } else {
+            lifetime.map(|l| now + l)
+        },
+    };
+    let text = if spec.opaque {
+        format!("fake-opaque-{}", random_id())
+    } else {
+        let valid_for = if spec.expired {
+            None
+        } else {
+            Some(lifetime.unwrap_or(FOREVER))
+        };
+        jwt(st, &issued, valid_for)
+    };
+    st.tokens.insert(text.clone(), issued);
+    text
+}
+
+/// The JWT text of `issued`; `valid_for` `None`: expired a minute ago.
+fn jwt(st: &State, issued: &Issued, valid_for: Option<Duration>) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let exp = match valid_for {
+        Some(d) => now.saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2)),
+        None => now - 60,
+    };
+    let mut claims = Map::new();
+    claims.insert("aud".into(), json!(issued.audience));
+    claims.insert(
+        "iss".into(),
+        json!(format!("https://sts.windows.net/{}/", issued.tenant)),
+    );
+    claims.insert("iat".into(), json!(now));
+    claims.insert("nbf".into(), json!(now));
+    claims.insert("exp".into(), json!(exp));
+    claims.insert("tid".into(), json!(issued.tenant));
+    claims.insert("appid".into(), json!(st.cfg.client_id));
+    claims.insert("ver".into(), json!("1.0"));
+    claims.insert("uti".into(), json!(random_id()));
+    match &issued.principal {
+        Principal::App => {
+            claims.insert("idtyp".into(), json!("app"));
+            claims.insert("oid".into(), json!(st.cfg.app_object_id));
+            claims.insert("sub".into(), json!(st.cfg.app_object_id));
+            // Entra leaves `roles` out of a token of an app without any.
+            if !issued.roles.is_empty() {
+                claims.insert("roles".into(), json!(issued.roles));
+            }
+        }
+        Principal::User(user) => {
+            claims.insert("idtyp".into(), json!("user"));
+            claims.insert("oid".into(), json!(user));
+            claims.insert("sub".into(), json!(user));
+            if let Some(upn) = st.object(user.as_str()).and_then(|o| o.upn.clone()) {
+                claims.insert("upn".into(), json!(upn));
+            }
+            if !issued.scopes.is_empty() {
+                claims.insert("scp".into(), json!(issued.scopes.join(" ")));
+            }
+            claims.insert("wids".into(), json!(issued.directory_roles));
+        }
+    }
+    let header = json!({"typ": "JWT", "alg": "RS256", "kid": "entra-access-fake"});
+    let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.{}",
+        part(&header),
+        part(&Value::Object(claims)),
+        URL_SAFE_NO_PAD.encode(random_id())
+    )
+}
+
+/// The token [`FakeGraph::token`](super::FakeGraph::token) hands out: the
+/// same one until the app's permissions change.
+pub(crate) fn static_token(st: &mut State, now: Instant) -> String {
+    let version = st.access.app_version;
+    if let Some((v, token)) = &st.access.static_token {
+        if *v == version {
+            return token.clone();
+        }
+    }
+    let token = mint(st, &TokenSpec::app(), None, now);
+    st.access.static_token = Some((version, token.clone()));
+    token
 }
 
 /// Graph's answer when an app-only token calls an operation whose
@@ -182,13 +458,14 @@ pub(crate) fn require_delegated(
     }
 }
 
-/// Checks `Authorization: Bearer …` on a Graph request; returns whom the
-/// token stands for.
+/// Checks `Authorization: Bearer …` on a Graph request; returns what the
+/// token grants. Graph answers a missing, unknown, expired token, or one
+/// for another audience, with 401 `InvalidAuthenticationToken`.
 pub(crate) fn check_bearer(
     st: &State,
     headers: &HeaderMap,
     now: Instant,
-) -> Result<Principal, GraphErr> {
+) -> Result<Issued, GraphErr> {
     let unauth = |m: &str| GraphErr::new(401, "InvalidAuthenticationToken", m);
     let Some(value) = headers.get(http::header::AUTHORIZATION) else {
         return Err(unauth("Access token is empty."));
@@ -201,56 +478,23 @@ pub(crate) fn check_bearer(
     if token.is_empty() {
         return Err(unauth("Access token is empty."));
     }
-    if token == st.cfg.static_token {
-        return Ok(Principal::App);
+    let Some(issued) = st.tokens.get(token) else {
+        return Err(unauth(if token.contains('.') {
+            "Access token validation failure. Invalid signature."
+        } else {
+            "IDX14100: JWT is not well formed, there are no dots (.)."
+        }));
+    };
+    if issued.expires.is_some_and(|exp| exp <= now) {
+        return Err(unauth("Lifetime validation failed, the token is expired."));
     }
-    if let Some(user) = st.delegated_tokens.get(token) {
-        return Ok(Principal::User(user.clone()));
+    if issued.audience != st.access.audience {
+        return Err(unauth("Access token validation failure. Invalid audience."));
     }
-    match st.tokens.get(token) {
-        Some(exp) if *exp > now => Ok(Principal::App),
-        Some(_) => Err(unauth("Lifetime validation failed, the token is expired.")),
-        None => Err(unauth(
-            "IDX14100: JWT is not well formed, there are no dots (.).",
-        )),
+    if !issued.tenant.eq_ignore_ascii_case(&st.cfg.tenant_id) {
+        return Err(unauth("Access token validation failure. Invalid issuer."));
     }
-}
-
-/// A tiny standard-alphabet base64 decoder for HTTP Basic credentials.
-mod base64_lite {
-    pub(super) fn decode(s: &str) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(s.len() / 4 * 3);
-        let mut buf = 0u32;
-        let mut bits = 0u32;
-        for c in s.bytes() {
-            if c == b'=' {
-                break;
-            }
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' => 62,
-                b'/' => 63,
-                _ => return None,
-            };
-            buf = (buf << 6) | u32::from(v);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push(((buf >> bits) & 0xFF) as u8);
-            }
-        }
-        Some(out)
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn decodes() {
-        assert_eq!(decode("aWQ6c2VjcmV0").unwrap(), b"id:secret");
-        assert_eq!(decode("YQ==").unwrap(), b"a");
-        assert!(decode("a*b").is_none());
-    }
+    Ok(issued.clone())
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! `GET /identityGovernance/lifecycleWorkflows/workflows/{id}` and
-//! `POST …/workflows/{id}/createNewVersion`.
+//! `GET /identityGovernance/lifecycleWorkflows/workflows`, `GET …/workflows/{id}`
+//! and `POST …/workflows/{id}/createNewVersion`.
 //!
 //! As Graph documents them: the GET expands `tasks` and annotates them with
 //! `tasks@odata.context` (identitygovernance-workflow-get.md); a new version
@@ -81,7 +81,7 @@ const ARGUMENT_PROPERTIES: &[&str] = &["name", "value"];
 
 pub(crate) fn handle(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     let Some(id) = ctx.segs.get(3).map(String::as_str) else {
-        return Err(unknown_segment(ctx));
+        return list(st, ctx);
     };
     let action = ctx.segs.get(4).map(|s| s.to_ascii_lowercase());
     let new_version = matches!(
@@ -264,6 +264,31 @@ fn annotation_in(v: &Value, at: &str) -> Option<String> {
             .find_map(|(i, v)| annotation_in(v, &format!("{at}[{i}]"))),
         _ => None,
     }
+}
+
+/// `GET …/workflows`: the current version of every workflow, paged.
+fn list(st: &State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
+    if ctx.method != "GET" {
+        return Err(method_not_allowed(ctx));
+    }
+    let items = st
+        .workflows
+        .iter()
+        .filter_map(|w| w.versions.last().cloned())
+        .map(|mut v| {
+            if let Some(obj) = v.as_object_mut() {
+                obj.retain(|k, _| !k.contains('@'));
+                obj.remove("tasks");
+            }
+            v
+        })
+        .collect();
+    super::em_read::list_any(
+        st,
+        ctx,
+        "identityGovernance/lifecycleWorkflows/workflows",
+        items,
+    )
 }
 
 #[cfg(test)]

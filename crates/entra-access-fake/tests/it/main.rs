@@ -3,3 +3,4 @@
 
 mod fake_graph;
 mod fake_strict;
+mod permissions;
