@@ -68,8 +68,8 @@ pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssig
 pub use assignment_requests::state_name;
 pub use assignment_requests::{
     starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
-    RequestAction, RequestActionKind, RequestSummary, Submission, Target, UserAdd,
-    WaitUntilFinal, WatchRequest,
+    RequestAction, RequestActionKind, RequestSummary, Submission, Target, UserAdd, WaitUntilFinal,
+    WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,

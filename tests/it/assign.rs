@@ -740,7 +740,10 @@ async fn graph_refusals_are_classified_by_code() {
             e.is_not_found(),
         ]
     };
-    for (i, user) in ["u-scope", "u-open", "u-has", "u-gone"].into_iter().enumerate() {
+    for (i, user) in ["u-scope", "u-open", "u-has", "u-gone"]
+        .into_iter()
+        .enumerate()
+    {
         let err = client
             .assignment_requests()
             .admin_add("pkg-1", "pol-1", Target::user(user))
