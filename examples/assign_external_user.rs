@@ -26,7 +26,8 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{state_name, PackageRef, Submission, Target};
-use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
+use entra_access::models::{AccessPackage, AssignmentPolicyId};
+use entra_access::ErrorKind;
 use entra_access_fake::Connection;
 
 /// Assign an access package to someone outside the directory, by e-mail.
@@ -111,11 +112,25 @@ fn pick_policy(
 ) -> anyhow::Result<AssignmentPolicyId> {
     match package.single_policy(wanted) {
         Ok(policy) => Ok(policy.id.clone()),
-        Err(PolicyChoiceError::Several { package, policies }) => bail!(
-            "{package} has {} policies; pick one with --policy-id: {}",
-            policies.len(),
-            policies.join(", ")
-        ),
+        // Several fit: name them, with the flag that picks one.
+        Err(e) if e.kind() == ErrorKind::Ambiguous => {
+            let fitting: Vec<String> = package
+                .assignment_policies
+                .iter()
+                .flatten()
+                .filter(|p| wanted.is_none_or(|w| p.display_name.as_deref() == Some(w)))
+                .map(|p| match &p.display_name {
+                    Some(name) => format!("{} ({name})", p.id),
+                    None => p.id.to_string(),
+                })
+                .collect();
+            bail!(
+                "{} has {} policies; pick one with --policy-id: {}",
+                package.label(),
+                fitting.len(),
+                fitting.join(", ")
+            )
+        }
         Err(e) => Err(e.into()),
     }
 }
