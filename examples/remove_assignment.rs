@@ -97,11 +97,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
                     return Ok(());
                 }
                 RemoveFor::Requested { requests, failed } => {
-                    for f in &failed {
-                        eprintln!(
-                            "could not request removal of assignment {}: {}",
-                            f.assignment, f.error
-                        );
+                    for (assignment, error) in &failed {
+                        eprintln!("could not request removal of assignment {assignment}: {error}");
                     }
                     if !failed.is_empty() {
                         for r in &requests {

@@ -84,4 +84,4 @@ pub use lifecycle_workflows::{
     AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,
     TaskEdit, TaskSelector, VersionConflict, WorkflowEdited, MAX_TASKS_PER_WORKFLOW,
 };
-pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};
+pub use remove_for::{RemoveAssignmentsFor, RemoveFor};
