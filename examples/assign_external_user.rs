@@ -25,10 +25,11 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{state_name, PackageRef, Submission, Target};
+use entra_access::api::{state_name, PackageRef, Target};
 use entra_access::models::{AccessPackage, AssignmentPolicyId};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
+use entra_access_ops::Submission;
 
 /// Assign an access package to someone outside the directory, by e-mail.
 #[derive(Parser, Debug)]
@@ -74,11 +75,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let mut target = Target::email(args.email);
     target = target.set_display_name(args.display_name);
-    let submission = client
+    let request = client
         .assignment_requests()
-        .admin_add(&package.id, policy, target)
-        .send_idempotent()
-        .await?;
+        .admin_add(&package.id, policy, target);
+    // Checks for an existing assignment or open request first, so running
+    // the command twice requests nothing twice.
+    let submission = entra_access_ops::submit_once(client, request).await?;
     report_submission(&conn, submission, args.wait).await
 }
 
@@ -145,7 +147,7 @@ async fn report_submission(
     submission: Submission,
     wait: bool,
 ) -> anyhow::Result<()> {
-    if let Some(note) = submission.note() {
+    if let Some(note) = note(&submission) {
         eprintln!("{note}");
     }
     let Some(request) = submission.request() else {
@@ -171,6 +173,22 @@ async fn report_submission(
         bail!("{summary}");
     }
     Ok(())
+}
+
+/// One line saying why nothing new was posted; `None` for a new request.
+fn note(submission: &Submission) -> Option<String> {
+    match submission {
+        Submission::AlreadyRequested(r) => Some(format!(
+            "an open request exists already ({}); following that one",
+            state_name(r)
+        )),
+        Submission::AlreadyAssigned(a) => Some(format!(
+            "already assigned: assignment {} is {}; nothing was requested",
+            a.id,
+            a.state.as_ref().map_or("unknown", |s| s.as_str())
+        )),
+        _ => None,
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

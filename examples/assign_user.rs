@@ -28,12 +28,13 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::{state_name, PackageRef, Submission, Target};
+use entra_access::api::{state_name, PackageRef, Target};
 use entra_access::models::{
     parse_datetime, AccessPackage, AssignmentPolicyId, DateTime, IsoDuration,
 };
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
+use entra_access_ops::Submission;
 
 /// Assign an access package to a user.
 #[derive(Parser, Debug)]
@@ -97,7 +98,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     request = request.set_justification(args.justification);
     // Checks for an existing assignment or open request first, so running
     // the command twice requests nothing twice.
-    let submission = request.send_idempotent().await?;
+    let submission = entra_access_ops::submit_once(client, request).await?;
     report_submission(&conn, submission, args.wait).await
 }
 
@@ -164,7 +165,7 @@ async fn report_submission(
     submission: Submission,
     wait: bool,
 ) -> anyhow::Result<()> {
-    if let Some(note) = submission.note() {
+    if let Some(note) = note(&submission) {
         eprintln!("{note}");
     }
     let Some(request) = submission.request() else {
@@ -190,6 +191,22 @@ async fn report_submission(
         bail!("{summary}");
     }
     Ok(())
+}
+
+/// One line saying why nothing new was posted; `None` for a new request.
+fn note(submission: &Submission) -> Option<String> {
+    match submission {
+        Submission::AlreadyRequested(r) => Some(format!(
+            "an open request exists already ({}); following that one",
+            state_name(r)
+        )),
+        Submission::AlreadyAssigned(a) => Some(format!(
+            "already assigned: assignment {} is {}; nothing was requested",
+            a.id,
+            a.state.as_ref().map_or("unknown", |s| s.as_str())
+        )),
+        _ => None,
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -68,7 +68,7 @@ pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssig
 pub use assignment_requests::state_name;
 pub use assignment_requests::{
     starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
-    RequestAction, RequestActionKind, RequestSummary, Submission, Target, UserAdd, WaitUntilFinal,
+    RequestAction, RequestActionKind, RequestSummary, Target, UserAdd, WaitUntilFinal,
     WatchRequest,
 };
 pub use assignment_requests::{

@@ -141,9 +141,9 @@ macro_rules! draft_setters {
             }
 
             /// Sets the complete answers, **replacing** every answer given
-            /// before (by [`answer`](Self::answer) or an earlier `answers`),
-            /// as `entra_access_ops::BulkAssign::answers` does. Checked against the policy when it is known. An empty
-            /// list clears the answers.
+            /// before (by [`answer`](Self::answer) or an earlier `answers`).
+            /// Checked against the policy when it is known. An empty list
+            /// clears the answers.
             pub fn answers(mut self, answers: Vec<$crate::models::Answer>) -> Self {
                 self.draft.answers = answers
                     .into_iter()

@@ -16,7 +16,7 @@ use crate::models::{AccessPackageId, AssignmentId, AssignmentPolicyId, Assignmen
 impl AssignmentRequests {
     /// Assigns `package` to `target` through `policy` (`adminAdd`). Set a
     /// schedule, justification and answers on the builder, then
-    /// [`send`](AdminAdd::send) or [`send_idempotent`](AdminAdd::send_idempotent).
+    /// [`send`](AdminAdd::send) it.
     pub fn admin_add(
         &self,
         package: impl Into<AccessPackageId>,

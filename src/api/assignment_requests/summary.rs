@@ -5,7 +5,6 @@
 use std::fmt;
 
 use super::outcome::FinalOutcome;
-use super::submission::Submission;
 use super::watch::{starts_later, WatchRequest};
 use crate::error::Result;
 use crate::models::{format_datetime, AssignmentRequest, DateTime, RequestState};
@@ -31,48 +30,6 @@ pub fn state_name(request: &AssignmentRequest) -> &str {
         .state
         .as_ref()
         .map_or("unknown", RequestState::as_str)
-}
-
-impl Submission {
-    /// One line saying why nothing new was posted, for the operator; `None`
-    /// for a new request.
-    ///
-    /// - [`AlreadyAssigned`](Submission::AlreadyAssigned): `already
-    ///   assigned: assignment {id} is {state}; nothing was requested` (there
-    ///   is no request to report or follow).
-    /// - [`AlreadyRequested`](Submission::AlreadyRequested): `an open request
-    ///   exists already ({state}); following that one` (the request to
-    ///   report and follow is that open one, [`request`](Self::request)).
-    ///
-    /// ```
-    /// use entra_access::api::Submission;
-    /// use entra_access::models::AssignmentRequest;
-    ///
-    /// let open: AssignmentRequest = serde_json::from_value(serde_json::json!({
-    ///     "id": "r1", "state": "pendingApproval"
-    /// }))?;
-    /// let found = Submission::AlreadyRequested(open.clone());
-    /// assert_eq!(
-    ///     found.note().as_deref(),
-    ///     Some("an open request exists already (pendingApproval); following that one")
-    /// );
-    /// assert_eq!(Submission::Submitted(open).note(), None);
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn note(&self) -> Option<String> {
-        match self {
-            Self::Submitted(_) => None,
-            Self::AlreadyRequested(r) => Some(format!(
-                "an open request exists already ({}); following that one",
-                state_name(r)
-            )),
-            Self::AlreadyAssigned(a) => Some(format!(
-                "already assigned: assignment {} is {}; nothing was requested",
-                a.id,
-                a.state.as_ref().map_or("unknown", |s| s.as_str())
-            )),
-        }
-    }
 }
 
 /// How a followed request ended, ready to report: the request as last
@@ -271,15 +228,5 @@ mod tests {
             assert_eq!(summary.to_string(), line);
             assert_eq!(summary.is_success(), success, "{line}");
         }
-    }
-
-    #[test]
-    fn an_assignment_found_names_its_state() {
-        let a: crate::models::Assignment =
-            serde_json::from_value(serde_json::json!({"id": "a1", "state": "delivered"})).unwrap();
-        assert_eq!(
-            Submission::AlreadyAssigned(a).note().as_deref(),
-            Some("already assigned: assignment a1 is delivered; nothing was requested")
-        );
     }
 }
