@@ -65,11 +65,9 @@ pub use access_packages::{
 };
 pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
-pub use assignment_requests::state_name;
 pub use assignment_requests::{
-    starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
-    RequestAction, RequestActionKind, RequestSummary, Target, UserAdd, WaitUntilFinal,
-    WatchRequest,
+    AdminAdd, AdminRemove, AdminUpdate, EmailTarget, RequestAction, RequestActionKind, Target,
+    UserAdd, WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,

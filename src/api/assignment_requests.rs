@@ -9,10 +9,8 @@ pub(crate) mod answers;
 mod draft;
 mod email;
 mod operations;
-mod outcome;
 mod polling;
 mod schedule_plan;
-mod summary;
 mod target;
 mod user_add;
 mod wait;
@@ -22,12 +20,10 @@ pub use actions::{RequestAction, RequestActionKind};
 pub use admin_add::AdminAdd;
 pub use admin_remove::AdminRemove;
 pub use admin_update::AdminUpdate;
-pub use outcome::{DeliveryProblem, FinalOutcome};
-pub use summary::{state_name, RequestSummary};
 pub use target::{EmailTarget, Target};
 pub use user_add::UserAdd;
 pub use wait::WaitUntilFinal;
-pub use watch::{starts_later, WatchRequest};
+pub use watch::WatchRequest;
 
 use std::sync::Arc;
 
