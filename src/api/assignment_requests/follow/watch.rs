@@ -25,7 +25,7 @@ use crate::transport::{deadline_after, Transport};
 /// the last state seen and ends. Configure it before polling it.
 ///
 /// To follow a request to its end without seeing each state, use
-/// [`wait_until_final`](super::AssignmentRequests::wait_until_final).
+/// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final).
 ///
 /// ```no_run
 /// use futures::TryStreamExt;

@@ -11,7 +11,7 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Assigns an access package to a target through a policy (`adminAdd`);
-/// see [`AssignmentRequests::admin_add`](super::AssignmentRequests::admin_add).
+/// see [`AssignmentRequests::admin_add`](crate::api::AssignmentRequests::admin_add).
 ///
 /// [`request`](Self::request) describes the POST without sending it:
 ///
@@ -150,7 +150,7 @@ impl AdminAdd {
 
     /// Sends the request once and returns the created request (`submitted`;
     /// delivery happens later, see
-    /// [`wait_until_final`](super::AssignmentRequests::wait_until_final)).
+    /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final)).
     ///
     /// If the POST fails in a way that leaves open whether Graph processed
     /// it, the error says so ([`Error::may_have_been_processed`]); do not

@@ -10,9 +10,9 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Polls a request until it is final and returns it; see
-/// [`AssignmentRequests::wait_until_final`](super::AssignmentRequests::wait_until_final).
+/// [`AssignmentRequests::wait_until_final`](crate::api::AssignmentRequests::wait_until_final).
 /// Send it with [`send`](Self::send). To see each state on the way, use
-/// [`watch`](super::AssignmentRequests::watch).
+/// [`watch`](crate::api::AssignmentRequests::watch).
 ///
 /// How it ended is read from the request:
 /// [`is_delivered`](AssignmentRequest::is_delivered), its
