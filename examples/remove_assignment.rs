@@ -87,8 +87,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             if args.package_id.is_none() && args.package_name.is_none() {
                 bail!("--user-id needs --package-id or --package-name");
             }
-            let package =
-                PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
+            let package = package_ref(&args.package_id, &args.package_name)?;
             let package = client.access_packages().resolve(package).send().await?;
             let mut remove = client.assignments().remove_for(&package.id, user.as_str());
             remove = remove.set_justification(args.justification.clone());
@@ -214,6 +213,15 @@ fn ending(request: &AssignmentRequest) -> String {
         }
     }
     line
+}
+
+/// `--package-id ID` or `--package-name NAME` (clap lets at most one through).
+fn package_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<PackageRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+        (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+        (None, None) => bail!("give --package-id or --package-name"),
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and
