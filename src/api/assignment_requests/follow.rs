@@ -17,12 +17,18 @@ use super::AssignmentRequests;
 use crate::models::AssignmentRequestId;
 
 impl AssignmentRequests {
-    /// Polls the request with backoff until it is final, and returns it.
+    /// Polls the request with backoff until it is final, and returns it:
+    /// one answer, the final request. Read how it ended from the request
+    /// ([`is_delivered`](crate::models::AssignmentRequest::is_delivered),
+    /// `state`, `status`,
+    /// [`callouts`](crate::models::AssignmentRequest::callouts)).
     pub fn wait_until_final(&self, id: impl Into<AssignmentRequestId>) -> WaitUntilFinal {
         WaitUntilFinal::new(Arc::clone(&self.transport), id.into())
     }
 
-    /// A stream of the request's state changes, ending after its final state.
+    /// A stream of the request's states: the first observation, each
+    /// change, and the final state last. For the final request alone, use
+    /// [`wait_until_final`](Self::wait_until_final).
     pub fn watch(&self, id: impl Into<AssignmentRequestId>) -> WatchRequest {
         WatchRequest::new(Arc::clone(&self.transport), id.into())
     }
