@@ -36,7 +36,8 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{AccessPackageTask, EditEffect, PackageRef, TaskSelector};
-use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
+use entra_access::models::{AccessPackage, AssignmentPolicyId};
+use entra_access::ErrorKind;
 use entra_access_fake::Connection;
 
 /// Add an access-package task to a lifecycle workflow.
@@ -152,10 +153,12 @@ struct PackageArg {
 
 impl PackageArg {
     fn to_ref(&self) -> anyhow::Result<PackageRef> {
-        Ok(PackageRef::from_flags(
-            self.package_id.clone(),
-            self.package_name.clone(),
-        )?)
+        // clap lets exactly one of the two through.
+        match (&self.package_id, &self.package_name) {
+            (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+            (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+            (None, None) => bail!("give --package-id or --package-name"),
+        }
     }
 }
 
@@ -167,11 +170,25 @@ fn pick_policy(
 ) -> anyhow::Result<AssignmentPolicyId> {
     match package.single_policy(wanted) {
         Ok(policy) => Ok(policy.id.clone()),
-        Err(PolicyChoiceError::Several { package, policies }) => bail!(
-            "{package} has {} policies; pick one with --policy-id: {}",
-            policies.len(),
-            policies.join(", ")
-        ),
+        // Several fit: name them, with the flag that picks one.
+        Err(e) if e.kind() == ErrorKind::Ambiguous => {
+            let fitting: Vec<String> = package
+                .assignment_policies
+                .iter()
+                .flatten()
+                .filter(|p| wanted.is_none_or(|w| p.display_name.as_deref() == Some(w)))
+                .map(|p| match &p.display_name {
+                    Some(name) => format!("{} ({name})", p.id),
+                    None => p.id.to_string(),
+                })
+                .collect();
+            bail!(
+                "{} has {} policies; pick one with --policy-id: {}",
+                package.label(),
+                fitting.len(),
+                fitting.join(", ")
+            )
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -23,11 +23,18 @@
 
 use std::process::ExitCode;
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
 use clap::Parser;
-use entra_access::api::{state_name, PackageRef, Submission, Target};
-use entra_access::models::{AccessPackage, AssignmentPolicyId, PolicyChoiceError};
+use entra_access::api::{PackageRef, Target};
+use entra_access::chrono::Utc;
+use entra_access::models::{
+    format_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest, AssignmentRequestId,
+    DateTime, RequestState,
+};
+use entra_access::ErrorKind;
 use entra_access_fake::Connection;
+use entra_access_ops::Submission;
+use futures::TryStreamExt;
 
 /// Assign an access package to someone outside the directory, by e-mail.
 #[derive(Parser, Debug)]
@@ -73,11 +80,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let mut target = Target::email(args.email);
     target = target.set_display_name(args.display_name);
-    let submission = client
+    let request = client
         .assignment_requests()
-        .admin_add(&package.id, policy, target)
-        .send_idempotent()
-        .await?;
+        .admin_add(&package.id, policy, target);
+    // Checks for an existing assignment or open request first, so running
+    // the command twice requests nothing twice.
+    let submission = entra_access_ops::submit_once(client, request).await?;
     report_submission(&conn, submission, args.wait).await
 }
 
@@ -96,10 +104,12 @@ struct PackageArg {
 
 impl PackageArg {
     fn to_ref(&self) -> anyhow::Result<PackageRef> {
-        Ok(PackageRef::from_flags(
-            self.package_id.clone(),
-            self.package_name.clone(),
-        )?)
+        // clap lets exactly one of the two through.
+        match (&self.package_id, &self.package_name) {
+            (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+            (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+            (None, None) => bail!("give --package-id or --package-name"),
+        }
     }
 }
 
@@ -111,11 +121,25 @@ fn pick_policy(
 ) -> anyhow::Result<AssignmentPolicyId> {
     match package.single_policy(wanted) {
         Ok(policy) => Ok(policy.id.clone()),
-        Err(PolicyChoiceError::Several { package, policies }) => bail!(
-            "{package} has {} policies; pick one with --policy-id: {}",
-            policies.len(),
-            policies.join(", ")
-        ),
+        // Several fit: name them, with the flag that picks one.
+        Err(e) if e.kind() == ErrorKind::Ambiguous => {
+            let fitting: Vec<String> = package
+                .assignment_policies
+                .iter()
+                .flatten()
+                .filter(|p| wanted.is_none_or(|w| p.display_name.as_deref() == Some(w)))
+                .map(|p| match &p.display_name {
+                    Some(name) => format!("{} ({name})", p.id),
+                    None => p.id.to_string(),
+                })
+                .collect();
+            bail!(
+                "{} has {} policies; pick one with --policy-id: {}",
+                package.label(),
+                fitting.len(),
+                fitting.join(", ")
+            )
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -130,7 +154,7 @@ async fn report_submission(
     submission: Submission,
     wait: bool,
 ) -> anyhow::Result<()> {
-    if let Some(note) = submission.note() {
+    if let Some(note) = note(&submission) {
         eprintln!("{note}");
     }
     let Some(request) = submission.request() else {
@@ -140,22 +164,105 @@ async fn report_submission(
     if !wait {
         return Ok(());
     }
-    let summary = conn
+    let done = follow(conn, &request.id).await?;
+    report_ending(&done)
+}
+
+/// One line saying why nothing new was posted; `None` for a new request.
+fn note(submission: &Submission) -> Option<String> {
+    match submission {
+        Submission::AlreadyRequested(r) => Some(format!(
+            "an open request exists already ({}); following that one",
+            state(r)
+        )),
+        Submission::AlreadyAssigned(a) => Some(format!(
+            "already assigned: assignment {} is {}; nothing was requested",
+            a.id,
+            a.state.as_ref().map_or("unknown", |s| s.as_str())
+        )),
+        _ => None,
+    }
+}
+
+/// Follows a request (polling with backoff), each new state on stderr;
+/// returns it final, or scheduled for a start still ahead.
+async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<AssignmentRequest> {
+    let mut changes = conn
         .client()
         .assignment_requests()
-        .watch(&request.id)
+        .watch(id)
         .poll_interval(conn.poll_interval())
         // Graph keeps a request that starts later in `scheduled` until then.
-        .stop_when_scheduled(true)
-        .follow_and_summarize(|r| eprintln!("request {}: {}", r.id, state_name(r)))
-        .await?;
-    println!("{}", summary.state());
-    if summary.starts_at.is_some() {
-        eprintln!("{summary}; not waiting that long");
-    } else if !summary.is_success() {
-        bail!("{summary}");
+        .stop_when_scheduled(true);
+    let mut last = None;
+    while let Some(request) = changes.try_next().await? {
+        eprintln!("request {}: {}", request.id, state(&request));
+        last = Some(request);
+    }
+    last.ok_or_else(|| anyhow!("request {id} was never observed"))
+}
+
+/// Prints the final state on stdout; an error saying how the request ended
+/// unless it was delivered or starts later.
+fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
+    println!("{}", state(done));
+    if let Some(start) = starts_later(done) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            done.id,
+            format_datetime(&start)
+        );
+    } else if !done.is_delivered() {
+        bail!("{}", ending(done));
     }
     Ok(())
+}
+
+/// A request's state as Graph spells it (`pendingApproval`, `delivered`…).
+fn state(request: &AssignmentRequest) -> &str {
+    request.state.as_ref().map_or("unknown", |s| s.as_str())
+}
+
+/// When Graph holds the request `scheduled` for a start still ahead: that
+/// start (Graph delivers it then).
+fn starts_later(request: &AssignmentRequest) -> Option<DateTime> {
+    let start = request.schedule.as_ref()?.start_date_time?;
+    let later = request.state == Some(RequestState::Scheduled) && start > Utc::now();
+    later.then_some(start)
+}
+
+/// How a request ended, in one line: `request {id}: delivered`, `request
+/// {id}: delivery failed (status: …); custom extension {id} calloutFailed:
+/// {detail} (run {run})`, `request {id} ended denied`, …
+fn ending(request: &AssignmentRequest) -> String {
+    let id = &request.id;
+    let failure = match &request.state {
+        Some(RequestState::Delivered) => return format!("request {id}: delivered"),
+        Some(RequestState::DeliveryFailed) => "delivery failed",
+        Some(RequestState::PartiallyDelivered) => "partially delivered",
+        Some(s) if s.is_final() => return format!("request {id} ended {}", s.as_str()),
+        _ => return format!("request {id} is {}, not final yet", state(request)),
+    };
+    let mut line = format!("request {id}: {failure}");
+    if let Some(status) = &request.status {
+        line.push_str(&format!(" (status: {status})"));
+    }
+    // The custom-extension (Logic App) calls made for it, failed ones first.
+    let (failed, others): (Vec<_>, Vec<_>) = request.callouts().partition(|c| c.is_failed());
+    for call in failed.into_iter().chain(others) {
+        line.push_str("; custom extension ");
+        line.push_str(call.custom_extension_id.as_deref().unwrap_or("(unknown)"));
+        if let Some(s) = &call.status {
+            line.push_str(&format!(" {s}"));
+        }
+        if let Some(detail) = &call.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        if let Some(run) = &call.external_correlation_id {
+            line.push_str(&format!(" (run {run})"));
+        }
+    }
+    line
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -33,6 +33,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
+use entra_access::models::CatalogId;
 use entra_access_fake::Connection;
 use entra_access_ops::reports::{AuditRow, OutputFile, ReportScope};
 
@@ -94,11 +95,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
 /// `all`) every package the caller can see.
 fn scope(args: &Args, all: bool) -> anyhow::Result<ReportScope> {
     if args.package_id.is_some() || args.package_name.is_some() {
-        let package = PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
+        let package = package_ref(&args.package_id, &args.package_name)?;
         return Ok(ReportScope::Package(package));
     }
     if args.catalog_id.is_some() || args.catalog_name.is_some() {
-        let catalog = CatalogRef::from_flags(args.catalog_id.clone(), args.catalog_name.clone())?;
+        let catalog = catalog_ref(&args.catalog_id, &args.catalog_name)?;
         return Ok(ReportScope::Catalog(catalog));
     }
     if all {
@@ -116,6 +117,24 @@ fn create(path: Option<&PathBuf>) -> anyhow::Result<Option<OutputFile>> {
         OutputFile::create(path).with_context(|| format!("creating {}", path.display()))
     })
     .transpose()
+}
+
+/// `--package-id ID` or `--package-name NAME` (clap lets at most one through).
+fn package_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<PackageRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+        (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+        (None, None) => anyhow::bail!("give --package-id or --package-name"),
+    }
+}
+
+/// `--catalog-id ID` or `--catalog-name NAME` (clap lets at most one through).
+fn catalog_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<CatalogRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(CatalogRef::Id(CatalogId::new(id.as_str()))),
+        (None, Some(name)) => Ok(CatalogRef::Name(name.clone())),
+        (None, None) => anyhow::bail!("give --catalog-id or --catalog-name"),
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

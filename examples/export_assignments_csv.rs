@@ -42,6 +42,7 @@ use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
 use entra_access::models::AssignmentState;
+use entra_access::models::CatalogId;
 use entra_access_fake::Connection;
 use entra_access_ops::export::assignments_csv;
 use entra_access_ops::reports::{OutputFile, PackageAssignment};
@@ -98,7 +99,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // Everything that can be refused (an unknown package or catalog) is
     // read before the output file is created.
     let (rows, what, mut file) = if by_catalog {
-        let catalog = CatalogRef::from_flags(args.catalog_id.clone(), args.catalog_name.clone())?;
+        let catalog = catalog_ref(&args.catalog_id, &args.catalog_name)?;
         let what = catalog.to_string();
         let mut listing =
             entra_access_ops::reports::Reports::new(client).catalog_assignments(catalog);
@@ -115,7 +116,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let rows = PackageAssignment::write_csv(stream, out).await?;
         (rows, what, file)
     } else {
-        let package = PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
+        let package = package_ref(&args.package_id, &args.package_name)?;
         let package = client.access_packages().resolve(package).send().await?;
         let mut list = client
             .assignments()
@@ -168,6 +169,24 @@ fn spinner(what: &str) -> ProgressBar {
     bar.set_message(what.to_owned());
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+/// `--package-id ID` or `--package-name NAME` (clap lets at most one through).
+fn package_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<PackageRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+        (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+        (None, None) => anyhow::bail!("give --package-id or --package-name"),
+    }
+}
+
+/// `--catalog-id ID` or `--catalog-name NAME` (clap lets at most one through).
+fn catalog_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<CatalogRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(CatalogRef::Id(CatalogId::new(id.as_str()))),
+        (None, Some(name)) => Ok(CatalogRef::Name(name.clone())),
+        (None, None) => anyhow::bail!("give --catalog-id or --catalog-name"),
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

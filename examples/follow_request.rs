@@ -23,8 +23,9 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
-use entra_access::api::state_name;
+use entra_access::models::{AssignmentRequest, RequestState};
 use entra_access_fake::Connection;
+use futures::TryStreamExt;
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
@@ -51,21 +52,66 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
     let client = conn.client();
-    // `watch` polls with backoff and reports each change of state, ending
-    // after the final state; the summary says how the request ended.
-    let summary = client
+    // `watch` polls with backoff and yields each change of state, ending
+    // after the final state.
+    let mut changes = client
         .assignment_requests()
         .watch(args.request_id.as_str())
         .poll_interval(conn.poll_interval())
-        .timeout(Duration::from_secs(args.timeout))
-        .follow_and_summarize(|r| {
-            println!("{}\t{}", state_name(r), r.status.as_deref().unwrap_or("-"));
-        })
-        .await?;
-    if !summary.outcome.is_delivered() {
-        bail!("{summary}");
+        .timeout(Duration::from_secs(args.timeout));
+    let mut last = None;
+    while let Some(request) = changes.try_next().await? {
+        println!(
+            "{}\t{}",
+            state(&request),
+            request.status.as_deref().unwrap_or("-")
+        );
+        last = Some(request);
     }
-    Ok(())
+    match last {
+        Some(done) if done.is_delivered() => Ok(()),
+        Some(done) => bail!("{}", ending(&done)),
+        None => bail!("request {} was never observed", args.request_id),
+    }
+}
+
+/// A request's state as Graph spells it (`pendingApproval`, `delivered`…).
+fn state(request: &AssignmentRequest) -> &str {
+    request.state.as_ref().map_or("unknown", |s| s.as_str())
+}
+
+/// How a request ended, in one line: `request {id}: delivered`, `request
+/// {id}: delivery failed (status: …); custom extension {id} calloutFailed:
+/// {detail} (run {run})`, `request {id} ended denied`, …
+fn ending(request: &AssignmentRequest) -> String {
+    let id = &request.id;
+    let failure = match &request.state {
+        Some(RequestState::Delivered) => return format!("request {id}: delivered"),
+        Some(RequestState::DeliveryFailed) => "delivery failed",
+        Some(RequestState::PartiallyDelivered) => "partially delivered",
+        Some(s) if s.is_final() => return format!("request {id} ended {}", s.as_str()),
+        _ => return format!("request {id} is {}, not final yet", state(request)),
+    };
+    let mut line = format!("request {id}: {failure}");
+    if let Some(status) = &request.status {
+        line.push_str(&format!(" (status: {status})"));
+    }
+    // The custom-extension (Logic App) calls made for it, failed ones first.
+    let (failed, others): (Vec<_>, Vec<_>) = request.callouts().partition(|c| c.is_failed());
+    for call in failed.into_iter().chain(others) {
+        line.push_str("; custom extension ");
+        line.push_str(call.custom_extension_id.as_deref().unwrap_or("(unknown)"));
+        if let Some(s) = &call.status {
+            line.push_str(&format!(" {s}"));
+        }
+        if let Some(detail) = &call.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        if let Some(run) = &call.external_correlation_id {
+            line.push_str(&format!(" (run {run})"));
+        }
+    }
+    line
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

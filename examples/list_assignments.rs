@@ -116,10 +116,12 @@ struct PackageArg {
 
 impl PackageArg {
     fn to_ref(&self) -> anyhow::Result<PackageRef> {
-        Ok(PackageRef::from_flags(
-            self.package_id.clone(),
-            self.package_name.clone(),
-        )?)
+        // clap lets exactly one of the two through.
+        match (&self.package_id, &self.package_name) {
+            (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+            (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+            (None, None) => anyhow::bail!("give --package-id or --package-name"),
+        }
     }
 }
 

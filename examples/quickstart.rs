@@ -26,11 +26,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
 use clap::Parser;
-use entra_access::api::{state_name, PackageRef, RemoveFor, RequestSummary, Target};
+use entra_access::api::{PackageRef, RemoveFor, Target};
 use entra_access::models::{
-    AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState,
+    AccessPackage, AssignmentRequest, AssignmentRequestId, AssignmentState, RequestState,
 };
 use entra_access::Client;
 use entra_access_fake::Connection;
@@ -97,7 +97,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
         .await?;
     println!("   request {} created", request.id);
     let done = follow(conn, &request.id, |r| {
-        println!("   request {}: {}", r.id, state_name(r));
+        println!("   request {}: {}", r.id, state(r));
     })
     .await?;
     delivered(&done)?;
@@ -116,7 +116,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
     println!(
         "   request {} for ana.souza@fabrikam.example: {}",
         done.id,
-        state_name(&done)
+        state(&done)
     );
     delivered(&done)?;
 
@@ -130,7 +130,7 @@ async fn tour(conn: &Connection, limit: usize) -> anyhow::Result<()> {
     if let RemoveFor::Requested { requests, .. } = &removal {
         for r in requests {
             let done = follow(conn, &r.id, |_| {}).await?;
-            println!("   removal request {}: {}", done.id, state_name(&done));
+            println!("   removal request {}: {}", done.id, state(&done));
             delivered(&done)?;
         }
     }
@@ -214,12 +214,11 @@ async fn print_delivered(
     Ok(())
 }
 
-/// `Ok` when the request was delivered; otherwise an error with the
-/// summary line saying how it ended (status, failed custom-extension calls).
+/// `Ok` when the request was delivered; otherwise an error saying how it
+/// ended (status, failed custom-extension calls).
 fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
-    let summary = RequestSummary::of(request.clone());
-    if !summary.is_success() {
-        bail!("{summary}");
+    if !request.is_delivered() {
+        bail!("{}", ending(request));
     }
     Ok(())
 }
@@ -229,17 +228,58 @@ fn delivered(request: &AssignmentRequest) -> anyhow::Result<()> {
 async fn follow(
     conn: &Connection,
     id: &AssignmentRequestId,
-    on_change: impl FnMut(&AssignmentRequest) + Send,
+    mut on_change: impl FnMut(&AssignmentRequest),
 ) -> anyhow::Result<AssignmentRequest> {
-    Ok(conn
+    let mut changes = conn
         .client()
         .assignment_requests()
         .watch(id)
-        .poll_interval(conn.poll_interval())
-        // Graph keeps a request that starts later in `scheduled` until then.
-        .stop_when_scheduled(true)
-        .follow(on_change)
-        .await?)
+        .poll_interval(conn.poll_interval());
+    let mut last = None;
+    while let Some(request) = changes.try_next().await? {
+        on_change(&request);
+        last = Some(request);
+    }
+    last.ok_or_else(|| anyhow!("request {id} was never observed"))
+}
+
+/// A request's state as Graph spells it (`pendingApproval`, `delivered`…).
+fn state(request: &AssignmentRequest) -> &str {
+    request.state.as_ref().map_or("unknown", |s| s.as_str())
+}
+
+/// How a request ended, in one line: `request {id}: delivered`, `request
+/// {id}: delivery failed (status: …); custom extension {id} calloutFailed:
+/// {detail} (run {run})`, `request {id} ended denied`, …
+fn ending(request: &AssignmentRequest) -> String {
+    let id = &request.id;
+    let failure = match &request.state {
+        Some(RequestState::Delivered) => return format!("request {id}: delivered"),
+        Some(RequestState::DeliveryFailed) => "delivery failed",
+        Some(RequestState::PartiallyDelivered) => "partially delivered",
+        Some(s) if s.is_final() => return format!("request {id} ended {}", s.as_str()),
+        _ => return format!("request {id} is {}, not final yet", state(request)),
+    };
+    let mut line = format!("request {id}: {failure}");
+    if let Some(status) = &request.status {
+        line.push_str(&format!(" (status: {status})"));
+    }
+    // The custom-extension (Logic App) calls made for it, failed ones first.
+    let (failed, others): (Vec<_>, Vec<_>) = request.callouts().partition(|c| c.is_failed());
+    for call in failed.into_iter().chain(others) {
+        line.push_str("; custom extension ");
+        line.push_str(call.custom_extension_id.as_deref().unwrap_or("(unknown)"));
+        if let Some(s) = &call.status {
+            line.push_str(&format!(" {s}"));
+        }
+        if let Some(detail) = &call.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        if let Some(run) = &call.external_correlation_id {
+            line.push_str(&format!(" (run {run})"));
+        }
+    }
+    line
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -22,11 +22,15 @@
 
 use std::process::ExitCode;
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
 use clap::Parser;
-use entra_access::api::{state_name, PackageRef, RemoveFor};
-use entra_access::models::AssignmentRequestId;
+use entra_access::api::{PackageRef, RemoveFor};
+use entra_access::chrono::Utc;
+use entra_access::models::{
+    format_datetime, AssignmentRequest, AssignmentRequestId, DateTime, RequestState,
+};
 use entra_access_fake::Connection;
+use futures::TryStreamExt;
 
 /// Remove an access package assignment.
 #[derive(Parser, Debug)]
@@ -83,8 +87,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             if args.package_id.is_none() && args.package_name.is_none() {
                 bail!("--user-id needs --package-id or --package-name");
             }
-            let package =
-                PackageRef::from_flags(args.package_id.clone(), args.package_name.clone())?;
+            let package = package_ref(&args.package_id, &args.package_name)?;
             let package = client.access_packages().resolve(package).send().await?;
             let mut remove = client.assignments().remove_for(&package.id, user.as_str());
             remove = remove.set_justification(args.justification.clone());
@@ -97,11 +100,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
                     return Ok(());
                 }
                 RemoveFor::Requested { requests, failed } => {
-                    for f in &failed {
-                        eprintln!(
-                            "could not request removal of assignment {}: {}",
-                            f.assignment, f.error
-                        );
+                    for (assignment, error) in &failed {
+                        eprintln!("could not request removal of assignment {assignment}: {error}");
                     }
                     if !failed.is_empty() {
                         for r in &requests {
@@ -127,31 +127,101 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.wait {
         for request in &requests {
-            finish_wait(&conn, &request.id).await?;
+            let done = follow(&conn, &request.id).await?;
+            report_ending(&done)?;
         }
     }
     Ok(())
 }
 
-/// Follows a request: each state on stderr, the final one on stdout; an
-/// error (saying how it ended) unless it was delivered or starts later.
-async fn finish_wait(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<()> {
-    let summary = conn
+/// Follows a request (polling with backoff), each new state on stderr;
+/// returns it final, or scheduled for a start still ahead.
+async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<AssignmentRequest> {
+    let mut changes = conn
         .client()
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
         // Graph keeps a request that starts later in `scheduled` until then.
-        .stop_when_scheduled(true)
-        .follow_and_summarize(|r| eprintln!("request {}: {}", r.id, state_name(r)))
-        .await?;
-    println!("{}", summary.state());
-    if summary.starts_at.is_some() {
-        eprintln!("{summary}; not waiting that long");
-    } else if !summary.is_success() {
-        bail!("{summary}");
+        .stop_when_scheduled(true);
+    let mut last = None;
+    while let Some(request) = changes.try_next().await? {
+        eprintln!("request {}: {}", request.id, state(&request));
+        last = Some(request);
+    }
+    last.ok_or_else(|| anyhow!("request {id} was never observed"))
+}
+
+/// Prints the final state on stdout; an error saying how the request ended
+/// unless it was delivered or starts later.
+fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
+    println!("{}", state(done));
+    if let Some(start) = starts_later(done) {
+        eprintln!(
+            "request {}: access starts at {}; not waiting that long",
+            done.id,
+            format_datetime(&start)
+        );
+    } else if !done.is_delivered() {
+        bail!("{}", ending(done));
     }
     Ok(())
+}
+
+/// A request's state as Graph spells it (`pendingApproval`, `delivered`…).
+fn state(request: &AssignmentRequest) -> &str {
+    request.state.as_ref().map_or("unknown", |s| s.as_str())
+}
+
+/// When Graph holds the request `scheduled` for a start still ahead: that
+/// start (Graph delivers it then).
+fn starts_later(request: &AssignmentRequest) -> Option<DateTime> {
+    let start = request.schedule.as_ref()?.start_date_time?;
+    let later = request.state == Some(RequestState::Scheduled) && start > Utc::now();
+    later.then_some(start)
+}
+
+/// How a request ended, in one line: `request {id}: delivered`, `request
+/// {id}: delivery failed (status: …); custom extension {id} calloutFailed:
+/// {detail} (run {run})`, `request {id} ended denied`, …
+fn ending(request: &AssignmentRequest) -> String {
+    let id = &request.id;
+    let failure = match &request.state {
+        Some(RequestState::Delivered) => return format!("request {id}: delivered"),
+        Some(RequestState::DeliveryFailed) => "delivery failed",
+        Some(RequestState::PartiallyDelivered) => "partially delivered",
+        Some(s) if s.is_final() => return format!("request {id} ended {}", s.as_str()),
+        _ => return format!("request {id} is {}, not final yet", state(request)),
+    };
+    let mut line = format!("request {id}: {failure}");
+    if let Some(status) = &request.status {
+        line.push_str(&format!(" (status: {status})"));
+    }
+    // The custom-extension (Logic App) calls made for it, failed ones first.
+    let (failed, others): (Vec<_>, Vec<_>) = request.callouts().partition(|c| c.is_failed());
+    for call in failed.into_iter().chain(others) {
+        line.push_str("; custom extension ");
+        line.push_str(call.custom_extension_id.as_deref().unwrap_or("(unknown)"));
+        if let Some(s) = &call.status {
+            line.push_str(&format!(" {s}"));
+        }
+        if let Some(detail) = &call.detail {
+            line.push_str(&format!(": {detail}"));
+        }
+        if let Some(run) = &call.external_correlation_id {
+            line.push_str(&format!(" (run {run})"));
+        }
+    }
+    line
+}
+
+/// `--package-id ID` or `--package-name NAME` (clap lets at most one through).
+fn package_ref(id: &Option<String>, name: &Option<String>) -> anyhow::Result<PackageRef> {
+    match (id, name) {
+        (Some(id), _) => Ok(PackageRef::id(id.as_str())),
+        (None, Some(name)) => Ok(PackageRef::name(name.as_str())),
+        (None, None) => bail!("give --package-id or --package-name"),
+    }
 }
 
 /// Exit 0; or one `error: …` line on stderr (the error and its causes) and

@@ -17,6 +17,12 @@
 //!   `send()` (`send_with_meta()` also returns Graph's request id and
 //!   status); a list says what it means: `send()` for the first page,
 //!   `stream()`, `pages()` or `collect()`. Builders are not futures.
+//! - **Following a request.** Two ways, one per need:
+//!   [`wait_until_final`](AssignmentRequests::wait_until_final) returns the
+//!   final request; [`watch`](AssignmentRequests::watch) is a stream of the
+//!   states it passes through. How it ended is read from the request itself
+//!   (`is_delivered()`, `state`, `status`, `callouts()`); why Graph refused
+//!   one, from the [`Error`](crate::Error)'s predicates.
 //! - **Optional settings.** Every optional setting `x(v)` has a
 //!   `set_x(Option<_>)` beside it: `set_x(Some(v))` is `x(v)` and
 //!   `set_x(None)` clears it, so values from flags or config pass straight
@@ -25,8 +31,7 @@
 //!   typed ids of [`models`](crate::models)): a `&str`, a `String`, a
 //!   `&String`, the id or a reference to it.
 //! - **Answers.** `answers(list)` sets the complete answers, replacing any
-//!   given before; `answer(question, value)` adds one. Bulk adds
-//!   (`entra_access_ops::BulkAssign::answers`) replace the same way.
+//!   given before; `answer(question, value)` adds one.
 //! - **Names.** A list setter is named like the filter it adds
 //!   (`display_name_eq` as [`AccessPackageFilter::display_name_eq`](crate::odata::AccessPackageFilter::display_name_eq),
 //!   `target_object_id` as [`AssignmentFilter::target_object_id`](crate::odata::AssignmentFilter::target_object_id));
@@ -65,11 +70,9 @@ pub use access_packages::{
 };
 pub use approvals::{Approvals, DecideStage, Decision, GetApproval};
 pub use assignment_policies::{AssignmentPolicies, GetAssignmentPolicy, ListAssignmentPolicies};
-pub use assignment_requests::state_name;
 pub use assignment_requests::{
-    starts_later, AdminAdd, AdminRemove, AdminUpdate, DeliveryProblem, EmailTarget, FinalOutcome,
-    RequestAction, RequestActionKind, RequestProblem, RequestSummary, Submission, Target, UserAdd,
-    WaitUntilFinal, WatchRequest,
+    AdminAdd, AdminRemove, AdminUpdate, EmailTarget, RequestAction, RequestActionKind, Target,
+    UserAdd, WaitUntilFinal, WatchRequest,
 };
 pub use assignment_requests::{
     AssignmentRequests, GetAssignmentRequest, ListAssignmentRequests, RequestsOfCurrentUser,
@@ -84,4 +87,4 @@ pub use lifecycle_workflows::{
     AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,
     TaskEdit, TaskSelector, VersionConflict, WorkflowEdited, MAX_TASKS_PER_WORKFLOW,
 };
-pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};
+pub use remove_for::{RemoveAssignmentsFor, RemoveFor};

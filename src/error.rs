@@ -2,6 +2,9 @@
 
 mod code;
 mod graph_error;
+// Predicates for Graph's refusals of assignment requests
+// (`is_already_assigned`, `is_request_already_open`, …).
+mod refusal;
 
 use std::error::Error as StdError;
 use std::fmt;

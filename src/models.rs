@@ -82,7 +82,6 @@ pub use ids::{
     AccessPackageId, ApprovalStageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId,
     CatalogId, ConnectedOrganizationId, IdProblem, ObjectId, QuestionId, WorkflowId,
 };
-pub use policy_choice::PolicyChoiceError;
 pub use question::{
     AnswerChoice, LocalizedText, MultipleChoiceQuestion, Question, TextInputQuestion,
 };

@@ -74,7 +74,7 @@ impl AccessPackages {
     /// ```no_run
     /// use entra_access::api::PackageRef;
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// let wanted = PackageRef::from_flags(None, Some("Marketing Campaign".into()))?;
+    /// let wanted = PackageRef::name("Marketing Campaign");
     /// let package = client.access_packages().resolve(wanted).expand_policies().send().await?;
     /// let policy = package.single_policy(None).map_err(|e| e.to_string());
     /// # Ok(()) }
@@ -126,10 +126,8 @@ impl AccessPackages {
 /// ```
 /// use entra_access::api::PackageRef;
 ///
-/// assert_eq!(PackageRef::from_flags(Some("pkg-1".into()), None)?, PackageRef::id("pkg-1"));
-/// assert!(PackageRef::from_flags(None, None).is_err());
+/// assert_eq!(PackageRef::id("pkg-1"), PackageRef::Id("pkg-1".into()));
 /// assert_eq!(PackageRef::name("Sales").to_string(), "access package \"Sales\"");
-/// # Ok::<(), entra_access::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PackageRef {
@@ -148,24 +146,6 @@ impl PackageRef {
     /// By exact display name.
     pub fn name(name: impl Into<String>) -> Self {
         Self::Name(name.into())
-    }
-
-    /// From an optional id and an optional name (such as `--package-id`
-    /// and `--package-name`): exactly one must be set, else an
-    /// [`ErrorKind::InvalidInput`] error.
-    pub fn from_flags(id: Option<String>, name: Option<String>) -> Result<Self> {
-        match (id, name) {
-            (Some(id), None) => Ok(Self::Id(AccessPackageId::new(id))),
-            (None, Some(name)) => Ok(Self::Name(name)),
-            (Some(_), Some(_)) => Err(Error::invalid_input(
-                "access package",
-                "was given both by id and by name; give one",
-            )),
-            (None, None) => Err(Error::invalid_input(
-                "access package",
-                "was not given; give its id or its display name",
-            )),
-        }
     }
 }
 

@@ -1,37 +1,15 @@
-//! Assignment requests: list and get. Creating, cancelling and following
-//! requests live in the submodules.
+//! Assignment requests: the handle, with listing and getting requests here;
+//! writing them ([`write`]: one builder per request type), acting on one
+//! ([`actions`]: cancel, reprocess, delete) and following one to its end
+//! ([`follow`]: `wait_until_final`, `watch`) in the submodules.
 
 mod actions;
-mod admin_add;
-mod admin_remove;
-mod admin_update;
-pub(crate) mod answers;
-mod draft;
-mod email;
-mod operations;
-mod outcome;
-mod polling;
-mod problem;
-mod schedule_plan;
-mod submission;
-mod summary;
-mod target;
-mod user_add;
-mod wait;
-mod watch;
+mod follow;
+mod write;
 
 pub use actions::{RequestAction, RequestActionKind};
-pub use admin_add::AdminAdd;
-pub use admin_remove::AdminRemove;
-pub use admin_update::AdminUpdate;
-pub use outcome::{DeliveryProblem, FinalOutcome};
-pub use problem::RequestProblem;
-pub use submission::Submission;
-pub use summary::{state_name, RequestSummary};
-pub use target::{EmailTarget, Target};
-pub use user_add::UserAdd;
-pub use wait::WaitUntilFinal;
-pub use watch::{starts_later, WatchRequest};
+pub use follow::{WaitUntilFinal, WatchRequest};
+pub use write::{AdminAdd, AdminRemove, AdminUpdate, EmailTarget, Target, UserAdd};
 
 use std::sync::Arc;
 

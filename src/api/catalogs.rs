@@ -90,9 +90,7 @@ impl Catalogs {
 ///
 /// ```
 /// use entra_access::api::CatalogRef;
-/// assert_eq!(CatalogRef::from_flags(None, Some("General".into()))?, CatalogRef::Name("General".into()));
-/// assert!(CatalogRef::from_flags(Some("c".into()), Some("General".into())).is_err());
-/// # Ok::<(), entra_access::Error>(())
+/// assert_eq!(CatalogRef::Name("General".into()).to_string(), "catalog \"General\"");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatalogRef {
@@ -100,25 +98,6 @@ pub enum CatalogRef {
     Id(CatalogId),
     /// By exact display name (must match exactly one catalog).
     Name(String),
-}
-
-impl CatalogRef {
-    /// From an optional id and an optional name (such as `--catalog-id` and
-    /// `--catalog-name`): exactly one must be set.
-    pub fn from_flags(id: Option<String>, name: Option<String>) -> Result<Self> {
-        match (id, name) {
-            (Some(id), None) => Ok(Self::Id(CatalogId::new(id))),
-            (None, Some(name)) => Ok(Self::Name(name)),
-            (Some(_), Some(_)) => Err(Error::invalid_input(
-                "catalog",
-                "was given both by id and by name; give one",
-            )),
-            (None, None) => Err(Error::invalid_input(
-                "catalog",
-                "was not given; give its id or its display name",
-            )),
-        }
-    }
 }
 
 impl std::fmt::Display for CatalogRef {

@@ -17,6 +17,12 @@ impl Assignments {
     /// Requests removal (`adminRemove`) of every delivered, delivering or
     /// partially delivered assignment `target` holds for `package`.
     ///
+    /// The lookup filters on the target and expands it, and an assignment
+    /// is removed only when its expanded target is `target` (object ids
+    /// compared ignoring ASCII case, as Graph compares GUIDs): an
+    /// assignment of someone else, or one without a target, is never
+    /// touched, even if a proxy or a regression drops the filter.
+    ///
     /// ```
     /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
     /// let lookup = client.assignments().remove_for("pkg-1", "user-1").request()?;
@@ -24,6 +30,7 @@ impl Assignments {
     ///     lookup.query_value("$filter"),
     ///     Some("accessPackage/id eq 'pkg-1' and target/objectId eq 'user-1'")
     /// );
+    /// assert_eq!(lookup.query_value("$expand"), Some("target"));
     /// # Ok::<(), entra_access::Error>(())
     /// ```
     pub fn remove_for(
@@ -68,6 +75,7 @@ impl RemoveAssignmentsFor {
             .list()
             .access_package(&self.package)
             .target_object_id(&self.target)
+            .expand_target()
     }
 
     /// The list request that finds the assignments (no IO); removal
@@ -90,8 +98,8 @@ impl RemoveAssignmentsFor {
     ///
     /// Returns [`RemoveFor::NotAssigned`] when there is nothing to remove.
     /// When some removals fail and others succeed, the failures are listed
-    /// in [`RemoveFor::Requested`]; when every removal fails, the first
-    /// failure is returned as the error.
+    /// in [`RemoveFor::Requested`] (each assignment with its error); when
+    /// every removal fails, the first failure is returned as the error.
     pub async fn send(self) -> Result<RemoveFor> {
         self.request()?;
         let found: Vec<_> = self
@@ -106,7 +114,15 @@ impl RemoveAssignmentsFor {
                             | AssignmentState::PartiallyDelivered
                     )
                 );
-                futures::future::ready(active)
+                // The filter is Graph's; the decision is ours: only an
+                // assignment whose target is this person.
+                let theirs = a
+                    .target_object_id()
+                    .is_some_and(|id| same_person(id, &self.target));
+                if active && !theirs {
+                    tracing::warn!(assignment = %a.id, "the target filter let through an assignment of someone else; not removing it");
+                }
+                futures::future::ready(active && theirs)
             })
             .try_collect()
             .await?;
@@ -135,7 +151,9 @@ impl RemoveAssignmentsFor {
                     .filter(|id| !id.as_str().is_empty())
                 {
                     Some(id) => id == &assignment.id,
-                    None => r.subject_object_id() == Some(&self.target),
+                    None => r
+                        .subject_object_id()
+                        .is_some_and(|id| same_person(id, &self.target)),
                 }
             });
             if let Some(i) = open {
@@ -149,15 +167,12 @@ impl RemoveAssignmentsFor {
                 .set_justification(self.justification.clone());
             match remove.send().await {
                 Ok(r) => requests.push(r),
-                Err(error) => failed.push(RemovalFailure {
-                    assignment: assignment.id,
-                    error,
-                }),
+                Err(error) => failed.push((assignment.id, error)),
             }
         }
         if requests.is_empty() {
-            if let Some(first) = failed.into_iter().next() {
-                return Err(first.error);
+            if let Some((_, error)) = failed.into_iter().next() {
+                return Err(error);
             }
             return Err(Error::invalid_input("removal", "found nothing to remove"));
         }
@@ -176,8 +191,9 @@ pub enum RemoveFor {
     Requested {
         /// The removal requests created, and those found already open.
         requests: Vec<AssignmentRequest>,
-        /// Assignments whose removal request failed (empty when all succeeded).
-        failed: Vec<RemovalFailure>,
+        /// Assignments whose removal request failed, each with why (empty
+        /// when all succeeded); those assignments are still in place.
+        failed: Vec<(AssignmentId, Error)>,
     },
 }
 
@@ -196,14 +212,10 @@ impl RemoveFor {
     }
 }
 
-/// An assignment whose removal request failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct RemovalFailure {
-    /// The assignment that is still in place.
-    pub assignment: AssignmentId,
-    /// Why the removal request failed.
-    pub error: Error,
+/// Whether two object ids name the same person: Graph's GUIDs compare
+/// ignoring ASCII case.
+fn same_person(a: &ObjectId, b: &ObjectId) -> bool {
+    a.as_str().eq_ignore_ascii_case(b.as_str())
 }
 
 crate::api::common::request_options!(RemoveAssignmentsFor, transport);

@@ -129,4 +129,55 @@ impl AssignmentRequest {
     pub fn is_final(&self) -> bool {
         self.state.as_ref().is_some_and(RequestState::is_final)
     }
+
+    /// Whether the request was delivered in full: the target holds the
+    /// access. Every other final state (`deliveryFailed`,
+    /// `partiallyDelivered`, `denied`, `canceled`) is in [`state`](Self::state);
+    /// a failed delivery explains itself with [`status`](Self::status) and
+    /// [`callouts`](Self::callouts).
+    ///
+    /// ```
+    /// use entra_access::models::{AssignmentRequest, RequestState};
+    ///
+    /// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+    ///     "id": "r1", "state": "denied"
+    /// })).unwrap();
+    /// assert!(r.is_final() && !r.is_delivered());
+    /// assert_eq!(r.state, Some(RequestState::Denied));
+    /// ```
+    pub fn is_delivered(&self) -> bool {
+        self.state == Some(RequestState::Delivered)
+    }
+
+    /// The custom-extension (Logic App) calls made for the request, then
+    /// those of its assignment (when expanded or included): what explains a
+    /// failed or partial delivery, with
+    /// [`CustomExtensionCalloutInstance::is_failed`] for the calls that went
+    /// wrong.
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentRequest;
+    ///
+    /// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
+    ///     "id": "r1", "state": "deliveryFailed", "status": "DeliveryFailed",
+    ///     "customExtensionCalloutInstances": [
+    ///         {"customExtensionId": "ext-audit", "status": "callbackReceived"}
+    ///     ],
+    ///     "assignment": {"id": "a1", "customExtensionCalloutInstances": [{
+    ///         "customExtensionId": "ext-1", "status": "calloutFailed",
+    ///         "detail": "Logic App returned 500", "externalCorrelationId": "run-9"
+    ///     }]}
+    /// })).unwrap();
+    /// let failed: Vec<_> = r.callouts().filter(|c| c.is_failed()).collect();
+    /// assert_eq!(failed.len(), 1);
+    /// assert_eq!(failed[0].detail.as_deref(), Some("Logic App returned 500"));
+    /// assert_eq!(r.callouts().count(), 2);
+    /// ```
+    pub fn callouts(&self) -> impl Iterator<Item = &CustomExtensionCalloutInstance> {
+        self.custom_extension_callout_instances.iter().chain(
+            self.assignment
+                .iter()
+                .flat_map(|a| a.custom_extension_callout_instances.iter()),
+        )
+    }
 }

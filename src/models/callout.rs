@@ -25,3 +25,22 @@ pub struct CustomExtensionCalloutInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CalloutStatus>,
 }
+
+impl CustomExtensionCalloutInstance {
+    /// Whether the call failed or its callback timed out (`calloutFailed`,
+    /// `callbackTimedOut`).
+    ///
+    /// ```
+    /// use entra_access::models::CustomExtensionCalloutInstance;
+    ///
+    /// let c: CustomExtensionCalloutInstance =
+    ///     serde_json::from_str(r#"{"status": "callbackTimedOut"}"#).unwrap();
+    /// assert!(c.is_failed());
+    /// ```
+    pub fn is_failed(&self) -> bool {
+        matches!(
+            self.status,
+            Some(CalloutStatus::CalloutFailed | CalloutStatus::CallbackTimedOut)
+        )
+    }
+}

@@ -1,5 +1,6 @@
 //! Creating assignment requests on the wire: exact bodies, client-side
-//! validation (nothing sent), idempotent sending and error classification.
+//! validation (nothing sent) and error classification. (Sending only when
+//! nothing exists is `entra_access_ops::submit_once`, tested there.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -7,20 +8,17 @@ use crate::common;
 
 use chrono::TimeZone;
 use common::*;
-use entra_access::api::{RequestProblem, Submission, Target};
+use entra_access::api::Target;
 use entra_access::models::{
     Answer, AssignmentPolicy, Expiration, IsoDuration, RequestState, Schedule,
 };
 use entra_access::ErrorKind;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use wiremock::matchers::{any, body_json, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::{any, body_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REQUESTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignmentRequests";
-const ASSIGNMENTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignments";
 
 fn created(id: &str, request_type: &str) -> Value {
     json!({
@@ -259,7 +257,7 @@ async fn a_refused_cancel_is_a_graph_error() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
-    assert_eq!(RequestProblem::of(&err), RequestProblem::Other);
+    assert!(!err.is_request_already_open() && !err.is_already_assigned());
 }
 
 #[tokio::test]
@@ -433,258 +431,11 @@ async fn every_validation_error_is_caught_before_sending() {
         rq.cancel("").send().await,
         rq.reprocess("x#y").send().await,
         rq.delete("../x").send().await,
-        rq.admin_add("pkg", "pol", Target::email("nope"))
-            .send_idempotent()
-            .await
-            .map(|_| ()),
-        add()
-            .ends_at(t(2025, 1, 1))
-            .duration(IsoDuration::days(1))
-            .send_idempotent()
-            .await
-            .map(|_| ()),
     ];
     for (i, r) in more.into_iter().enumerate() {
         let err = r.expect_err(&format!("case {i}"));
         assert!(err.is_invalid_input(), "case {i}: {err}");
     }
-}
-
-/// The lookup `send_idempotent` does: open requests of the package with
-/// their assignment's target and requestor, then assignments of the package
-/// for the user.
-async fn mount_lookup(server: &MockServer, requests: Value, assignments: Value, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .and(query_param(
-            "$filter",
-            "accessPackage/id eq 'pkg-1' and (state eq 'submitted' or state eq 'pendingApproval' \
-             or state eq 'delivering' or state eq 'scheduled')",
-        ))
-        .and(query_param(
-            "$expand",
-            "assignment($expand=target),requestor",
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": requests})))
-        .expect(times)
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(ASSIGNMENTS))
-        .and(query_param(
-            "$filter",
-            "accessPackage/id eq 'pkg-1' and target/objectId eq 'user-1'",
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": assignments})))
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-fn open_request(id: &str, target: &str) -> Value {
-    json!({
-        "id": id, "requestType": "adminAdd", "state": "pendingApproval", "status": "PendingApproval",
-        "assignment": {"id": format!("asg-{id}"), "state": "delivering",
-                       "target": {"id": "subj-x", "objectId": target}}
-    })
-}
-
-#[tokio::test]
-async fn send_idempotent_returns_an_open_request_without_posting() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .and(query_param(
-            "$expand",
-            "assignment($expand=target),requestor",
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            open_request("req-other", "user-9"),
-            {"id": "req-remove", "requestType": "adminRemove", "state": "submitted",
-             "assignment": {"id": "asg-0", "target": {"objectId": "user-1"}}},
-            open_request("req-open", "user-1"),
-        ]})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created("dup", "adminAdd")))
-        .expect(0)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    match outcome {
-        Submission::AlreadyRequested(r) => assert_eq!(r.id, "req-open"),
-        other => panic!("expected AlreadyRequested, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn send_idempotent_returns_a_delivered_assignment_without_posting() {
-    let server = MockServer::start().await;
-    mount_lookup(
-        &server,
-        json!([]),
-        json!([
-            {"id": "asg-old", "state": "expired"},
-            {"id": "asg-1", "state": "delivered", "status": "Delivered"}
-        ]),
-        1,
-    )
-    .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
-        .expect(0)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    match outcome {
-        Submission::AlreadyAssigned(a) => assert_eq!(a.id, "asg-1"),
-        other => panic!("expected AlreadyAssigned, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn send_idempotent_matches_e_mail_targets_ignoring_case() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            {"id": "req-guest", "requestType": "adminAdd", "state": "submitted",
-             "assignment": {"id": "asg-g", "target": {"email": "Ana@Fabrikam.com", "objectId": null}}}
-        ]})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::email("ana@fabrikam.com"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    assert_eq!(outcome.request().map(|r| r.id.as_str()), Some("req-guest"));
-    assert!(!outcome.is_submitted());
-}
-
-#[tokio::test]
-async fn send_idempotent_posts_once_when_nothing_exists() {
-    let server = MockServer::start().await;
-    mount_lookup(
-        &server,
-        json!([open_request("req-x", "user-9")]),
-        json!([]),
-        1,
-    )
-    .await;
-    Mock::given(method("POST"))
-        .and(path(REQUESTS))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created("req-new", "adminAdd")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    assert_eq!(
-        outcome,
-        Submission::Submitted(serde_json::from_value(created("req-new", "adminAdd")).unwrap())
-    );
-}
-
-#[tokio::test]
-async fn send_idempotent_after_a_500_finds_the_processed_request() {
-    let server = MockServer::start().await;
-    // First lookup: nothing. The POST answers 500 (it was processed anyway).
-    // Second lookup: the request is there.
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            open_request("req-processed", "user-1")
-        ]})))
-        .expect(1)
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(ASSIGNMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(REQUESTS))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(envelope("generalException", "boom")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    match outcome {
-        Submission::Submitted(r) => assert_eq!(r.id, "req-processed"),
-        other => panic!("expected Submitted, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn send_idempotent_after_a_500_with_nothing_found_reports_the_error() {
-    let server = MockServer::start().await;
-    mount_lookup(&server, json!([]), json!([]), 2).await;
-    Mock::given(method("POST"))
-        .and(path(REQUESTS))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(envelope("generalException", "boom")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let err = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap_err();
-    assert!(err.may_have_been_processed(), "{err}");
-    assert_eq!(err.status(), Some(500));
 }
 
 #[tokio::test]
@@ -732,19 +483,27 @@ async fn graph_refusals_are_classified_by_code() {
     }
     mount_catch_all(&server).await;
     let client = client_for(&server);
-    for (user, want) in [
-        ("u-scope", RequestProblem::OutsidePolicyScope),
-        ("u-open", RequestProblem::ExistingOpenRequest),
-        ("u-has", RequestProblem::AlreadyAssigned),
-        ("u-gone", RequestProblem::NotFound),
-    ] {
+    let predicates = |e: &entra_access::Error| {
+        [
+            e.is_outside_policy_scope(),
+            e.is_request_already_open(),
+            e.is_already_assigned(),
+            e.is_not_found(),
+        ]
+    };
+    for (i, user) in ["u-scope", "u-open", "u-has", "u-gone"]
+        .into_iter()
+        .enumerate()
+    {
         let err = client
             .assignment_requests()
             .admin_add("pkg-1", "pol-1", Target::user(user))
             .send()
             .await
             .unwrap_err();
-        assert_eq!(RequestProblem::of(&err), want, "{user}: {err}");
+        let mut want = [false; 4];
+        want[i] = true;
+        assert_eq!(predicates(&err), want, "{user}: {err}");
     }
 }
 
@@ -785,185 +544,6 @@ async fn reprocess_an_assignment() {
         ),
         1
     );
-}
-
-/// An open request Graph shows before its assignment exists: `assignment`
-/// null, the person only in `requestor`.
-fn requestor_only(id: &str, request_type: &str, person: &str) -> Value {
-    json!({
-        "id": id, "requestType": request_type, "state": "submitted", "status": "Accepted",
-        "assignment": null,
-        "requestor": {"id": format!("subj-{person}"), "objectId": person, "subjectType": "user"}
-    })
-}
-
-#[tokio::test]
-async fn send_idempotent_sees_an_open_add_known_only_by_its_requestor() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .and(query_param(
-            "$expand",
-            "assignment($expand=target),requestor",
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            // A removal for the same person is not an add.
-            requestor_only("req-remove", "adminRemove", "user-1"),
-            requestor_only("req-other", "adminAdd", "user-9"),
-            requestor_only("req-open", "adminAdd", "user-1"),
-        ]})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created("dup", "adminAdd")))
-        .expect(0)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    match outcome {
-        Submission::AlreadyRequested(r) => assert_eq!(r.id, "req-open"),
-        other => panic!("expected AlreadyRequested, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn send_idempotent_after_a_500_finds_a_request_known_only_by_its_requestor() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(REQUESTS))
-        .and(query_param(
-            "$expand",
-            "assignment($expand=target),requestor",
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
-            requestor_only("req-remove", "adminRemove", "user-1"),
-            requestor_only("req-processed", "adminAdd", "user-1"),
-        ]})))
-        .expect(1)
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(ASSIGNMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(REQUESTS))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_json(envelope("generalException", "boom")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let client = client_for(&server);
-    let outcome = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    match outcome {
-        Submission::Submitted(r) => assert_eq!(r.id, "req-processed"),
-        other => panic!("expected Submitted, got {other:?}"),
-    }
-}
-
-/// A Graph that remembers the requests posted to it and shows them as
-/// open (person only in `requestor`); its POST answers slowly, so two
-/// unguarded check-then-post calls would both pass the check.
-#[derive(Clone, Default)]
-struct SlowRequests {
-    open: Arc<Mutex<Vec<Value>>>,
-    posts: Arc<Mutex<usize>>,
-}
-
-impl Respond for SlowRequests {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        if req.method.as_str() == "POST" {
-            let n = {
-                let mut posts = self.posts.lock().unwrap();
-                *posts += 1;
-                *posts
-            };
-            let body: Value = serde_json::from_slice(&req.body).unwrap();
-            let person = body["assignment"]["targetId"].as_str().unwrap().to_owned();
-            let id = format!("req-{n}");
-            self.open
-                .lock()
-                .unwrap()
-                .push(requestor_only(&id, "adminAdd", &person));
-            return ResponseTemplate::new(201)
-                .set_body_json(created(&id, "adminAdd"))
-                .set_delay(Duration::from_millis(100));
-        }
-        let value = if req.url.path() == REQUESTS {
-            Value::Array(self.open.lock().unwrap().clone())
-        } else {
-            json!([])
-        };
-        ResponseTemplate::new(200).set_body_json(json!({ "value": value }))
-    }
-}
-
-#[tokio::test]
-async fn two_concurrent_send_idempotent_calls_for_one_person_post_once() {
-    let server = MockServer::start().await;
-    let graph = SlowRequests::default();
-    Mock::given(any())
-        .respond_with(graph.clone())
-        .mount(&server)
-        .await;
-    let client = client_for(&server);
-    // Two clones of the client: the lock is shared between them.
-    let (a, b) = (client.clone(), client.clone());
-    let send = |c: entra_access::Client| async move {
-        c.assignment_requests()
-            .admin_add("pkg-1", "pol-1", Target::user("user-1"))
-            .send_idempotent()
-            .await
-            .unwrap()
-    };
-    let (first, second) = tokio::join!(send(a), send(b));
-    assert_eq!(*graph.posts.lock().unwrap(), 1, "{first:?} / {second:?}");
-    let submitted = [&first, &second]
-        .iter()
-        .filter(|s| s.is_submitted())
-        .count();
-    assert_eq!(submitted, 1);
-    let ids: Vec<_> = [&first, &second]
-        .iter()
-        .map(|s| s.request().unwrap().id.as_str().to_owned())
-        .collect();
-    assert_eq!(ids, ["req-1", "req-1"]);
-
-    // Another person is not held up by the first one's lock.
-    let other = client
-        .assignment_requests()
-        .admin_add("pkg-1", "pol-1", Target::user("user-2"))
-        .send_idempotent()
-        .await
-        .unwrap();
-    assert!(other.is_submitted());
-    assert_eq!(*graph.posts.lock().unwrap(), 2);
 }
 
 /// One rule for answers in single and bulk adds: `answers(list)` replaces

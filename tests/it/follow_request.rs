@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use entra_access::api::FinalOutcome;
 use entra_access::models::{CalloutStatus, RequestState};
 use entra_access::ErrorKind;
 use futures::TryStreamExt;
@@ -71,8 +70,7 @@ async fn waits_through_submitted_and_delivering_to_delivered() {
         .unwrap();
     assert_eq!(done.state, Some(RequestState::Delivered));
     assert_eq!(polls.load(Ordering::SeqCst), 4, "stops polling once final");
-    assert_eq!(FinalOutcome::of(&done), FinalOutcome::Delivered);
-    assert!(FinalOutcome::of(&done).into_problem().is_none());
+    assert!(done.is_delivered());
     for r in server.received_requests().await.unwrap() {
         assert_eq!(r.method.as_str(), "GET");
         assert_eq!(r.url.path(), REQUEST);
@@ -144,17 +142,21 @@ async fn a_failed_delivery_surfaces_status_and_callout_details() {
         .send()
         .await
         .unwrap();
-    let FinalOutcome::DeliveryFailed(problem) = FinalOutcome::of(&done) else {
-        panic!("expected DeliveryFailed, got {:?}", done.state);
-    };
-    assert_eq!(problem.status.as_deref(), Some("DeliveryFailed"));
-    let failed: Vec<_> = problem.failed_callouts().collect();
+    assert!(!done.is_delivered());
+    assert_eq!(done.state, Some(RequestState::DeliveryFailed));
+    assert_eq!(done.status.as_deref(), Some("DeliveryFailed"));
+    let calls: Vec<_> = done.callouts().collect();
+    assert_eq!(calls.len(), 2, "every call made, in Graph's order");
+    assert_eq!(calls[0].custom_extension_id.as_deref(), Some("ext-audit"));
+    let failed: Vec<_> = done.callouts().filter(|c| c.is_failed()).collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].status, Some(CalloutStatus::CalloutFailed));
-    let text = problem.to_string();
-    assert!(text.starts_with("delivery failed (status: DeliveryFailed); custom extension ext-provision calloutFailed: Logic App returned 500 (run run-42)"), "{text}");
-    assert!(text.contains("ext-audit callbackReceived"), "{text}");
-    assert_eq!(FinalOutcome::of(&done).into_problem(), Some(problem));
+    assert_eq!(
+        failed[0].custom_extension_id.as_deref(),
+        Some("ext-provision")
+    );
+    assert_eq!(failed[0].detail.as_deref(), Some("Logic App returned 500"));
+    assert_eq!(failed[0].external_correlation_id.as_deref(), Some("run-42"));
 }
 
 #[tokio::test]
@@ -183,18 +185,8 @@ async fn every_other_final_state_ends_the_wait() {
             .unwrap();
         assert_eq!(done.state, Some(expected.clone()), "{wire}");
         assert_eq!(polls.load(Ordering::SeqCst), 2, "{wire}");
-        let outcome = FinalOutcome::of(&done);
-        match expected {
-            RequestState::Denied => assert_eq!(outcome, FinalOutcome::Denied),
-            RequestState::Canceled => assert_eq!(outcome, FinalOutcome::Canceled),
-            _ => {
-                let problem = FinalOutcome::of(&done).into_problem().unwrap();
-                assert_eq!(problem.state, RequestState::PartiallyDelivered);
-                assert!(problem
-                    .to_string()
-                    .starts_with("partially delivered (status: Final)"));
-            }
-        }
+        assert!(done.is_final() && !done.is_delivered(), "{wire}");
+        assert_eq!(done.status.as_deref(), Some("Final"), "{wire}");
     }
 }
 
@@ -292,4 +284,40 @@ async fn bad_ids_and_a_zero_interval_are_refused_without_polling() {
     let items: Vec<_> = futures::StreamExt::collect::<Vec<_>>(requests.watch("")).await;
     assert_eq!(items.len(), 1);
     assert!(items[0].as_ref().unwrap_err().is_invalid_input());
+}
+
+// Manual progress: the request moves one step each time the loop sees a
+// state, so every state is observed whatever the machine's speed.
+#[tokio::test]
+async fn watch_on_the_fake_yields_each_state_once_in_order() {
+    use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+    let fake = FakeGraph::builder().manual_progress().start().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let user = fake.add_user(UserSeed::new("U"));
+    let client = fake.client().unwrap();
+    let created = client
+        .assignment_requests()
+        .admin_add(pkg, policy, entra_access::api::Target::user(user))
+        .send()
+        .await
+        .unwrap();
+    let mut changes = client
+        .assignment_requests()
+        .watch(&created.id)
+        .poll_interval(Duration::from_millis(5));
+    let mut seen = Vec::new();
+    while let Some(r) = changes.try_next().await.unwrap() {
+        seen.push(r.state.clone());
+        fake.advance(&r.id);
+    }
+    assert_eq!(
+        seen,
+        [
+            Some(RequestState::Submitted),
+            Some(RequestState::Delivering),
+            Some(RequestState::Delivered)
+        ],
+        "one item per state, in order, the final one last"
+    );
 }

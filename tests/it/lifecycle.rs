@@ -7,9 +7,7 @@ use crate::common;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use entra_access::api::{
-    AccessPackageTask, ConflictKind, EditEffect, TaskChange, TaskSelector, VersionConflict,
-};
+use entra_access::api::{AccessPackageTask, ConflictKind, EditEffect, TaskChange, TaskSelector};
 use entra_access::ErrorKind;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path, query_param};
@@ -348,7 +346,9 @@ async fn a_version_created_elsewhere_between_read_and_write_is_a_typed_conflict(
 
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.is_conflict() && !err.is_retryable());
-    let c = VersionConflict::of(&err).expect("the conflict rides in the error");
+    let c = err
+        .version_conflict()
+        .expect("the conflict rides in the error");
     assert_eq!(c.kind, ConflictKind::VersionsInBetween);
     assert_eq!(
         (c.read_version, c.new_version, c.current_version),
@@ -379,7 +379,7 @@ async fn a_later_version_that_dropped_our_task_is_a_typed_conflict() {
         )
         .await
         .unwrap_err();
-    let c = VersionConflict::of(&err).expect("a typed conflict");
+    let c = err.version_conflict().expect("a typed conflict");
     assert_eq!(c.kind, ConflictKind::OverwrittenLater);
     assert_eq!(
         (c.read_version, c.new_version, c.current_version),
@@ -431,7 +431,7 @@ async fn an_answer_without_a_version_is_checked_by_the_reread() {
         .add_task("wf-1", AccessPackageTask::RemoveAllAssignments)
         .await
         .unwrap_err();
-    let c = VersionConflict::of(&err).expect("a typed conflict");
+    let c = err.version_conflict().expect("a typed conflict");
     assert_eq!(c.kind, ConflictKind::Unverified);
     assert_eq!((c.new_version, c.current_version), (None, Some(5)));
 }

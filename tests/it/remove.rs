@@ -14,13 +14,28 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REQUESTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignmentRequests";
 const ASSIGNMENTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignments";
 
+/// The assignments of `pkg-1` for `user-1`, as the lookup asks for them
+/// (target expanded); each item is `user-1`'s unless it names a target.
 async fn mount_assignments(server: &MockServer, items: Value) {
+    let items: Vec<Value> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            if a.get("target").is_none() {
+                a["target"] = json!({"id": "subj-1", "objectId": "user-1"});
+            }
+            a
+        })
+        .collect();
     Mock::given(method("GET"))
         .and(path(ASSIGNMENTS))
         .and(query_param(
             "$filter",
             "accessPackage/id eq 'pkg-1' and target/objectId eq 'user-1'",
         ))
+        .and(query_param("$expand", "target"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": items})))
         .expect(1)
         .mount(server)
@@ -166,8 +181,8 @@ async fn a_failed_removal_is_listed_when_another_succeeded() {
     };
     assert_eq!(requests.len(), 1);
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].assignment, "asg-2");
-    assert_eq!(failed[0].error.status(), Some(400));
+    assert_eq!(failed[0].0, "asg-2");
+    assert_eq!(failed[0].1.status(), Some(400));
 }
 
 #[tokio::test]
@@ -251,4 +266,76 @@ async fn an_open_removal_is_returned_not_posted_again_and_an_add_is_not_a_remova
         .filter(|r| r.method.as_str() == "POST")
         .count();
     assert_eq!(posts, 1, "only asg-2 was asked for");
+}
+
+/// Graph (or a proxy in front of it) that ignores the target filter answers
+/// with every holder of the package: only the named person's assignment is
+/// removed, and an assignment without a target matches nobody. Ids compare
+/// ignoring case, as Graph compares GUIDs.
+#[tokio::test]
+async fn a_dropped_target_filter_removes_only_that_persons_assignment() {
+    let ada = "0cf0edb8-0000-4000-8000-00000000000a";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ASSIGNMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+            {"id": "asg-bob", "state": "delivered",
+             "target": {"id": "subj-b", "objectId": "0cf0edb8-0000-4000-8000-00000000000b"}},
+            {"id": "asg-ada", "state": "delivered", "target": {"id": "subj-a", "objectId": ada}},
+            {"id": "asg-nobody", "state": "delivered"},
+            {"id": "asg-null", "state": "delivered", "target": null}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_open_requests(&server, json!([])).await;
+    mount_removal(&server, "asg-ada", 201, created("req-ada")).await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+    let outcome = client
+        .assignments()
+        .remove_for("pkg-1", ada.to_uppercase())
+        .justification("offboarding")
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<_> = outcome.requests().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["req-ada"]);
+    let posted: Vec<Value> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        posted,
+        [removal_body("asg-ada")],
+        "nobody else's access was touched"
+    );
+
+    // Only someone else's assignments: nothing to remove, nothing posted.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ASSIGNMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+            {"id": "asg-bob", "state": "delivered", "target": {"objectId": "someone-else"}},
+            {"id": "asg-nobody", "state": "delivered"}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let outcome = client_for(&server)
+        .assignments()
+        .remove_for("pkg-1", ada)
+        .send()
+        .await
+        .unwrap();
+    assert!(outcome.is_not_assigned());
 }

@@ -22,7 +22,7 @@ use super::plan::SkipReason;
 use super::recheck::{existing_add, existing_remove, Found};
 use super::report::Progress;
 use super::source::Source;
-use entra_access::api::{RequestProblem, Target};
+use entra_access::api::Target;
 use entra_access::error::Error;
 use entra_access::models::AssignmentRequestId;
 use entra_access::request::RequestOptions;
@@ -292,14 +292,12 @@ impl Execution {
             if job.is_removal() {
                 return Some((WriteResult::Failed(e), call));
             }
-            let result = match RequestProblem::of(&e) {
-                RequestProblem::ExistingOpenRequest => {
-                    WriteResult::AlreadyThere(SkipReason::RequestAlreadyOpen, e)
-                }
-                RequestProblem::AlreadyAssigned => {
-                    WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)
-                }
-                _ => WriteResult::Failed(e),
+            let result = if e.is_request_already_open() {
+                WriteResult::AlreadyThere(SkipReason::RequestAlreadyOpen, e)
+            } else if e.is_already_assigned() {
+                WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)
+            } else {
+                WriteResult::Failed(e)
             };
             return Some((result, call));
         }

@@ -21,6 +21,10 @@
 //!   ([`plan_bulk`]: facts in, plan out).
 //! - Desired state across packages ([`sync`]): a file of who should hold
 //!   what, with plan / apply / drift.
+//! - One person, once: [`submit_once`] sends an `adminAdd` only when the
+//!   person neither holds the package nor has an open request for it, and
+//!   looks again after a lost answer instead of sending twice
+//!   ([`Submission`] says which).
 //! - Reports ([`reports`]): expiring assignments, catalog-wide listings,
 //!   audit evidence and separation of duties, from
 //!   [`Reports::new`](crate::reports::Reports::new).
@@ -60,6 +64,7 @@ mod report;
 pub mod reports;
 mod run;
 mod source;
+mod submit_once;
 pub mod sync;
 mod writes;
 
@@ -77,6 +82,7 @@ pub use removal::{RemovalScope, DEFAULT_MAX_REMOVALS};
 pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
 pub use run::{BulkRun, StopHandle};
 pub use source::Source as BulkSource;
+pub use submit_once::{submit_once, Submission};
 
 /// Input refused before sending; `what` names the argument or item.
 pub(crate) fn invalid_input(what: &str, problem: impl std::fmt::Display) -> entra_access::Error {

@@ -4,11 +4,38 @@ use std::sync::Arc;
 
 use http::Method;
 
+use super::AssignmentRequests;
 use crate::api::common::{checked, EM};
 use crate::error::Result;
 use crate::models::AssignmentRequestId;
 use crate::request::ApiRequest;
 use crate::transport::Transport;
+
+impl AssignmentRequests {
+    /// Cancels a request that is not yet delivered. **Delegated-only**: an
+    /// app-only token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
+    ///
+    /// Delegated tokens only: Graph's permission table for cancel says
+    /// "Application: Not supported", and it answers an app-only token with 403.
+    pub fn cancel(&self, id: impl Into<AssignmentRequestId>) -> RequestAction {
+        self.action(id.into(), RequestActionKind::Cancel)
+    }
+
+    /// Retries delivery of a `deliveryFailed` or `partiallyDelivered` request.
+    pub fn reprocess(&self, id: impl Into<AssignmentRequestId>) -> RequestAction {
+        self.action(id.into(), RequestActionKind::Reprocess)
+    }
+
+    /// Deletes a denied or completed request. Graph refuses to delete a
+    /// request that has an assignment (a delivered `adminAdd`, for one).
+    pub fn delete(&self, id: impl Into<AssignmentRequestId>) -> RequestAction {
+        self.action(id.into(), RequestActionKind::Delete)
+    }
+
+    fn action(&self, id: AssignmentRequestId, kind: RequestActionKind) -> RequestAction {
+        RequestAction::new(Arc::clone(&self.transport), id, kind)
+    }
+}
 
 /// What a [`RequestAction`] does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

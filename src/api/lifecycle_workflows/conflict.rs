@@ -26,8 +26,9 @@ pub enum ConflictKind {
 }
 
 /// A lifecycle-workflow edit found that someone else created a version
-/// between its read and its write, or right after it. Carried in the source
-/// chain of an [`Error`] of kind [`ErrorKind::Conflict`].
+/// between its read and its write, or right after it. Carried by an
+/// [`Error`] of kind [`ErrorKind::Conflict`]: read it with
+/// [`Error::version_conflict`].
 ///
 /// The edit's own version *was* created. Re-running the same edit is safe
 /// (tasks already there are not added twice, absent tasks are not
@@ -36,7 +37,7 @@ pub enum ConflictKind {
 /// what is missing.
 ///
 /// ```no_run
-/// use entra_access::api::{AccessPackageTask, VersionConflict};
+/// use entra_access::api::AccessPackageTask;
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
 /// let edit = client
 ///     .lifecycle_workflows()
@@ -45,7 +46,7 @@ pub enum ConflictKind {
 /// match edit.commit().await {
 ///     Ok(done) => println!("now at version {:?}", done.new_version),
 ///     Err(e) if e.is_conflict() => {
-///         let c = VersionConflict::of(&e).expect("a conflict carries its versions");
+///         let c = e.version_conflict().expect("a conflict carries its versions");
 ///         eprintln!("read {}, wrote {:?}, now {:?}: {e}", c.read_version, c.new_version, c.current_version);
 ///     }
 ///     Err(e) => return Err(e),
@@ -68,15 +69,20 @@ pub struct VersionConflict {
     pub current_version: Option<i64>,
 }
 
-impl VersionConflict {
-    /// The conflict behind `error`, when `error` is one.
-    pub fn of(error: &Error) -> Option<&VersionConflict> {
-        if error.kind() != ErrorKind::Conflict {
+impl Error {
+    /// The lifecycle-workflow version conflict this error reports, when it
+    /// is one ([`ErrorKind::Conflict`] from
+    /// [`EditWorkflow::commit`](crate::api::EditWorkflow::commit)): which
+    /// versions to compare.
+    pub fn version_conflict(&self) -> Option<&VersionConflict> {
+        if self.kind() != ErrorKind::Conflict {
             return None;
         }
-        std::error::Error::source(error)?.downcast_ref::<VersionConflict>()
+        std::error::Error::source(self)?.downcast_ref::<VersionConflict>()
     }
+}
 
+impl VersionConflict {
     pub(crate) fn into_error(self) -> Error {
         Error::new(ErrorKind::Conflict, self.to_string()).with_source(self)
     }
@@ -129,12 +135,12 @@ mod tests {
         let e = c.clone().into_error();
         assert!(e.is_conflict());
         assert!(!e.is_retryable());
-        assert_eq!(VersionConflict::of(&e), Some(&c));
+        assert_eq!(e.version_conflict(), Some(&c));
         assert!(
             e.to_string()
                 .contains("read version 3 and its new version is 5"),
             "{e}"
         );
-        assert!(VersionConflict::of(&Error::invalid_input("x", "y")).is_none());
+        assert!(Error::invalid_input("x", "y").version_conflict().is_none());
     }
 }

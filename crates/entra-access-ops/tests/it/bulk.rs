@@ -1514,13 +1514,13 @@ async fn open_adds_known_only_by_requestor_are_skipped_on_fake_graph() {
         "only the fourth person was asked for"
     );
 
-    // send_idempotent sees them the same way.
-    let outcome = client
-        .assignment_requests()
-        .admin_add(&pkg, &policy, entra_access::api::Target::user(&users[0]))
-        .send_idempotent()
-        .await
-        .unwrap();
+    // submit_once sees them the same way.
+    let add = client.assignment_requests().admin_add(
+        &pkg,
+        &policy,
+        entra_access::api::Target::user(&users[0]),
+    );
+    let outcome = entra_access_ops::submit_once(&client, add).await.unwrap();
     assert_eq!(outcome.request().map(|r| &r.id), Some(&open[0]));
     assert!(!outcome.is_submitted());
 }

@@ -9,4 +9,5 @@ mod bulk_plan;
 mod bulk_stream;
 mod export_csv;
 mod reports;
+mod submit_once;
 mod sync;

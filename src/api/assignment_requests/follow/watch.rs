@@ -24,6 +24,9 @@ use crate::transport::{deadline_after, Transport};
 /// [`timeout`](Self::timeout) it yields an `ErrorKind::Timeout` error naming
 /// the last state seen and ends. Configure it before polling it.
 ///
+/// To follow a request to its end without seeing each state, use
+/// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final).
+///
 /// ```no_run
 /// use futures::TryStreamExt;
 /// use std::time::Duration;
@@ -32,8 +35,13 @@ use crate::transport::{deadline_after, Transport};
 ///     .assignment_requests()
 ///     .watch("req-1")
 ///     .poll_interval(Duration::from_secs(5));
+/// let mut last = None;
 /// while let Some(r) = changes.try_next().await? {
 ///     eprintln!("{:?}: {:?}", r.state, r.status);
+///     last = Some(r);
+/// }
+/// if let Some(done) = last.filter(|r| !r.is_delivered()) {
+///     eprintln!("not delivered: {:?} {:?}", done.state, done.status);
 /// }
 /// # Ok(()) }
 /// ```
@@ -76,35 +84,19 @@ impl WatchRequest {
     }
 
     /// Also end the stream after an observation in state `scheduled` whose
-    /// start is still ahead (default: keep polling). Graph keeps such a
-    /// request in `scheduled` until its start, which may be days away; see
-    /// [`starts_later`].
+    /// start (`schedule.startDateTime`) is still ahead (default: keep
+    /// polling). Graph keeps such a request in `scheduled` until its start,
+    /// which may be days away.
     pub fn stop_when_scheduled(mut self, stop: bool) -> Self {
         self.stop_when_scheduled = stop;
         self
     }
 
-    /// Follows the request to its final state, calling `on_change` with
-    /// each observed state (the first observation, every change, the final
-    /// state last), and returns the final request. A final state that is a
-    /// failure is still `Ok`; see [`FinalOutcome`](super::FinalOutcome).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// let done = client
-    ///     .assignment_requests()
-    ///     .watch("req-1")
-    ///     .follow(|r| eprintln!("request {}: {:?}", r.id, r.state))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn follow(
-        mut self,
-        mut on_change: impl FnMut(&AssignmentRequest) + Send,
-    ) -> Result<AssignmentRequest> {
+    /// Drains the stream: the last state observed (the final one), or the
+    /// first failed poll.
+    pub(crate) async fn last(mut self) -> Result<AssignmentRequest> {
         let mut last = None;
         while let Some(r) = self.next().await.transpose()? {
-            on_change(&r);
             last = Some(r);
         }
         last.ok_or_else(|| {
@@ -239,19 +231,7 @@ impl Follow {
 
 /// When a request is `scheduled` for a start still ahead of the clock: that
 /// start; otherwise `None`.
-///
-/// ```
-/// use entra_access::api::starts_later;
-/// use entra_access::models::AssignmentRequest;
-///
-/// let r: AssignmentRequest = serde_json::from_value(serde_json::json!({
-///     "id": "r1", "state": "scheduled",
-///     "schedule": { "startDateTime": "2999-01-01T00:00:00Z" }
-/// }))?;
-/// assert!(starts_later(&r).is_some());
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-pub fn starts_later(request: &AssignmentRequest) -> Option<crate::models::DateTime> {
+fn starts_later(request: &AssignmentRequest) -> Option<crate::models::DateTime> {
     let start = request.schedule.as_ref()?.start_date_time?;
     (request.state == Some(RequestState::Scheduled) && start > chrono::Utc::now()).then_some(start)
 }

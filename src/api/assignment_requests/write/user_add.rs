@@ -12,7 +12,7 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// The signed-in user requests `package` for themselves through `policy`
-/// (`userAdd`); see [`AssignmentRequests::user_add`](super::AssignmentRequests::user_add).
+/// (`userAdd`); see [`AssignmentRequests::user_add`](crate::api::AssignmentRequests::user_add).
 ///
 /// **Delegated-only**: the requestor is whoever the token signs in; an
 /// app-only token is refused with 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
@@ -82,7 +82,7 @@ impl UserAdd {
     }
 
     /// Sends the request once and returns it (`submitted`; follow it with
-    /// [`wait_until_final`](super::AssignmentRequests::wait_until_final)).
+    /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final)).
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {

@@ -11,7 +11,7 @@ use crate::transport::Transport;
 
 /// Changes an existing assignment (`adminUpdate`): a new schedule (to
 /// extend access) and/or new answers; see
-/// [`AssignmentRequests::admin_update`](super::AssignmentRequests::admin_update).
+/// [`AssignmentRequests::admin_update`](crate::api::AssignmentRequests::admin_update).
 ///
 /// ```
 /// use entra_access::models::IsoDuration;

@@ -11,7 +11,7 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Removes an assignment (`adminRemove`); see
-/// [`AssignmentRequests::admin_remove`](super::AssignmentRequests::admin_remove).
+/// [`AssignmentRequests::admin_remove`](crate::api::AssignmentRequests::admin_remove).
 ///
 /// ```
 /// use serde_json::json;

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::draft::{draft_setters, Draft};
-use super::submission::Submission;
 use super::target::Target;
 use crate::api::common::checked;
 use crate::error::{Error, Result};
@@ -12,7 +11,7 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Assigns an access package to a target through a policy (`adminAdd`);
-/// see [`AssignmentRequests::admin_add`](super::AssignmentRequests::admin_add).
+/// see [`AssignmentRequests::admin_add`](crate::api::AssignmentRequests::admin_add).
 ///
 /// [`request`](Self::request) describes the POST without sending it:
 ///
@@ -151,11 +150,11 @@ impl AdminAdd {
 
     /// Sends the request once and returns the created request (`submitted`;
     /// delivery happens later, see
-    /// [`wait_until_final`](super::AssignmentRequests::wait_until_final)).
+    /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final)).
     ///
     /// If the POST fails in a way that leaves open whether Graph processed
     /// it, the error says so ([`Error::may_have_been_processed`]); do not
-    /// simply send again: use [`send_idempotent`](Self::send_idempotent).
+    /// simply send again: look for the request or assignment first.
     pub async fn send(self) -> Result<AssignmentRequest> {
         let req = self.request()?;
         self.transport
@@ -170,27 +169,6 @@ impl AdminAdd {
         self.transport
             .send_json_with_meta(&req, "the created assignment request")
             .await
-    }
-
-    /// Sends only if the target has neither an open add request for the
-    /// package nor a delivered/delivering assignment of it; otherwise
-    /// returns what exists. If the POST fails in a way that may have been
-    /// processed, looks once more and returns what it finds (as
-    /// [`Submission::Submitted`] for a request) before reporting the error.
-    ///
-    /// A request is taken to be for the target when its assignment's target
-    /// is, or — while it has no assignment yet — its requestor is (see
-    /// [`AssignmentRequest::subject_object_id`]). Concurrent calls in this
-    /// process for the same package and person take turns (an in-process
-    /// lock, shared by clones of the client), so only one of them posts.
-    ///
-    /// The lookup costs two list calls: open requests of the package (with
-    /// `$expand=assignment($expand=target),requestor`), then assignments of
-    /// the package for the target (for an e-mail target, all assignments of
-    /// the package with their targets expanded).
-    pub async fn send_idempotent(self) -> Result<Submission> {
-        let req = self.request()?;
-        super::submission::send_idempotent(&self.transport, &self.package, &self.target, &req).await
     }
 }
 

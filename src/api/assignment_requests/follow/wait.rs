@@ -10,12 +10,19 @@ use crate::request::ApiRequest;
 use crate::transport::Transport;
 
 /// Polls a request until it is final and returns it; see
-/// [`AssignmentRequests::wait_until_final`](super::AssignmentRequests::wait_until_final).
-/// Send it with [`send`](Self::send).
+/// [`AssignmentRequests::wait_until_final`](crate::api::AssignmentRequests::wait_until_final).
+/// Send it with [`send`](Self::send). To see each state on the way, use
+/// [`watch`](crate::api::AssignmentRequests::watch).
+///
+/// How it ended is read from the request:
+/// [`is_delivered`](AssignmentRequest::is_delivered), its
+/// [`state`](AssignmentRequest::state) (`deliveryFailed`, `denied`, …) and,
+/// for a failed delivery, its [`status`](AssignmentRequest::status) and
+/// [`callouts`](AssignmentRequest::callouts).
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use entra_access::api::{FinalOutcome, Target};
+/// use entra_access::api::Target;
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
 /// let requests = client.assignment_requests();
 /// let created = requests.admin_add("pkg-1", "pol-1", Target::user("user-1")).send().await?;
@@ -24,9 +31,11 @@ use crate::transport::Transport;
 ///     .timeout(Duration::from_secs(300))
 ///     .send()
 ///     .await?;
-/// match FinalOutcome::of(&done).into_problem() {
-///     None => println!("{:?}", done.state),
-///     Some(problem) => eprintln!("{problem}"),
+/// if !done.is_delivered() {
+///     eprintln!("{:?} ({:?})", done.state, done.status);
+///     for call in done.callouts().filter(|c| c.is_failed()) {
+///         eprintln!("custom extension {:?}: {:?}", call.custom_extension_id, call.detail);
+///     }
 /// }
 /// # Ok(()) }
 /// ```
@@ -61,10 +70,10 @@ impl WaitUntilFinal {
     }
 
     /// Polls until the request is final and returns it. A final state that
-    /// is a failure (deliveryFailed, denied, …) is still `Ok`: inspect it
-    /// with [`FinalOutcome::of`](super::FinalOutcome::of).
+    /// is a failure (deliveryFailed, denied, …) is still `Ok`: see
+    /// [`AssignmentRequest::is_delivered`].
     pub async fn send(self) -> Result<AssignmentRequest> {
-        self.into_watch().follow(|_| {}).await
+        self.into_watch().last().await
     }
 }
 

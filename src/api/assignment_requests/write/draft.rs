@@ -1,12 +1,15 @@
-//! What `adminAdd` and `adminUpdate` builders share: schedule, justification,
-//! answers and the policy to check answers against.
+//! The body parts the `adminAdd`, `adminUpdate` and `userAdd` builders
+//! share: schedule, justification, answers and the policy to check answers
+//! against, with their setters.
 
 use serde_json::Value;
 
 use super::answers::{resolve, PendingAnswer};
 use super::schedule_plan::SchedulePlan;
 use crate::error::{Error, Result};
-use crate::models::{Assignment, AssignmentPolicy, AssignmentRequest, RequestType};
+use crate::models::{
+    Answer, Assignment, AssignmentPolicy, AssignmentRequest, QuestionId, RequestType,
+};
 use crate::request::ApiRequest;
 
 use crate::api::common::EM;
@@ -21,6 +24,17 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    /// `answer(question, value)`: typed from the policy when sending.
+    pub(crate) fn add_answer(&mut self, question: QuestionId, value: String) {
+        self.answers
+            .push(PendingAnswer::ByValue { question, value });
+    }
+
+    /// `answers(list)`: replaces every answer given before.
+    pub(crate) fn replace_answers(&mut self, answers: Vec<Answer>) {
+        self.answers = answers.into_iter().map(PendingAnswer::Ready).collect();
+    }
+
     /// The POST request for `request_type` with `carrier`, after checking
     /// schedule and answers. `require_all` also demands every required
     /// question of a known policy be answered.
@@ -131,24 +145,16 @@ macro_rules! draft_setters {
                 question_id: impl Into<$crate::models::QuestionId>,
                 value: impl Into<String>,
             ) -> Self {
-                self.draft.answers.push(
-                    $crate::api::assignment_requests::answers::PendingAnswer::ByValue {
-                        question: question_id.into(),
-                        value: value.into(),
-                    },
-                );
+                self.draft.add_answer(question_id.into(), value.into());
                 self
             }
 
             /// Sets the complete answers, **replacing** every answer given
-            /// before (by [`answer`](Self::answer) or an earlier `answers`),
-            /// as `entra_access_ops::BulkAssign::answers` does. Checked against the policy when it is known. An empty
-            /// list clears the answers.
+            /// before (by [`answer`](Self::answer) or an earlier `answers`).
+            /// Checked against the policy when it is known. An empty list
+            /// clears the answers.
             pub fn answers(mut self, answers: Vec<$crate::models::Answer>) -> Self {
-                self.draft.answers = answers
-                    .into_iter()
-                    .map($crate::api::assignment_requests::answers::PendingAnswer::Ready)
-                    .collect();
+                self.draft.replace_answers(answers);
                 self
             }
 
