@@ -33,6 +33,11 @@
 //!   expression the builder cannot write) pass an
 //!   [`odata::Filter`](crate::odata::Filter) to `.filter(..)`; see
 //!   [`odata`](crate::odata).
+//! - **Per-call options.** Every builder takes
+//!   `.options(`[`RequestOptions`](crate::request::RequestOptions)`)`:
+//!   timeout, retry policy, `client-request-id`, headers, and for lists the
+//!   page size and the page cap ([`max_pages`](crate::request::RequestOptions::max_pages):
+//!   no stream pages forever).
 //! - **Optional settings.** Every optional setting `x(v)` of a write
 //!   builder has a `set_x(Option<_>)` beside it: `set_x(Some(v))` is `x(v)`
 //!   and `set_x(None)` clears it, so values from flags or config pass
@@ -42,8 +47,7 @@
 //!   typed ids of [`models`](crate::models)): a `&str`, a `String`, a
 //!   `&String`, the id or a reference to it.
 //! - **Answers.** `answers(list)` sets the complete answers, replacing any
-//!   given before; `answer(question, value)` adds one. Bulk adds
-//!   (`entra_access_ops::BulkAssign::answers`) replace the same way.
+//!   given before; `answer(question, value)` adds one.
 //! - **Names.** A list setter is named for the property it filters on
 //!   (`access_package` for `accessPackage/id`, `target_object_id` for
 //!   `target/objectId`, `display_name_eq`); `expand_policies` includes the
@@ -91,9 +95,9 @@ pub use assignments::{Assignments, AssignmentsOfCurrentUser, ReprocessAssignment
 pub use catalogs::{CatalogRef, Catalogs};
 pub use get::Get;
 pub use groups::{Groups, Members};
-pub use list::List;
 pub use lifecycle_workflows::{
     AccessPackageTask, ConflictKind, EditEffect, EditWorkflow, LifecycleWorkflows, TaskChange,
     TaskEdit, TaskSelector, VersionConflict, WorkflowEdited, MAX_TASKS_PER_WORKFLOW,
 };
+pub use list::List;
 pub use remove_for::{RemovalFailure, RemoveAssignmentsFor, RemoveFor};

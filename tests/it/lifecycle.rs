@@ -620,7 +620,8 @@ mod with_fake_graph {
         // The read carries the annotation, as Graph's does.
         let read: Value = client
             .raw()
-            .get(&format!("{}?$expand=tasks", wf_path(&id))).send()
+            .get(&format!("{}?$expand=tasks", wf_path(&id)))
+            .send()
             .await
             .unwrap();
         assert!(

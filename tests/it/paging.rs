@@ -221,10 +221,17 @@ async fn an_endless_run_of_empty_pages_ends_in_a_paging_error() {
         "nothing is asked past the run"
     );
     assert!(
-        pages.next_link().unwrap().as_str().ends_with("$skiptoken=t101"),
+        pages
+            .next_link()
+            .unwrap()
+            .as_str()
+            .ends_with("$skiptoken=t101"),
         "the link not followed is kept for a deliberate resume"
     );
-    assert!(pages.try_next().await.unwrap().is_none(), "ends after the error");
+    assert!(
+        pages.try_next().await.unwrap().is_none(),
+        "ends after the error"
+    );
     let err = client.assignments().list().collect().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Paging, "collect stops the same way");
 }
@@ -252,8 +259,15 @@ async fn the_page_cap_stops_a_listing_that_never_ends() {
     };
     assert_eq!(err.kind(), ErrorKind::Paging);
     assert!(err.to_string().contains("30 pages"), "{err}");
-    assert!(err.to_string().contains("max_pages"), "says how to allow more: {err}");
-    assert_eq!(ids(&seen), expected_ids(0..30), "the 30 pages' items, then the error");
+    assert!(
+        err.to_string().contains("max_pages"),
+        "says how to allow more: {err}"
+    );
+    assert_eq!(
+        ids(&seen),
+        expected_ids(0..30),
+        "the 30 pages' items, then the error"
+    );
     assert_eq!(graph.received_requests().await.unwrap().len(), 30);
 
     // A view's cap holds for a resumed listing too, counted from the resume.
@@ -265,7 +279,10 @@ async fn the_page_cap_stops_a_listing_that_never_ends() {
     assert_eq!(results.len(), 4, "three pages and the error");
     let err = results[3].as_ref().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Paging);
-    assert_eq!(results[2].as_ref().unwrap().items()[0].id.as_str(), "asg-00042");
+    assert_eq!(
+        results[2].as_ref().unwrap().items()[0].id.as_str(),
+        "asg-00042"
+    );
 }
 
 #[tokio::test]

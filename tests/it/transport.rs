@@ -499,7 +499,8 @@ async fn graph_error_envelopes_become_typed_errors() {
     let client = client_for(&graph);
     let err = client
         .raw()
-        .get::<Value>("identityGovernance/entitlementManagement/accessPackages/x").send()
+        .get::<Value>("identityGovernance/entitlementManagement/accessPackages/x")
+        .send()
         .await
         .unwrap_err();
     assert!(err.is_not_found());

@@ -286,7 +286,8 @@ async fn the_fakes_new_routes_refuse_what_graph_refuses() {
     let e = raw
         .get::<serde_json::Value>(
             "identityGovernance/entitlementManagement/catalogs/nope/accessPackages",
-        ).send()
+        )
+        .send()
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404));
