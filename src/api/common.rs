@@ -53,18 +53,6 @@ impl Clone for Call {
     }
 }
 
-impl std::fmt::Debug for Call {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Header names only: a value may be a key.
-        let headers: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
-        f.debug_struct("Call")
-            .field("path", &self.path.as_ref().ok())
-            .field("query", &self.query.to_query_string())
-            .field("headers", &headers)
-            .finish_non_exhaustive()
-    }
-}
-
 impl Call {
     pub(crate) fn new(transport: Arc<Transport>, path: Result<String>) -> Self {
         Self {
