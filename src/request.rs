@@ -142,14 +142,16 @@ impl ApiRequest {
 
 /// Settings for one call, or for a view of the client
 /// ([`Client::with_options`](crate::Client::with_options)): a timeout, a
-/// retry policy, a `client-request-id`, extra headers and (for a view) the
-/// page size of streams. What is not set keeps the client's setting.
+/// retry policy, a `client-request-id`, extra headers and, for lists, the
+/// page size of streams and the most pages a stream reads. What is not set
+/// keeps the client's setting.
 ///
 /// Every request builder takes them through `.options(…)`; the call still
 /// shares the client's connection pool, token cache and throttle gate.
 /// Options out of range (a zero timeout, a page size outside 1 to 999, a
-/// header that is not a valid header, or `Authorization`) end the call with
-/// an `InvalidInput` error before anything is sent.
+/// page cap of zero, a header that is not a valid header, or
+/// `Authorization`) end the call with an `InvalidInput` error before
+/// anything is sent.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -177,6 +179,7 @@ pub struct RequestOptions {
     pub(crate) client_request_id: Option<String>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) page_size: Option<u32>,
+    pub(crate) max_pages: Option<u32>,
 }
 
 impl RequestOptions {
@@ -218,6 +221,36 @@ impl RequestOptions {
         self
     }
 
+    /// The most pages one stream (`pages()`, `stream()`, `collect()`, a
+    /// handle's `resume`) reads: when page `n` still carries a next link,
+    /// the stream yields that page's items and then ends with an
+    /// [`ErrorKind::Paging`](crate::ErrorKind::Paging) error, so a Graph
+    /// (or a proxy) that never stops paging cannot keep a listing going
+    /// forever. The default, 100,000 pages, is about 100 million items at
+    /// the default page size: no real listing reaches it. Must be at least 1.
+    ///
+    /// The stream's [`next_link`](crate::paging::PageStream::next_link)
+    /// stays set, so a caller who means to go on resumes from it with a
+    /// fresh count.
+    ///
+    /// ```no_run
+    /// use entra_access::request::RequestOptions;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// // At most 20 pages of 100 (2,000 assignments), then a Paging error.
+    /// let first = client
+    ///     .assignments()
+    ///     .list()
+    ///     .top(100)
+    ///     .options(RequestOptions::new().max_pages(20))
+    ///     .collect()
+    ///     .await;
+    /// # let _ = first; Ok(()) }
+    /// ```
+    pub fn max_pages(mut self, n: u32) -> Self {
+        self.max_pages = Some(n);
+        self
+    }
+
     /// Checks the options: what is refused and how to allow it.
     pub fn check(&self) -> crate::Result<()> {
         use crate::Error;
@@ -237,6 +270,12 @@ impl RequestOptions {
                     ),
                 ));
             }
+        }
+        if self.max_pages == Some(0) {
+            return Err(Error::invalid_input(
+                "request options",
+                "max_pages is zero; a stream must be allowed at least one page",
+            ));
         }
         crate::transport::check_headers(&self.all_headers())
     }

@@ -85,6 +85,8 @@ pub(crate) struct Transport {
     pub(crate) max_body_bytes: usize,
     pub(crate) max_error_body_bytes: usize,
     pub(crate) page_size: Option<u32>,
+    /// The most pages one stream reads ([`RequestOptions::max_pages`]).
+    pub(crate) max_pages: u32,
     pub(crate) gate: Arc<ThrottleGate>,
     /// Headers every call of this view sends (from [`RequestOptions`]); a
     /// request's own header of the same name replaces them.
@@ -126,6 +128,7 @@ impl Transport {
             max_body_bytes: settings.max_body_bytes,
             max_error_body_bytes: settings.max_error_body_bytes,
             page_size: settings.page_size,
+            max_pages: crate::paging::DEFAULT_MAX_PAGES,
             gate: Arc::new(ThrottleGate::default()),
             extra_headers: Vec::new(),
             refused: None,
@@ -152,6 +155,9 @@ impl Transport {
         }
         if let Some(n) = options.page_size {
             view.page_size = Some(n);
+        }
+        if let Some(n) = options.max_pages {
+            view.max_pages = n;
         }
         let added = options.all_headers();
         view.extra_headers

@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{AccessPackage, AccessPackageId, CatalogId};
-use crate::odata::AccessPackageFilter;
+use crate::odata::{Filter, Path};
+use crate::request::RequestOptions;
 use crate::transport::Transport;
 
 /// Access packages (`/identityGovernance/entitlementManagement/accessPackages`).
@@ -30,13 +32,19 @@ impl AccessPackages {
     }
 
     /// Lists access packages of every catalog the caller can read.
-    pub fn list(&self) -> ListAccessPackages {
-        ListAccessPackages {
-            list: List::new(
-                Arc::clone(&self.transport),
-                Ok(format!("{EM}/accessPackages")),
-            ),
-        }
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.access_packages().list().display_name_eq("Sales").expand_policies().request()?;
+    /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages");
+    /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list(&self) -> List<AccessPackage> {
+        List::new(
+            Arc::clone(&self.transport),
+            Ok(format!("{EM}/accessPackages")),
+        )
     }
 
     /// Gets one access package.
@@ -48,12 +56,10 @@ impl AccessPackages {
     /// assert_eq!(req.query_value("$expand"), Some("assignmentPolicies"));
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn get(&self, id: impl Into<AccessPackageId>) -> GetAccessPackage {
+    pub fn get(&self, id: impl Into<AccessPackageId>) -> Get<AccessPackage> {
         let id = id.into();
         let path = checked(&id, "access package id").map(|id| format!("{EM}/accessPackages/{id}"));
-        GetAccessPackage {
-            get: Get::new(Arc::clone(&self.transport), path),
-        }
+        Get::new(Arc::clone(&self.transport), path)
     }
 
     /// Finds the one access package whose display name is exactly `name`:
@@ -90,34 +96,30 @@ impl AccessPackages {
     /// The packages of one catalog
     /// (`GET …/catalogs/{id}/accessPackages`); works for catalog-scoped
     /// callers. An unknown catalog is Graph's 404.
-    pub fn in_catalog(&self, catalog: impl Into<CatalogId>) -> ListAccessPackages {
+    pub fn in_catalog(&self, catalog: impl Into<CatalogId>) -> List<AccessPackage> {
         let catalog = catalog.into();
         let path =
             checked(&catalog, "catalog id").map(|id| format!("{EM}/catalogs/{id}/accessPackages"));
-        ListAccessPackages {
-            list: List::new(Arc::clone(&self.transport), path),
-        }
+        List::new(Arc::clone(&self.transport), path)
     }
 
     /// The packages this one marks as incompatible
     /// (`GET …/accessPackages/{id}/incompatibleAccessPackages`): nobody
     /// should hold both.
-    pub fn incompatible_with(&self, package: impl Into<AccessPackageId>) -> ListAccessPackages {
+    pub fn incompatible_with(&self, package: impl Into<AccessPackageId>) -> List<AccessPackage> {
         self.navigation(package.into(), "incompatibleAccessPackages")
     }
 
     /// The packages that mark this one as incompatible
     /// (`GET …/accessPackages/{id}/accessPackagesIncompatibleWith`).
-    pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> ListAccessPackages {
+    pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> List<AccessPackage> {
         self.navigation(package.into(), "accessPackagesIncompatibleWith")
     }
 
-    fn navigation(&self, package: AccessPackageId, nav: &str) -> ListAccessPackages {
+    fn navigation(&self, package: AccessPackageId, nav: &str) -> List<AccessPackage> {
         let path = checked(&package, "access package id")
             .map(|id| format!("{EM}/accessPackages/{id}/{nav}"));
-        ListAccessPackages {
-            list: List::new(Arc::clone(&self.transport), path),
-        }
+        List::new(Arc::clone(&self.transport), path)
     }
 }
 
@@ -234,71 +236,53 @@ impl ResolveAccessPackage {
     }
 }
 
-/// Lists access packages; see [`AccessPackages::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListAccessPackages {
-    list: List<AccessPackage>,
-}
-
-impl ListAccessPackages {
-    /// Only packages named exactly `name` (`displayName eq '…'`), as
-    /// [`AccessPackageFilter::display_name_eq`].
-    pub fn display_name_eq(mut self, name: impl Into<String>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AccessPackageFilter::new().display_name_eq(name));
-        self
+/// The setters of a list of access packages; see [`AccessPackages::list`].
+impl List<AccessPackage> {
+    /// Only packages named exactly `name` (`displayName eq '…'`).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.access_packages().list().display_name_eq("Sales' EU").request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'' EU'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn display_name_eq(self, name: impl Into<String>) -> Self {
+        self.filter(Filter::eq(Path::DISPLAY_NAME, name.into()))
     }
 
     /// Only packages whose name contains `text`, ignoring case
-    /// (`contains(tolower(displayName),'…')`).
-    pub fn display_name_contains(mut self, text: impl AsRef<str>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AccessPackageFilter::new().display_name_contains(text));
-        self
+    /// (`contains(tolower(displayName),'…')`, as in Graph's own example).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.access_packages().list().display_name_contains("Team").request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("contains(tolower(displayName),'team')"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn display_name_contains(self, text: impl AsRef<str>) -> Self {
+        self.filter(Filter::contains_ci(Path::DISPLAY_NAME, text))
     }
 
     /// Includes each package's assignment policies (`$expand=assignmentPolicies`).
-    pub fn expand_policies(mut self) -> Self {
-        self.list.query = self.list.query.expand("assignmentPolicies");
-        self
-    }
-
-    fn into_list(self) -> List<AccessPackage> {
-        self.list
+    pub fn expand_policies(self) -> Self {
+        self.expand("assignmentPolicies")
     }
 }
 
-list_terminals!(ListAccessPackages, AccessPackage);
-list_query_setters!(ListAccessPackages);
-
-/// Gets one access package; see [`AccessPackages::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetAccessPackage {
-    get: Get<AccessPackage>,
-}
-
-impl GetAccessPackage {
-    /// Includes the package's assignment policies.
-    pub fn expand_policies(mut self) -> Self {
-        self.get = self.get.expand("assignmentPolicies");
-        self
+/// The setters of a get of one access package; see [`AccessPackages::get`].
+impl Get<AccessPackage> {
+    /// Includes the package's assignment policies (`$expand=assignmentPolicies`).
+    pub fn expand_policies(self) -> Self {
+        self.expand("assignmentPolicies")
     }
 }
-
-get_terminals!(GetAccessPackage, AccessPackage);
 
 /// Finds an access package by exact display name; see
 /// [`AccessPackages::find_by_display_name`].
 #[derive(Clone, Debug)]
 #[must_use = "a lookup does nothing until sent"]
 pub struct FindAccessPackage {
-    list: ListAccessPackages,
+    list: List<AccessPackage>,
 }
 
 impl FindAccessPackage {
@@ -308,12 +292,18 @@ impl FindAccessPackage {
         self
     }
 
-    /// The request (no IO).
+    /// Options for this call only (see [`RequestOptions`]).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.list = self.list.options(options);
+        self
+    }
+
+    /// The request of the lookup's first page (no IO).
     pub fn request(&self) -> Result<crate::request::ApiRequest> {
         self.list.request()
     }
 
-    /// Runs the lookup.
+    /// Runs the lookup: reads every page of the filtered list.
     pub async fn send(self) -> Result<Option<AccessPackage>> {
         let mut found = self.list.collect().await?;
         match found.len() {
@@ -332,5 +322,3 @@ impl FindAccessPackage {
         }
     }
 }
-
-crate::api::common::request_options!(FindAccessPackage, list.list.transport);

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use http::Method;
 use serde_json::json;
 
-use super::common::{checked, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::error::{Error, Result};
 use crate::models::{
     Approval, ApprovalDecisionStage, ApprovalStage, ApprovalStageId, AssignmentRequestId,
@@ -97,12 +98,10 @@ impl Approvals {
     /// assert!(client.approvals().get("a/b").request().unwrap_err().is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> GetApproval {
+    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> Get<Approval> {
         let id = id.into();
         let path = checked(&id, "approval id").map(|id| format!("{EM}/{APPROVALS}/{id}"));
-        GetApproval {
-            get: Get::new(Arc::clone(&self.transport), path),
-        }
+        Get::new(Arc::clone(&self.transport), path)
     }
 
     /// The stages of an approval. Delegated only.
@@ -407,12 +406,3 @@ fn describe(stages: &[ApprovalDecisionStage]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// Gets one approval with its stages; see [`Approvals::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetApproval {
-    get: Get<Approval>,
-}
-
-super::common::get_terminals!(GetApproval, Approval);

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::error::{Error, Result};
 use crate::models::{AccessPackage, AccessPackageId, AssignmentPolicy, AssignmentPolicyId};
 use crate::transport::Transport;
@@ -28,13 +29,18 @@ impl AssignmentPolicies {
 
     /// Lists every policy the caller can read (tenant-wide; catalog-scoped
     /// administrators should use [`for_package`](Self::for_package)).
-    pub fn list(&self) -> ListAssignmentPolicies {
-        ListAssignmentPolicies {
-            list: List::new(
-                Arc::clone(&self.transport),
-                Ok(format!("{EM}/assignmentPolicies")),
-            ),
-        }
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignment_policies().list().expand_access_package().request()?;
+    /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignmentPolicies?$expand=accessPackage");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list(&self) -> List<AssignmentPolicy> {
+        List::new(
+            Arc::clone(&self.transport),
+            Ok(format!("{EM}/assignmentPolicies")),
+        )
     }
 
     /// Gets one policy, with its questions.
@@ -46,13 +52,11 @@ impl AssignmentPolicies {
     /// assert_eq!(req.query_value("$expand"), Some("questions,accessPackage"));
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn get(&self, id: impl Into<AssignmentPolicyId>) -> GetAssignmentPolicy {
+    pub fn get(&self, id: impl Into<AssignmentPolicyId>) -> Get<AssignmentPolicy> {
         let id = id.into();
         let path =
             checked(&id, "assignment policy id").map(|id| format!("{EM}/assignmentPolicies/{id}"));
-        GetAssignmentPolicy {
-            get: Get::new(Arc::clone(&self.transport), path).expand("questions"),
-        }
+        Get::new(Arc::clone(&self.transport), path).expand("questions")
     }
 
     /// The policies of one access package, read through
@@ -65,8 +69,8 @@ impl AssignmentPolicies {
         let package = package.into();
         let path =
             checked(&package, "access package id").map(|id| format!("{EM}/accessPackages/{id}"));
-        let pkg: AccessPackage = Get::new(Arc::clone(&self.transport), path)
-            .expand("assignmentPolicies")
+        let pkg = Get::<AccessPackage>::new(Arc::clone(&self.transport), path)
+            .expand_policies()
             .send()
             .await?;
         pkg.assignment_policies.ok_or_else(|| {
@@ -78,41 +82,18 @@ impl AssignmentPolicies {
     }
 }
 
-/// Lists policies; see [`AssignmentPolicies::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListAssignmentPolicies {
-    list: List<AssignmentPolicy>,
-}
-
-impl ListAssignmentPolicies {
-    /// Includes each policy's access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.list.query = self.list.query.expand("accessPackage");
-        self
-    }
-
-    fn into_list(self) -> List<AssignmentPolicy> {
-        self.list
+/// The setters of a list of assignment policies; see [`AssignmentPolicies::list`].
+impl List<AssignmentPolicy> {
+    /// Includes each policy's access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 }
 
-list_terminals!(ListAssignmentPolicies, AssignmentPolicy);
-list_query_setters!(ListAssignmentPolicies);
-
-/// Gets one policy; see [`AssignmentPolicies::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetAssignmentPolicy {
-    get: Get<AssignmentPolicy>,
-}
-
-impl GetAssignmentPolicy {
-    /// Includes the policy's access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.get = self.get.expand("accessPackage");
-        self
+/// The setters of a get of one assignment policy; see [`AssignmentPolicies::get`].
+impl Get<AssignmentPolicy> {
+    /// Includes the policy's access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 }
-
-get_terminals!(GetAssignmentPolicy, AssignmentPolicy);

@@ -13,9 +13,10 @@ pub use write::{AdminAdd, AdminRemove, AdminUpdate, EmailTarget, Target, UserAdd
 
 use std::sync::Arc;
 
-use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::models::{AccessPackageId, AssignmentRequest, AssignmentRequestId, RequestState};
-use crate::odata::RequestFilter;
+use crate::odata::{Filter, Path};
 use crate::paging::PageStream;
 use crate::transport::Transport;
 
@@ -82,13 +83,11 @@ impl AssignmentRequests {
     /// );
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn list(&self) -> ListAssignmentRequests {
-        ListAssignmentRequests {
-            list: List::new(
-                Arc::clone(&self.transport),
-                Ok(format!("{EM}/assignmentRequests")),
-            ),
-        }
+    pub fn list(&self) -> List<AssignmentRequest> {
+        List::new(
+            Arc::clone(&self.transport),
+            Ok(format!("{EM}/assignmentRequests")),
+        )
     }
 
     /// Requests of the signed-in user. **Delegated-only**: an app-only
@@ -101,14 +100,12 @@ impl AssignmentRequests {
     /// assert!(req.path().ends_with("assignmentRequests/filterByCurrentUser(on='approver')"));
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn filter_by_current_user(&self, on: RequestsOfCurrentUser) -> ListAssignmentRequests {
+    pub fn filter_by_current_user(&self, on: RequestsOfCurrentUser) -> List<AssignmentRequest> {
         let path = format!(
             "{EM}/assignmentRequests/filterByCurrentUser(on='{}')",
             on.as_str()
         );
-        ListAssignmentRequests {
-            list: List::new(Arc::clone(&self.transport), Ok(path)),
-        }
+        List::new(Arc::clone(&self.transport), Ok(path))
     }
 
     /// Continues a listing from a saved next link.
@@ -117,123 +114,114 @@ impl AssignmentRequests {
     }
 
     /// Gets one request.
-    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> GetAssignmentRequest {
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignment_requests().get("req-1").expand_assignment().request()?;
+    /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignmentRequests/req-1?$expand=assignment");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn get(&self, id: impl Into<AssignmentRequestId>) -> Get<AssignmentRequest> {
         let id = id.into();
         let path =
             checked(&id, "assignment request id").map(|id| format!("{EM}/assignmentRequests/{id}"));
-        GetAssignmentRequest {
-            get: Get::new(Arc::clone(&self.transport), path),
+        Get::new(Arc::clone(&self.transport), path)
+    }
+}
+
+/// The setters of a list of assignment requests; see
+/// [`AssignmentRequests::list`]. Its typed filters are the ones Graph
+/// documents as filterable on `accessPackageAssignmentRequest`, each joined
+/// with `and` to the others.
+impl List<AssignmentRequest> {
+    /// Only requests for this access package (`accessPackage/id eq '…'`).
+    /// A catalog-scoped caller must set it.
+    pub fn access_package(self, id: impl Into<AccessPackageId>) -> Self {
+        self.filter(Filter::eq(Path::ACCESS_PACKAGE_ID, id.into()))
+    }
+
+    /// Only requests in this state (`state eq '…'`, the camelCase member name).
+    pub fn state(self, state: RequestState) -> Self {
+        self.filter(Filter::eq(Path::STATE, state))
+    }
+
+    /// Only requests in any of these states, joined with `or`
+    /// (parenthesized when combined). An empty list adds no condition
+    /// (every state).
+    ///
+    /// ```
+    /// use entra_access::models::RequestState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client
+    ///     .assignment_requests()
+    ///     .list()
+    ///     .access_package("pkg-1")
+    ///     .states([RequestState::Submitted, RequestState::PendingApproval])
+    ///     .request()?;
+    /// assert_eq!(
+    ///     req.query_value("$filter"),
+    ///     Some("accessPackage/id eq 'pkg-1' and (state eq 'submitted' or state eq 'pendingApproval')")
+    /// );
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn states(self, states: impl IntoIterator<Item = RequestState>) -> Self {
+        match Filter::any_of(states.into_iter().map(|s| Filter::eq(Path::STATE, s))) {
+            Ok(any) => self.filter(any),
+            Err(_) => self,
         }
     }
-}
 
-/// Lists requests; see [`AssignmentRequests::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListAssignmentRequests {
-    list: List<AssignmentRequest>,
-}
-
-impl ListAssignmentRequests {
-    /// Only requests for this access package.
-    pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(RequestFilter::new().access_package(id));
-        self
+    /// Only requests created at or after `at` (`createdDateTime ge …`).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let since = Utc.with_ymd_and_hms(2024, 1, 2, 12, 0, 0).unwrap();
+    /// let req = client.assignment_requests().list().created_after(since).request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("createdDateTime ge 2024-01-02T12:00:00Z"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn created_after(self, at: crate::models::DateTime) -> Self {
+        self.filter(Filter::ge(Path::CREATED_DATE_TIME, at))
     }
 
-    /// Only requests in this state.
-    pub fn state(mut self, state: RequestState) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(RequestFilter::new().state(state));
-        self
+    /// Only requests created strictly before `at` (`createdDateTime lt …`).
+    pub fn created_before(self, at: crate::models::DateTime) -> Self {
+        self.filter(Filter::lt(Path::CREATED_DATE_TIME, at))
     }
 
-    /// Only requests in any of these states. An empty list adds no
-    /// condition (every state).
-    pub fn states(mut self, states: impl IntoIterator<Item = RequestState>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(RequestFilter::new().states(states));
-        self
-    }
-
-    /// Only requests created at or after `at`.
-    pub fn created_after(mut self, at: crate::models::DateTime) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(RequestFilter::new().created_after(at));
-        self
-    }
-
-    /// Only requests created before `at`.
-    pub fn created_before(mut self, at: crate::models::DateTime) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(RequestFilter::new().created_before(at));
-        self
-    }
-
-    /// Includes the assignment (with its target id).
-    pub fn expand_assignment(mut self) -> Self {
-        self.list.query = self.list.query.expand("assignment");
-        self
+    /// Includes the assignment, with its target id (`$expand=assignment`).
+    pub fn expand_assignment(self) -> Self {
+        self.expand("assignment")
     }
 
     /// Includes the assignment and its target subject
     /// (`$expand=assignment($expand=target)`): the way to see whom a request
     /// is for.
-    pub fn expand_assignment_target(mut self) -> Self {
-        self.list.query = self.list.query.expand("assignment($expand=target)");
-        self
+    pub fn expand_assignment_target(self) -> Self {
+        self.expand("assignment($expand=target)")
     }
 
-    /// Includes the access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.list.query = self.list.query.expand("accessPackage");
-        self
+    /// Includes the access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 
-    /// Includes the requestor.
-    pub fn expand_requestor(mut self) -> Self {
-        self.list.query = self.list.query.expand("requestor");
-        self
-    }
-
-    fn into_list(self) -> List<AssignmentRequest> {
-        self.list
+    /// Includes the requestor (`$expand=requestor`).
+    pub fn expand_requestor(self) -> Self {
+        self.expand("requestor")
     }
 }
 
-list_terminals!(ListAssignmentRequests, AssignmentRequest);
-list_query_setters!(ListAssignmentRequests);
-
-/// Gets one request; see [`AssignmentRequests::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetAssignmentRequest {
-    get: Get<AssignmentRequest>,
-}
-
-impl GetAssignmentRequest {
-    /// Includes the assignment.
-    pub fn expand_assignment(mut self) -> Self {
-        self.get = self.get.expand("assignment");
-        self
+/// The setters of a get of one assignment request; see [`AssignmentRequests::get`].
+impl Get<AssignmentRequest> {
+    /// Includes the assignment (`$expand=assignment`).
+    pub fn expand_assignment(self) -> Self {
+        self.expand("assignment")
     }
 
-    /// Includes the access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.get = self.get.expand("accessPackage");
-        self
+    /// Includes the access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 }
-
-get_terminals!(GetAssignmentRequest, AssignmentRequest);

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::error::{Error, Result};
 use crate::models::{
     AccessPackageId, Assignment, AssignmentId, AssignmentPolicyId, AssignmentState, ObjectId,
 };
-use crate::odata::AssignmentFilter;
+use crate::odata::{Filter, Path};
 use crate::paging::PageStream;
 use crate::request::ApiRequest;
 use crate::transport::Transport;
@@ -54,7 +55,7 @@ impl Assignments {
     /// Lists assignments, current and expired.
     ///
     /// A catalog-scoped administrator (or app) must filter on one access
-    /// package: call [`ListAssignments::access_package`].
+    /// package: call `access_package(id)` on the list.
     ///
     /// ```
     /// use entra_access::models::AssignmentState;
@@ -73,19 +74,28 @@ impl Assignments {
     /// assert_eq!(req.query_value("$expand"), Some("target"));
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn list(&self) -> ListAssignments {
-        ListAssignments {
-            list: List::new(Arc::clone(&self.transport), Ok(format!("{EM}/assignments"))),
-        }
+    pub fn list(&self) -> List<Assignment> {
+        List::new(Arc::clone(&self.transport), Ok(format!("{EM}/assignments")))
     }
 
     /// Assignments of the signed-in user. **Delegated-only**: an app-only
     /// token gets 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
-    pub fn filter_by_current_user(&self, on: AssignmentsOfCurrentUser) -> ListAssignments {
+    ///
+    /// ```
+    /// use entra_access::api::AssignmentsOfCurrentUser;
+    /// use entra_access::models::AssignmentState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client
+    ///     .assignments()
+    ///     .filter_by_current_user(AssignmentsOfCurrentUser::Target)
+    ///     .state(AssignmentState::Delivered)
+    ///     .request()?;
+    /// assert!(req.path().ends_with("assignments/filterByCurrentUser(on='target')"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn filter_by_current_user(&self, on: AssignmentsOfCurrentUser) -> List<Assignment> {
         let path = format!("{EM}/assignments/filterByCurrentUser(on='{}')", on.as_str());
-        ListAssignments {
-            list: List::new(Arc::clone(&self.transport), Ok(path)),
-        }
+        List::new(Arc::clone(&self.transport), Ok(path))
     }
 
     /// Assignments of `package` whose targets also hold `incompatible`
@@ -95,7 +105,7 @@ impl Assignments {
         &self,
         package: impl Into<AccessPackageId>,
         incompatible: impl Into<AccessPackageId>,
-    ) -> ListAssignments {
+    ) -> List<Assignment> {
         let (package, incompatible) = (package.into(), incompatible.into());
         let path = checked(&package, "access package id").and_then(|p| {
             let i = checked(&incompatible, "incompatible access package id")?;
@@ -109,9 +119,7 @@ impl Assignments {
                 "{EM}/assignments/additionalAccess(accessPackageId='{p}',incompatibleAccessPackageId='{i}')"
             ))
         });
-        ListAssignments {
-            list: List::new(Arc::clone(&self.transport), path),
-        }
+        List::new(Arc::clone(&self.transport), path)
     }
 
     /// Continues a listing from a next link saved from
@@ -121,12 +129,17 @@ impl Assignments {
     }
 
     /// Gets one assignment.
-    pub fn get(&self, id: impl Into<AssignmentId>) -> GetAssignment {
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().get("asg-1").expand_target().request()?;
+    /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignments/asg-1?$expand=target");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn get(&self, id: impl Into<AssignmentId>) -> Get<Assignment> {
         let id = id.into();
         let path = checked(&id, "assignment id").map(|id| format!("{EM}/assignments/{id}"));
-        GetAssignment {
-            get: Get::new(Arc::clone(&self.transport), path),
-        }
+        Get::new(Arc::clone(&self.transport), path)
     }
 
     /// Asks Graph to deliver a delivered assignment's resources again
@@ -179,117 +192,123 @@ impl ReprocessAssignment {
     }
 }
 
-/// Lists assignments; see [`Assignments::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListAssignments {
-    list: List<Assignment>,
-}
-
-impl ListAssignments {
+/// The setters of a list of assignments; see [`Assignments::list`]. Its
+/// typed filters are the ones Graph documents as filterable on
+/// `accessPackageAssignment`, each joined with `and` to the others.
+impl List<Assignment> {
     /// Only assignments of this access package (`accessPackage/id eq '…'`).
-    pub fn access_package(mut self, id: impl Into<AccessPackageId>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AssignmentFilter::new().access_package(id));
-        self
+    /// A catalog-scoped caller must set it.
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().list().access_package("a914").request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("accessPackage/id eq 'a914'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn access_package(self, id: impl Into<AccessPackageId>) -> Self {
+        self.filter(Filter::eq(Path::ACCESS_PACKAGE_ID, id.into()))
     }
 
-    /// Only assignments made through this policy.
-    pub fn assignment_policy(mut self, id: impl Into<AssignmentPolicyId>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AssignmentFilter::new().assignment_policy(id));
-        self
+    /// Only assignments made through this policy (`assignmentPolicy/id eq '…'`).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().list().assignment_policy("p1").request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("assignmentPolicy/id eq 'p1'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn assignment_policy(self, id: impl Into<AssignmentPolicyId>) -> Self {
+        self.filter(Filter::eq(Path::ASSIGNMENT_POLICY_ID, id.into()))
     }
 
-    /// Only assignments in this state.
-    pub fn state(mut self, state: AssignmentState) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AssignmentFilter::new().state(state));
-        self
+    /// Only assignments in this state (`state eq '…'`, the camelCase
+    /// member name).
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().list().state(AssignmentState::PartiallyDelivered).request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("state eq 'partiallyDelivered'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn state(self, state: AssignmentState) -> Self {
+        self.filter(Filter::eq(Path::STATE, state))
     }
 
-    /// Only assignments in any of these states. An empty list adds no
-    /// condition (every state), so an optional command-line flag can pass
-    /// its values straight through.
-    pub fn states(mut self, states: impl IntoIterator<Item = AssignmentState>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AssignmentFilter::new().states(states));
-        self
+    /// Only assignments in any of these states:
+    /// `(state eq 'a' or state eq 'b')`. One state is a plain `eq`; an empty
+    /// list adds no condition (every state), so an optional command-line
+    /// flag can pass its values straight through.
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentState;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client
+    ///     .assignments()
+    ///     .list()
+    ///     .access_package("a914")
+    ///     .states([AssignmentState::Delivered, AssignmentState::Expired])
+    ///     .request()?;
+    /// assert_eq!(
+    ///     req.query_value("$filter"),
+    ///     Some("accessPackage/id eq 'a914' and (state eq 'delivered' or state eq 'expired')")
+    /// );
+    /// assert_eq!(client.assignments().list().states([]).request()?.query_value("$filter"), None);
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn states(self, states: impl IntoIterator<Item = AssignmentState>) -> Self {
+        match Filter::any_of(states.into_iter().map(|s| Filter::eq(Path::STATE, s))) {
+            Ok(any) => self.filter(any),
+            Err(_) => self,
+        }
     }
 
-    /// Only assignments of this target (its directory object id,
-    /// `target/objectId eq '…'`), as
-    /// [`AssignmentFilter::target_object_id`].
-    pub fn target_object_id(mut self, object_id: impl Into<ObjectId>) -> Self {
-        self.list.query = self
-            .list
-            .query
-            .and_filter(AssignmentFilter::new().target_object_id(object_id));
-        self
+    /// Only assignments of this target: one user or service principal, by
+    /// its directory object id (`target/objectId eq '…'`).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.assignments().list().target_object_id("8b2d").request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("target/objectId eq '8b2d'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn target_object_id(self, object_id: impl Into<ObjectId>) -> Self {
+        self.filter(Filter::eq(Path::TARGET_OBJECT_ID, object_id.into()))
     }
 
     /// Includes the target subject (`$expand=target`).
-    pub fn expand_target(mut self) -> Self {
-        self.list.query = self.list.query.expand("target");
-        self
+    pub fn expand_target(self) -> Self {
+        self.expand("target")
     }
 
-    /// Includes the access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.list.query = self.list.query.expand("accessPackage");
-        self
+    /// Includes the access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 
     /// Includes the assignment policy (`$expand=assignmentPolicy`); named
-    /// like [`ListAccessPackages::expand_policies`](crate::api::ListAccessPackages::expand_policies).
-    pub fn expand_policies(mut self) -> Self {
-        self.list.query = self.list.query.expand("assignmentPolicy");
-        self
-    }
-
-    fn into_list(self) -> List<Assignment> {
-        self.list
+    /// like the access packages' `expand_policies`.
+    pub fn expand_policies(self) -> Self {
+        self.expand("assignmentPolicy")
     }
 }
 
-list_terminals!(ListAssignments, Assignment);
-list_query_setters!(ListAssignments);
-
-/// Gets one assignment; see [`Assignments::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetAssignment {
-    get: Get<Assignment>,
-}
-
-impl GetAssignment {
-    /// Includes the target subject.
-    pub fn expand_target(mut self) -> Self {
-        self.get = self.get.expand("target");
-        self
+/// The setters of a get of one assignment; see [`Assignments::get`].
+impl Get<Assignment> {
+    /// Includes the target subject (`$expand=target`).
+    pub fn expand_target(self) -> Self {
+        self.expand("target")
     }
 
-    /// Includes the access package.
-    pub fn expand_access_package(mut self) -> Self {
-        self.get = self.get.expand("accessPackage");
-        self
+    /// Includes the access package (`$expand=accessPackage`).
+    pub fn expand_access_package(self) -> Self {
+        self.expand("accessPackage")
     }
 
     /// Includes the assignment policy (`$expand=assignmentPolicy`).
-    pub fn expand_policies(mut self) -> Self {
-        self.get = self.get.expand("assignmentPolicy");
-        self
+    pub fn expand_policies(self) -> Self {
+        self.expand("assignmentPolicy")
     }
 }
-
-get_terminals!(GetAssignment, Assignment);
 
 crate::api::common::request_options!(ReprocessAssignment, transport);

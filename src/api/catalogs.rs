@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
+use super::common::{checked, EM};
+use super::{Get, List};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{Catalog, CatalogId};
 use crate::odata::{Filter, Path};
@@ -23,10 +24,16 @@ impl Catalogs {
     }
 
     /// Lists the catalogs the caller can read.
-    pub fn list(&self) -> ListCatalogs {
-        ListCatalogs {
-            list: List::new(Arc::clone(&self.transport), Ok(format!("{EM}/catalogs"))),
-        }
+    ///
+    /// ```
+    /// use entra_access::odata::{Filter, Path};
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.catalogs().list().filter(Filter::eq(Path::DISPLAY_NAME, "General")).request()?;
+    /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'General'"));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn list(&self) -> List<Catalog> {
+        List::new(Arc::clone(&self.transport), Ok(format!("{EM}/catalogs")))
     }
 
     /// Gets one catalog; an unknown id is Graph's 404.
@@ -37,12 +44,10 @@ impl Catalogs {
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/catalogs/cat-1");
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn get(&self, id: impl Into<CatalogId>) -> GetCatalog {
+    pub fn get(&self, id: impl Into<CatalogId>) -> Get<Catalog> {
         let id = id.into();
         let path = checked(&id, "catalog id").map(|id| format!("{EM}/catalogs/{id}"));
-        GetCatalog {
-            get: Get::new(Arc::clone(&self.transport), path),
-        }
+        Get::new(Arc::clone(&self.transport), path)
     }
 
     /// Reads the catalog a [`CatalogRef`] names: by id, Graph's 404 comes
@@ -114,28 +119,3 @@ impl From<CatalogId> for CatalogRef {
         Self::Id(id)
     }
 }
-
-/// Lists catalogs; see [`Catalogs::list`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListCatalogs {
-    list: List<Catalog>,
-}
-
-impl ListCatalogs {
-    fn into_list(self) -> List<Catalog> {
-        self.list
-    }
-}
-
-list_terminals!(ListCatalogs, Catalog);
-list_query_setters!(ListCatalogs);
-
-/// Gets one catalog; see [`Catalogs::get`].
-#[derive(Clone, Debug)]
-#[must_use = "a get does nothing until sent"]
-pub struct GetCatalog {
-    get: Get<Catalog>,
-}
-
-get_terminals!(GetCatalog, Catalog);

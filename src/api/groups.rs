@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::common::{checked, list_terminals, List};
+use super::common::checked;
+use super::List;
 use crate::error::Result;
 use crate::models::{DirectoryObject, ObjectId};
 use crate::transport::Transport;
@@ -35,29 +36,26 @@ impl Groups {
     /// assert_eq!(req.path(), "groups/grp-1/members");
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn members(&self, group: impl Into<ObjectId>) -> ListMembers {
+    pub fn members(&self, group: impl Into<ObjectId>) -> List<DirectoryObject> {
         self.list(group.into(), "members")
     }
 
     /// Members of a group and of its nested groups.
-    pub fn transitive_members(&self, group: impl Into<ObjectId>) -> ListMembers {
+    pub fn transitive_members(&self, group: impl Into<ObjectId>) -> List<DirectoryObject> {
         self.list(group.into(), "transitiveMembers")
     }
 
-    fn list(&self, group: ObjectId, relation: &str) -> ListMembers {
+    /// A list of members asking for the fields
+    /// [`DirectoryObject`] decodes.
+    fn list(&self, group: ObjectId, relation: &str) -> List<DirectoryObject> {
         let path = checked(&group, "group id").map(|g| format!("groups/{g}/{relation}"));
-        let list = List::new(Arc::clone(&self.transport), path);
-        ListMembers {
-            list: ListMembers::with_select(list),
-        }
+        List::new(Arc::clone(&self.transport), path).select([
+            "id",
+            "displayName",
+            "userPrincipalName",
+            "mail",
+        ])
     }
-}
-
-/// Lists group members; see [`Groups::members`].
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until sent or streamed"]
-pub struct ListMembers {
-    list: List<DirectoryObject>,
 }
 
 /// A group's members split by kind: users, and everything else (reported,
@@ -71,21 +69,17 @@ pub struct Members {
     pub others: Vec<DirectoryObject>,
 }
 
-impl ListMembers {
-    fn with_select(mut list: List<DirectoryObject>) -> List<DirectoryObject> {
-        for p in ["id", "displayName", "userPrincipalName", "mail"] {
-            list.query = list.query.select(p);
-        }
-        list
-    }
-
-    /// Page size (`$top`, 1 to 999; directory default 100).
-    pub fn top(mut self, n: u32) -> Self {
-        self.list.query = self.list.query.top(n);
-        self
-    }
-
+/// The terminal of a list of directory objects (such as
+/// [`Groups::members`]) that splits users from the rest.
+impl List<DirectoryObject> {
     /// Reads all members and splits users from the rest.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let members = client.groups().members("grp-1").users_only().await?;
+    /// eprintln!("{} users, {} others skipped", members.users.len(), members.others.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn users_only(self) -> Result<Members> {
         let mut members = Members::default();
         for m in self.collect().await? {
@@ -97,10 +91,4 @@ impl ListMembers {
         }
         Ok(members)
     }
-
-    fn into_list(self) -> List<DirectoryObject> {
-        self.list
-    }
 }
-
-list_terminals!(ListMembers, DirectoryObject);

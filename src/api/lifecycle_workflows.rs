@@ -16,7 +16,8 @@ pub use conflict::{ConflictKind, VersionConflict};
 pub use edit::{EditEffect, EditWorkflow, TaskEdit, WorkflowEdited, MAX_TASKS_PER_WORKFLOW};
 pub use selector::TaskSelector;
 
-use super::common::{checked, Get};
+use super::common::checked;
+use super::Get;
 use crate::error::Result;
 use crate::models::{Task, Workflow, WorkflowId};
 use crate::request::ApiRequest;

@@ -70,7 +70,7 @@ impl RemoveAssignmentsFor {
         self
     }
 
-    fn lookup(&self) -> super::ListAssignments {
+    fn lookup(&self) -> super::List<crate::models::Assignment> {
         Assignments::new(Arc::clone(&self.transport))
             .list()
             .access_package(&self.package)

@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use crate::api::List;
+use crate::api::common::Call;
+use crate::api::{Get, List};
 use crate::error::{Error, Result};
 use crate::paging::PageStream;
 use crate::request::ApiRequest;
@@ -19,9 +20,10 @@ use crate::transport::{check_path_segments, decode, Transport};
 ///
 /// ```no_run
 /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-/// let me: serde_json::Value = client
+/// let catalogs: serde_json::Value = client
 ///     .raw()
 ///     .get("identityGovernance/entitlementManagement/catalogs?$top=5")
+///     .send()
 ///     .await?;
 /// # Ok(()) }
 /// ```
@@ -35,11 +37,36 @@ impl Raw {
         Self { transport }
     }
 
-    /// GET `path_and_query` (already encoded) and decode the JSON answer.
-    pub async fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T> {
-        let url = self.relative(path_and_query)?;
-        let resp = self.transport.execute(Method::GET, url, None, &[]).await?;
-        decode("the answer", &resp.body)
+    /// A [`Get`] of `path_and_query` (relative to the API root; a query
+    /// in it is already encoded, as in a URL), decoded into `T` when sent.
+    /// Query options set on the `Get` (`select`, `expand`) follow the
+    /// path's own. A path that is absolute or leaves the API root is
+    /// refused with `InvalidInput` before anything is sent.
+    ///
+    /// ```
+    /// use entra_access::models::Workflow;
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let get = client
+    ///     .raw()
+    ///     .get::<Workflow>("identityGovernance/lifecycleWorkflows/workflows/wf-1?$expand=tasks")
+    ///     .select(["id", "displayName", "tasks"]);
+    /// assert_eq!(
+    ///     get.request()?.path_and_query(),
+    ///     "identityGovernance/lifecycleWorkflows/workflows/wf-1?$expand=tasks&$select=id,displayName,tasks"
+    /// );
+    /// assert!(client.raw().get::<Workflow>("https://example.com/x").request().unwrap_err().is_invalid_input());
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn get<T: DeserializeOwned>(&self, path_and_query: &str) -> Get<T> {
+        let mut call = Call::new(Arc::clone(&self.transport), Ok(String::new()));
+        match self.split(path_and_query) {
+            Ok((path, query)) => {
+                call.path = Ok(path);
+                call.verbatim = query;
+            }
+            Err(e) => call.path = Err(e),
+        }
+        Get::from_call(call)
     }
 
     /// GET an absolute URL. The token is sent only when the URL is on the
@@ -108,12 +135,27 @@ impl Raw {
             ));
         }
         let url = self.relative(path)?;
-        // Still below the API root after parsing (no `..`, no authority).
+        self.below_root(&url, "list path")
+    }
+
+    /// The path below the API root and the decoded query pairs of a
+    /// relative `path_and_query`.
+    fn split(&self, path_and_query: &str) -> Result<(String, Vec<(String, String)>)> {
+        let mut url = self.relative(path_and_query)?;
+        let query = url.query_pairs().into_owned().collect();
+        url.set_query(None);
+        url.set_fragment(None);
+        Ok((self.below_root(&url, "path")?, query))
+    }
+
+    /// `url`'s path below the API root, which it must not leave (no `..`,
+    /// no authority) nor be.
+    fn below_root(&self, url: &Url, what: &str) -> Result<String> {
         url.as_str()
             .strip_prefix(self.transport.api_root.as_str())
             .map(str::to_owned)
             .filter(|rest| !rest.is_empty())
-            .ok_or_else(|| Error::invalid_input("list path", "must stay below the Graph API root"))
+            .ok_or_else(|| Error::invalid_input(what, "must stay below the Graph API root"))
     }
 
     /// Sends an [`ApiRequest`] and returns the JSON answer (`Null` when empty).

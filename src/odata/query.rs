@@ -25,12 +25,11 @@ pub enum Order {
 ///
 /// ```
 /// use entra_access::models::{AccessPackageId, AssignmentState};
-/// use entra_access::odata::{AssignmentFilter, QueryOptions};
+/// use entra_access::odata::{Filter, Path, QueryOptions};
 ///
 /// let q = QueryOptions::new()
-///     .filter(AssignmentFilter::new()
-///         .access_package(&AccessPackageId::new("x"))
-///         .state(AssignmentState::Delivered))
+///     .filter(Filter::eq(Path::ACCESS_PACKAGE_ID, AccessPackageId::new("x"))
+///         .and(Filter::eq(Path::STATE, AssignmentState::Delivered)))
 ///     .expand("target")
 ///     .top(100);
 /// q.validate().unwrap();

@@ -45,6 +45,10 @@ type BodyFuture = Pin<Box<dyn Future<Output = Result<(Bytes, Url, ResponseMeta)>
 /// - It ends after the last page; after an error it yields that error once
 ///   and ends. A next link seen before, or one off the Graph origin, is an
 ///   [`ErrorKind::Paging`] error, and nothing is sent to that link.
+/// - It is bounded: after [`max_pages`](crate::request::RequestOptions::max_pages)
+///   pages (100,000 by default), or after 100 empty pages in a row that
+///   each carry a new next link, it ends with an [`ErrorKind::Paging`]
+///   error after the items of the pages read.
 /// - [`next_link`](Self::next_link) tells where to resume later.
 /// - Dropping the stream cancels the fetch in flight.
 #[must_use = "streams do nothing unless polled"]
@@ -63,6 +67,10 @@ pub struct PageStream<T> {
     pending_error: Option<Error>,
     /// How often the page in flight was fetched again after a cut-short body.
     refetches: u32,
+    /// Pages decoded so far, against the transport's `max_pages`.
+    pages_read: u32,
+    /// Empty pages decoded in a row just before, each with a next link.
+    empty_in_a_row: u32,
     done: bool,
     _item: PhantomData<fn() -> T>,
 }
@@ -129,6 +137,8 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             seen: HashSet::new(),
             pending_error: None,
             refetches: 0,
+            pages_read: 0,
+            empty_in_a_row: 0,
             done: false,
             _item: PhantomData,
         }
@@ -136,7 +146,9 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
 
     /// Where the next page not yet yielded is; `None` before the first page
     /// and after the last, and after a next link was refused (repeated, or
-    /// off the Graph origin). Pass it to the list's `resume` to continue later.
+    /// off the Graph origin). Pass it to the list's `resume` to continue
+    /// later; after the stream stopped at its page cap or at a run of empty
+    /// pages it is the link not followed, to resume from on purpose.
     pub fn next_link(&self) -> Option<&Url> {
         self.resume.as_ref()
     }
@@ -303,13 +315,13 @@ fn off_origin() -> Error {
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     /// Polls for the next page and decodes it with `decode`, which is given
     /// the body, the page's URL and the answer's metadata and returns what
-    /// it made of the page and the page's next link. The next link is then
-    /// checked and, when it may be followed, its fetch started: the one page
-    /// of lookahead.
+    /// it made of the page, the page's next link and how many items it
+    /// held. The next link is then checked and, when it may be followed,
+    /// its fetch started: the one page of lookahead.
     fn poll_decoded<R>(
         &mut self,
         cx: &mut Context<'_>,
-        mut decode: impl FnMut(&[u8], &Url, ResponseMeta) -> Result<(R, Option<Url>)>,
+        mut decode: impl FnMut(&[u8], &Url, ResponseMeta) -> Result<(R, Option<Url>, usize)>,
     ) -> Poll<Option<Result<R>>> {
         if self.done {
             return Poll::Ready(None);
@@ -365,7 +377,12 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
                 self.done = true;
                 Poll::Ready(Some(Err(e)))
             }
-            Ok((page, next_link)) => {
+            Ok((page, next_link, items)) => {
+                self.pages_read = self.pages_read.saturating_add(1);
+                self.empty_in_a_row = match items {
+                    0 => self.empty_in_a_row.saturating_add(1),
+                    _ => 0,
+                };
                 self.resume.clone_from(&next_link);
                 match next_link {
                     None => {}
@@ -380,6 +397,29 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
                     Some(link) if !self.transport.is_graph_origin(&link) => {
                         self.resume = None;
                         self.pending_error = Some(off_origin());
+                    }
+                    // The link is kept in `resume`: following it is not
+                    // unsafe, only more than a listing should take unasked.
+                    Some(_) if self.pages_read >= self.transport.max_pages => {
+                        self.pending_error = Some(Error::new(
+                            ErrorKind::Paging,
+                            format!(
+                                "read {} pages and Graph sent a next link still; paging stopped \
+                                 at the page cap (raise it with RequestOptions::max_pages, or \
+                                 resume from the stream's next_link)",
+                                self.pages_read
+                            ),
+                        ));
+                    }
+                    Some(_) if self.empty_in_a_row >= super::MAX_EMPTY_PAGES_IN_A_ROW => {
+                        self.pending_error = Some(Error::new(
+                            ErrorKind::Paging,
+                            format!(
+                                "Graph sent {} empty pages in a row, each with a new next link; \
+                                 paging stopped to avoid an endless listing",
+                                self.empty_in_a_row
+                            ),
+                        ));
                     }
                     Some(link) => self.start_fetch(link),
                 }
@@ -396,7 +436,8 @@ impl<T: DeserializeOwned + Send + 'static> Stream for PageStream<T> {
         self.poll_decoded(cx, |body, url, meta| {
             let page = Page::decode(body, url)?.with_meta(meta);
             let next_link = page.next_link().cloned();
-            Ok((page, next_link))
+            let items = page.items().len();
+            Ok((page, next_link, items))
         })
     }
 }
@@ -458,7 +499,8 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
             let buffer = &mut this.buffer;
             let polled = this.pages.poll_decoded(cx, |body, url, _meta| {
                 match decode_into(body, url, buffer) {
-                    Ok(links) => Ok(((), links.next_link)),
+                    // The buffer was empty: it holds this page's items.
+                    Ok(links) => Ok(((), links.next_link, buffer.len())),
                     Err(e) => {
                         // No item of a malformed page is yielded.
                         buffer.clear();

@@ -1,11 +1,8 @@
 //! Compile-time promises of the public shape: the client and everything it
 //! hands out can move across tasks and threads, and owns its data.
 
-use entra_access::api::{
-    AdminAdd, AdminRemove, ListAssignmentRequests, ListAssignments, ListMembers, WaitUntilFinal,
-    WatchRequest,
-};
-use entra_access::models::{Assignment, AssignmentRequest};
+use entra_access::api::{AdminAdd, AdminRemove, Get, List, WaitUntilFinal, WatchRequest};
+use entra_access::models::{AccessPackage, Assignment, AssignmentRequest, DirectoryObject};
 use entra_access::paging::{ItemStream, PageStream};
 use entra_access::{Client, Error};
 use entra_access_ops::{BulkAssign, BulkReport};
@@ -17,9 +14,11 @@ fn send_static<T: Send + 'static>() {}
 fn the_client_and_its_builders_are_send_sync_and_owned() {
     send_sync_static::<Client>();
     send_sync_static::<Error>();
-    send_sync_static::<ListAssignments>();
-    send_sync_static::<ListAssignmentRequests>();
-    send_sync_static::<ListMembers>();
+    send_sync_static::<List<Assignment>>();
+    send_sync_static::<List<AssignmentRequest>>();
+    send_sync_static::<List<DirectoryObject>>();
+    send_sync_static::<Get<AccessPackage>>();
+    send_sync_static::<Get<serde_json::Value>>();
     send_sync_static::<AdminAdd>();
     send_sync_static::<AdminRemove>();
     send_sync_static::<BulkAssign>();

@@ -24,7 +24,7 @@ async fn is_retryable_agrees_with_what_the_policy_retries() {
             .mount(&graph)
             .await;
         let client = client_for(&graph);
-        let err = client.raw().get::<Value>("thing").await.unwrap_err();
+        let err = client.raw().get::<Value>("thing").send().await.unwrap_err();
         let tries = graph.received_requests().await.unwrap().len();
         assert_eq!(
             err.is_retryable(),

@@ -621,6 +621,7 @@ mod with_fake_graph {
         let read: Value = client
             .raw()
             .get(&format!("{}?$expand=tasks", wf_path(&id)))
+            .send()
             .await
             .unwrap();
         assert!(

@@ -1,5 +1,6 @@
-//! One list shape: `resume` on every list, and a typed list of any
-//! collection through `client.raw().list::<T>(path)` with the same paging.
+//! One list shape: `resume` on every list, a typed list of any collection
+//! through `client.raw().list::<T>(path)` with the same paging, and the
+//! same `Get<T>` through `client.raw().get::<T>(path)`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -153,4 +154,48 @@ async fn a_raw_list_path_off_the_graph_root_is_refused_before_sending() {
         assert!(err.is_invalid_input(), "{bad:?}: {err}");
     }
     assert!(graph.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_raw_get_sends_the_query_it_was_given_and_its_own_options() {
+    let graph = MockServer::start().await;
+    let path = format!("{EM}/catalogs/cat-1");
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(path.as_str()))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "cat-1", "displayName": "General"})),
+        )
+        .expect(1)
+        .mount(&graph)
+        .await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    // A `+` written as `%2B` stays a plus; one written bare is a space, as
+    // Graph reads it.
+    let catalog: Catalog = client
+        .raw()
+        .get("identityGovernance/entitlementManagement/catalogs/cat-1?$expand=x%2By+z")
+        .select(["id", "displayName"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(catalog.display_name, "General");
+    let received = graph.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].url.query(),
+        Some("$expand=x%2By%20z&$select=id,displayName")
+    );
+
+    for bad in ["https://evil.example/v1.0/me", "me/../../beta/x", ""] {
+        let err = client
+            .raw()
+            .get::<serde_json::Value>(bad)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_invalid_input(), "{bad:?}: {err}");
+    }
+    assert_eq!(graph.received_requests().await.unwrap().len(), 1);
 }

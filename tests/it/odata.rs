@@ -1,17 +1,43 @@
 //! Filter rendering, escaping and query encoding, end to end through the
-//! public API: what is built is what reaches the wire, and any string value
+//! public API: what is built (with a list's typed filter setters or the
+//! general `Filter`) is what reaches the wire, and any string value
 //! survives escape → render → encode → decode → parse unchanged.
 
+use std::sync::LazyLock;
+
 use chrono::{TimeZone, Utc};
-use entra_access::models::{
-    AccessPackageId, AssignmentPolicyId, AssignmentState, ObjectId, RequestState,
-};
+use entra_access::auth::StaticToken;
+use entra_access::models::{AccessPackageId, AssignmentState, RequestState};
 use entra_access::odata::{
-    encode_component, AccessPackageFilter, AssignmentFilter, Filter, FilterError, Literal, Path,
-    QueryError, QueryOptions, RequestFilter, MAX_TOP,
+    encode_component, Filter, FilterError, Literal, Path, QueryError, QueryOptions, MAX_TOP,
 };
+use entra_access::request::ApiRequest;
+use entra_access::Client;
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
+
+/// A client that never sends: its lists are inspected with `request()`.
+#[allow(clippy::expect_used)] // a test helper: failing loudly is the point
+static CLIENT: LazyLock<Client> =
+    LazyLock::new(|| Client::new(StaticToken::new("t")).expect("a client"));
+
+/// The encoded query string a list's first page is fetched with.
+#[allow(clippy::expect_used)] // a test helper: failing loudly is the point
+fn query_sent(req: entra_access::Result<ApiRequest>) -> String {
+    let path_and_query = req.expect("a valid request").path_and_query();
+    match path_and_query.split_once('?') {
+        Some((_, query)) => query.to_owned(),
+        None => String::new(),
+    }
+}
+
+/// The `$filter` a list sends, unencoded.
+#[allow(clippy::expect_used)] // a test helper: failing loudly is the point
+fn filter_sent(req: entra_access::Result<ApiRequest>) -> Option<String> {
+    req.expect("a valid request")
+        .query_value("$filter")
+        .map(str::to_owned)
+}
 
 // ---- a tiny reader for what we render, used only by these tests ----
 
@@ -86,13 +112,24 @@ fn test_reader_rejects_what_is_not_one_literal() {
 // ---- exact wire strings ----
 
 #[test]
-fn assignment_filter_is_encoded_exactly() {
-    let f = AssignmentFilter::new()
+fn assignment_list_filters_are_encoded_exactly() {
+    let list = CLIENT
+        .assignments()
+        .list()
         .access_package(AccessPackageId::new("x"))
         .state(AssignmentState::Delivered);
     assert_eq!(
-        query_of(f),
+        query_sent(list.request()),
         "$filter=accessPackage/id%20eq%20'x'%20and%20state%20eq%20'delivered'"
+    );
+}
+
+#[test]
+fn plus_survives_a_typed_setter_too() {
+    let list = CLIENT.access_packages().list().display_name_eq("R+D");
+    assert_eq!(
+        query_sent(list.request()),
+        "$filter=displayName%20eq%20'R%2BD'"
     );
 }
 
@@ -130,52 +167,66 @@ fn injection_shaped_values_stay_one_literal() {
 }
 
 #[test]
-fn every_typed_constructor_renders_exactly() {
+fn every_typed_setter_renders_exactly() {
     let t = Utc.with_ymd_and_hms(2024, 1, 2, 12, 0, 0).unwrap();
-    let cases: Vec<(Filter, &str)> = vec![
+    let (assignments, requests, packages) = (
+        || CLIENT.assignments().list(),
+        || CLIENT.assignment_requests().list(),
+        || CLIENT.access_packages().list(),
+    );
+    let cases: Vec<(entra_access::Result<ApiRequest>, &str)> = vec![
         (
-            AssignmentFilter::new()
-                .assignment_policy(AssignmentPolicyId::new("p1"))
-                .target_object_id(ObjectId::new("u1"))
-                .into(),
+            assignments()
+                .assignment_policy("p1")
+                .target_object_id("u1")
+                .request(),
             "assignmentPolicy/id eq 'p1' and target/objectId eq 'u1'",
         ),
         (
-            AssignmentFilter::new()
+            assignments()
                 .state(AssignmentState::Expired)
                 .states([
                     AssignmentState::Delivered,
                     AssignmentState::PartiallyDelivered,
                 ])
-                .into(),
+                .request(),
             "state eq 'expired' and (state eq 'delivered' or state eq 'partiallyDelivered')",
         ),
         (
-            AssignmentFilter::new()
+            assignments()
                 .states([AssignmentState::DeliveryFailed])
-                .into(),
+                .request(),
             "state eq 'deliveryFailed'",
         ),
         (
-            RequestFilter::new()
-                .access_package(AccessPackageId::new("a'b"))
+            requests()
+                .access_package("a'b")
                 .created_after(t)
                 .created_before(t + chrono::Duration::days(1))
-                .into(),
+                .request(),
             "accessPackage/id eq 'a''b' and createdDateTime ge 2024-01-02T12:00:00Z \
              and createdDateTime lt 2024-01-03T12:00:00Z",
         ),
         (
-            RequestFilter::new().state(RequestState::Canceled).into(),
+            requests().state(RequestState::Canceled).request(),
             "state eq 'canceled'",
         ),
         (
-            AccessPackageFilter::new()
+            packages()
                 .display_name_contains("ÉQUIPE Sales")
                 .display_name_eq("x")
-                .into(),
+                .request(),
             "contains(tolower(displayName),'équipe sales') and displayName eq 'x'",
         ),
+    ];
+    for (req, expected) in cases {
+        assert_eq!(filter_sent(req).as_deref(), Some(expected));
+    }
+}
+
+#[test]
+fn general_constructors_render_exactly() {
+    let cases: Vec<(Filter, &str)> = vec![
         (
             Filter::not(Filter::ends_with(Path::DISPLAY_NAME, "'")),
             "not(endswith(displayName,''''))",
@@ -192,12 +243,28 @@ fn every_typed_constructor_renders_exactly() {
 }
 
 #[test]
-fn empty_typed_filters_send_no_filter() {
-    assert!(AssignmentFilter::new().is_empty());
-    assert_eq!(AssignmentFilter::new().into_filter(), None);
-    assert_eq!(query_of(AssignmentFilter::new()), "");
-    assert_eq!(query_of(RequestFilter::new().states([])), "");
-    assert_eq!(query_of(AccessPackageFilter::new()), "");
+fn empty_state_lists_send_no_filter() {
+    assert_eq!(filter_sent(CLIENT.assignments().list().request()), None);
+    assert_eq!(
+        filter_sent(CLIENT.assignments().list().states([]).request()),
+        None
+    );
+    assert_eq!(
+        query_sent(CLIENT.assignment_requests().list().states([]).request()),
+        ""
+    );
+    assert_eq!(
+        filter_sent(
+            CLIENT
+                .assignments()
+                .list()
+                .states([])
+                .access_package("p")
+                .request()
+        )
+        .as_deref(),
+        Some("accessPackage/id eq 'p'")
+    );
 }
 
 // ---- typed errors ----
@@ -298,10 +365,12 @@ proptest! {
 
     #[test]
     fn two_values_never_bleed_into_each_other(a in any_text(), b in any_text()) {
-        let f = AssignmentFilter::new()
-            .access_package(AccessPackageId::new(a.clone()))
-            .target_object_id(ObjectId::new(b.clone()));
-        let filter = decoded_filter(&query_of(f));
+        let list = CLIENT
+            .assignments()
+            .list()
+            .access_package(a.as_str())
+            .target_object_id(b.as_str());
+        let filter = decoded_filter(&query_sent(list.request()));
         prop_assert_eq!(
             parse_eq_and_eq(&filter, "accessPackage/id", "target/objectId"),
             Some((a, b))
@@ -310,8 +379,8 @@ proptest! {
 
     #[test]
     fn unknown_enum_members_round_trip(s in any_text()) {
-        let f = AssignmentFilter::new().state(AssignmentState::Unknown(s.clone()));
-        prop_assert_eq!(parse_eq(&decoded_filter(&query_of(f)), "state"), Some(s));
+        let list = CLIENT.assignments().list().state(AssignmentState::Unknown(s.clone()));
+        prop_assert_eq!(parse_eq(&decoded_filter(&query_sent(list.request())), "state"), Some(s));
     }
 
     #[test]
@@ -339,7 +408,8 @@ proptest! {
         let rendered = f.to_odata();
         let q = QueryOptions::new().filter(f).to_query_string();
         prop_assert_eq!(decoded_filter(&q), rendered);
-        let _ = AccessPackageFilter::new().display_name_contains(&s).display_name_eq(t).to_string();
+        let list = CLIENT.access_packages().list().display_name_contains(&s).display_name_eq(t);
+        prop_assert!(list.request().is_ok());
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Paging on the wire: every item once and in order, empty pages, the loop
-//! and origin guards, resuming from a saved link, malformed pages, a token
-//! per page, and cancellation of the lookahead fetch on drop.
+//! Paging on the wire: every item once and in order, empty pages, the page
+//! cap and the run of empty pages, the loop and origin guards, resuming
+//! from a saved link, malformed pages, a token per page, and cancellation
+//! of the lookahead fetch on drop.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 use crate::common;
@@ -14,6 +15,7 @@ use common::*;
 use entra_access::auth::{AccessToken, AuthError, TokenProvider};
 use entra_access::models::Assignment;
 use entra_access::paging::ItemStream;
+use entra_access::request::RequestOptions;
 use entra_access::{Client, ErrorKind};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -141,6 +143,206 @@ async fn empty_pages_with_a_next_link_are_skipped_over() {
 
     assert_eq!(ids(&items), expected_ids(0..5));
     assert_eq!(graph.received_requests().await.unwrap().len(), 4);
+}
+
+/// Serves page `n` of a generated listing at the assignments path: `page(n)`
+/// gives its items and whether a next link (`$skiptoken=t<n+1>`, new on
+/// every page) follows. Page 1 is the request without a skip token.
+struct Generated<F> {
+    base: String,
+    page: F,
+}
+
+impl<F> wiremock::Respond for Generated<F>
+where
+    F: Fn(usize) -> (Vec<serde_json::Value>, bool) + Send + Sync + 'static,
+{
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let n = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "$skiptoken")
+            .and_then(|(_, v)| v.strip_prefix('t').and_then(|n| n.parse().ok()))
+            .unwrap_or(1);
+        let (items, more) = (self.page)(n);
+        let next = more.then(|| format!("{}?$skiptoken=t{}", self.base, n + 1));
+        ResponseTemplate::new(200).set_body_json(page(items, next.as_deref()))
+    }
+}
+
+async fn mount_generated<F>(server: &MockServer, page: F)
+where
+    F: Fn(usize) -> (Vec<serde_json::Value>, bool) + Send + Sync + 'static,
+{
+    let p = assignments_path();
+    let base = format!("{}{p}", server.uri());
+    Mock::given(method("GET"))
+        .and(path(p))
+        .respond_with(Generated { base, page })
+        .mount(server)
+        .await;
+}
+
+/// How many pages a generated listing that "never ends" serves before it
+/// does end: far past every bound under test, so that code without the
+/// bounds finishes (and the test fails) instead of hanging.
+const ENDLESS: usize = 5_000;
+
+#[tokio::test]
+async fn an_endless_run_of_empty_pages_ends_in_a_paging_error() {
+    let graph = MockServer::start().await;
+    // Empty pages, each with a new skip token: no link repeats.
+    mount_generated(&graph, |n| (Vec::new(), n < ENDLESS)).await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    let mut pages = client.assignments().list().pages();
+    let mut read = 0;
+    let err = loop {
+        match pages.try_next().await {
+            Ok(Some(page)) => {
+                assert!(page.items().is_empty());
+                read += 1;
+            }
+            Ok(None) => panic!("the listing ended after {read} pages without an error"),
+            Err(e) => break e,
+        }
+    };
+
+    assert_eq!(err.kind(), ErrorKind::Paging);
+    assert!(
+        err.to_string().contains("100 empty pages in a row"),
+        "{err}"
+    );
+    assert_eq!(read, 100, "every page read was yielded before the error");
+    assert_eq!(
+        graph.received_requests().await.unwrap().len(),
+        100,
+        "nothing is asked past the run"
+    );
+    assert!(
+        pages
+            .next_link()
+            .unwrap()
+            .as_str()
+            .ends_with("$skiptoken=t101"),
+        "the link not followed is kept for a deliberate resume"
+    );
+    assert!(
+        pages.try_next().await.unwrap().is_none(),
+        "ends after the error"
+    );
+    let err = client.assignments().list().collect().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Paging, "collect stops the same way");
+}
+
+#[tokio::test]
+async fn the_page_cap_stops_a_listing_that_never_ends() {
+    let graph = MockServer::start().await;
+    // One item a page, a new skip token on every page.
+    mount_generated(&graph, |n| (assignments(n - 1..n), n < ENDLESS)).await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    let mut items = client
+        .assignments()
+        .list()
+        .options(RequestOptions::new().max_pages(30))
+        .stream();
+    let mut seen = Vec::new();
+    let err = loop {
+        match items.try_next().await {
+            Ok(Some(a)) => seen.push(a),
+            Ok(None) => panic!("the listing ended after {} items", seen.len()),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.kind(), ErrorKind::Paging);
+    assert!(err.to_string().contains("30 pages"), "{err}");
+    assert!(
+        err.to_string().contains("max_pages"),
+        "says how to allow more: {err}"
+    );
+    assert_eq!(
+        ids(&seen),
+        expected_ids(0..30),
+        "the 30 pages' items, then the error"
+    );
+    assert_eq!(graph.received_requests().await.unwrap().len(), 30);
+
+    // A view's cap holds for a resumed listing too, counted from the resume.
+    let view = client
+        .with_options(RequestOptions::new().max_pages(3))
+        .unwrap();
+    let link = format!("{}{}?$skiptoken=t41", graph.uri(), assignments_path());
+    let results: Vec<_> = view.assignments().resume(&link).collect().await;
+    assert_eq!(results.len(), 4, "three pages and the error");
+    let err = results[3].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Paging);
+    assert_eq!(
+        results[2].as_ref().unwrap().items()[0].id.as_str(),
+        "asg-00042"
+    );
+}
+
+#[tokio::test]
+async fn a_page_cap_of_zero_is_refused_before_anything_is_sent() {
+    let graph = MockServer::start().await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    let err = client
+        .assignments()
+        .list()
+        .options(RequestOptions::new().max_pages(0))
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    assert!(err.to_string().contains("max_pages"), "{err}");
+    assert!(client
+        .with_options(RequestOptions::new().max_pages(0))
+        .unwrap_err()
+        .is_invalid_input());
+    assert!(graph.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_long_listing_with_runs_of_empty_pages_is_read_to_the_end() {
+    const PAGES: usize = 300;
+    let graph = MockServer::start().await;
+    // Every hundredth page holds an item; the 99 before it are empty: the
+    // longest run of empty pages a stream follows, three times over, in a
+    // listing three times as long as that run.
+    mount_generated(&graph, |n| {
+        let items = if n % 100 == 0 {
+            assignments(n..n + 1)
+        } else {
+            Vec::new()
+        };
+        (items, n < PAGES)
+    })
+    .await;
+    mount_catch_all(&graph).await;
+    let client = client_for(&graph);
+
+    let items = client.assignments().list().collect().await.unwrap();
+    assert_eq!(ids(&items), ["asg-00100", "asg-00200", "asg-00300"]);
+    assert_eq!(graph.received_requests().await.unwrap().len(), PAGES);
+
+    // A cap of exactly the listing's length lets it finish; one less does not.
+    let capped = |n| {
+        client
+            .assignments()
+            .list()
+            .options(RequestOptions::new().max_pages(n))
+            .collect()
+    };
+    assert_eq!(capped(PAGES as u32).await.unwrap().len(), 3);
+    assert_eq!(
+        capped(PAGES as u32 - 1).await.unwrap_err().kind(),
+        ErrorKind::Paging
+    );
 }
 
 #[tokio::test]

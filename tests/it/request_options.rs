@@ -162,13 +162,13 @@ async fn a_429_on_one_view_pauses_the_other() {
         .with_options(RequestOptions::new().retry_policy(RetryPolicy::none()))
         .unwrap();
 
-    let a = tokio::spawn(async move { view_a.raw().get::<Value>("a").await });
+    let a = tokio::spawn(async move { view_a.raw().get::<Value>("a").send().await });
     // Wait until Graph's 429 to A is counted; the pause started just before.
     while client.throttled_count() == 0 {
         tokio::task::yield_now().await;
     }
     let paused_at = std::time::Instant::now();
-    view_b.raw().get::<Value>("b").await.unwrap();
+    view_b.raw().get::<Value>("b").send().await.unwrap();
     // The gate holds B until a second after the 429 reached A; the margin
     // covers the moments between that and `paused_at`.
     assert!(

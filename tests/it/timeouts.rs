@@ -29,7 +29,7 @@ async fn a_hung_server_hits_the_request_timeout() {
         .unwrap();
     // On the paused clock the timeout fires as soon as the client idles.
     let started = tokio::time::Instant::now();
-    let err = client.raw().get::<Value>("me").await.unwrap_err();
+    let err = client.raw().get::<Value>("me").send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
     assert!(err.is_timeout());
     assert_eq!(started.elapsed(), Duration::from_millis(200));

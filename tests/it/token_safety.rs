@@ -25,7 +25,7 @@ async fn a_redirect_to_another_origin_is_not_followed_with_the_token() {
         .mount(&evil)
         .await;
     let client = client_for(&graph);
-    let err = client.raw().get::<Value>("me").await.unwrap_err();
+    let err = client.raw().get::<Value>("me").send().await.unwrap_err();
     assert_eq!(err.status(), Some(302), "{err}");
     assert!(
         evil.received_requests().await.unwrap().is_empty(),
@@ -55,7 +55,7 @@ async fn a_redirect_within_graph_is_followed_with_the_token() {
         .mount(&graph)
         .await;
     let client = client_for(&graph);
-    let v: Value = client.raw().get("old").await.unwrap();
+    let v: Value = client.raw().get("old").send().await.unwrap();
     assert_eq!(v["moved"], true);
 }
 

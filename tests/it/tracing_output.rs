@@ -70,7 +70,12 @@ async fn traces_of_a_full_run_hold_no_token() {
         .unwrap();
     let items = client.assignments().list().collect().await.unwrap();
     assert_eq!(items.len(), 1);
-    let err = client.raw().get::<Value>("denied").await.unwrap_err();
+    let err = client
+        .raw()
+        .get::<Value>("denied")
+        .send()
+        .await
+        .unwrap_err();
     tracing::error!(error = %err, debug = ?err, "reported");
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

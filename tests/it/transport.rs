@@ -37,7 +37,7 @@ async fn token_goes_only_to_the_graph_origin() {
     mount_catch_all(&graph).await;
     let client = client_for(&graph);
 
-    let me: Value = client.raw().get("me").await.unwrap();
+    let me: Value = client.raw().get("me").send().await.unwrap();
     assert_eq!(me["id"], "me");
     let there: Value = client
         .raw()
@@ -71,8 +71,8 @@ async fn every_request_names_itself() {
         .user_agent_suffix("my-tool/1.0")
         .build()
         .unwrap();
-    let _: Value = client.raw().get("me").await.unwrap();
-    let _: Value = client.raw().get("me").await.unwrap();
+    let _: Value = client.raw().get("me").send().await.unwrap();
+    let _: Value = client.raw().get("me").send().await.unwrap();
     let reqs = graph.received_requests().await.unwrap();
     let ua = reqs[0].headers.get("user-agent").unwrap().to_str().unwrap();
     assert_eq!(
@@ -151,7 +151,7 @@ async fn a_401_refreshes_the_token_once_and_retries_once() {
         .cache_tokens(false)
         .build()
         .unwrap();
-    let v: Value = client.raw().get("me").await.unwrap();
+    let v: Value = client.raw().get("me").send().await.unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(provider.invalidated.load(Ordering::SeqCst), 1);
 }
@@ -173,7 +173,7 @@ async fn a_second_401_is_reported_not_retried_forever() {
         .cache_tokens(false)
         .build()
         .unwrap();
-    let err = client.raw().get::<Value>("me").await.unwrap_err();
+    let err = client.raw().get::<Value>("me").send().await.unwrap_err();
     assert!(err.is_auth());
     assert_eq!(
         err.code(),
@@ -201,7 +201,7 @@ async fn retry_after_in_seconds_is_waited_for_in_full() {
         .await;
     let client = paused_client_for(&graph, fast_retries());
     let started = Instant::now();
-    let _: Value = client.raw().get("me").await.unwrap();
+    let _: Value = client.raw().get("me").send().await.unwrap();
     // The paused clock moved by exactly the wait the client decided: the
     // Retry-After and at most a tenth more (jitter).
     let waited = started.elapsed();
@@ -236,7 +236,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .await;
     let client = paused_client_for(&graph, fast_retries());
     let started = Instant::now();
-    let _: Value = client.raw().get("me").await.unwrap();
+    let _: Value = client.raw().get("me").send().await.unwrap();
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(2), "waited only {waited:?}");
 }
@@ -264,13 +264,13 @@ async fn a_retry_after_beyond_the_policy_ends_the_call_as_throttled_at_once() {
         mount_catch_all(&graph).await;
         let client = paused_client_for(&graph, fast_retries());
         let started = Instant::now();
-        let err = client.raw().get::<Value>("slow").await.unwrap_err();
+        let err = client.raw().get::<Value>("slow").send().await.unwrap_err();
         assert!(err.is_throttled(), "{status}: {err:?}");
         assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
         assert!(err.to_string().contains("max_retry_after"), "{err}");
         // Nothing slept: the paused clock did not move, and the client's
         // other calls are not held for the hour either.
-        let _: Value = client.raw().get("other").await.unwrap();
+        let _: Value = client.raw().get("other").send().await.unwrap();
         assert_eq!(started.elapsed(), Duration::ZERO, "{status}");
     }
 }
@@ -308,7 +308,7 @@ async fn twenty_requests_meeting_a_401_for_an_old_token_cost_one_token_call() {
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.raw().get::<Value>("me").await })
+            tokio::spawn(async move { client.raw().get::<Value>("me").send().await })
         })
         .collect();
     for call in calls {
@@ -355,7 +355,7 @@ async fn a_429_from_another_origin_is_not_graph_throttling() {
         .await
         .unwrap();
     assert_eq!(client.throttled_count(), 0, "another origin's 429 counted");
-    let _: Value = client.raw().get("me").await.unwrap();
+    let _: Value = client.raw().get("me").send().await.unwrap();
     assert_eq!(client.throttled_count(), 1, "Graph's 429 counts");
 }
 
@@ -412,7 +412,7 @@ async fn dot_segments_and_path_characters_in_ids_are_refused_before_sending() {
         assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
     }
     for bad in ["groups/../me", "groups/./x", "a/%2e%2e/b", "a//b"] {
-        let err = client.raw().get::<Value>(bad).await.unwrap_err();
+        let err = client.raw().get::<Value>(bad).send().await.unwrap_err();
         assert!(err.is_invalid_input(), "{bad:?}: {err:?}");
         let err = client
             .raw()
@@ -440,7 +440,7 @@ async fn retries_stop_at_the_policy_limit() {
         .retry_policy(fast_retries().max_retries(2))
         .build()
         .unwrap();
-    let err = client.raw().get::<Value>("me").await.unwrap_err();
+    let err = client.raw().get::<Value>("me").send().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert!(err.is_retryable());
 }
@@ -500,6 +500,7 @@ async fn graph_error_envelopes_become_typed_errors() {
     let err = client
         .raw()
         .get::<Value>("identityGovernance/entitlementManagement/accessPackages/x")
+        .send()
         .await
         .unwrap_err();
     assert!(err.is_not_found());
@@ -524,7 +525,7 @@ async fn nothing_prints_the_token() {
         .mount(&graph)
         .await;
     let client = client_for(&graph);
-    let err = client.raw().get::<Value>("me").await.unwrap_err();
+    let err = client.raw().get::<Value>("me").send().await.unwrap_err();
     for text in [
         format!("{client:?}"),
         format!("{err:?}"),

@@ -5,7 +5,7 @@
 use futures::stream::{self, BoxStream, StreamExt};
 
 use super::{positive, Reports, DEFAULT_CONCURRENCY};
-use entra_access::api::{CatalogRef, ListAssignments};
+use entra_access::api::{CatalogRef, List};
 use entra_access::error::Result;
 use entra_access::models::{AccessPackage, AccessPackageId, Assignment, AssignmentState};
 
@@ -71,7 +71,7 @@ impl Reports {
         &self,
         packages: Vec<AccessPackage>,
         concurrency: usize,
-        configure: impl Fn(ListAssignments) -> ListAssignments + Send + Sync + 'static,
+        configure: impl Fn(List<Assignment>) -> List<Assignment> + Send + Sync + 'static,
     ) -> BoxStream<'static, Result<PackageAssignment>> {
         let assignments = self.assignments();
         stream::iter(packages)

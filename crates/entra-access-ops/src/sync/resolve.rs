@@ -406,7 +406,7 @@ async fn lookup_user(client: &Client, upn: &str) -> Result<Option<ObjectId>, Syn
         "users/{}?$select=id,userPrincipalName",
         utf8_percent_encode(upn, UPN_SEGMENT)
     );
-    match client.raw().get::<DirectoryObject>(&path).await {
+    match client.raw().get::<DirectoryObject>(&path).send().await {
         Ok(user) if !user.id.as_str().is_empty() => Ok(Some(user.id)),
         Ok(_) => Ok(None),
         Err(e) if e.is_not_found() => Ok(None),

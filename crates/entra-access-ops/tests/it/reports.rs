@@ -287,6 +287,7 @@ async fn the_fakes_new_routes_refuse_what_graph_refuses() {
         .get::<serde_json::Value>(
             "identityGovernance/entitlementManagement/catalogs/nope/accessPackages",
         )
+        .send()
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404));
@@ -294,7 +295,7 @@ async fn the_fakes_new_routes_refuse_what_graph_refuses() {
     let e = raw
         .get::<serde_json::Value>(
             "identityGovernance/entitlementManagement/accessPackages/nope/incompatibleAccessPackages",
-        )
+        ).send()
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404));
