@@ -2,6 +2,7 @@
 
 mod code;
 mod graph_error;
+mod retryable;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -9,9 +10,9 @@ use std::time::Duration;
 
 pub use code::GraphErrorCode;
 pub use graph_error::GraphError;
+pub(crate) use retryable::{is_retryable, Attempt};
 
 use crate::auth::AuthError;
-use crate::transport::Attempt;
 
 /// Where a call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -253,7 +254,7 @@ impl Error {
             },
             _ => return false,
         };
-        crate::transport::is_retryable(attempt, true)
+        is_retryable(attempt, true)
     }
 
     /// A write (POST) failed in a way that leaves open whether Graph

@@ -17,6 +17,8 @@
 //! );
 //! ```
 
+pub(crate) mod headers;
+
 use http::Method;
 use serde_json::Value;
 
@@ -238,7 +240,7 @@ impl RequestOptions {
                 ));
             }
         }
-        crate::transport::check_headers(&self.all_headers())
+        headers::check_headers(&self.all_headers())
     }
 
     /// The headers these options add, the `client-request-id` first.
@@ -246,7 +248,7 @@ impl RequestOptions {
         let id = self
             .client_request_id
             .as_ref()
-            .map(|id| (crate::transport::CLIENT_REQUEST_ID.to_owned(), id.clone()));
+            .map(|id| (headers::CLIENT_REQUEST_ID.to_owned(), id.clone()));
         id.into_iter().chain(self.headers.iter().cloned()).collect()
     }
 }

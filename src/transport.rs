@@ -6,10 +6,7 @@
 //! retries by the [`RetryPolicy`], refreshes the token once after a 401, maps
 //! error answers to [`GraphError`], and traces each call without secrets.
 
-mod body;
 mod deadline;
-mod headers;
-mod retry;
 mod retry_after;
 mod throttle;
 
@@ -27,22 +24,15 @@ use tracing::Instrument;
 use url::{Origin, Url};
 
 pub(crate) use deadline::deadline_after;
-pub use retry::RetryPolicy;
-pub(crate) use retry::{is_retryable, Attempt, Decision};
 pub(crate) use retry_after::parse_retry_after;
 use throttle::ThrottleGate;
 
 use crate::auth::{AccessToken, TokenProvider};
-use crate::error::{Error, ErrorKind, GraphError, Result};
+use crate::body;
+use crate::error::{Attempt, Error, ErrorKind, GraphError, Result};
+use crate::request::headers::{self, CLIENT_REQUEST_ID};
 use crate::request::{ApiRequest, RequestOptions, ResponseMeta, WithMeta};
-
-pub(crate) use headers::CLIENT_REQUEST_ID;
-
-/// Checks caller-given headers the way a call would: names and values must
-/// be valid, and `Authorization` is the client's alone.
-pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
-    headers::request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
-}
+use crate::retry::{Decision, RetryPolicy};
 
 /// The default cap on a success body: 64 MiB, far above any Graph page.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;

@@ -9,9 +9,8 @@ use url::{Host, Url};
 use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
 use crate::odata::MAX_TOP;
-use crate::transport::{
-    RetryPolicy, Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES,
-};
+use crate::retry::RetryPolicy;
+use crate::transport::{Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES};
 use crate::{Client, Cloud};
 
 /// Which Graph API version the client calls.

@@ -1,5 +1,6 @@
 //! The headers of a request: the client's defaults, replaced (not doubled)
-//! by any the caller set.
+//! by any the caller set. The options check them when they are given and
+//! the transport when it sends, with the same rules.
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 
@@ -42,6 +43,12 @@ pub(crate) fn request_headers(
         }
     }
     Ok(map)
+}
+
+/// Checks caller-given headers the way a call would: names and values must
+/// be valid, and `Authorization` is the client's alone.
+pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
 }
 
 #[cfg(test)]
