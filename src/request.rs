@@ -171,7 +171,7 @@ impl ApiRequest {
 ///     .await?;
 /// # let _ = pkg; Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[must_use]
 pub struct RequestOptions {
     pub(crate) timeout: Option<std::time::Duration>,
@@ -179,6 +179,19 @@ pub struct RequestOptions {
     pub(crate) client_request_id: Option<String>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) page_size: Option<u32>,
+}
+
+/// Shows header names, not their values: a header may carry a key.
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("client_request_id", &self.client_request_id)
+            .field("headers", &headers::HeaderNames(&self.headers))
+            .field("page_size", &self.page_size)
+            .finish()
+    }
 }
 
 impl RequestOptions {

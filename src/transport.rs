@@ -63,7 +63,7 @@ pub(crate) struct Settings {
 /// The sender. Handles and builders hold it in an `Arc`. A view with other
 /// settings ([`Transport::with_options`]) shares the HTTP client, the token
 /// cache, the throttle gate and what was learned about endpoints.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: Url,
@@ -84,6 +84,26 @@ pub(crate) struct Transport {
     refused: Option<String>,
     /// Endpoints (paths) whose first page Graph refused with `$top`.
     top_refused: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Shows the settings and the names of the view's extra headers, never
+/// their values (an API-management key travels in one), nor the HTTP
+/// client (whose `Debug` prints its default headers).
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("api_root", &self.api_root.as_str())
+            .field("tokens", &self.tokens)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("page_size", &self.page_size)
+            .field("extra_headers", &headers::HeaderNames(&self.extra_headers))
+            .field("refused", &self.refused)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What one try came to.
