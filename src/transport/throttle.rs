@@ -75,7 +75,7 @@ impl ThrottleGate {
 
     /// Whether a pause was ever set.
     #[cfg(test)]
-    pub(crate) fn was_paused(&self) -> bool {
+    fn was_paused(&self) -> bool {
         self.current().is_some()
     }
 }
