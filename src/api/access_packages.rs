@@ -42,7 +42,7 @@ impl AccessPackages {
     /// Gets one access package.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().get("pkg-1").expand_policies().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages/pkg-1");
     /// assert_eq!(req.query_value("$expand"), Some("assignmentPolicies"));

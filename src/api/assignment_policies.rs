@@ -40,7 +40,7 @@ impl AssignmentPolicies {
     /// Gets one policy, with its questions.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_policies().get("pol-1").expand_access_package().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignmentPolicies/pol-1");
     /// assert_eq!(req.query_value("$expand"), Some("questions,accessPackage"));

@@ -91,7 +91,7 @@ impl AssignmentRequests {
     ///
     /// ```
     /// use entra_access::models::RequestState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignment_requests()
     ///     .list()
@@ -118,7 +118,7 @@ impl AssignmentRequests {
     ///
     /// ```
     /// use entra_access::api::RequestsOfCurrentUser;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_requests().filter_by_current_user(RequestsOfCurrentUser::Approver).request()?;
     /// assert!(req.path().ends_with("assignmentRequests/filterByCurrentUser(on='approver')"));
     /// # Ok::<(), entra_access::Error>(())

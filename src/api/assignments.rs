@@ -58,7 +58,7 @@ impl Assignments {
     ///
     /// ```
     /// use entra_access::models::AssignmentState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignments()
     ///     .list()
@@ -133,7 +133,7 @@ impl Assignments {
     /// (`POST assignments/{id}/reprocess`, 202).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().reprocess("asg-1").request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignments/asg-1/reprocess");
     /// # Ok::<(), entra_access::Error>(())

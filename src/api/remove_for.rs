@@ -18,7 +18,7 @@ impl Assignments {
     /// partially delivered assignment `target` holds for `package`.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let lookup = client.assignments().remove_for("pkg-1", "user-1").request()?;
     /// assert_eq!(
     ///     lookup.query_value("$filter"),

@@ -78,7 +78,7 @@ impl Raw {
     /// `InvalidInput` before anything is sent.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let list = client
     ///     .raw()
     ///     .list::<serde_json::Value>("identityGovernance/entitlementManagement/connectedOrganizations")

@@ -715,7 +715,10 @@ async fn argument_errors_read_as_they_were_raised() {
 #[test]
 fn list_setters_share_their_filters_names_and_wire() {
     use entra_access::odata::{AccessPackageFilter, AssignmentFilter};
-    let client = Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let client = Client::builder()
+        .token_provider(entra_access::auth::StaticToken::new("t"))
+        .build()
+        .unwrap();
     let query = |r: entra_access::Result<entra_access::request::ApiRequest>| {
         r.unwrap().query_pairs().to_vec()
     };
