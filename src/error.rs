@@ -140,7 +140,13 @@ impl Error {
     }
 
     pub(crate) fn auth(err: AuthError) -> Self {
-        Self::new(ErrorKind::Auth, "could not get an access token").with_source(err)
+        let message = match err {
+            AuthError::SignInRequired { .. } => {
+                "could not get an access token: the signed-in session has ended; sign in again"
+            }
+            _ => "could not get an access token",
+        };
+        Self::new(ErrorKind::Auth, message).with_source(err)
     }
 
     pub(crate) fn decode(what: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Self {
