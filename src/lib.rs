@@ -50,7 +50,7 @@ pub mod request;
 mod retry;
 mod transport;
 
-pub use client::{env, ApiVersion, Client, ClientBuilder, Raw, SignIn};
+pub use client::{env, ApiVersion, Client, ClientBuilder, Raw};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
 pub use retry::RetryPolicy;
