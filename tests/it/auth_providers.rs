@@ -475,6 +475,7 @@ mod client_credentials {
             .timeout(Duration::from_secs(2))
             .build()
             .unwrap();
+        let started = tokio::time::Instant::now();
         let err = client
             .raw()
             .get::<serde_json::Value>("me")
@@ -487,6 +488,13 @@ mod client_credentials {
         assert!(
             matches!(auth, AuthError::Unavailable { .. }),
             "a timed-out token request: {auth:?}"
+        );
+        // Three tries of 2 s and the cache's two short waits between them,
+        // on the paused clock: not the built-in 30 s, nor the cache's 30 s.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(6) && waited < Duration::from_secs(30),
+            "{waited:?}"
         );
     }
 
