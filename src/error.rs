@@ -141,9 +141,7 @@ impl Error {
 
     pub(crate) fn auth(err: AuthError) -> Self {
         let message = match err {
-            AuthError::SignInRequired { .. } => {
-                "could not get an access token: the signed-in session has ended; sign in again"
-            }
+            AuthError::SignInRequired { .. } => "the signed-in session has ended; sign in again",
             _ => "could not get an access token",
         };
         Self::new(ErrorKind::Auth, message).with_source(err)

@@ -66,7 +66,7 @@ pub enum AuthError {
     /// request with this error, sending nothing and showing no new code;
     /// sign in again (run the program again, or call
     /// [`DeviceCode::sign_in`](super::DeviceCode::sign_in)).
-    #[error("the signed-in session has ended ({reason}); sign in again")]
+    #[error("sign-in required: the signed-in session has ended, sign in again ({reason})")]
     SignInRequired {
         /// Why, free of secrets (the OAuth error and its description).
         reason: String,
