@@ -34,7 +34,7 @@ impl AccessPackages {
     /// Lists access packages of every catalog the caller can read.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_eq("Sales").expand_policies().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages");
     /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'"));
@@ -50,7 +50,7 @@ impl AccessPackages {
     /// Gets one access package.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().get("pkg-1").expand_policies().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages/pkg-1");
     /// assert_eq!(req.query_value("$expand"), Some("assignmentPolicies"));
@@ -241,7 +241,7 @@ impl List<AccessPackage> {
     /// Only packages named exactly `name` (`displayName eq '…'`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_eq("Sales' EU").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'' EU'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -254,7 +254,7 @@ impl List<AccessPackage> {
     /// (`contains(tolower(displayName),'…')`, as in Graph's own example).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_contains("Team").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("contains(tolower(displayName),'team')"));
     /// # Ok::<(), entra_access::Error>(())

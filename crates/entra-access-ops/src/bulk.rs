@@ -273,7 +273,7 @@ impl BulkAssign {
     /// [`RemovalScope::None`].
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// use entra_access_ops::RemovalScope;
     ///
     /// let bulk = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1");

@@ -199,7 +199,9 @@ mod tests {
     use super::*;
 
     fn report(days: i64) -> ExpiringReport {
-        let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))
+        let client = entra_access::Client::builder()
+            .token_provider(entra_access::auth::StaticToken::new("t"))
+            .build()
             .unwrap_or_else(|e| unreachable!("{e}"));
         crate::reports::Reports::new(&client)
             .expiring(ReportScope::AllPackages)

@@ -19,7 +19,7 @@ use crate::transport::Transport;
 /// use chrono::{TimeZone, Utc};
 /// use entra_access::api::Target;
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 ///
 /// let req = client
 ///     .assignment_requests()
@@ -53,7 +53,7 @@ use crate::transport::Transport;
 /// use entra_access::api::Target;
 /// use entra_access::models::IsoDuration;
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 ///
 /// let target = Target::email("ana@fabrikam.com")
 ///     .display_name("Ana Souza")

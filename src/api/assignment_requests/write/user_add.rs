@@ -23,7 +23,7 @@ use crate::transport::Transport;
 ///
 /// ```
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let req = client
 ///     .assignment_requests()
 ///     .user_add("pkg-1", "pol-1")
@@ -68,7 +68,7 @@ impl UserAdd {
     /// that keeps it from being sent.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// assert!(client.assignment_requests().user_add("", "pol-1").request().is_err());
     /// # Ok::<(), entra_access::Error>(())
     /// ```
