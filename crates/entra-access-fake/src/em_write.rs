@@ -185,6 +185,10 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         callouts: Vec::new(),
         due: None,
         requestor_only: false,
+        listed_from: st
+            .faults
+            .request_listing_lag
+            .map(|lag| std::time::Instant::now() + lag),
     });
     if let Principal::User(user) = &ctx.principal {
         st.created_by.insert(id.clone(), user.clone());
