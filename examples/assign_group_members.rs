@@ -125,9 +125,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // It is written beside its name and renamed once complete, so the
     // previous report stays until then.
     let mut out = match &args.report {
-        Some(path) => Some(
-            OutputFile::create(path).with_context(|| format!("creating {}", path.display()))?,
-        ),
+        Some(path) => {
+            Some(OutputFile::create(path).with_context(|| format!("creating {}", path.display()))?)
+        }
         None => None,
     };
 

@@ -297,7 +297,10 @@ mod tests {
         assert_eq!(sorted.len(), 1);
         assert_eq!(upper.as_str(), "0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB");
         assert_eq!(upper.to_string(), "0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB");
-        assert_eq!(serde_json::to_string(&upper).unwrap(), "\"0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB\"");
+        assert_eq!(
+            serde_json::to_string(&upper).unwrap(),
+            "\"0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB\""
+        );
         // Different ids stay different, and order as their lower case.
         assert_ne!(ObjectId::new("a"), ObjectId::new("b"));
         assert!(ObjectId::new("B") > ObjectId::new("a"));

@@ -212,9 +212,10 @@ impl FakeGraph {
     }
 
     /// Keeps each assignment request created from now on out of request
-    /// lists for `lag` after it is made (`None`: listed at once), as Graph's
-    /// listings lag behind its writes; `GET` by id finds it at once. Cleared
-    /// by [`clear_faults`](Self::clear_faults).
+    /// lists for `lag` after it is made, as Graph's listings lag behind its
+    /// writes; `GET` by id finds it at once. `None` (and
+    /// [`clear_faults`](Self::clear_faults)) lists every request again,
+    /// those held back included.
     pub fn set_request_listing_lag(&self, lag: Option<Duration>) {
         self.state().faults.request_listing_lag = lag;
     }

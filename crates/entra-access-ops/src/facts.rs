@@ -164,7 +164,9 @@ impl RequestFact {
     /// Whether it asks for an assignment to be removed (`adminRemove`,
     /// `userRemove`, `systemRemove`).
     pub fn is_removal(&self) -> bool {
-        self.request_type.as_ref().is_some_and(RequestType::is_removal)
+        self.request_type
+            .as_ref()
+            .is_some_and(RequestType::is_removal)
     }
 
     /// Whether the request concerns `person` (its assignment's target or

@@ -14,7 +14,6 @@ pub use action::{Action, Reason, ReportReason, SkipReason, Warning};
 pub use decide::plan_package;
 pub use spec::PackageSpec;
 
-
 use crate::refusal::{EntryRef, Refusal};
 use crate::{Observed, Person};
 use entra_access::error::{Error, ErrorKind, Result};

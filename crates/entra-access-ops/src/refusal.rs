@@ -328,7 +328,10 @@ impl fmt::Display for Refusal {
                 package,
                 planned,
                 ceiling,
-            } => write!(f, "{package}: {planned} removals planned, ceiling {ceiling}"),
+            } => write!(
+                f,
+                "{package}: {planned} removals planned, ceiling {ceiling}"
+            ),
             Self::TooManyAssignments {
                 package,
                 after,

@@ -485,7 +485,10 @@ mod tests {
             row(Action::Add, Outcome::Submitted),
             row(Action::Add, Outcome::Delivered),
             row(Action::Add, Outcome::NotDelivered(RequestState::Denied)),
-            row(Action::Add, Outcome::StillOpen(RequestState::PendingApproval)),
+            row(
+                Action::Add,
+                Outcome::StillOpen(RequestState::PendingApproval),
+            ),
             row(Action::Remove, Outcome::Submitted),
             row(Action::Add, Outcome::Failed),
             row(

@@ -317,10 +317,8 @@ impl Run {
                         }
                         WriteResult::AlreadyDone(reason, e) => {
                             row.outcome = Outcome::AlreadyDone(reason);
-                            row.error_code = e
-                                .as_ref()
-                                .and_then(|e| e.code())
-                                .map(ToString::to_string);
+                            row.error_code =
+                                e.as_ref().and_then(|e| e.code()).map(ToString::to_string);
                         }
                         WriteResult::Failed(e) => {
                             row.outcome = Outcome::Failed;

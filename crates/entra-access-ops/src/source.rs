@@ -193,7 +193,9 @@ fn listing(client: &Client, g: &SourceGroup) -> entra_access::api::ListMembers {
 /// (their members are listed).
 pub(crate) async fn group_members(client: &Client, g: &SourceGroup) -> Result<Vec<MemberFact>> {
     let members = listing(client, g).users_only().await?;
-    let reason = Reason::GroupMember { group: g.id.clone() };
+    let reason = Reason::GroupMember {
+        group: g.id.clone(),
+    };
     let users = members
         .users
         .into_iter()
@@ -202,11 +204,7 @@ pub(crate) async fn group_members(client: &Client, g: &SourceGroup) -> Result<Ve
         .others
         .into_iter()
         .filter(|o| {
-            !(g.transitive
-                && matches!(
-                    o.kind(),
-                    entra_access::models::DirectoryObjectKind::Group
-                ))
+            !(g.transitive && matches!(o.kind(), entra_access::models::DirectoryObjectKind::Group))
         })
         .map(|o| MemberFact::from_other(o).because(reason.clone()));
     Ok(users.chain(others).collect())

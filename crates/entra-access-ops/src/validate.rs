@@ -47,7 +47,9 @@ pub(crate) fn check(plan: &PackagePlan, now: &Now<'_>, edited: bool) -> Result<(
     let listed: HashSet<&Person> = plan
         .items
         .iter()
-        .filter(|i| i.action != Action::Remove && !matches!(i.reason, Some(Reason::NotDesired { .. })))
+        .filter(|i| {
+            i.action != Action::Remove && !matches!(i.reason, Some(Reason::NotDesired { .. }))
+        })
         .map(|i| &i.person)
         .collect();
     let fixed = |p: &Person| match p {
@@ -59,7 +61,9 @@ pub(crate) fn check(plan: &PackagePlan, now: &Now<'_>, edited: bool) -> Result<(
             .open_requests
             .iter()
             .filter(|r| r.is_open())
-            .find(|r| r.is_for(p) || (assignment.is_some() && r.assignment_id.as_ref() == assignment))
+            .find(|r| {
+                r.is_for(p) || (assignment.is_some() && r.assignment_id.as_ref() == assignment)
+            })
     };
 
     let mut removed: HashSet<&AssignmentId> = HashSet::new();
@@ -104,7 +108,10 @@ pub(crate) fn check(plan: &PackagePlan, now: &Now<'_>, edited: bool) -> Result<(
                     )));
                 }
                 if !spec.removal_scope.covers(a.policy.as_ref(), &spec.policy) {
-                    let policy = a.policy.as_ref().map_or("an unknown policy", |p| p.as_str());
+                    let policy = a
+                        .policy
+                        .as_ref()
+                        .map_or("an unknown policy", |p| p.as_str());
                     return Err(rule(format!(
                         "names assignment {id}, made under {policy}, outside the removal scope {} \
                          (policy {})",
@@ -120,8 +127,7 @@ pub(crate) fn check(plan: &PackagePlan, now: &Now<'_>, edited: bool) -> Result<(
                 }
                 if edited && now.desired.contains(&item.person) {
                     return Err(rule(
-                        "is of a person the plan's source holds now (its groups read again)"
-                            .into(),
+                        "is of a person the plan's source holds now (its groups read again)".into(),
                     ));
                 }
                 if let Some(r) = open_for(&item.person, Some(id)) {

@@ -605,12 +605,22 @@ mod tests {
             ],
             vec![
                 request("r-rm", None, Some("a-going"), "submitted", "adminRemove"),
-                request("r-rm2", Some("by-person"), None, "pendingApproval", "userRemove"),
+                request(
+                    "r-rm2",
+                    Some("by-person"),
+                    None,
+                    "pendingApproval",
+                    "userRemove",
+                ),
             ],
         );
         for (who, id) in [("going", "r-rm"), ("by-person", "r-rm2")] {
             let i = item(&plan, who);
-            assert_eq!(i.action, Action::Skip(SkipReason::RemovalRequested), "{i:?}");
+            assert_eq!(
+                i.action,
+                Action::Skip(SkipReason::RemovalRequested),
+                "{i:?}"
+            );
             assert_eq!(i.request_id, Some(AssignmentRequestId::new(id)));
         }
         assert_eq!(
@@ -627,11 +637,7 @@ mod tests {
         let plan = plan_of(
             &spec(true),
             &[MemberFact::user(upper, None)],
-            vec![assignment(
-                "as-1",
-                &upper.to_ascii_lowercase(),
-                "delivered",
-            )],
+            vec![assignment("as-1", &upper.to_ascii_lowercase(), "delivered")],
             vec![],
         );
         assert_eq!(plan.items.len(), 1, "{plan:#?}");
@@ -704,7 +710,12 @@ mod tests {
             vec![assignment("a-left", "left", "delivered")],
             vec![request("r1", Some("asked"), None, "submitted", "adminAdd")],
         );
-        let plan = Plan::new("https://graph.test/v1.0/", chrono::Utc::now(), vec![package]).unwrap();
+        let plan = Plan::new(
+            "https://graph.test/v1.0/",
+            chrono::Utc::now(),
+            vec![package],
+        )
+        .unwrap();
         let json = serde_json::to_value(&plan).unwrap();
         assert_eq!(json["formatVersion"], 2);
         assert_eq!(json["baseUrl"], "https://graph.test/v1.0/");
@@ -717,9 +728,15 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("sha256:"));
-        assert_eq!(p["items"][0]["person"], serde_json::json!({"user": "asked"}));
+        assert_eq!(
+            p["items"][0]["person"],
+            serde_json::json!({"user": "asked"})
+        );
         assert_eq!(p["items"][0]["requestId"], "r1");
-        assert_eq!(p["items"][2]["action"], serde_json::json!({"kind": "remove"}));
+        assert_eq!(
+            p["items"][2]["action"],
+            serde_json::json!({"kind": "remove"})
+        );
         let back: Plan = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, plan);
         assert!(!back.is_edited());

@@ -470,10 +470,7 @@ async fn a_mixed_group_gets_exactly_the_right_adds_and_skips() {
         .unwrap()
         .as_str()
         .starts_with("req-new-"));
-    assert_eq!(
-        new.principal_name.as_deref(),
-        Some("u-new@contoso.com")
-    );
+    assert_eq!(new.principal_name.as_deref(), Some("u-new@contoso.com"));
     assert_eq!(
         report.row("u-asked").unwrap().request_id.as_ref().unwrap(),
         "r-asked"
@@ -576,10 +573,7 @@ async fn a_dry_run_sends_no_post() {
     assert_eq!(report.row("u-ex-member").unwrap().action, Action::Remove);
     assert_eq!(report.row("u-ex-member").unwrap().outcome, Outcome::Planned);
     let t = report.totals();
-    assert_eq!(
-        (t.to_add, t.to_remove, t.created, t.removed),
-        (2, 1, 0, 0)
-    );
+    assert_eq!((t.to_add, t.to_remove, t.created, t.removed), (2, 1, 0, 0));
 }
 
 #[tokio::test]

@@ -314,10 +314,7 @@ async fn a_stale_plan_is_refused_and_writes_nothing() {
     assert_eq!(t.fake.assignment_requests().len(), requests_before);
     // check() says the same without writing either.
     let err = plan.apply(&client).check().await.unwrap_err();
-    assert!(matches!(
-        Refusal::of(&err),
-        Some(Refusal::StalePlan { .. })
-    ));
+    assert!(matches!(Refusal::of(&err), Some(Refusal::StalePlan { .. })));
 
     // A state change alone (same ids, same counts per id) is caught too.
     let plan = t.plan(RemovalScope::Policy).await;
@@ -495,7 +492,12 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         matches!(Refusal::of(&err), Some(Refusal::EditedPlan { .. })),
         "{err}"
     );
-    let err = edited.apply(&t.client()).allow_edited().run().await.unwrap_err();
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     // The id as written, not its Debug form (`ObjectId("…")`).
     assert!(err.to_string().contains("plan item '../users'"), "{err}");
@@ -507,7 +509,12 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .find(|i| i.action == Action::Remove)
         .unwrap();
     removal.assignment_id = None;
-    let err = edited.apply(&t.client()).allow_edited().run().await.unwrap_err();
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(
         err.is_invalid_input() && err.to_string().contains("names no assignment"),
         "{err}"
@@ -517,7 +524,12 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let received = t.fake.received().len();
     let mut edited = plan;
     edited.packages[0].spec.policy = AssignmentPolicyId::new("");
-    let err = edited.apply(&t.client()).allow_edited().run().await.unwrap_err();
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     assert_eq!(t.fake.received().len(), received, "nothing was sent");
 }

@@ -9,4 +9,6 @@ mod bulk_plan;
 mod bulk_stream;
 mod export_csv;
 mod reports;
+mod safeguards;
+mod stored_plans;
 mod sync;

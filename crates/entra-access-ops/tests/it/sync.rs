@@ -11,11 +11,11 @@ use entra_access::models::{
     AccessPackageId, AllowedTargetScope, AssignmentId, AssignmentPolicyId, AssignmentState,
     ObjectId, RequestState, RequestType,
 };
+use entra_access::ErrorKind;
 use entra_access_fake::{
     AccessPackageSeed, AssignmentSeed, DeviceSeed, FakeGraph, GroupSeed, PolicySeed, RequestSeed,
     UserSeed,
 };
-use entra_access::ErrorKind;
 use entra_access_ops::sync::{self, DesiredState};
 use entra_access_ops::{
     Action, EntryRef, Outcome, Person, Plan, Refusal, RemovalScope, ReportReason, SkipReason,
@@ -223,7 +223,13 @@ async fn plan_apply_plan_again_is_empty() {
     let client = t.fake.client().unwrap();
     let desired = desired(&t, "");
     let plan = sync::plan(&client, &desired).await.unwrap();
-    let report = plan.clone().apply(&client).concurrency(3).run().await.unwrap();
+    let report = plan
+        .clone()
+        .apply(&client)
+        .concurrency(3)
+        .run()
+        .await
+        .unwrap();
     assert!(report.is_success(), "{report:?}");
     assert!(!report.replanned);
     assert_eq!(report.rows.len(), plan.items().count(), "a row per item");
@@ -307,10 +313,7 @@ async fn a_stale_plan_is_refused_and_writes_nothing() {
             .clone(),
     );
     let err = plan.apply(&client).run().await.unwrap_err();
-    assert!(
-        matches!(refusal(&err), Refusal::StalePlan { .. }),
-        "{err}"
-    );
+    assert!(matches!(refusal(&err), Refusal::StalePlan { .. }), "{err}");
     assert_eq!(posts(&t), 0);
 }
 
@@ -518,10 +521,7 @@ fn bad_files_are_refused_with_the_line_or_the_package() {
     );
     assert!(e.explain().contains("\"P1Y\""), "{e}");
     let e = config_err("[defaults]\nduration = \"P30D\"\nend = \"2030-01-01T00:00:00Z\"\n");
-    assert!(
-        matches!(e, Refusal::FileValue { field: "end", .. }),
-        "{e}"
-    );
+    assert!(matches!(e, Refusal::FileValue { field: "end", .. }), "{e}");
     let e = config_err("[defaults]\nend = \"tomorrow\"\n");
     assert!(
         matches!(e, Refusal::FileSyntax { line: Some(2), .. }),
@@ -722,7 +722,13 @@ async fn lost_answers_are_looked_up_and_nothing_is_requested_twice() {
             .on_method("POST")
             .on_path(path),
     );
-    let report = plan.clone().apply(&client).concurrency(1).run().await.unwrap();
+    let report = plan
+        .clone()
+        .apply(&client)
+        .concurrency(1)
+        .run()
+        .await
+        .unwrap();
     let failed: Vec<_> = report.failures().collect();
     assert_eq!(failed.len(), 1, "{report:#?}");
     assert_eq!(failed[0].http_status, Some(500));
