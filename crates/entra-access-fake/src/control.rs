@@ -213,9 +213,11 @@ impl FakeGraph {
 
     /// Keeps each assignment request created from now on out of request
     /// lists for `lag` after it is made, as Graph's listings lag behind its
-    /// writes; `GET` by id finds it at once. `None` (and
-    /// [`clear_faults`](Self::clear_faults)) lists every request again,
-    /// those held back included.
+    /// writes; `GET` by id finds it at once. The check that refuses a second
+    /// open request for a person (`ExistingOpenRequest`) lags the same way,
+    /// so a second add sent meanwhile is accepted: two requests reach the
+    /// approvers. `None` (and [`clear_faults`](Self::clear_faults)) lists
+    /// every request again, those held back included.
     pub fn set_request_listing_lag(&self, lag: Option<Duration>) {
         self.state().faults.request_listing_lag = lag;
     }

@@ -379,10 +379,10 @@ impl Execution {
                     while let Some(next) = changes.next().await {
                         match next {
                             Ok(r) => {
-                                let Some(s) = r.state.clone() else { continue };
+                                let Some(s) = r.state else { continue };
                                 seen(i, &s);
                                 if s.is_final() {
-                                    return (i, Followed::Final(r));
+                                    return (i, Followed::Final(s));
                                 }
                                 if s == RequestState::PendingApproval {
                                     return (i, Followed::StillOpen(s));

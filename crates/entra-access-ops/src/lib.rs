@@ -86,6 +86,12 @@ pub use report::{Outcome, Progress, Report, Row, Totals, REPORT_COLUMNS};
 pub use run::{Run, StopHandle};
 pub use source::{Source, SourceGroup};
 
+/// The short bulk guide's examples are tested too (the crate's docs are the
+/// full guide, `docs/sync.md`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/bulk.md")]
+struct BulkGuide;
+
 /// Input refused before sending; `what` names the argument or item.
 pub(crate) fn invalid_input(what: &str, problem: impl std::fmt::Display) -> entra_access::Error {
     entra_access::Error::new(

@@ -349,13 +349,10 @@ impl Run {
                     };
                     if let Some(row) = self.rows.get_mut(r) {
                         match *result {
-                            Followed::Final(request) => {
-                                row.outcome = match request.state {
-                                    Some(RequestState::Delivered) => Outcome::Delivered,
-                                    Some(s) => Outcome::NotDelivered(s),
-                                    None => Outcome::Submitted,
-                                };
+                            Followed::Final(RequestState::Delivered) => {
+                                row.outcome = Outcome::Delivered;
                             }
+                            Followed::Final(state) => row.outcome = Outcome::NotDelivered(state),
                             Followed::StillOpen(state) => row.outcome = Outcome::StillOpen(state),
                             Followed::Failed(e) => row.set_error(&e),
                         }

@@ -7,9 +7,7 @@ use crate::plan::SkipReason;
 use crate::{Person, Source};
 use entra_access::api::{AdminAdd, AdminRemove};
 use entra_access::error::Error;
-use entra_access::models::{
-    AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, RequestState,
-};
+use entra_access::models::{AccessPackageId, AssignmentId, AssignmentRequestId, RequestState};
 use entra_access::request::ResponseMeta;
 
 /// One write: the handle's builder, ready to send, whom it is for (the
@@ -91,8 +89,8 @@ pub(crate) enum WriteResult {
 /// What following a request came to.
 #[derive(Debug)]
 pub(crate) enum Followed {
-    /// It reached a final state.
-    Final(AssignmentRequest),
+    /// It reached this final state.
+    Final(RequestState),
     /// Following stopped while it was open: waiting for approval,
     /// scheduled for later, or the budget ran out (the last state seen).
     StillOpen(RequestState),

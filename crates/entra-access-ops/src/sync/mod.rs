@@ -32,7 +32,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The planner is pure ([`plan_package`](crate::plan_package)): facts in,
+//! The planner is pure ([`plan_package`]): facts in,
 //! plan out, so a tool can plan from facts it gathered itself
 //! ([`resolve`] gives each entry's settings and members).
 
