@@ -92,8 +92,13 @@ fn id_order(a: &str, b: &str) -> Ordering {
 
 /// Hashes an id ignoring ASCII case (consistent with [`same_id`]).
 fn hash_id<H: Hasher>(id: &str, state: &mut H) {
-    for b in id.bytes() {
-        state.write_u8(b.to_ascii_lowercase());
+    // Lower-cased a chunk at a time: one `write` per 64 bytes, not per byte.
+    let mut buf = [0u8; 64];
+    for chunk in id.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        state.write(lower);
     }
     // As `str` does: a terminator, so that ("ab", "c") and ("a", "bc")
     // hash apart in a tuple.

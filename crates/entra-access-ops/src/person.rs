@@ -101,8 +101,13 @@ impl Hash for Person {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let (kind, text) = self.key();
         state.write_u8(kind);
-        for b in text.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        // Lower-cased a chunk at a time: one `write` per 64 bytes.
+        let mut buf = [0u8; 64];
+        for chunk in text.as_bytes().chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            state.write(lower);
         }
         state.write_u8(0xff);
     }

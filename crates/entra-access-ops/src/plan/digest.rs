@@ -32,9 +32,25 @@ pub(super) fn of(plan: &Plan) -> String {
         created_at: &plan.created_at,
         packages: &plan.packages,
     };
-    // Plain data with string keys: serializing cannot fail.
-    let bytes = serde_json::to_vec(&content).unwrap_or_default();
-    let digest = Sha256::digest(&bytes);
+    // Streamed into the hash (a plan of 100,000 items is megabytes of
+    // JSON). Plain data with string keys: serializing cannot fail.
+    let mut hasher = Hashing(Sha256::new());
+    let _ = serde_json::to_writer(&mut hasher, &content);
+    let digest = hasher.0.finalize();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
+}
+
+/// An `io::Write` that feeds a SHA-256.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -152,6 +152,8 @@ fn assemble(
     };
     let mut warnings = Vec::new();
     let mut out: Vec<MemberFact> = Vec::new();
+    // Users listed twice (by id and by principal name, say) are one.
+    let mut listed: HashSet<ObjectId> = HashSet::with_capacity(entry.users.len());
     for user in &entry.users {
         let id = if user.contains('@') {
             match users.get(user.as_str()) {
@@ -166,7 +168,7 @@ fn assemble(
         } else {
             ObjectId::new(user.as_str())
         };
-        if !spec.source.users.contains(&id) {
+        if listed.insert(id.clone()) {
             spec.source.users.push(id.clone());
         }
         let upn = user.contains('@').then(|| user.clone());
