@@ -273,6 +273,7 @@ impl FakeGraph {
             callouts: Vec::new(),
             due: None,
             requestor_only: seed.requestor_only,
+            listed_from: None,
         });
         let i = st.requests.len() - 1;
         super::lifecycle::schedule_next(&mut st, i, std::time::Instant::now());

@@ -184,6 +184,9 @@ pub(crate) struct Request {
     /// Seeded as Graph may show an open request: no assignment yet, and the
     /// person only in `requestor` (`RequestSeed::requestor_only`).
     pub requestor_only: bool,
+    /// Left out of request lists until then (a lagging listing); `GET` by
+    /// id finds it at once.
+    pub listed_from: Option<Instant>,
 }
 
 /// A lifecycle workflow and its versions (last = current).
