@@ -30,7 +30,7 @@ pub(crate) struct Config {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
-    /// Object id of the calling app's service principal (the `requestor`).
+    /// Object id of the calling app's service principal (its tokens' `oid`).
     pub app_object_id: String,
 }
 
@@ -184,6 +184,11 @@ pub(crate) struct Request {
     /// Seeded as Graph may show an open request: no assignment yet, and the
     /// person only in `requestor` (`RequestSeed::requestor_only`).
     pub requestor_only: bool,
+    /// The subject Graph shows as `requestor`: "the subject who requested
+    /// or, if a direct assignment, was assigned"
+    /// (`resources/accesspackageassignmentrequest.md`). The target's
+    /// subject unless a seed named someone else (`RequestSeed::requested_by`).
+    pub requestor_subject_id: String,
 }
 
 /// A lifecycle workflow and its versions (last = current).
