@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::common::{checked, get_terminals, list_query_setters, list_terminals, Get, List, EM};
 use crate::error::{Error, ErrorKind, Result};
-use crate::models::{AccessPackage, AccessPackageId, CatalogId};
+use crate::models::{AccessPackage, AccessPackageId, CatalogId, DirectoryObject};
 use crate::odata::AccessPackageFilter;
 use crate::transport::Transport;
 
@@ -110,6 +110,30 @@ impl AccessPackages {
     /// (`GET …/accessPackages/{id}/accessPackagesIncompatibleWith`).
     pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> ListAccessPackages {
         self.navigation(package.into(), "accessPackagesIncompatibleWith")
+    }
+
+    /// The groups whose members should not hold this package
+    /// (`GET …/accessPackages/{id}/incompatibleGroups`, a paged list of
+    /// groups; `EntitlementManagement.Read.All`). Their members, nested ones
+    /// included, come from [`Groups::transitive_members`](crate::api::Groups::transitive_members).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// let req = client.access_packages().incompatible_groups("pkg-1").request()?;
+    /// assert_eq!(
+    ///     req.path(),
+    ///     "identityGovernance/entitlementManagement/accessPackages/pkg-1/incompatibleGroups"
+    /// );
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn incompatible_groups(
+        &self,
+        package: impl Into<AccessPackageId>,
+    ) -> List<DirectoryObject> {
+        let package = package.into();
+        let path = checked(&package, "access package id")
+            .map(|id| format!("{EM}/accessPackages/{id}/incompatibleGroups"));
+        List::new(Arc::clone(&self.transport), path)
     }
 
     fn navigation(&self, package: AccessPackageId, nav: &str) -> ListAccessPackages {

@@ -212,6 +212,8 @@ pub(crate) struct State {
     pub workflows: Vec<Workflow>,
     /// Pairs (package, a package it marks incompatible).
     pub incompatible: Vec<(AccessPackageId, AccessPackageId)>,
+    /// Pairs (package, a group whose members must not hold it).
+    pub incompatible_groups: Vec<(AccessPackageId, ObjectId)>,
     /// Lower-cased object ids and e-mail addresses whose deliveries fail.
     pub failing_targets: HashSet<String>,
     pub faults: Faults,
@@ -259,6 +261,7 @@ impl State {
             requests: Vec::new(),
             workflows: Vec::new(),
             incompatible: Vec::new(),
+            incompatible_groups: Vec::new(),
             failing_targets: HashSet::new(),
             faults: Faults::default(),
             log: Vec::new(),
