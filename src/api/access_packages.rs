@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::common::{checked, EM};
 use super::{Get, List};
 use crate::error::{Error, ErrorKind, Result};
-use crate::models::{AccessPackage, AccessPackageId, CatalogId};
+use crate::models::{AccessPackage, AccessPackageId, CatalogId, DirectoryObject};
 use crate::odata::{Filter, Path};
 use crate::request::RequestOptions;
 use crate::transport::Transport;
@@ -114,6 +114,30 @@ impl AccessPackages {
     /// (`GET …/accessPackages/{id}/accessPackagesIncompatibleWith`).
     pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> List<AccessPackage> {
         self.navigation(package.into(), "accessPackagesIncompatibleWith")
+    }
+
+    /// The groups whose members should not hold this package
+    /// (`GET …/accessPackages/{id}/incompatibleGroups`, a paged list of
+    /// groups; `EntitlementManagement.Read.All`). Their members, nested ones
+    /// included, come from [`Groups::transitive_members`](crate::api::Groups::transitive_members).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+    /// let req = client.access_packages().incompatible_groups("pkg-1").request()?;
+    /// assert_eq!(
+    ///     req.path(),
+    ///     "identityGovernance/entitlementManagement/accessPackages/pkg-1/incompatibleGroups"
+    /// );
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn incompatible_groups(
+        &self,
+        package: impl Into<AccessPackageId>,
+    ) -> List<DirectoryObject> {
+        let package = package.into();
+        let path = checked(&package, "access package id")
+            .map(|id| format!("{EM}/accessPackages/{id}/incompatibleGroups"));
+        List::new(Arc::clone(&self.transport), path)
     }
 
     fn navigation(&self, package: AccessPackageId, nav: &str) -> List<AccessPackage> {

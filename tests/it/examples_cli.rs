@@ -997,6 +997,14 @@ fn assign_group_members_keeps_the_previous_report_on_a_second_ctrl_c() {
             .unwrap()
     };
     wait_for("Skip(", &mut seen);
+    // The first Ctrl-C only once a write is in flight (held 4 s by the fake):
+    // sent earlier, the run has nothing to wait for and ends normally.
+    let mut polls = 0;
+    while fake.assignment_request_posts() == 0 {
+        polls += 1;
+        assert!(polls < 1200, "no write reached the fake: {seen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(interrupt(child.id()).success());
     wait_for("stopping:", &mut seen);
     // The second Ctrl-C: sent until it is seen (the example listens again

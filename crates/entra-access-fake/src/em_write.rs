@@ -171,6 +171,10 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         status: "Accepted".into(),
         package_id,
         policy_id,
+        // Graph's `requestor` is "the subject who requested or, if a direct
+        // assignment, was assigned": the assignee of an admin request, the
+        // signed-in user (who is also the target) of a userAdd.
+        requestor_subject_id: subject_id.clone(),
         subject_id,
         assignment_id,
         schedule,
