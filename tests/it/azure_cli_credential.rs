@@ -4,14 +4,22 @@
 //! prints, with a delegated token of a FakeGraph, and the client makes a
 //! delegated-only call with it.
 //!
-//! One test: it puts the fake `az` first on the process's `PATH`.
+//! The credentials run `az` through an [`Executor`] that puts the fake `az`
+//! first on the child's `PATH`; the test process's own environment is
+//! never changed (other tests of this binary read it at the same time).
 #![cfg(all(feature = "azure-identity", unix))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::ffi::{OsStr, OsString};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::Arc;
 
-use azure_identity::{AzureCliCredential, DeveloperToolsCredential};
+use azure_identity::{
+    AzureCliCredential, AzureCliCredentialOptions, DeveloperToolsCredential,
+    DeveloperToolsCredentialOptions, Executor,
+};
 use entra_access::auth::{AzureCredential, TokenProvider};
 use entra_access::Client;
 use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
@@ -43,6 +51,21 @@ JSON
     args
 }
 
+/// Runs the credentials' commands with `path` as their `PATH`.
+#[derive(Debug)]
+struct WithPath(OsString);
+
+#[async_trait::async_trait]
+impl Executor for WithPath {
+    async fn run(&self, program: &OsStr, args: &[&OsStr]) -> std::io::Result<Output> {
+        tokio::process::Command::new(program)
+            .args(args)
+            .env("PATH", &self.0)
+            .output()
+            .await
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn az_login_users_sign_in_through_azure_identity() {
     // A FakeGraph where Ada approves a request; "az login" signed Ada in.
@@ -68,10 +91,16 @@ async fn az_login_users_sign_in_through_azure_identity() {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![dir.clone()];
     paths.extend(std::env::split_paths(&path));
-    std::env::set_var("PATH", std::env::join_paths(paths).unwrap());
+    let executor: Arc<dyn Executor> = Arc::new(WithPath(std::env::join_paths(paths).unwrap()));
 
     // AzureCliCredential: the token az prints, with its expiry.
-    let provider = AzureCredential::new(AzureCliCredential::new(None).unwrap());
+    let provider = AzureCredential::new(
+        AzureCliCredential::new(Some(AzureCliCredentialOptions {
+            executor: Some(Arc::clone(&executor)),
+            ..Default::default()
+        }))
+        .unwrap(),
+    );
     let token = provider.token().await.unwrap();
     assert_eq!(token.secret.expose(), ada_token);
     let expires = token
@@ -84,7 +113,12 @@ async fn az_login_users_sign_in_through_azure_identity() {
     assert!(!format!("{provider:?}").contains(&ada_token));
 
     // DeveloperToolsCredential tries az first; the client acts as Ada.
-    let provider = AzureCredential::new(DeveloperToolsCredential::new(None).unwrap());
+    let provider = AzureCredential::new(
+        DeveloperToolsCredential::new(Some(DeveloperToolsCredentialOptions {
+            executor: Some(executor),
+        }))
+        .unwrap(),
+    );
     let client = Client::builder()
         .base_url(fake.uri())
         .token_provider(provider)

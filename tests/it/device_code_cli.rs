@@ -154,11 +154,26 @@ async fn a_tenant_of_our_own_signs_in_its_user() {
         .filter(|x| x.path.ends_with("/oauth2/v2.0/devicecode"))
         .collect();
     assert_eq!(device_posts.len(), 1);
-    assert!(
-        device_posts[0].body.contains("offline_access"),
+    // The scopes: the Graph origin's .default and offline_access.
+    let scope = url::form_urlencoded::parse(device_posts[0].body.as_bytes())
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(
+        scope,
+        Some(format!("{}/.default offline_access", fake.uri())),
         "{}",
         device_posts[0].body
     );
+    // The sign-in's own access token was used: no refresh right after it.
+    let refreshes = received
+        .iter()
+        .filter(|x| x.path.ends_with("/oauth2/v2.0/token"))
+        .filter(|x| {
+            url::form_urlencoded::parse(x.body.as_bytes())
+                .any(|(k, v)| k == "grant_type" && v == "refresh_token")
+        })
+        .count();
+    assert_eq!(refreshes, 0);
 
     // The token is delegated: a delegated-only call (approvals waiting for
     // the signed-in user) succeeds. Ada may decide Margaret's request,
