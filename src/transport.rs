@@ -339,7 +339,10 @@ impl Transport {
                 .collect::<Vec<_>>();
             &merged[..]
         };
-        let header_map = headers::request_headers(headers, &self.user_agent)?;
+        let mut header_map = headers::request_headers(headers, &self.user_agent)?;
+        if on_graph {
+            headers::prefer_unknown_enum_members(&mut header_map, url.path())?;
+        }
         if let Some(id) = header_map
             .get(headers::CLIENT_REQUEST_ID)
             .and_then(|v| v.to_str().ok())

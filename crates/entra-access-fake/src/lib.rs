@@ -51,6 +51,7 @@ mod directory;
 mod documented;
 mod em_read;
 mod em_write;
+mod evolvable;
 mod faults;
 mod filters;
 mod front;
