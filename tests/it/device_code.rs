@@ -244,7 +244,7 @@ async fn a_sign_in_declined_on_the_fake_is_sign_in_declined() {
 
     let fake = Arc::new(FakeGraph::start().await);
     let person = Arc::clone(&fake);
-    let dc = DeviceCode::new(&fake.tenant_id(), &fake.client_id(), move |p| {
+    let dc = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |p| {
         assert!(person.decline_device_code(&p.user_code));
     })
     .unwrap()
