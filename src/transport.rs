@@ -84,8 +84,9 @@ pub(crate) struct Transport {
     /// Why this view's options were refused: every call ends with this
     /// `InvalidInput` error before anything is sent.
     refused: Option<String>,
-    /// Endpoints (paths) whose first page Graph refused with `$top`.
-    top_refused: Arc<Mutex<HashSet<String>>>,
+    /// Endpoints (paths) listed without `$top`: Graph refused it there, or
+    /// answered it as a total.
+    lists_without_top: Arc<Mutex<HashSet<String>>>,
 }
 
 /// Shows the settings and the names of the view's extra headers, never
@@ -142,7 +143,7 @@ impl Transport {
             gate: Arc::new(ThrottleGate::default()),
             extra_headers: Vec::new(),
             refused: None,
-            top_refused: Arc::new(Mutex::new(HashSet::new())),
+            lists_without_top: Arc::new(Mutex::new(HashSet::new())),
         }
     }
 
@@ -184,9 +185,10 @@ impl Transport {
         }
     }
 
-    /// Whether Graph refused `$top` on the list at `path` before.
-    pub(crate) fn top_refused(&self, path: &str) -> bool {
-        match self.top_refused.lock() {
+    /// Whether the list at `path` is asked without `$top`: Graph refused
+    /// it there before, or answered it as a total.
+    pub(crate) fn lists_without_top(&self, path: &str) -> bool {
+        match self.lists_without_top.lock() {
             Ok(set) => set.contains(path),
             Err(poisoned) => poisoned.into_inner().contains(path),
         }
@@ -198,7 +200,25 @@ impl Transport {
             path,
             "Graph refused $top on this list; asking without it from now on"
         );
-        let mut set = match self.top_refused.lock() {
+        self.remember_without_top(path);
+    }
+
+    /// Remembers that the list at `path` answered a first page of exactly
+    /// `top` items and no next link: `$top` may be read there as a total,
+    /// so it is not sent there again.
+    pub(crate) fn remember_top_is_total(&self, path: &str, top: usize) {
+        tracing::info!(
+            path,
+            top,
+            "the first page held exactly $top items and no next link; \
+             listing again without $top, and asking without it from now on"
+        );
+        self.remember_without_top(path);
+    }
+
+    /// Remembers that `$top` is not to be sent to the list at `path`.
+    fn remember_without_top(&self, path: &str) {
+        let mut set = match self.lists_without_top.lock() {
             Ok(set) => set,
             Err(poisoned) => poisoned.into_inner(),
         };
@@ -319,7 +339,10 @@ impl Transport {
                 .collect::<Vec<_>>();
             &merged[..]
         };
-        let header_map = headers::request_headers(headers, &self.user_agent)?;
+        let mut header_map = headers::request_headers(headers, &self.user_agent)?;
+        if on_graph {
+            headers::prefer_unknown_enum_members(&mut header_map, url.path())?;
+        }
         if let Some(id) = header_map
             .get(headers::CLIENT_REQUEST_ID)
             .and_then(|v| v.to_str().ok())

@@ -206,7 +206,12 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// All pages, lazily (see [`PageStream`]). Unless the list sets `top`,
     /// each page asks for the client's
     /// [`page_size`](crate::ClientBuilder::page_size) (`$top=999` by
-    /// default). The stream stops with an `ErrorKind::Paging` error past
+    /// default). Graph may refuse that `$top` (a 400 about `$top` or the
+    /// page size) or read it as a total (a first page of exactly `$top`
+    /// items and no next link): either way the stream asks again without
+    /// `$top` (dropping that first page; you see each item once) and the
+    /// client lists that endpoint without `$top` from then on. The stream
+    /// stops with an `ErrorKind::Paging` error past
     /// [`max_pages`](RequestOptions::max_pages) pages.
     pub fn pages(self) -> PageStream<T> {
         let (req, without_top) = self.stream_request();
@@ -214,8 +219,9 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 
     /// The first request of a stream: with the client's page size as `$top`
-    /// when the caller set none and Graph has not refused it on this
-    /// endpoint, and then also the request without it (the fallback).
+    /// when the caller set none and Graph has neither refused it on this
+    /// endpoint nor read it as a total there, and then also the request
+    /// without it (the fallback).
     fn stream_request(&self) -> (Result<ApiRequest>, Option<ApiRequest>) {
         let plain = match self.request() {
             Ok(req) => req,
@@ -223,7 +229,9 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         };
         let transport = &self.call.transport;
         match transport.page_size {
-            Some(n) if self.call.query.top.is_none() && !transport.top_refused(plain.path()) => {
+            Some(n)
+                if self.call.query.top.is_none() && !transport.lists_without_top(plain.path()) =>
+            {
                 let mut sized = self.call.clone();
                 sized.query = sized.query.top(n);
                 (sized.request(), Some(plain))

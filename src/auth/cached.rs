@@ -415,9 +415,27 @@ fn share_error(error: &AuthError) -> AuthError {
             source: None,
         },
         AuthError::Config(message) => AuthError::Config(message.clone()),
-        AuthError::DeviceCodeExpired => AuthError::DeviceCodeExpired,
-        AuthError::SignInDeclined { description } => AuthError::SignInDeclined {
+        AuthError::DeviceCodeExpired {
+            error_codes,
+            trace_id,
+            correlation_id,
+        } => AuthError::DeviceCodeExpired {
+            error_codes: error_codes.clone(),
+            trace_id: trace_id.clone(),
+            correlation_id: correlation_id.clone(),
+        },
+        AuthError::SignInDeclined {
+            error,
+            description,
+            error_codes,
+            trace_id,
+            correlation_id,
+        } => AuthError::SignInDeclined {
+            error: error.clone(),
             description: description.clone(),
+            error_codes: error_codes.clone(),
+            trace_id: trace_id.clone(),
+            correlation_id: correlation_id.clone(),
         },
         AuthError::Provider { message, source } => AuthError::Provider {
             message: with_cause(message, source),

@@ -63,7 +63,7 @@ type WaitFn = Arc<dyn Fn(Duration) + Send + Sync>;
 /// `authorization_pending` waits the interval again, `slow_down` waits 5 s
 /// longer from then on, `expired_token` (or the code's lifetime running out,
 /// followed on Tokio's clock) ends in [`AuthError::DeviceCodeExpired`],
-/// `access_denied` in [`AuthError::SignInDeclined`]. The sign-in is
+/// `authorization_declined` (or `access_denied`) in [`AuthError::SignInDeclined`]. The sign-in is
 /// governed by the code's lifetime alone (typically 15 minutes), not by a
 /// cache's load timeout: [`ClientBuilder::device_code`](crate::ClientBuilder::device_code)
 /// sets the client up so.
@@ -425,7 +425,7 @@ impl DeviceCode {
             .await
             .map_err(|e| {
                 poll.too_large()
-                    .unwrap_or_else(|| map_device_error(e, poll.status()))
+                    .unwrap_or_else(|| map_device_error(e, poll.status(), poll.last_refusal()))
             })?;
         let token = check_token(&response, started)?;
         let mut session = self.session();
@@ -618,27 +618,60 @@ fn with_offline_access(mut scopes: Vec<String>) -> Vec<String> {
     scopes
 }
 
-/// Maps the polling errors: the two that end a sign-in get their own
-/// variants, the rest are refusals or endpoint failures.
+/// The identity platform's answer to a declined device-code sign-in
+/// (entra-docs `v2-oauth2-device-code.md`, "Expected errors"); RFC 8628
+/// names it `access_denied`.
+const AUTHORIZATION_DECLINED: &str = "authorization_declined";
+
+/// Maps the polling errors: the ones that end a sign-in get their own
+/// variants, the rest are refusals or endpoint failures. `refusal` is the
+/// identity platform's error body of the last answer, whose AADSTS codes,
+/// trace and correlation ids are kept when it is the answer mapped.
 fn map_device_error(
     error: RequestTokenError<TransportError, oauth2::DeviceCodeErrorResponse>,
     status: u16,
+    refusal: Option<AadErrorResponse>,
 ) -> AuthError {
     match error {
-        RequestTokenError::ServerResponse(body) => match body.error() {
-            DeviceCodeErrorResponseType::ExpiredToken => AuthError::DeviceCodeExpired,
-            DeviceCodeErrorResponseType::AccessDenied => AuthError::SignInDeclined {
-                description: body.error_description().cloned(),
-            },
-            other => AuthError::Refused {
-                status,
-                error: other.to_string(),
-                description: body.error_description().cloned(),
-                error_codes: Vec::new(),
-                trace_id: None,
-                correlation_id: None,
-            },
-        },
+        RequestTokenError::ServerResponse(body) => {
+            let code = body.error().to_string();
+            // oauth2 makes an `expired_token` of its own when the code's
+            // lifetime passes: the last answer is then another one.
+            let ids = refusal
+                .filter(|r| r.error == code)
+                .map(|r| (r.error_codes, r.trace_id, r.correlation_id))
+                .unwrap_or_default();
+            let (error_codes, trace_id, correlation_id) = ids;
+            match body.error() {
+                DeviceCodeErrorResponseType::ExpiredToken => AuthError::DeviceCodeExpired {
+                    error_codes,
+                    trace_id,
+                    correlation_id,
+                },
+                DeviceCodeErrorResponseType::AccessDenied => AuthError::SignInDeclined {
+                    error: code,
+                    description: body.error_description().cloned(),
+                    error_codes,
+                    trace_id,
+                    correlation_id,
+                },
+                _ if code == AUTHORIZATION_DECLINED => AuthError::SignInDeclined {
+                    error: code,
+                    description: body.error_description().cloned(),
+                    error_codes,
+                    trace_id,
+                    correlation_id,
+                },
+                _ => AuthError::Refused {
+                    status,
+                    error: code,
+                    description: body.error_description().cloned(),
+                    error_codes,
+                    trace_id,
+                    correlation_id,
+                },
+            }
+        }
         RequestTokenError::Request(transport) => AuthError::Unavailable {
             status: (status != 0).then_some(status),
             message: transport.to_string(),

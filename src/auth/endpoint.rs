@@ -86,6 +86,7 @@ impl TokenHttp {
             timeout: self.timeout,
             status: AtomicU16::new(0),
             too_large: AtomicBool::new(false),
+            last_refusal: std::sync::Mutex::new(None),
         })
     }
 
@@ -164,12 +165,25 @@ pub(super) struct Exchange {
     timeout: Option<Duration>,
     status: AtomicU16,
     too_large: AtomicBool,
+    /// The identity platform's fields of the last error answer (AADSTS
+    /// codes, trace and correlation ids), which oauth2's device-code error
+    /// type drops. An error answer carries no token.
+    last_refusal: std::sync::Mutex<Option<AadErrorResponse>>,
 }
 
 impl Exchange {
     /// The status of the last answer (0 before any).
     pub(super) fn status(&self) -> u16 {
         self.status.load(Ordering::SeqCst)
+    }
+
+    /// The identity platform's fields of the last error answer, if it had
+    /// an OAuth error body.
+    pub(super) fn last_refusal(&self) -> Option<AadErrorResponse> {
+        match self.last_refusal.lock() {
+            Ok(held) => held.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     /// The error of an answer cut at the cap, if there was one: it wins
@@ -222,6 +236,13 @@ impl Exchange {
                 return Ok(cut);
             }
         };
+        let refusal = (status.is_client_error() || status.is_server_error())
+            .then(|| serde_json::from_slice::<AadErrorResponse>(&body).ok())
+            .flatten();
+        match self.last_refusal.lock() {
+            Ok(mut held) => *held = refusal,
+            Err(poisoned) => *poisoned.into_inner() = refusal,
+        }
         let mut http_response = http::Response::new(body);
         *http_response.status_mut() = status;
         *http_response.headers_mut() = headers;

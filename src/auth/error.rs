@@ -51,13 +51,31 @@ pub enum AuthError {
     /// (`expired_token`, or the code's `expires_in` passed while polling).
     /// Sign in again to get a new code.
     #[error("the device code expired before the user signed in; start the sign-in again")]
-    DeviceCodeExpired,
-    /// The user (or the tenant's policy) declined the device-code sign-in
-    /// (`access_denied`).
-    #[error("the device-code sign-in was declined{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    DeviceCodeExpired {
+        /// AADSTS numeric codes of the answer (`error_codes`); empty when
+        /// the code's lifetime ran out without an answer saying so.
+        error_codes: Vec<u64>,
+        /// `trace_id` of the answer, when sent.
+        trace_id: Option<String>,
+        /// `correlation_id` of the answer, when sent.
+        correlation_id: Option<String>,
+    },
+    /// The user (or the tenant's policy) declined the device-code sign-in:
+    /// the identity platform's `authorization_declined` (entra-docs
+    /// `v2-oauth2-device-code.md`, "Expected errors") or RFC 8628's
+    /// `access_denied`.
+    #[error("the device-code sign-in was declined ({error}){}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     SignInDeclined {
+        /// The OAuth error code: `authorization_declined` or `access_denied`.
+        error: String,
         /// `error_description`, when sent.
         description: Option<String>,
+        /// AADSTS numeric codes of the answer (`error_codes`).
+        error_codes: Vec<u64>,
+        /// `trace_id` of the answer, when sent.
+        trace_id: Option<String>,
+        /// `correlation_id` of the answer, when sent.
+        correlation_id: Option<String>,
     },
     /// The person's signed-in session has ended: the identity platform
     /// refused the refresh token for good (`invalid_grant`: the session was

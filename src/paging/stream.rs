@@ -57,9 +57,9 @@ pub struct PageStream<T> {
     headers: Arc<Vec<(String, String)>>,
     /// The first request, before it was sent.
     start: Option<Result<Url>>,
-    /// The first request without the default `$top`, and its path: asked
-    /// instead when Graph refuses the first page for that query option.
-    without_top: Option<(Url, String)>,
+    /// The first request without the `$top` the client added: asked
+    /// instead when Graph refuses that `$top`, or reads it as a total.
+    without_top: Option<WithoutTop>,
     in_flight: Option<(BodyFuture, Option<AbortHandle>)>,
     /// The next link of the last page yielded.
     resume: Option<Url>,
@@ -86,8 +86,10 @@ impl<T> std::fmt::Debug for PageStream<T> {
 
 impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     /// A stream starting with `request`. When `request` carries a `$top`
-    /// the client chose, `without_top` is the same request without it, asked instead if Graph answers the first page with a 400 about
-    /// the query option.
+    /// the client chose, `without_top` is the same request without it,
+    /// asked instead if Graph refuses that `$top` (a 400 about `$top` or the
+    /// page size) or answers the first page as if `$top` were a total
+    /// (exactly `$top` items and no next link).
     pub(crate) fn from_requests(
         transport: Arc<Transport>,
         request: Result<ApiRequest>,
@@ -96,9 +98,15 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
         match request {
             Ok(req) => {
                 let start = transport.url_for(&req);
+                let top = req
+                    .query_value("$top")
+                    .and_then(|t| t.parse::<usize>().ok());
                 let without_top = without_top.and_then(|plain| {
-                    let url = transport.url_for(&plain).ok()?;
-                    Some((url, plain.path().to_owned()))
+                    Some(WithoutTop {
+                        url: transport.url_for(&plain).ok()?,
+                        path: plain.path().to_owned(),
+                        top: top?,
+                    })
                 });
                 let mut stream = Self::from_start(transport, req.headers().to_vec(), start);
                 stream.without_top = without_top;
@@ -217,6 +225,16 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
     }
 }
 
+/// The first request of a stream without the `$top` the client added.
+struct WithoutTop {
+    url: Url,
+    /// The list's path, under which the client remembers that `$top` is
+    /// not to be sent there.
+    path: String,
+    /// The `$top` the first request asked for.
+    top: usize,
+}
+
 /// Fetches and decodes one page (the first page of a list's `send`), with
 /// the same refetch of a cut-short body as [`PageStream`].
 pub(crate) async fn fetch_page<T: DeserializeOwned>(
@@ -273,10 +291,11 @@ fn is_cut_short(body: &[u8]) -> bool {
     )
 }
 
-/// Whether `e` is Graph refusing a list's first page for its query options
-/// (a 400 whose code or message names `$top`, the page size or a query
-/// option): the one failure a stream answers by asking again without the
-/// `$top` the client added.
+/// Whether `e` is Graph refusing a list's first page for its `$top` (a 400
+/// whose code or message names `$top` or the page size): the one failure a
+/// stream answers by asking again without the `$top` the client added. A
+/// 400 about another query option (`$filter`, `$expand`…) is not one, even
+/// when its message says "query option".
 pub(crate) fn is_top_refusal(e: &Error) -> bool {
     let Some(graph) = e.graph_error() else {
         return false;
@@ -285,24 +304,17 @@ pub(crate) fn is_top_refusal(e: &Error) -> bool {
         return false;
     }
     let text = format!("{} {}", graph.code.as_str(), graph.message).to_ascii_lowercase();
-    [
-        "$top",
-        "top",
-        "query option",
-        "queryoption",
-        "page size",
-        "pagesize",
-    ]
-    .iter()
-    .any(|needle| {
-        text.match_indices(needle).any(|(at, _)| {
-            // `top` as a word, not inside `stop` or `topic`.
-            let before = text[..at].chars().next_back();
-            let after = text[at + needle.len()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphanumeric())
-                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    ["$top", "top", "page size", "pagesize"]
+        .iter()
+        .any(|needle| {
+            text.match_indices(needle).any(|(at, _)| {
+                // `top` as a word, not inside `stop` or `topic`.
+                let before = text[..at].chars().next_back();
+                let after = text[at + needle.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            })
         })
-    })
 }
 
 fn off_origin() -> Error {
@@ -360,10 +372,10 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             Err(e) => {
                 // Only the first page may fall back; later pages keep the
                 // query Graph accepted.
-                if let Some((url, path)) = self.without_top.take() {
+                if let Some(plain) = self.without_top.take() {
                     if is_top_refusal(&e) {
-                        self.transport.remember_top_refused(&path);
-                        self.start_fetch(url);
+                        self.transport.remember_top_refused(&plain.path);
+                        self.start_fetch(plain.url);
                         cx.waker().wake_by_ref();
                         return Poll::Pending;
                     }
@@ -371,7 +383,20 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
                 Err(e)
             }
         };
-        self.without_top = None;
+        if let Some(plain) = self.without_top.take() {
+            // Graph may read `$top` as a total: a first page of exactly that
+            // many items and no next link may be all Graph gives, not all
+            // there is. That page is dropped (the caller sees none of it)
+            // and the list asked again without `$top`, here and from now on.
+            if let Ok((_, None, items)) = &decoded {
+                if *items == plain.top {
+                    self.transport.remember_top_is_total(&plain.path, plain.top);
+                    self.start_fetch(plain.url);
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+            }
+        }
         match decoded {
             Err(e) => {
                 self.done = true;
@@ -509,7 +534,13 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
                 }
             });
             match polled {
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => {
+                    // No page was yielded: items in the buffer belong to a
+                    // page the page stream dropped (cut short, or a first
+                    // page to be asked again without `$top`).
+                    buffer.clear();
+                    return Poll::Pending;
+                }
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(()))) => {}

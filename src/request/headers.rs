@@ -45,6 +45,50 @@ pub(crate) fn request_headers(
     Ok(map)
 }
 
+/// The preference Graph needs before it accepts or returns an enum member
+/// added after `unknownFutureValue` (microsoft/api-guidelines,
+/// `graph/patterns/evolvable-enums.md`).
+pub(crate) const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
+
+/// The path segments under which every request asks for late enum members:
+/// entitlement management and lifecycle workflows (compared ignoring ASCII
+/// case, anywhere in the path, so a gateway's prefix does not matter).
+const EVOLVABLE_ENUM_APIS: &[&str] = &[
+    "/identitygovernance/entitlementmanagement",
+    "/identitygovernance/lifecycleworkflows",
+];
+
+/// Adds `Prefer: include-unknown-enum-members` to a request to an
+/// entitlement-management or lifecycle-workflow `path`. A `Prefer` the
+/// caller set is kept: the preference joins it (`Prefer: a, b`), unless it
+/// is already there.
+pub(crate) fn prefer_unknown_enum_members(map: &mut HeaderMap, path: &str) -> Result<()> {
+    let path = path.to_ascii_lowercase();
+    if !EVOLVABLE_ENUM_APIS.iter().any(|api| path.contains(api)) {
+        return Ok(());
+    }
+    let mut preferences: Vec<String> = map
+        .get_all(PREFER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect();
+    let present = preferences
+        .iter()
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS));
+    if present {
+        return Ok(());
+    }
+    preferences.push(INCLUDE_UNKNOWN_ENUM_MEMBERS.to_owned());
+    let value = HeaderValue::from_str(&preferences.join(", "))
+        .map_err(|e| Error::invalid_input("header Prefer", e))?;
+    map.insert(PREFER, value);
+    Ok(())
+}
+
+const PREFER: HeaderName = HeaderName::from_static("prefer");
+
 /// Checks caller-given headers the way a call would: names and values must
 /// be valid, and `Authorization` is the client's alone.
 pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {

@@ -170,8 +170,97 @@ async fn expired_token_is_a_typed_error() {
     mount_catch_all(&server).await;
     let (dc, _, _) = provider(&server);
     let err = dc.sign_in().await.unwrap_err();
-    assert!(matches!(err, AuthError::DeviceCodeExpired), "{err:?}");
+    assert!(
+        matches!(err, AuthError::DeviceCodeExpired { .. }),
+        "{err:?}"
+    );
     assert!(!dc.is_signed_in());
+}
+
+/// An OAuth error answer as the identity platform sends it, with its AADSTS
+/// code and trace and correlation ids.
+fn platform_error(code: &str, aadsts: u64) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({
+        "error": code,
+        "error_description": format!("AADSTS{aadsts}: {code}. Trace ID: trace-7 Correlation ID: corr-9"),
+        "error_codes": [aadsts],
+        "timestamp": "2026-01-05 10:00:00Z",
+        "trace_id": "trace-7",
+        "correlation_id": "corr-9"
+    }))
+}
+
+/// entra-docs v2-oauth2-device-code.md, "Expected errors": the platform
+/// answers a declined sign-in with `authorization_declined`; RFC 8628 says
+/// `access_denied`. Both are `SignInDeclined`, and every device-code error
+/// keeps the answer's AADSTS codes, trace id and correlation id.
+#[tokio::test(start_paused = true)]
+async fn a_declined_or_expired_sign_in_keeps_the_answers_codes_and_ids() {
+    for (code, aadsts) in [("authorization_declined", 70000), ("access_denied", 70000)] {
+        let server = MockServer::start().await;
+        mount_device_code(&server, 1).await;
+        mount_polls(&server, vec![platform_error(code, aadsts)]).await;
+        mount_catch_all(&server).await;
+        let (dc, _, _) = provider(&server);
+        match dc.sign_in().await.unwrap_err() {
+            AuthError::SignInDeclined {
+                error,
+                error_codes,
+                trace_id,
+                correlation_id,
+                ..
+            } => {
+                assert_eq!(error, code);
+                assert_eq!(error_codes, [aadsts]);
+                assert_eq!(trace_id.as_deref(), Some("trace-7"));
+                assert_eq!(correlation_id.as_deref(), Some("corr-9"));
+            }
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    let server = MockServer::start().await;
+    mount_device_code(&server, 1).await;
+    mount_polls(&server, vec![platform_error("expired_token", 70020)]).await;
+    mount_catch_all(&server).await;
+    let (dc, _, _) = provider(&server);
+    match dc.sign_in().await.unwrap_err() {
+        AuthError::DeviceCodeExpired {
+            error_codes,
+            trace_id,
+            correlation_id,
+        } => {
+            assert_eq!(error_codes, [70020]);
+            assert_eq!(trace_id.as_deref(), Some("trace-7"));
+            assert_eq!(correlation_id.as_deref(), Some("corr-9"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// FakeGraph declines as the identity platform does.
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_declined_on_the_fake_is_sign_in_declined() {
+    use entra_access_fake::FakeGraph;
+
+    let fake = Arc::new(FakeGraph::start().await);
+    let person = Arc::clone(&fake);
+    let dc = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |p| {
+        assert!(person.decline_device_code(&p.user_code));
+    })
+    .unwrap()
+    .authority_host(fake.uri())
+    .unwrap()
+    .http_client(timer_free_http())
+    .on_poll_wait(|_| {});
+    match dc.sign_in().await.unwrap_err() {
+        AuthError::SignInDeclined {
+            error, error_codes, ..
+        } => {
+            assert_eq!(error, "authorization_declined");
+            assert!(!error_codes.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -516,6 +605,9 @@ async fn the_sign_in_waits_as_long_as_the_code_lives() {
     let auth = std::error::Error::source(&err)
         .and_then(|s| s.downcast_ref::<AuthError>())
         .unwrap();
-    assert!(matches!(auth, AuthError::DeviceCodeExpired), "{auth:?}");
+    assert!(
+        matches!(auth, AuthError::DeviceCodeExpired { error_codes, trace_id: None, .. } if error_codes.is_empty()),
+        "{auth:?}"
+    );
     assert!(started.elapsed() >= Duration::from_secs(900));
 }

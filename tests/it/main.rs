@@ -16,6 +16,7 @@ mod device_code_cli;
 mod doctor;
 mod doctor_cli;
 mod errors_public;
+mod evolvable_enums;
 mod example_build;
 mod examples_cli;
 mod fault_matrix;

@@ -178,3 +178,102 @@ async fn a_refusal_of_a_top_the_caller_set_is_the_callers_error() {
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
 }
+
+#[tokio::test]
+async fn a_first_page_of_exactly_top_items_and_no_next_link_is_listed_again_without_top() {
+    // Some Graph lists read `$top` as a total: the first `$top` items and
+    // no next link, however many there are.
+    let server = MockServer::start().await;
+    let list = format!("{EM}/assignments");
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param("$top", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(assignments(0..3), None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param_is_missing("$top"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            assignments(0..2),
+            Some(&next_link(&server, &list, "two")),
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param("$skiptoken", "two"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(assignments(2..5), None)))
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let sized = |size| {
+        Client::builder()
+            .base_url(server.uri())
+            .token_provider(StaticToken::new(TOKEN))
+            .page_size(size)
+            .build()
+            .unwrap()
+    };
+
+    // Items: the first answer is dropped, each item comes once.
+    let client = sized(3);
+    let items = client.assignments().list().collect().await.unwrap();
+    let ids: Vec<String> = items.iter().map(|a| a.id.to_string()).collect();
+    let want: Vec<String> = assignments(0..5)
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, want);
+    // Remembered: the next listing of that endpoint sends no `$top`.
+    assert_eq!(
+        client.assignments().list().collect().await.unwrap().len(),
+        5
+    );
+    // Pages: the dropped page is not yielded either.
+    let pages: Vec<usize> =
+        futures::TryStreamExt::try_collect::<Vec<_>>(sized(3).assignments().list().pages())
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.items().len())
+            .collect();
+    assert_eq!(pages, [2, 3]);
+
+    assert_eq!(
+        queries(&server).await,
+        [
+            Some("$top=3".to_owned()),
+            None,
+            Some("$skiptoken=two".to_owned()),
+            None,
+            Some("$skiptoken=two".to_owned()),
+            Some("$top=3".to_owned()),
+            None,
+            Some("$skiptoken=two".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_of_another_query_option_is_not_retried_without_top() {
+    // The message says "query option", but the option refused is `$filter`.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{EM}/assignments")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(envelope(
+            "BadRequest",
+            "Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' \
+             property on EnableQueryAttribute or QueryValidationSettings.",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let client = client_for(&server);
+
+    let err = client.assignments().list().collect().await.unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(queries(&server).await, [Some("$top=999".to_owned())]);
+}

@@ -153,6 +153,12 @@ impl FakeGraph {
         self.state().cfg.page_size = n.max(1);
     }
 
+    /// Reads `$top` as a total on every list, or as a page size again (see
+    /// [`FakeGraphBuilder::top_as_total`](super::FakeGraphBuilder::top_as_total)).
+    pub fn set_top_as_total(&self, on: bool) {
+        self.state().cfg.top_is_total = on;
+    }
+
     /// Makes every token issued so far expired (the static [`token`](Self::token) stays valid).
     pub fn expire_tokens(&self) {
         let mut st = self.state();

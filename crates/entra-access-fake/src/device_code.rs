@@ -210,11 +210,13 @@ pub(crate) fn poll(st: &mut State, tenant: &str, body: &[u8]) -> Reply {
         ),
         Progress::Declined => {
             st.device.codes.remove(code);
+            // The identity platform's word for it ("Expected errors");
+            // RFC 8628 says `access_denied`.
             oauth_error(
                 400,
-                "access_denied",
+                "authorization_declined",
                 70020,
-                "The user declined the sign-in.",
+                "The end user denied the authorization request.",
             )
         }
         Progress::Expired => {
@@ -292,7 +294,8 @@ impl FakeGraph {
         self.set_progress(user_code, Progress::SignedIn(user.clone()))
     }
 
-    /// The person declines the sign-in: the next poll gets `access_denied`.
+    /// The person declines the sign-in: the next poll gets `authorization_declined`,
+    /// as the identity platform answers.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

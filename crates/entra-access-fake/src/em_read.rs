@@ -250,6 +250,7 @@ pub(crate) fn list_any(
         &ctx.self_url(),
         &ctx.context(context),
         st.cfg.page_size,
+        st.cfg.top_is_total,
     )?;
     Ok(Reply::json(200, body))
 }

@@ -51,6 +51,7 @@ mod directory;
 mod documented;
 mod em_read;
 mod em_write;
+mod evolvable;
 mod faults;
 mod filters;
 mod front;
@@ -118,6 +119,7 @@ impl fmt::Debug for FakeGraph {
 pub struct FakeGraphBuilder {
     seed: u64,
     page_size: usize,
+    top_as_total: bool,
     step_delay: Option<Duration>,
     catalog_scoped: bool,
     token_lifetime: Duration,
@@ -134,6 +136,7 @@ impl Default for FakeGraphBuilder {
         Self {
             seed: 0,
             page_size: 100,
+            top_as_total: false,
             step_delay: Some(Duration::from_millis(100)),
             catalog_scoped: false,
             token_lifetime: Duration::from_secs(3599),
@@ -158,6 +161,16 @@ impl FakeGraphBuilder {
     /// Items per page of every list (default 100). A smaller `$top` wins.
     pub fn page_size(mut self, n: usize) -> Self {
         self.page_size = n.max(1);
+        self
+    }
+
+    /// Read `$top` as a total, as some Graph lists do (Graph's paging
+    /// page: a page size "might be ignored, … default to the maximum, or …
+    /// return an error"): a list asked with `$top=n` answers its first `n`
+    /// items in one page with no `@odata.nextLink`. Without `$top` lists
+    /// page as usual.
+    pub fn top_as_total(mut self, on: bool) -> Self {
+        self.top_as_total = on;
         self
     }
 
@@ -235,6 +248,7 @@ impl FakeGraphBuilder {
         let mut idgen = ids::IdGen::new(self.seed ^ 0xFA4E_6A9F);
         let cfg = Config {
             page_size: self.page_size,
+            top_is_total: self.top_as_total,
             step_delay: self.step_delay,
             catalog_scoped: self.catalog_scoped,
             token_lifetime: self.token_lifetime,

@@ -11,13 +11,21 @@ use super::reply::GraphErr;
 /// size is `page_size`, or `$top` when that is smaller. When more items
 /// follow, `@odata.nextLink` repeats the original query options and adds a
 /// `$skiptoken` tied to them.
+///
+/// With `top_is_total`, `$top` is read as a total, as some Graph lists do:
+/// the answer is the first `$top` items in one page, with no next link.
 pub(crate) fn page(
     items: Vec<Value>,
     q: &Query,
     self_url: &str,
     context: &str,
     page_size: usize,
+    top_is_total: bool,
 ) -> Result<Value, GraphErr> {
+    if let (true, Some(top)) = (top_is_total, q.top) {
+        let value: Vec<Value> = items.into_iter().take(top).collect();
+        return Ok(json!({ "@odata.context": context, "value": value }));
+    }
     let size = q.top.map_or(page_size, |t| t.min(page_size)).max(1);
     let hash = query_hash(&q.raw_without_skiptoken);
     let offset = match &q.skiptoken {
@@ -91,7 +99,7 @@ mod tests {
         let mut url = "http://h/v1.0/x?$filter=a%20eq%20'b'".to_owned();
         let mut seen = Vec::new();
         loop {
-            let body = page(items.clone(), &q(&url), "http://h/v1.0/x", "ctx", 3).unwrap();
+            let body = page(items.clone(), &q(&url), "http://h/v1.0/x", "ctx", 3, false).unwrap();
             seen.extend(
                 body["value"]
                     .as_array()
@@ -114,6 +122,25 @@ mod tests {
     }
 
     #[test]
+    fn top_as_a_total_answers_one_page_without_a_next_link() {
+        let items: Vec<Value> = (0..7).map(|i| json!({ "id": i })).collect();
+        let body = page(
+            items.clone(),
+            &q("http://h/x?$top=5"),
+            "http://h/x",
+            "c",
+            2,
+            true,
+        )
+        .unwrap();
+        assert_eq!(body["value"].as_array().unwrap().len(), 5);
+        assert!(body.get("@odata.nextLink").is_none());
+        let body = page(items, &q("http://h/x"), "http://h/x", "c", 2, true).unwrap();
+        assert_eq!(body["value"].as_array().unwrap().len(), 2);
+        assert!(body.get("@odata.nextLink").is_some());
+    }
+
+    #[test]
     fn top_smaller_than_page_size_wins_and_token_is_bound_to_query() {
         let items: Vec<Value> = (0..5).map(|i| json!({ "id": i })).collect();
         let body = page(
@@ -122,6 +149,7 @@ mod tests {
             "http://h/x",
             "c",
             100,
+            false,
         )
         .unwrap();
         assert_eq!(body["value"].as_array().unwrap().len(), 2);
@@ -129,14 +157,14 @@ mod tests {
         let token = next.split("$skiptoken=").nth(1).unwrap();
         let other = format!("http://h/x?$top=3&$skiptoken={token}");
         assert_eq!(
-            page(items.clone(), &q(&other), "http://h/x", "c", 100)
+            page(items.clone(), &q(&other), "http://h/x", "c", 100, false)
                 .unwrap_err()
                 .status,
             400
         );
         let garbage = "http://h/x?$skiptoken=nope";
         assert_eq!(
-            page(items, &q(garbage), "http://h/x", "c", 100)
+            page(items, &q(garbage), "http://h/x", "c", 100, false)
                 .unwrap_err()
                 .status,
             400

@@ -13,8 +13,8 @@ use super::query::Query;
 use super::reply::{Body, GraphErr, Reply, GRAPH_JSON};
 use super::state::{lock, State};
 use super::{
-    approvals, device_code, directory, em_read, em_write, lifecycle, permissions, scheduled, token,
-    workflows,
+    approvals, device_code, directory, em_read, em_write, evolvable, lifecycle, permissions,
+    scheduled, token, workflows,
 };
 
 /// State shared by the responder and the `FakeGraph` handle.
@@ -37,6 +37,8 @@ pub(crate) struct Ctx<'a> {
     pub now: Instant,
     /// Whom the bearer token stands for.
     pub principal: token::Principal,
+    /// Whether the request sent `Prefer: include-unknown-enum-members`.
+    pub prefers_late_members: bool,
 }
 
 impl Ctx<'_> {
@@ -215,14 +217,23 @@ fn serve(
         body: &req.body,
         now,
         principal: issued.principal.clone(),
+        prefers_late_members: evolvable::prefers_late_members(&req.headers),
     };
     // Graph checks the caller's permissions, roles and the tenant's licence
     // before it looks at the resource.
     if let Err(e) = permissions::check(st, &ctx, &issued) {
         return e.into();
     }
+    if let Err(e) = evolvable::check_request(&ctx) {
+        return e.into();
+    }
     match route(st, &ctx) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            if let Body::Json(v) = &mut r.body {
+                evolvable::render_answer(&ctx, v);
+            }
+            r
+        }
         Err(e) => e.into(),
     }
 }

@@ -23,6 +23,8 @@ use entra_access::models::{
 #[derive(Clone)]
 pub(crate) struct Config {
     pub page_size: usize,
+    /// `$top` read as a total: at most `$top` items, no next link.
+    pub top_is_total: bool,
     /// `None`: requests move only on `advance()`; `Some(d)`: one step every `d`.
     pub step_delay: Option<Duration>,
     pub catalog_scoped: bool,
@@ -38,6 +40,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("page_size", &self.page_size)
+            .field("top_is_total", &self.top_is_total)
             .field("step_delay", &self.step_delay)
             .field("catalog_scoped", &self.catalog_scoped)
             .field("token_lifetime", &self.token_lifetime)

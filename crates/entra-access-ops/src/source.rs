@@ -178,17 +178,18 @@ impl Source {
     }
 }
 
+/// A group's member list, at the client's page size (`$top=999` by
+/// default), which the client drops if Graph reads it as a total.
 fn listing(
     client: &Client,
     g: &SourceGroup,
 ) -> entra_access::api::List<entra_access::models::DirectoryObject> {
     let groups = client.groups();
-    let list = if g.transitive {
+    if g.transitive {
         groups.transitive_members(g.id.clone())
     } else {
         groups.members(g.id.clone())
-    };
-    list.top(999)
+    }
 }
 
 /// A group's members: users (with their principal name), then the others

@@ -44,11 +44,26 @@ const TASK_READ_ONLY: &[&str] = &[
     "taskProcessingResults",
 ];
 
+/// Graph's sentinel for enum members the caller did not ask to see.
+const UNKNOWN_FUTURE_VALUE: &str = "unknownFutureValue";
+
 /// The one annotation a body keeps: the type of an abstract complex value.
 const TYPE_ANNOTATION: &str = "@odata.type";
 
-/// `{"workflow": {…}}` for `createNewVersion`.
+/// `{"workflow": {…}}` for `createNewVersion`. A workflow whose
+/// `category` reads as `unknownFutureValue` is refused: Graph refuses that
+/// sentinel posted back, and the category it stands for is not known.
 pub(crate) fn new_version_body(workflow: &Workflow) -> Result<Value> {
+    if let Some(category) = &workflow.category {
+        if category.eq_ignore_ascii_case(UNKNOWN_FUTURE_VALUE) {
+            return Err(Error::invalid_input(
+                "workflow.category",
+                "reads as unknownFutureValue (a category Graph did not name without \
+                 `Prefer: include-unknown-enum-members`); it cannot be posted back, so the \
+                 new version was not sent",
+            ));
+        }
+    }
     let mut body =
         serde_json::to_value(workflow).map_err(|e| Error::invalid_input("workflow", e))?;
     strip_annotations(&mut body);

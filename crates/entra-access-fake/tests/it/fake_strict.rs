@@ -662,3 +662,74 @@ async fn delegated_calls_see_the_signed_in_users_own_items() {
         .unwrap();
     assert_eq!(mine.len(), 1);
 }
+
+/// Evolvable enums (microsoft/api-guidelines `graph/patterns/evolvable-enums.md`):
+/// a member after `unknownFutureValue` sent without
+/// `Prefer: include-unknown-enum-members` gets 400, and reads as
+/// `unknownFutureValue` without it; `unknownFutureValue` is never accepted.
+#[tokio::test]
+async fn late_enum_members_need_the_prefer_header() {
+    let w = world().await;
+    let user = Api::user(&w.fake, &w.ada);
+    let late = format!("{EM}/assignmentRequests/filterByCurrentUser(on='targetManager')");
+    let prefer = |rb: reqwest::RequestBuilder| rb.header("Prefer", "include-unknown-enum-members");
+    refused(&user.get(&late).await, 400, "BadRequest");
+    ok(
+        &user
+            .send(prefer(user.http.get(format!("{}{late}", user.base))))
+            .await,
+        200,
+    );
+    // Another preference beside it counts too.
+    ok(
+        &user
+            .send(user.http.get(format!("{}{late}", user.base)).header(
+                "Prefer",
+                "odata.maxpagesize=5, include-unknown-enum-members",
+            ))
+            .await,
+        200,
+    );
+
+    let id = w.fake.add_workflow(json!({
+        "displayName": "Move", "category": "mover", "isEnabled": true, "tasks": []
+    }));
+    let path = format!("/v1.0/identityGovernance/lifecycleWorkflows/workflows/{id}");
+    assert_eq!(
+        w.app.get(&path).await.body["category"],
+        "unknownFutureValue"
+    );
+    let with = w
+        .app
+        .send(prefer(w.app.http.get(format!("{}{path}", w.app.base))))
+        .await;
+    assert_eq!(with.body["category"], "mover");
+
+    let version = |category: &str| json!({"workflow": {"displayName": "Move", "category": category, "isEnabled": true, "tasks": []}});
+    let new_version = format!("{path}/createNewVersion");
+    refused(
+        &w.app.post(&new_version, Some(version("mover"))).await,
+        400,
+        "BadRequest",
+    );
+    let sentinel = w
+        .app
+        .send(prefer(
+            w.app
+                .http
+                .post(format!("{}{new_version}", w.app.base))
+                .json(&version("unknownFutureValue")),
+        ))
+        .await;
+    refused(&sentinel, 400, "BadRequest");
+    let posted = w
+        .app
+        .send(prefer(
+            w.app
+                .http
+                .post(format!("{}{new_version}", w.app.base))
+                .json(&version("mover")),
+        ))
+        .await;
+    ok(&posted, 200);
+}

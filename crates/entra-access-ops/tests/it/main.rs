@@ -13,3 +13,4 @@ mod safeguards;
 mod stored_plans;
 mod submit_once;
 mod sync;
+mod top_as_total;
