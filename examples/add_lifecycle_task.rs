@@ -36,9 +36,14 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Parser;
 use entra_access::api::{AccessPackageTask, EditEffect, PackageRef, TaskSelector};
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::{AccessPackage, AssignmentPolicyId};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
+
+/// What this program's job needs from Graph (edits lifecycle workflow tasks): a
+/// refused call's error line names the permission or role it lacks.
+const JOB: Capability = Capability::Lifecycle;
 
 /// Add an access-package task to a lifecycle workflow.
 #[derive(Parser, Debug)]
@@ -199,10 +204,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

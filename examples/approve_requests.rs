@@ -35,8 +35,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use entra_access::api::Decision;
+use entra_access::doctor::{hint, Capability};
 use entra_access::Client;
 use entra_access_fake::Connection;
+
+/// What this program's job needs from Graph (decides requests as the signed-in
+/// user): a refused call's error line names the permission or role it lacks.
+const JOB: Capability = Capability::Approve;
 
 /// Approve or deny access package requests as the signed-in user.
 #[derive(Parser, Debug)]
@@ -76,7 +81,21 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line, with the causes.
-            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
+            let mut line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
+            eprintln!("error: {line}");
             ExitCode::FAILURE
         }
     }

@@ -51,6 +51,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::api::PackageRef;
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::{AccessPackage, AssignmentPolicyId};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
@@ -59,6 +60,10 @@ use entra_access_ops::{RemovalScope, Row, DEFAULT_MAX_REMOVALS};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+
+/// What this program's job needs from Graph (writes assignment requests): a
+/// refused call's error line names the permission or role it lacks.
+const JOB: Capability = Capability::Assign;
 
 /// Assign an access package to the members of a group.
 #[derive(Parser, Debug)]
@@ -307,10 +312,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

@@ -30,6 +30,7 @@ use anyhow::{anyhow, bail};
 use clap::Parser;
 use entra_access::api::{PackageRef, Target};
 use entra_access::chrono::Utc;
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::{
     format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
     AssignmentRequestId, DateTime, IsoDuration, RequestState,
@@ -38,6 +39,10 @@ use entra_access::ErrorKind;
 use entra_access_fake::Connection;
 use entra_access_ops::Submission;
 use futures::TryStreamExt;
+
+/// What this program's job needs from Graph (writes assignment requests): a
+/// refused call's error line names the permission or role it lacks.
+const JOB: Capability = Capability::Assign;
 
 /// Assign an access package to a user.
 #[derive(Parser, Debug)]
@@ -287,10 +292,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

@@ -41,6 +41,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::AssignmentState;
 use entra_access::models::CatalogId;
 use entra_access_fake::Connection;
@@ -50,6 +51,11 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
+
+/// What this program's job needs from Graph (reads access packages and
+/// assignments): a refused call's error line names the permission or role it
+/// lacks.
+const JOB: Capability = Capability::List;
 
 /// Export the assignments of an access package, or of every package of a
 /// catalog, as CSV.
@@ -195,10 +201,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

@@ -23,9 +23,15 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Parser;
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::{AssignmentRequest, RequestState};
 use entra_access_fake::Connection;
 use futures::TryStreamExt;
+
+/// What this program's job needs from Graph (reads access packages and
+/// assignments): a refused call's error line names the permission or role it
+/// lacks.
+const JOB: Capability = Capability::List;
 
 /// Follow an assignment request to its final state.
 #[derive(Parser, Debug)]
@@ -120,10 +126,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

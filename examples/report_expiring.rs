@@ -39,10 +39,16 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use entra_access::api::{CatalogRef, PackageRef};
+use entra_access::doctor::{hint, Capability};
 use entra_access::models::format_datetime;
 use entra_access::models::CatalogId;
 use entra_access_fake::Connection;
 use entra_access_ops::reports::{ExpiringRow, OutputFile, ReportScope};
+
+/// What this program's job needs from Graph (reads access packages and
+/// assignments): a refused call's error line names the permission or role it
+/// lacks.
+const JOB: Capability = Capability::List;
 
 /// List assignments that expire within a number of days.
 #[derive(Parser, Debug)]
@@ -172,10 +178,20 @@ fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

@@ -54,11 +54,16 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use entra_access::doctor::{hint, Capability};
 use entra_access_fake::Connection;
 use entra_access_ops::reports::OutputFile;
 use entra_access_ops::sync::{self, DesiredState};
 use entra_access_ops::{Action, Plan, Report, Row};
 use futures::StreamExt;
+
+/// What this program's job needs from Graph (writes assignment requests): a
+/// refused call's error line names the permission or role it lacks.
+const JOB: Capability = Capability::Assign;
 
 /// Manage who holds access packages from a file: plan, apply, drift.
 #[derive(Parser, Debug)]
@@ -126,10 +131,20 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let line = format!("{e:#}")
+            let mut line = format!("{e:#}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // A refused call: name what the job lacks, from the crate's
+            // permission table.
+            let refused = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<entra_access::Error>());
+            if let Some(hint) = refused.and_then(|err| hint(JOB, err)) {
+                line.push_str(" (");
+                line.push_str(&hint);
+                line.push(')');
+            }
             eprintln!("error: {line}");
             ExitCode::FAILURE
         }

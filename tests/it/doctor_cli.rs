@@ -158,3 +158,56 @@ fn an_unknown_capability_is_an_error_exit_1() {
     );
     assert!(run.stdout.is_empty(), "{run}");
 }
+
+/// Every example fails helpfully: `assign_user` run by an application
+/// granted `EntitlementManagement.Read.All` only is refused by Graph, and
+/// its one error line names the permission the job lacks (from the
+/// doctor's table), not only Graph's message. With the permission
+/// granted, the same run succeeds.
+#[tokio::test]
+async fn an_example_refused_for_a_missing_permission_names_it() {
+    use entra_access_fake::demo;
+
+    let fake = FakeGraph::demo().await;
+    fake.set_application_permissions(["EntitlementManagement.Read.All"]);
+    let assign = |fake: &FakeGraph| {
+        let mut cmd = Command::new(example_build::example("assign_user"));
+        cmd.args(["--package-id", demo::MARKETING, "--user-id", demo::ALAN]);
+        for var in CREDENTIAL_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.env("GRAPH_BASE_URL", fake.uri())
+            .env("GRAPH_ACCESS_TOKEN", fake.token());
+        cmd
+    };
+    let mut cmd = assign(&fake);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("EntitlementManagement.ReadWrite.All"),
+        "{stderr}"
+    );
+    assert!(errors[0].contains("doctor"), "{stderr}");
+    assert_eq!(
+        fake.assignment_request_posts(),
+        1,
+        "refused by Graph, not before"
+    );
+
+    fake.set_application_permissions(["EntitlementManagement.ReadWrite.All"]);
+    let mut cmd = assign(&fake);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
