@@ -125,6 +125,9 @@ impl FakeGraph {
             approval_for_add: seed.approval_for_add,
             approval_for_update: seed.approval_for_update,
             justification_required: seed.justification_required,
+            self_add: seed.self_add,
+            custom_schedule: seed.custom_schedule,
+            approver_justification: seed.approver_justification,
             approval_stages: seed.approval_stages,
             questions,
             created: now_string(),
@@ -273,6 +276,8 @@ impl FakeGraph {
             callouts: Vec::new(),
             due: None,
             requestor_only: seed.requestor_only,
+            bypass_approval: None,
+            renews: false,
         });
         let i = st.requests.len() - 1;
         super::lifecycle::schedule_next(&mut st, i, std::time::Instant::now());
