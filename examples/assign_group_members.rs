@@ -12,15 +12,17 @@
 //! still absent from the group when their removal is sent.
 //!
 //! Writes a CSV report (one row per person:
-//! `UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
-//! to `--report FILE` or stdout, and the totals to stderr. Each person's
-//! row is also shown on stderr as soon as it is final
-//! (`Add <user id> (<upn>): Submitted`). Exits non-zero when any request
-//! failed (the report has the errors).
+//! `Package,AccessPackageId,Person,PrincipalName,Action,Outcome,RequestId,AssignmentId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
+//! to `--report FILE` or stdout, and the totals to stderr. A `--report`
+//! file is written beside its name and renamed once complete: the previous
+//! report stays until the new one is whole. Each person's row is also shown
+//! on stderr as soon as it is final (`Add <user id> (<upn>): Submitted`).
+//! Exits non-zero when any request failed (the report has the errors).
 //!
 //! Ctrl-C stops gracefully: requests in flight finish, no new one is sent,
 //! the report is still written (people not reached are `NotStarted`; run
-//! again to do them) and the exit code is 1. A second Ctrl-C quits at once.
+//! again to do them) and the exit code is 1. A second Ctrl-C quits at once,
+//! leaving the previous report file as it was.
 //!
 //! ```text
 //! cargo run --example assign_group_members -- --package-name "Marketing Campaign" \
@@ -40,10 +42,9 @@
 //! against a fake Graph with a demo tenant.
 //!
 //! Graph permissions: `EntitlementManagement.ReadWrite.All` and
-//! `GroupMember.Read.All` (application). Needs the `csv` feature.
+//! `GroupMember.Read.All` (application).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,7 +54,8 @@ use entra_access::api::PackageRef;
 use entra_access::models::{AccessPackage, AssignmentPolicyId};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
-use entra_access_ops::{RemovalScope, ReportRow, DEFAULT_MAX_REMOVALS};
+use entra_access_ops::reports::OutputFile;
+use entra_access_ops::{RemovalScope, Row, DEFAULT_MAX_REMOVALS};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -121,11 +123,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .await?;
     let policy = pick_policy(&package, args.policy_id.as_deref())?;
     // Open the report before any request is sent: a bad path fails early.
-    let mut out: Box<dyn Write> = match &args.report {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
+    // It is written beside its name and renamed once complete, so the
+    // previous report stays until then.
+    let mut out = match &args.report {
+        Some(path) => {
+            Some(OutputFile::create(path).with_context(|| format!("creating {}", path.display()))?)
+        }
+        None => None,
     };
 
     let bar = bar(0, "requests");
@@ -168,6 +172,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
                     continue;
                 }
                 if stop.is_stopped() {
+                    // Quit now: the unfinished report goes, the previous one stays.
+                    drop(out.take());
                     std::process::exit(130);
                 }
                 bar.suspend(|| eprintln!(
@@ -185,17 +191,26 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let report = run.finish().await;
     bar.finish_and_clear();
 
-    report.write_csv(&mut out)?;
-    out.flush()?;
+    match out {
+        Some(mut file) => {
+            report.write_csv(&mut file)?;
+            file.commit()?;
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            report.write_csv(&mut stdout)?;
+            stdout.flush()?;
+        }
+    }
     let t = report.totals();
     eprintln!(
         "{}{} people: {} planned, {} requested, {} removed, {} skipped, {} to check by hand, {} failed ({:.1?}, throttled {} times)",
         if report.dry_run { "dry run, " } else { "" },
         report.rows.len(),
-        t.planned,
+        t.to_add + t.to_remove,
         t.created,
         t.removed,
-        t.skipped,
+        t.skipped + t.already_done,
         t.reported,
         t.failed,
         report.elapsed,
@@ -219,9 +234,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
 /// `Add cc0c…-0003 (alan.turing@contoso.example): Submitted`, with the
 /// error after a colon when the row has one.
-fn row_line(row: &ReportRow) -> String {
-    let mut line = format!("{} {}", row.action, row.user_id);
-    if let Some(upn) = &row.user_principal_name {
+fn row_line(row: &Row) -> String {
+    let mut line = format!("{} {}", row.action, row.person);
+    if let Some(upn) = &row.principal_name {
         line.push_str(&format!(" ({upn})"));
     }
     line.push_str(&format!(": {}", row.outcome));

@@ -1,7 +1,8 @@
 //! Audit evidence: one CSV row per assignment of an access package (or of
 //! every package of a catalog), joined with the request that created it
-//! (request id and type, requestor, justification, created and completed
-//! times) and its policy. Streamed: rows are written as they are read.
+//! (request id and type, Graph's requestor, justification, created and
+//! completed times) and its policy. Streamed: rows are written as they are
+//! read.
 //!
 //! ```text
 //! cargo run --example audit_export -- --package-name "Marketing Campaign" --out audit.csv
@@ -13,6 +14,17 @@
 //! RequestorName, Justification, RequestCreatedDateTime,
 //! RequestCompletedDateTime`. The request columns are empty when Graph no
 //! longer lists the request (it keeps completed requests for a limited time).
+//! The creating request is the earliest of an add type naming the
+//! assignment: `adminAdd`, `userAdd`, `systemAdd` (automatic assignment) or
+//! `onBehalfAdd`.
+//!
+//! `RequestorObjectId` and `RequestorName` are Graph's `requestor`: "the
+//! subject who requested or, if a direct assignment, was assigned". For a
+//! `userAdd` that is the person who asked, for an `onBehalfAdd` the person
+//! who asked for them; for an `adminAdd` it is the assignee, not the
+//! administrator or app that assigned. Who made a direct assignment is only
+//! in the directory audit log (`GET /auditLogs/directoryAudits`, its
+//! `initiatedBy`; `AuditLog.Read.All` and `Directory.Read.All`).
 //!
 //! Flags: one of `--package-id ID`, `--package-name NAME`, `--catalog-id ID`,
 //! `--catalog-name NAME`; `--out FILE` (default: stdout; written under a

@@ -9,7 +9,14 @@
 //!
 //! ```text
 //! cargo run --release --example bench_paging -- --items 100000 --page-size 999
+//! cargo run --release --example bench_paging -- --processes --client-credentials
 //! ```
+//!
+//! `--processes` compares whole programs (the `list_assignments` example
+//! against a hand-written loop), start-up included; with
+//! `--client-credentials` both first get a token from the server's
+//! client-credentials endpoint, so the figure includes building the token
+//! provider's HTTP stack (with `native-tls`, reading the system CA store).
 //!
 //! The server pre-renders every page (HTTP head and JSON body) and serves
 //! them by `$skiptoken` over keep-alive connections, so it is not the
@@ -31,6 +38,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PATH: &str = "/v1.0/identityGovernance/entitlementManagement/assignments";
 const TOKEN: &str = "bench-token";
+/// The tenant, client id and secret of `--client-credentials`.
+const BENCH_TENANT: &str = "bench-tenant";
+const BENCH_CLIENT: &str = "bench-client";
+const BENCH_SECRET: &str = "bench-secret";
 
 #[derive(Parser, Debug)]
 #[command(about = "Paging throughput and peak memory: the SDK against a hand-written loop")]
@@ -60,6 +71,12 @@ struct Args {
     /// peak RSS at 10,000 and 100,000 items.
     #[arg(long)]
     processes: bool,
+    /// With `--processes`: sign in with client credentials (a token from
+    /// the server's token endpoint, `AZURE_TENANT_ID` + `AZURE_CLIENT_ID` +
+    /// `AZURE_CLIENT_SECRET` + `AZURE_AUTHORITY_HOST`) instead of a static
+    /// `GRAPH_ACCESS_TOKEN`; the hand-written loop posts the same form first.
+    #[arg(long)]
+    client_credentials: bool,
     /// Internal: run one listing against `--port` and print the peak RSS.
     #[arg(long, hide = true)]
     child: Option<Contender>,
@@ -114,7 +131,7 @@ fn main() -> Result<()> {
     }
     if let Some(contender) = args.child {
         let port = args.port.context("--child needs --port")?;
-        return rt.block_on(child(contender, port, args.items));
+        return rt.block_on(child(contender, port, args.items, args.client_credentials));
     }
 
     println!(
@@ -288,11 +305,16 @@ fn best(v: &[f64]) -> f64 {
 // ------------------------------------------------------------------- memory
 
 /// Runs one listing in this (child) process and prints its peak RSS.
-async fn child(contender: Contender, port: u16, items: usize) -> Result<()> {
+async fn child(
+    contender: Contender,
+    port: u16,
+    items: usize,
+    client_credentials: bool,
+) -> Result<()> {
     let (count, _) = match contender {
         Contender::Sdk => run_sdk(&sdk_client(port)?).await?,
         Contender::Hand => run_hand(&reqwest::Client::new(), port).await?,
-        Contender::HandPrint => return hand_print(port, items).await,
+        Contender::HandPrint => return hand_print(port, items, client_credentials).await,
     };
     if count != items {
         bail!("read {count} items, expected {items}");
@@ -357,9 +379,14 @@ const BENCH_PACKAGE: &str = "pkg-bench";
 /// The hand-written loop of the process comparison: `$top=999`, the
 /// example's filter and expansion, typed serde, the example's lines through
 /// a locked, buffered stdout.
-async fn hand_print(port: u16, items: usize) -> Result<()> {
+async fn hand_print(port: u16, items: usize, client_credentials: bool) -> Result<()> {
     use std::io::Write;
     let http = reqwest::Client::new();
+    let token = if client_credentials {
+        hand_token(&http, port).await?
+    } else {
+        TOKEN.to_owned()
+    };
     let mut url = format!(
         "http://127.0.0.1:{port}{PATH}?$filter=accessPackage/id%20eq%20%27{BENCH_PACKAGE}%27&$expand=target&$top=999"
     );
@@ -368,7 +395,7 @@ async fn hand_print(port: u16, items: usize) -> Result<()> {
     loop {
         let body = http
             .get(&url)
-            .bearer_auth(TOKEN)
+            .bearer_auth(&token)
             .send()
             .await?
             .error_for_status()?
@@ -399,6 +426,36 @@ async fn hand_print(port: u16, items: usize) -> Result<()> {
         bail!("read {count} items, expected {items}");
     }
     Ok(())
+}
+
+/// The client-credentials token the hand-written loop asks for first, on
+/// its one HTTP client.
+async fn hand_token(http: &reqwest::Client, port: u16) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Token {
+        access_token: String,
+    }
+    let form = [
+        ("client_id", BENCH_CLIENT),
+        ("client_secret", BENCH_SECRET),
+        ("scope", "https://graph.microsoft.com/.default"),
+        ("grant_type", "client_credentials"),
+    ];
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let answer: Token = http
+        .post(format!(
+            "http://127.0.0.1:{port}/{BENCH_TENANT}/oauth2/v2.0/token"
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(answer.access_token)
 }
 
 /// What one process run came to.
@@ -461,7 +518,7 @@ fn run_process(mut cmd: Command) -> Result<ProcessRun> {
     })
 }
 
-fn example_cmd(port: u16) -> Result<Command> {
+fn example_cmd(port: u16, client_credentials: bool) -> Result<Command> {
     let exe = std::env::current_exe()?;
     let bin = exe
         .parent()
@@ -476,28 +533,45 @@ fn example_cmd(port: u16) -> Result<Command> {
     let mut cmd = Command::new(bin);
     cmd.args(["--package-id", BENCH_PACKAGE, "--expand-target"])
         .env_clear()
-        .env("GRAPH_ACCESS_TOKEN", TOKEN)
         .env("GRAPH_BASE_URL", format!("http://127.0.0.1:{port}"));
+    if client_credentials {
+        cmd.env("AZURE_TENANT_ID", BENCH_TENANT)
+            .env("AZURE_CLIENT_ID", BENCH_CLIENT)
+            .env("AZURE_CLIENT_SECRET", BENCH_SECRET)
+            .env("AZURE_AUTHORITY_HOST", format!("http://127.0.0.1:{port}"));
+    } else {
+        cmd.env("GRAPH_ACCESS_TOKEN", TOKEN);
+    }
     Ok(cmd)
 }
 
-fn hand_cmd(port: u16, items: usize) -> Result<Command> {
+fn hand_cmd(port: u16, items: usize, client_credentials: bool) -> Result<Command> {
     let mut cmd = Command::new(std::env::current_exe()?);
     cmd.args(["--child", "hand-print"])
         .args(["--port", &port.to_string()])
         .args(["--items", &items.to_string()]);
+    if client_credentials {
+        cmd.arg("--client-credentials");
+    }
     Ok(cmd)
 }
 
 fn processes(args: &Args) -> Result<()> {
     println!(
-        "processes: list_assignments example vs hand-written loop, {} items, page size {}, {} rounds",
-        args.items, args.page_size, args.rounds
+        "processes: list_assignments example vs hand-written loop, {} items, page size {}, {} rounds, {}",
+        args.items,
+        args.page_size,
+        args.rounds,
+        if args.client_credentials {
+            "client credentials (a token from the server's token endpoint)"
+        } else {
+            "a static token"
+        }
     );
     let port = start_server(args.items, args.page_size)?;
     // Warm-up (page cache, server).
-    let reference = run_process(hand_cmd(port, args.items)?)?;
-    let example = run_process(example_cmd(port)?)?;
+    let reference = run_process(hand_cmd(port, args.items, args.client_credentials)?)?;
+    let example = run_process(example_cmd(port, args.client_credentials)?)?;
     if example.lines != args.items || example.digest != reference.digest {
         bail!(
             "the example printed {} lines (digest {:x}), the loop {} (digest {:x})",
@@ -512,9 +586,9 @@ fn processes(args: &Args) -> Result<()> {
         let example_first = round % 2 == 0;
         for first in [true, false] {
             if first == example_first {
-                ex.push(run_process(example_cmd(port)?)?.secs);
+                ex.push(run_process(example_cmd(port, args.client_credentials)?)?.secs);
             } else {
-                hand.push(run_process(hand_cmd(port, args.items)?)?.secs);
+                hand.push(run_process(hand_cmd(port, args.items, args.client_credentials)?)?.secs);
             }
         }
     }
@@ -541,9 +615,14 @@ fn processes(args: &Args) -> Result<()> {
             let example_first = round % 2 == 0;
             for first in [true, false] {
                 if first == example_first {
-                    e.push(run_process(example_cmd(port)?)?.peak_kb as f64);
+                    e.push(
+                        run_process(example_cmd(port, args.client_credentials)?)?.peak_kb as f64,
+                    );
                 } else {
-                    h.push(run_process(hand_cmd(port, items)?)?.peak_kb as f64);
+                    h.push(
+                        run_process(hand_cmd(port, items, args.client_credentials)?)?.peak_kb
+                            as f64,
+                    );
                 }
             }
         }
@@ -620,11 +699,23 @@ async fn serve(mut sock: tokio::net::TcpStream, pages: Arc<Vec<Vec<u8>>>) {
             }
         };
         let is_package = buf[..end].windows(16).any(|w| w == b"/accessPackages/");
+        let is_token = buf[..end].starts_with(b"POST ")
+            && buf[..end].windows(18).any(|w| w == b"/oauth2/v2.0/token");
         let index = page_index(&buf[..end]);
-        buf.drain(..end);
+        let body_len = content_length(&buf[..end]);
+        while buf.len() < end + body_len {
+            match sock.read_buf(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+        buf.drain(..end + body_len);
         let not_found: &[u8] = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
         let package = package_answer();
-        let answer = if is_package {
+        let token = token_answer();
+        let answer = if is_token {
+            token.as_slice()
+        } else if is_package {
             package.as_slice()
         } else {
             pages.get(index).map_or(not_found, Vec::as_slice)
@@ -647,6 +738,32 @@ fn page_index(head: &[u8]) -> usize {
         })
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// The `Content-Length` of a request head, or 0.
+fn content_length(head: &[u8]) -> usize {
+    String::from_utf8_lossy(head)
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0)
+}
+
+/// The token endpoint's answer to a client-credentials request.
+fn token_answer() -> Vec<u8> {
+    let body = format!(
+        r#"{{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"{TOKEN}"}}"#
+    );
+    let mut answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(body.as_bytes());
+    answer
 }
 
 /// The answer to the example's package lookup.

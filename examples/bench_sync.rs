@@ -115,10 +115,14 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let plan = sync::plan(&client, &desired).await?;
         let planned = t.elapsed();
-        let totals = plan.totals();
-        if totals.add != 10 * args.packages || totals.remove != 10 * args.packages {
-            bail!("unexpected plan: {totals}");
+        let t = plan.totals();
+        if t.to_add != 10 * args.packages || t.to_remove != 10 * args.packages {
+            bail!("unexpected plan: {t:?}");
         }
+        let totals = format!(
+            "{} to add, {} to remove, {} unchanged",
+            t.to_add, t.to_remove, t.skipped
+        );
         println!(
             "round {round}: slowest single listing {:>7.3} s, sum of listings {:>7.3} s, plan of all {:>7.3} s ({:.2}x slowest; {totals})",
             slowest.as_secs_f64(),

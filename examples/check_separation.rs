@@ -1,10 +1,11 @@
 //! Separation of duties, for CI: who holds two access packages that must
 //! not go together. With two `--package-id`, prints the object id of every
 //! person who holds both (delivered, delivering or partially delivered),
-//! one per line. With one, checks it against the packages it marks
-//! incompatible (`incompatibleAccessPackages`) and those that mark it
-//! (`accessPackagesIncompatibleWith`), printing `objectId<TAB>otherPackageId`
-//! per violation.
+//! one per line. With one, checks its holders against the packages it marks
+//! incompatible (`incompatibleAccessPackages`), those that mark it
+//! (`accessPackagesIncompatibleWith`) and the groups it marks incompatible
+//! (`incompatibleGroups`, members of nested groups included), printing
+//! `objectId<TAB>otherPackageId` or `objectId<TAB>groupId` per violation.
 //!
 //! Exit code: 3 when anyone holds both, 0 when nobody does, 1 on an error.
 //!
@@ -19,7 +20,13 @@
 //! against a fake Graph with a demo tenant.
 //!
 //! Graph permissions: `EntitlementManagement.Read.All` (application), or a
-//! catalog reader / access package assignment manager role on the catalogs.
+//! catalog reader / access package assignment manager role on the catalogs;
+//! with one `--package-id`, also `GroupMember.Read.All` to read the members
+//! of the package's incompatible groups (`GET
+//! …/accessPackages/{id}/incompatibleGroups` itself needs
+//! `EntitlementManagement.Read.All`, Graph's
+//! `accesspackage-list-incompatiblegroups` page). Graph v1.0 leaves service
+//! principals out of group member lists.
 
 use std::process::ExitCode;
 
@@ -36,7 +43,7 @@ struct Args {
     #[arg(long)]
     device_code: bool,
     /// An access package (give two to compare them, one to check it
-    /// against the packages marked incompatible with it).
+    /// against the packages and groups marked incompatible with it).
     #[arg(long, value_name = "ID", required = true, num_args = 1)]
     package_id: Vec<String>,
 }
@@ -70,18 +77,19 @@ async fn run(args: Args) -> anyhow::Result<usize> {
             Ok(both.len())
         }
         [one] => {
-            let (others, violations) = reports
+            let checked = reports
                 .incompatible_holders(PackageRef::id(one.as_str()))
                 .await?;
-            for v in &violations {
-                println!("{}\t{}", v.object_id, v.other_package_id);
+            for v in &checked.violations {
+                println!("{}\t{}", v.object_id, v.conflict.id());
             }
             eprintln!(
-                "{} violations: {one} checked against {} incompatible packages",
-                violations.len(),
-                others.len()
+                "{} violations: {one} checked against {} incompatible packages and {} incompatible groups",
+                checked.violations.len(),
+                checked.incompatible_packages.len(),
+                checked.incompatible_groups.len()
             );
-            Ok(violations.len())
+            Ok(checked.violations.len())
         }
         more => anyhow::bail!(
             "give one --package-id (checked against its incompatible packages) or two, not {}",

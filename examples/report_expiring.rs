@@ -1,8 +1,10 @@
 //! Which assignments expire soon: the held assignments (delivered,
 //! delivering, partially delivered) of one access package, a catalog, or
 //! every package you can see, whose schedule ends between now and `--days`
-//! from now, soonest first. Each package is listed on its own (filtered on
-//! it, as catalog-scoped administrators must), a few at a time.
+//! from now, soonest first. The end is the schedule's end date, or for an
+//! assignment that lasts a duration, its start plus the duration. Each
+//! package is listed on its own (filtered on it, as catalog-scoped
+//! administrators must), a few at a time.
 //!
 //! ```text
 //! cargo run --example report_expiring -- --catalog-name General --days 14
@@ -13,8 +15,11 @@
 //! name, target object id, principal name or e-mail, assignment id), or with
 //! `--csv FILE` a CSV file with the header
 //! `PackageId,PackageName,AssignmentId,TargetObjectId,TargetPrincipalName,TargetEmail,EndDateTime,PolicyId`
-//! (written under a temporary name and renamed when complete). The count
-//! goes to stderr; exit 0 (also when nothing expires).
+//! (written under a temporary name and renamed when complete). The counts
+//! go to stderr: how many end within the window, and how many held
+//! assignments have neither an end date nor a duration to count from (they
+//! are not listed, so check them in the portal); exit 0 (also when nothing
+//! expires).
 //!
 //! Flags: at most one of `--package-id ID`, `--package-name NAME`,
 //! `--catalog-id ID`, `--catalog-name NAME` (none: every package);
@@ -85,21 +90,22 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     let conn = Connection::start(args.device_code, |p| eprintln!("{p}")).await?;
     eprintln!("{}", conn.banner());
-    let rows = entra_access_ops::reports::Reports::new(conn.client())
+    let report = entra_access_ops::reports::Reports::new(conn.client())
         .expiring(scope(&args, true)?)
         .within_days(args.days)
         .send()
         .await?;
+    let rows = &report.rows;
     match &args.csv {
         Some(path) => {
             let mut file =
                 OutputFile::create(path).with_context(|| format!("creating {}", path.display()))?;
-            ExpiringRow::write_csv(&rows, &mut file)?;
+            ExpiringRow::write_csv(rows, &mut file)?;
             file.commit()
                 .with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
-            for r in &rows {
+            for r in rows {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     format_datetime(&r.end_date_time),
@@ -114,7 +120,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     }
-    eprintln!("{} assignments end within {} days", rows.len(), args.days);
+    eprintln!(
+        "{} assignments end within {} days; {} held assignments have no end date or duration",
+        rows.len(),
+        args.days,
+        report.without_end
+    );
     Ok(())
 }
 

@@ -15,12 +15,22 @@
 //!   stderr, and a last line `N to add, M to remove, K unchanged`. Exit 0
 //!   when there is nothing to do, 2 when there is, 1 on error.
 //! - `apply --plan PLAN.json [--concurrency N] [--report FILE]`: applies
-//!   exactly that plan. A stale plan (the tenant moved since) exits 1 saying
-//!   what changed and that nothing was written. `--report` writes CSV
-//!   (`Package,Target,Action,Outcome,RequestId,ErrorCode,ErrorMessage`).
-//!   Exit 0 when every action succeeded or was already done, 1 otherwise.
+//!   exactly that plan. A stale plan (the tenant moved since), an edited one
+//!   (unless `--allow-edited`) or one asking for anything planning would not
+//!   do exits 1 saying why and that nothing was written. Prints one line per
+//!   write as it finishes (`Submitted Add <package> <target>`). `--report`
+//!   writes CSV, one row per item of the plan
+//!   (`Package,AccessPackageId,Person,PrincipalName,Action,Outcome,RequestId,AssignmentId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`),
+//!   replacing the file only once the report is complete. Exit 0 when every
+//!   write succeeded or was found already done, 1 otherwise.
 //! - `apply --config FILE --auto-approve`: plan and apply in one go, with
 //!   the same caps.
+//!
+//! Ctrl-C during `apply` stops gracefully: writes in flight finish, no new
+//! one is sent, the report is still written (writes not reached are
+//! `NotStarted`; run again to do them) and the exit code is 1. A second
+//! Ctrl-C quits at once (the previous report file, if any, is left as it
+//! was).
 //! - `drift --config FILE`: prints only what differs; exit 2 when anything
 //!   does, 0 when nothing does.
 //!
@@ -37,18 +47,18 @@
 //!
 //! Graph permissions: `EntitlementManagement.ReadWrite.All`,
 //! `User.Read.All` (to resolve user principal names) and
-//! `GroupMember.Read.All` (application). Needs the `csv` feature for
-//! `--report`.
+//! `GroupMember.Read.All` (application).
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use entra_access_fake::Connection;
-use entra_access_ops::sync::{self, ActionKind, DesiredState, SyncPlan, SyncReport};
+use entra_access_ops::reports::OutputFile;
+use entra_access_ops::sync::{self, DesiredState};
+use entra_access_ops::{Action, Plan, Report, Row};
+use futures::StreamExt;
 
 /// Manage who holds access packages from a file: plan, apply, drift.
 #[derive(Parser, Debug)]
@@ -92,9 +102,13 @@ enum Command {
         /// Writes in flight (1 to 64).
         #[arg(long, default_value_t = entra_access_ops::DEFAULT_WRITE_CONCURRENCY, value_name = "N")]
         concurrency: usize,
-        /// Write one CSV row per action to FILE.
+        /// Write one CSV row per item of the plan to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Apply a plan file changed after planning (every item is still
+        /// checked against the tenant).
+        #[arg(long, requires = "plan")]
+        allow_edited: bool,
     },
     /// Print only what differs from the file; exit 2 when anything does.
     Drift {
@@ -130,11 +144,9 @@ async fn run(args: Args) -> anyhow::Result<u8> {
             let conn = connect(device_code).await?;
             let plan = sync::plan(conn.client(), &desired).await?;
             print_plan(&plan);
-            println!("{}", plan.totals());
+            print_totals(&plan);
             if let Some(out) = out {
-                std::fs::write(&out, plan.to_json())
-                    .with_context(|| format!("writing {}", out.display()))?;
-                eprintln!("plan written to {}", out.display());
+                write_plan(&plan, &out)?;
             }
             Ok(if plan.is_empty() { 0 } else { CHANGES })
         }
@@ -151,14 +163,24 @@ async fn run(args: Args) -> anyhow::Result<u8> {
             auto_approve: _,
             concurrency,
             report,
+            allow_edited,
         } => {
             // A plan file is read (and refused if foreign) before connecting.
             let reviewed = match &plan {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("reading {}", path.display()))?;
-                    Some(SyncPlan::from_json(&text)?)
+                    Some(Plan::from_json(&text)?)
                 }
+                None => None,
+            };
+            // Open the report before anything is sent: a bad path fails
+            // early, and the file is replaced only once the report is whole.
+            let out = match &report {
+                Some(path) => Some(
+                    OutputFile::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                ),
                 None => None,
             };
             let conn = connect(device_code).await?;
@@ -167,22 +189,82 @@ async fn run(args: Args) -> anyhow::Result<u8> {
                 (None, Some(config)) => {
                     let plan = sync::plan(conn.client(), &read_config(&config)?).await?;
                     print_plan(&plan);
-                    println!("{}", plan.totals());
+                    print_totals(&plan);
                     plan
                 }
                 (None, None) => anyhow::bail!("give --plan FILE, or --config FILE --auto-approve"),
             };
-            let result = sync::apply(conn.client(), plan)
-                .concurrency(concurrency)
-                .run()
-                .await?;
-            print_report(&result);
-            if let Some(path) = report {
-                write_report(&result, &path)?;
+            let mut apply = plan.apply(conn.client()).concurrency(concurrency);
+            if allow_edited {
+                apply = apply.allow_edited();
             }
-            Ok(if result.all_ok() { 0 } else { 1 })
+            let (result, stopped) = apply_with_ctrl_c(apply).await?;
+            print_report(&result);
+            if let Some(mut out) = out {
+                let path = out.path().display().to_string();
+                result
+                    .write_csv(&mut out)
+                    .with_context(|| format!("writing {path}"))?;
+                out.commit().with_context(|| format!("writing {path}"))?;
+                eprintln!("report written to {path}");
+            }
+            if stopped {
+                anyhow::bail!(
+                    "stopped: {} writes not started (nothing was requested for them); run again to do them",
+                    result.totals().not_started
+                );
+            }
+            Ok(if result.is_success() { 0 } else { 1 })
         }
     }
+}
+
+/// Runs the apply, one line per write on stdout as it finishes. Ctrl-C
+/// stops gracefully: writes in flight finish, no new one starts, and the
+/// report marks the writes not reached `NotStarted`. A second Ctrl-C quits
+/// at once. Returns the report and whether it was stopped.
+async fn apply_with_ctrl_c(apply: entra_access_ops::Apply) -> anyhow::Result<(Report, bool)> {
+    let mut run = apply.start().await?;
+    let stop = run.stop_handle();
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    let mut listening = true;
+    loop {
+        tokio::select! {
+            // Ctrl-C first, so its handler is in place before any row shows.
+            biased;
+            signal = &mut ctrl_c, if listening => {
+                if signal.is_err() {
+                    // No signal handling here: the run goes on; Ctrl-C kills.
+                    listening = false;
+                    continue;
+                }
+                if stop.is_stopped() {
+                    std::process::exit(130);
+                }
+                eprintln!("stopping: writes in flight finish, no new one starts (Ctrl-C again to quit now)");
+                stop.stop();
+                ctrl_c = Box::pin(tokio::signal::ctrl_c());
+            }
+            row = run.next() => match row {
+                Some(row) if row.action.is_write() => println!("{}", row_line(&row)),
+                Some(_) => {}
+                None => break,
+            },
+        }
+    }
+    Ok((run.finish().await, stop.is_stopped()))
+}
+
+/// Writes the plan as JSON to `path`, replacing the file only once whole.
+fn write_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file =
+        OutputFile::create(path).with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(plan.to_json().as_bytes())
+        .and_then(|()| file.commit())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("plan written to {}", path.display());
+    Ok(())
 }
 
 fn read_config(path: &Path) -> anyhow::Result<DesiredState> {
@@ -190,49 +272,63 @@ fn read_config(path: &Path) -> anyhow::Result<DesiredState> {
 }
 
 /// `+ <package> <target>` / `- <package> <target>` on stdout, warnings on stderr.
-fn print_plan(plan: &SyncPlan) {
+fn print_plan(plan: &Plan) {
     for (package, warning) in plan.warnings() {
-        eprintln!("warning: {}: {warning}", package.label);
+        eprintln!("warning: {}: {warning}", package.label());
     }
-    for (package, action) in plan.actions() {
-        let sign = match action.kind {
-            ActionKind::Add => '+',
-            _ => '-',
-        };
-        println!("{sign} {} {}", package.label, action.target);
+    for (package, item) in plan.items() {
+        match &item.action {
+            Action::Add => println!("+ {} {}", package.label(), item.person),
+            Action::Remove => println!("- {} {}", package.label(), item.person),
+            Action::Report(why) => eprintln!(
+                "warning: {}: {}: {why}; nothing is requested",
+                package.label(),
+                item.person
+            ),
+            _ => {}
+        }
     }
 }
 
-/// One line per action on stdout, the totals on stderr.
-fn print_report(report: &SyncReport) {
-    if report.replanned {
-        eprintln!("the plan was stale and was made again");
-    }
-    for row in &report.rows {
-        let detail = match (&row.request_id, &row.error_message) {
-            (_, Some(e)) => e.clone(),
-            (Some(id), None) => format!("request {id}"),
-            (None, None) => String::new(),
-        };
-        println!(
-            "{} {} {} {} {detail}",
-            row.outcome, row.action, row.package_label, row.target
-        );
-    }
-    let t = report.totals();
-    eprintln!(
-        "{} submitted, {} already done, {} failed",
-        t.submitted, t.already_done, t.failed
+/// `N to add, M to remove, K unchanged` (everyone else needs nothing).
+fn print_totals(plan: &Plan) {
+    let t = plan.totals();
+    println!(
+        "{} to add, {} to remove, {} unchanged",
+        t.to_add,
+        t.to_remove,
+        t.skipped + t.reported
     );
 }
 
-fn write_report(report: &SyncReport, path: &Path) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    report
-        .write_csv(BufWriter::new(file))
-        .with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("report written to {}", path.display());
-    Ok(())
+/// `Submitted Add Marketing Campaign <target> request <id>`, or the error.
+fn row_line(row: &Row) -> String {
+    let detail = match (&row.request_id, &row.error_message) {
+        (_, Some(e)) => e.clone(),
+        (Some(id), None) => format!("request {id}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{} {} {} {} {detail}",
+        row.outcome, row.action, row.package_label, row.person
+    )
+    .trim_end()
+    .to_owned()
+}
+
+/// The totals on stderr.
+fn print_report(report: &Report) {
+    if report.replanned {
+        eprintln!("the plan was stale and was made again");
+    }
+    let t = report.totals();
+    eprintln!(
+        "{} submitted, {} already done, {} failed, {} not started",
+        t.created + t.removed,
+        t.already_done,
+        t.failed,
+        t.not_started
+    );
 }
 
 /// The client from the environment, or the demo fake when no credentials

@@ -7,6 +7,8 @@ mod cached;
 mod client_credentials;
 #[cfg(feature = "client-credentials")]
 mod device_code;
+#[cfg(feature = "client-credentials")]
+mod endpoint;
 mod error;
 mod secret;
 mod static_token;
@@ -20,6 +22,8 @@ pub use cached::CachedTokenProvider;
 pub use client_credentials::ClientCredentials;
 #[cfg(feature = "client-credentials")]
 pub use device_code::{DeviceCode, DeviceCodePrompt};
+#[cfg(feature = "client-credentials")]
+pub(crate) use endpoint::check_authority_host;
 pub use error::AuthError;
 pub use secret::Secret;
 pub use static_token::StaticToken;

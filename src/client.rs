@@ -3,30 +3,54 @@
 mod builder;
 pub mod env;
 mod raw;
-mod sign_in;
 
 use std::sync::Arc;
 
 pub use builder::{ApiVersion, ClientBuilder};
 pub use raw::Raw;
-pub use sign_in::SignIn;
 use url::Url;
 
-use crate::auth::TokenProvider;
 use crate::error::Result;
 use crate::transport::Transport;
 
 /// A Microsoft Graph entitlement-management client.
 ///
 /// Cheap to clone (an `Arc` inside), `Send + Sync`, and usable from many
-/// tasks at once; clones share the token cache and the throttle gate.
+/// tasks at once; clones share the token cache, the HTTP client and the
+/// throttle gate.
+///
+/// # Making one
+///
+/// One family of constructors: [`Client::from_env`] for the usual case,
+/// [`Client::builder`] for everything else. Each way to sign in is one
+/// builder call, and the environment has one reading per kind of sign-in:
+///
+/// | signs in as | explicit | from the environment |
+/// |---|---|---|
+/// | the application (client secret) | [`ClientBuilder::client_credentials`] | [`Client::from_env`] |
+/// | a person (device code) | [`ClientBuilder::device_code`] | [`ClientBuilder::device_code_from_env`] |
+/// | whatever a provider returns | [`ClientBuilder::token_provider`] | [`Client::from_env`] (`GRAPH_ACCESS_TOKEN`) |
 ///
 /// ```
 /// use entra_access::{auth::StaticToken, Client};
 ///
-/// let client = Client::new(StaticToken::new("token"))?;
+/// let client = Client::builder().token_provider(StaticToken::new("token")).build()?;
 /// assert_eq!(client.base_url().as_str(), "https://graph.microsoft.com/v1.0/");
 /// # Ok::<(), entra_access::Error>(())
+/// ```
+///
+/// A program with a `--device-code` flag:
+///
+/// ```no_run
+/// use entra_access::Client;
+///
+/// # fn demo(device_code: bool) -> entra_access::Result<()> {
+/// let client = if device_code {
+///     Client::builder().device_code_from_env(|prompt| eprintln!("{prompt}")).build()?
+/// } else {
+///     Client::from_env()?
+/// };
+/// # let _ = client; Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -34,11 +58,6 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for the global cloud with default settings.
-    pub fn new(provider: impl TokenProvider + 'static) -> Result<Self> {
-        Self::builder().token_provider(provider).build()
-    }
-
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -50,7 +69,10 @@ impl Client {
     /// Credentials: `GRAPH_ACCESS_TOKEN` (used as is), or `AZURE_TENANT_ID` +
     /// `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (client credentials, with
     /// optional `AZURE_AUTHORITY_HOST`). Optional `GRAPH_BASE_URL` picks the
-    /// Graph origin (national clouds; `http://` only for loopback).
+    /// Graph origin (national clouds; `http://` only for loopback). A person
+    /// signing in with a device code reads the same variables through
+    /// [`ClientBuilder::device_code_from_env`]. The names are constants in
+    /// [`env`](crate::env).
     ///
     /// ```no_run
     /// let client = entra_access::Client::from_env()?;
@@ -105,7 +127,9 @@ impl Client {
     /// signed-in user's token (see [`auth::DeviceCode`](crate::auth::DeviceCode)).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder()
+    /// #     .token_provider(entra_access::auth::StaticToken::new("t"))
+    /// #     .build()?;
     /// let list = client.approvals().list_mine();
     /// # let _ = list;
     /// # Ok::<(), entra_access::Error>(())
@@ -148,7 +172,7 @@ impl Client {
     /// use std::time::Duration;
     /// use entra_access::{auth::StaticToken, request::RequestOptions, Client, RetryPolicy};
     ///
-    /// let client = Client::new(StaticToken::new("token"))?;
+    /// let client = Client::builder().token_provider(StaticToken::new("token")).build()?;
     /// let impatient = client.with_options(
     ///     RequestOptions::new()
     ///         .timeout(Duration::from_secs(5))
@@ -166,19 +190,10 @@ impl Client {
         Ok(Self::from_transport(self.transport.with_options(&options)))
     }
 
-    /// Diagnoses what this client's token lets it do: one verdict per
-    /// capability (see [`doctor`](crate::doctor)), from the token's claims
-    /// and at most one cheap read per capability; never a write.
-    ///
-    /// ```no_run
-    /// use entra_access::doctor::Capability;
-    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// let diagnosis = client.doctor().need([Capability::Assign]).send().await?;
-    /// println!("{}", diagnosis.verdict(Capability::Assign).map_or_else(String::new, |v| v.to_string()));
-    /// # Ok(()) }
-    /// ```
-    pub fn doctor(&self) -> crate::doctor::Doctor {
-        crate::doctor::Doctor::new(self.clone(), Arc::clone(&self.transport.tokens))
+    /// The token provider every call of this client asks (for the
+    /// doctor, which reads the token's claims without printing it).
+    pub(crate) fn token_provider(&self) -> Arc<dyn crate::auth::TokenProvider> {
+        Arc::clone(&self.transport.tokens)
     }
 
     /// Calls endpoints the crate does not wrap, with the same auth, retry

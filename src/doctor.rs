@@ -225,3 +225,20 @@ impl Diagnosis {
         self.probes_sent
     }
 }
+
+impl Client {
+    /// Diagnoses what this client's token lets it do: one verdict per
+    /// capability (see [`doctor`](crate::doctor)), from the token's claims
+    /// and at most one cheap read per capability; never a write.
+    ///
+    /// ```no_run
+    /// use entra_access::doctor::Capability;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let diagnosis = client.doctor().need([Capability::Assign]).send().await?;
+    /// println!("{}", diagnosis.verdict(Capability::Assign).map_or_else(String::new, |v| v.to_string()));
+    /// # Ok(()) }
+    /// ```
+    pub fn doctor(&self) -> Doctor {
+        Doctor::new(self.clone(), self.token_provider())
+    }
+}

@@ -5,6 +5,7 @@ mod graph_error;
 // Predicates for Graph's refusals of assignment requests
 // (`is_already_assigned`, `is_request_already_open`, …).
 mod refusal;
+mod retryable;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -12,9 +13,9 @@ use std::time::Duration;
 
 pub use code::GraphErrorCode;
 pub use graph_error::GraphError;
+pub(crate) use retryable::{is_retryable, Attempt};
 
 use crate::auth::AuthError;
-use crate::transport::Attempt;
 
 /// Where a call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -142,7 +143,11 @@ impl Error {
     }
 
     pub(crate) fn auth(err: AuthError) -> Self {
-        Self::new(ErrorKind::Auth, "could not get an access token").with_source(err)
+        let message = match err {
+            AuthError::SignInRequired { .. } => "the signed-in session has ended; sign in again",
+            _ => "could not get an access token",
+        };
+        Self::new(ErrorKind::Auth, message).with_source(err)
     }
 
     pub(crate) fn decode(what: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Self {
@@ -256,7 +261,7 @@ impl Error {
             },
             _ => return false,
         };
-        crate::transport::is_retryable(attempt, true)
+        is_retryable(attempt, true)
     }
 
     /// A write (POST) failed in a way that leaves open whether Graph

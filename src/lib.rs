@@ -40,6 +40,7 @@ pub mod cookbook {}
 pub mod traces {}
 
 pub mod auth;
+mod body;
 mod client;
 mod cloud;
 pub mod doctor;
@@ -48,12 +49,13 @@ pub mod models;
 pub mod odata;
 pub mod paging;
 pub mod request;
+mod retry;
 mod transport;
 
-pub use client::{env, ApiVersion, Client, ClientBuilder, Raw, SignIn};
+pub use client::{env, ApiVersion, Client, ClientBuilder, Raw};
 pub use cloud::Cloud;
 pub use error::{Error, ErrorKind, Result};
-pub use transport::RetryPolicy;
+pub use retry::RetryPolicy;
 
 // Crates whose types appear in the public API, re-exported so users name
 // the same versions (see "Public dependencies and semver" in the README).

@@ -8,11 +8,6 @@ mod stream;
 pub use page::Page;
 pub use stream::{ItemStream, PageStream};
 
-/// The most pages one stream reads unless
-/// [`RequestOptions::max_pages`](crate::request::RequestOptions::max_pages)
-/// says otherwise: about 100 million items at the default page size.
-pub(crate) const DEFAULT_MAX_PAGES: u32 = 100_000;
-
 /// How many empty pages in a row, each with a next link, a stream follows
 /// before it stops with a `Paging` error: Graph may send an empty page now
 /// and then, never page after page of them.

@@ -17,10 +17,17 @@
 //! );
 //! ```
 
+pub(crate) mod headers;
+
 use http::Method;
 use serde_json::Value;
 
 use crate::odata::encode_query;
+
+/// The most pages one stream reads unless
+/// [`RequestOptions::max_pages`] says otherwise: about 100 million items at
+/// the default page size.
+pub(crate) const DEFAULT_MAX_PAGES: u32 = 100_000;
 
 /// What one Graph call sends: method, path below the API version root
 /// (`v1.0/`), query options (unencoded), JSON body and extra headers.
@@ -171,7 +178,7 @@ impl ApiRequest {
 ///     .await?;
 /// # let _ = pkg; Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[must_use]
 pub struct RequestOptions {
     pub(crate) timeout: Option<std::time::Duration>,
@@ -180,6 +187,19 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) page_size: Option<u32>,
     pub(crate) max_pages: Option<u32>,
+}
+
+/// Shows header names, not their values: a header may carry a key.
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("client_request_id", &self.client_request_id)
+            .field("headers", &headers::HeaderNames(&self.headers))
+            .field("page_size", &self.page_size)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -277,7 +297,7 @@ impl RequestOptions {
                 "max_pages is zero; a stream must be allowed at least one page",
             ));
         }
-        crate::transport::check_headers(&self.all_headers())
+        headers::check_headers(&self.all_headers())
     }
 
     /// The headers these options add, the `client-request-id` first.
@@ -285,7 +305,7 @@ impl RequestOptions {
         let id = self
             .client_request_id
             .as_ref()
-            .map(|id| (crate::transport::CLIENT_REQUEST_ID.to_owned(), id.clone()));
+            .map(|id| (headers::CLIENT_REQUEST_ID.to_owned(), id.clone()));
         id.into_iter().chain(self.headers.iter().cloned()).collect()
     }
 }

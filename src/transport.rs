@@ -6,10 +6,7 @@
 //! retries by the [`RetryPolicy`], refreshes the token once after a 401, maps
 //! error answers to [`GraphError`], and traces each call without secrets.
 
-mod body;
 mod deadline;
-mod headers;
-mod retry;
 mod retry_after;
 mod throttle;
 
@@ -27,22 +24,15 @@ use tracing::Instrument;
 use url::{Origin, Url};
 
 pub(crate) use deadline::deadline_after;
-pub use retry::RetryPolicy;
-pub(crate) use retry::{is_retryable, Attempt, Decision};
 pub(crate) use retry_after::parse_retry_after;
 use throttle::ThrottleGate;
 
 use crate::auth::{AccessToken, TokenProvider};
-use crate::error::{Error, ErrorKind, GraphError, Result};
+use crate::body;
+use crate::error::{Attempt, Error, ErrorKind, GraphError, Result};
+use crate::request::headers::{self, CLIENT_REQUEST_ID};
 use crate::request::{ApiRequest, RequestOptions, ResponseMeta, WithMeta};
-
-pub(crate) use headers::CLIENT_REQUEST_ID;
-
-/// Checks caller-given headers the way a call would: names and values must
-/// be valid, and `Authorization` is the client's alone.
-pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
-    headers::request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
-}
+use crate::retry::{Decision, RetryPolicy};
 
 /// The default cap on a success body: 64 MiB, far above any Graph page.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -73,7 +63,7 @@ pub(crate) struct Settings {
 /// The sender. Handles and builders hold it in an `Arc`. A view with other
 /// settings ([`Transport::with_options`]) shares the HTTP client, the token
 /// cache, the throttle gate and what was learned about endpoints.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) api_root: Url,
@@ -96,6 +86,26 @@ pub(crate) struct Transport {
     refused: Option<String>,
     /// Endpoints (paths) whose first page Graph refused with `$top`.
     top_refused: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Shows the settings and the names of the view's extra headers, never
+/// their values (an API-management key travels in one), nor the HTTP
+/// client (whose `Debug` prints its default headers).
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("api_root", &self.api_root.as_str())
+            .field("tokens", &self.tokens)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("page_size", &self.page_size)
+            .field("extra_headers", &headers::HeaderNames(&self.extra_headers))
+            .field("refused", &self.refused)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What one try came to.
@@ -128,7 +138,7 @@ impl Transport {
             max_body_bytes: settings.max_body_bytes,
             max_error_body_bytes: settings.max_error_body_bytes,
             page_size: settings.page_size,
-            max_pages: crate::paging::DEFAULT_MAX_PAGES,
+            max_pages: crate::request::DEFAULT_MAX_PAGES,
             gate: Arc::new(ThrottleGate::default()),
             extra_headers: Vec::new(),
             refused: None,
@@ -408,6 +418,10 @@ impl Transport {
                             } => hint,
                             _ => delay,
                         };
+                        tracing::info!(
+                            pause_ms = u64::try_from(hint.as_millis()).unwrap_or(u64::MAX),
+                            "Graph throttled this client: its Graph calls wait"
+                        );
                         self.gate.pause_for(hint);
                     }
                     tracing::warn!(
@@ -595,64 +609,6 @@ pub(crate) fn decode<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::StaticToken;
-    use wiremock::matchers::method;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-
-    async fn throttle_once(server: &MockServer) {
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
-            .up_to_n_times(1)
-            .mount(server)
-            .await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-            .mount(server)
-            .await;
-    }
-
-    fn transport_for(graph: &MockServer) -> Transport {
-        let http = reqwest::Client::builder()
-            .pool_idle_timeout(None)
-            .build()
-            .unwrap();
-        let api_root = Url::parse(&format!("{}/v1.0/", graph.uri())).unwrap();
-        Transport::new(
-            http,
-            api_root,
-            Arc::new(StaticToken::new("token-for-tests")),
-            Settings {
-                retry: RetryPolicy::default(),
-                timeout: None,
-                user_agent: HeaderValue::from_static("entra-access/test"),
-                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-                max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
-                page_size: None,
-            },
-        )
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn only_graphs_429_pauses_the_gate() {
-        let graph = MockServer::start().await;
-        let elsewhere = MockServer::start().await;
-        throttle_once(&graph).await;
-        throttle_once(&elsewhere).await;
-        let transport = transport_for(&graph);
-
-        let other = Url::parse(&format!("{}/status", elsewhere.uri())).unwrap();
-        transport
-            .execute(Method::GET, other, None, &[])
-            .await
-            .unwrap();
-        assert!(!transport.gate.was_paused(), "another origin paused Graph");
-        assert_eq!(transport.throttled_count(), 0);
-
-        let me = transport.url_for(&ApiRequest::get("me")).unwrap();
-        transport.execute(Method::GET, me, None, &[]).await.unwrap();
-        assert!(transport.gate.was_paused());
-        assert_eq!(transport.throttled_count(), 1);
-    }
 
     #[test]
     fn dot_and_empty_segments_are_refused() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::common::{checked, EM};
 use super::{Get, List};
 use crate::error::{Error, ErrorKind, Result};
-use crate::models::{AccessPackage, AccessPackageId, CatalogId};
+use crate::models::{AccessPackage, AccessPackageId, CatalogId, DirectoryObject};
 use crate::odata::{Filter, Path};
 use crate::request::RequestOptions;
 use crate::transport::Transport;
@@ -34,7 +34,7 @@ impl AccessPackages {
     /// Lists access packages of every catalog the caller can read.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_eq("Sales").expand_policies().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages");
     /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'"));
@@ -50,7 +50,7 @@ impl AccessPackages {
     /// Gets one access package.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().get("pkg-1").expand_policies().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackages/pkg-1");
     /// assert_eq!(req.query_value("$expand"), Some("assignmentPolicies"));
@@ -114,6 +114,30 @@ impl AccessPackages {
     /// (`GET …/accessPackages/{id}/accessPackagesIncompatibleWith`).
     pub fn marking_incompatible(&self, package: impl Into<AccessPackageId>) -> List<AccessPackage> {
         self.navigation(package.into(), "accessPackagesIncompatibleWith")
+    }
+
+    /// The groups whose members should not hold this package
+    /// (`GET …/accessPackages/{id}/incompatibleGroups`, a paged list of
+    /// groups; `EntitlementManagement.Read.All`). Their members, nested ones
+    /// included, come from [`Groups::transitive_members`](crate::api::Groups::transitive_members).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+    /// let req = client.access_packages().incompatible_groups("pkg-1").request()?;
+    /// assert_eq!(
+    ///     req.path(),
+    ///     "identityGovernance/entitlementManagement/accessPackages/pkg-1/incompatibleGroups"
+    /// );
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn incompatible_groups(
+        &self,
+        package: impl Into<AccessPackageId>,
+    ) -> List<DirectoryObject> {
+        let package = package.into();
+        let path = checked(&package, "access package id")
+            .map(|id| format!("{EM}/accessPackages/{id}/incompatibleGroups"));
+        List::new(Arc::clone(&self.transport), path)
     }
 
     fn navigation(&self, package: AccessPackageId, nav: &str) -> List<AccessPackage> {
@@ -241,7 +265,7 @@ impl List<AccessPackage> {
     /// Only packages named exactly `name` (`displayName eq '…'`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_eq("Sales' EU").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'Sales'' EU'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -254,7 +278,7 @@ impl List<AccessPackage> {
     /// (`contains(tolower(displayName),'…')`, as in Graph's own example).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.access_packages().list().display_name_contains("Team").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("contains(tolower(displayName),'team')"));
     /// # Ok::<(), entra_access::Error>(())

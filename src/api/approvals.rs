@@ -52,7 +52,7 @@ impl Decision {
 /// An approval's id is the id of the request it decides.
 ///
 /// ```
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let req = client.approvals().list_mine().request()?;
 /// assert_eq!(
 ///     req.path(),
@@ -95,7 +95,7 @@ impl Approvals {
     /// Unknown id: 404 ([`Error::is_not_found`]). Delegated only.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.approvals().get("req-1").request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/req-1");
     /// assert!(client.approvals().get("a/b").request().unwrap_err().is_invalid_input());
@@ -110,7 +110,7 @@ impl Approvals {
     /// The stages of an approval. Delegated only.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.approvals().stages("req-1").request()?;
     /// assert!(req.path().ends_with("/accessPackageAssignmentApprovals/req-1/stages"));
     /// # Ok::<(), entra_access::Error>(())
@@ -124,7 +124,7 @@ impl Approvals {
     /// Approves stage `stage_id` of approval `id`. See [`DecideStage`].
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.approvals().approve("req-1", "stage-1").justification("OK").request()?;
     /// assert_eq!(req.method(), &http::Method::PATCH);
     /// assert_eq!(
@@ -149,7 +149,7 @@ impl Approvals {
     /// Denies stage `stage_id` of approval `id`. See [`DecideStage`].
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.approvals().deny("req-1", "stage-1").request()?;
     /// assert_eq!(req.body_json().unwrap(), &serde_json::json!({"reviewResult": "Deny"}));
     /// # Ok::<(), entra_access::Error>(())
@@ -177,7 +177,7 @@ impl Approvals {
     ///
     /// ```
     /// use entra_access::api::Decision;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let decide = client.approvals().decide_mine("req-1", Decision::Approve).justification("OK");
     /// // Which stage is known only after reading the stages:
     /// assert!(decide.request().unwrap_err().is_invalid_input());
@@ -238,7 +238,7 @@ impl DecideStage {
     /// The approver's justification.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let blank = client.approvals().deny("r", "s").justification("  ").request();
     /// assert!(blank.unwrap_err().is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
@@ -258,7 +258,7 @@ impl DecideStage {
     /// `isApproverJustificationRequired`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let err = client.approvals().approve("r", "s").require_justification().request().unwrap_err();
     /// assert!(err.is_invalid_input());
     /// # Ok::<(), entra_access::Error>(())
@@ -273,7 +273,7 @@ impl DecideStage {
     ///
     /// ```
     /// use entra_access::models::ApprovalStage;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let settings: ApprovalStage =
     ///     serde_json::from_str(r#"{"isApproverJustificationRequired": true}"#).unwrap();
     /// let err = client.approvals().approve("r", "s").policy_stage(&settings).request().unwrap_err();
@@ -291,7 +291,7 @@ impl DecideStage {
     ///
     /// ```
     /// use entra_access::api::Decision;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// assert_eq!(client.approvals().deny("r", "s").decision(), Decision::Deny);
     /// # Ok::<(), entra_access::Error>(())
     /// ```
@@ -305,7 +305,7 @@ impl DecideStage {
     /// sending, so this is an error there.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.approvals().deny("req-1", "stage-9").request()?;
     /// assert_eq!(
     ///     req.path(),

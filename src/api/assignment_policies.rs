@@ -31,7 +31,7 @@ impl AssignmentPolicies {
     /// administrators should use [`for_package`](Self::for_package)).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_policies().list().expand_access_package().request()?;
     /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignmentPolicies?$expand=accessPackage");
     /// # Ok::<(), entra_access::Error>(())
@@ -46,7 +46,7 @@ impl AssignmentPolicies {
     /// Gets one policy, with its questions.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_policies().get("pol-1").expand_access_package().request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignmentPolicies/pol-1");
     /// assert_eq!(req.query_value("$expand"), Some("questions,accessPackage"));

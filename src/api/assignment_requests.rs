@@ -70,7 +70,7 @@ impl AssignmentRequests {
     ///
     /// ```
     /// use entra_access::models::RequestState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignment_requests()
     ///     .list()
@@ -95,7 +95,7 @@ impl AssignmentRequests {
     ///
     /// ```
     /// use entra_access::api::RequestsOfCurrentUser;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_requests().filter_by_current_user(RequestsOfCurrentUser::Approver).request()?;
     /// assert!(req.path().ends_with("assignmentRequests/filterByCurrentUser(on='approver')"));
     /// # Ok::<(), entra_access::Error>(())
@@ -116,7 +116,7 @@ impl AssignmentRequests {
     /// Gets one request.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_requests().get("req-1").expand_assignment().request()?;
     /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignmentRequests/req-1?$expand=assignment");
     /// # Ok::<(), entra_access::Error>(())
@@ -151,7 +151,7 @@ impl List<AssignmentRequest> {
     ///
     /// ```
     /// use entra_access::models::RequestState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignment_requests()
     ///     .list()
@@ -175,7 +175,7 @@ impl List<AssignmentRequest> {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let since = Utc.with_ymd_and_hms(2024, 1, 2, 12, 0, 0).unwrap();
     /// let req = client.assignment_requests().list().created_after(since).request()?;
     /// assert_eq!(req.query_value("$filter"), Some("createdDateTime ge 2024-01-02T12:00:00Z"));

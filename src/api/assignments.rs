@@ -59,7 +59,7 @@ impl Assignments {
     ///
     /// ```
     /// use entra_access::models::AssignmentState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignments()
     ///     .list()
@@ -84,7 +84,7 @@ impl Assignments {
     /// ```
     /// use entra_access::api::AssignmentsOfCurrentUser;
     /// use entra_access::models::AssignmentState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignments()
     ///     .filter_by_current_user(AssignmentsOfCurrentUser::Target)
@@ -131,7 +131,7 @@ impl Assignments {
     /// Gets one assignment.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().get("asg-1").expand_target().request()?;
     /// assert_eq!(req.path_and_query(), "identityGovernance/entitlementManagement/assignments/asg-1?$expand=target");
     /// # Ok::<(), entra_access::Error>(())
@@ -146,7 +146,7 @@ impl Assignments {
     /// (`POST assignments/{id}/reprocess`, 202).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().reprocess("asg-1").request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/assignments/asg-1/reprocess");
     /// # Ok::<(), entra_access::Error>(())
@@ -200,7 +200,7 @@ impl List<Assignment> {
     /// A catalog-scoped caller must set it.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().list().access_package("a914").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("accessPackage/id eq 'a914'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -212,7 +212,7 @@ impl List<Assignment> {
     /// Only assignments made through this policy (`assignmentPolicy/id eq '…'`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().list().assignment_policy("p1").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("assignmentPolicy/id eq 'p1'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -226,7 +226,7 @@ impl List<Assignment> {
     ///
     /// ```
     /// use entra_access::models::AssignmentState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().list().state(AssignmentState::PartiallyDelivered).request()?;
     /// assert_eq!(req.query_value("$filter"), Some("state eq 'partiallyDelivered'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -242,7 +242,7 @@ impl List<Assignment> {
     ///
     /// ```
     /// use entra_access::models::AssignmentState;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignments()
     ///     .list()
@@ -267,7 +267,7 @@ impl List<Assignment> {
     /// its directory object id (`target/objectId eq '…'`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignments().list().target_object_id("8b2d").request()?;
     /// assert_eq!(req.query_value("$filter"), Some("target/objectId eq '8b2d'"));
     /// # Ok::<(), entra_access::Error>(())

@@ -27,7 +27,7 @@ impl Catalogs {
     ///
     /// ```
     /// use entra_access::odata::{Filter, Path};
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.catalogs().list().filter(Filter::eq(Path::DISPLAY_NAME, "General")).request()?;
     /// assert_eq!(req.query_value("$filter"), Some("displayName eq 'General'"));
     /// # Ok::<(), entra_access::Error>(())
@@ -39,7 +39,7 @@ impl Catalogs {
     /// Gets one catalog; an unknown id is Graph's 404.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.catalogs().get("cat-1").request()?;
     /// assert_eq!(req.path(), "identityGovernance/entitlementManagement/catalogs/cat-1");
     /// # Ok::<(), entra_access::Error>(())

@@ -29,7 +29,7 @@ use crate::transport::Transport;
 /// ```
 /// use entra_access::api::Get;
 /// use entra_access::models::AccessPackage;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let get: Get<AccessPackage> = client.access_packages().get("pkg-1").expand_policies();
 /// assert_eq!(
 ///     get.request()?.path_and_query(),
@@ -97,7 +97,7 @@ impl<T: DeserializeOwned> Get<T> {
     /// Asks only for these properties (`$select`).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.catalogs().get("cat-1").select(["id", "displayName"]).request()?;
     /// assert_eq!(req.query_value("$select"), Some("id,displayName"));
     /// # Ok::<(), entra_access::Error>(())

@@ -31,7 +31,7 @@ impl Groups {
     /// omits service principals).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.groups().members("grp-1").top(999).request()?;
     /// assert_eq!(req.path(), "groups/grp-1/members");
     /// # Ok::<(), entra_access::Error>(())

@@ -35,7 +35,7 @@ use crate::transport::Transport;
 /// ```
 /// use entra_access::api::List;
 /// use entra_access::models::{Assignment, AssignmentState};
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let list: List<Assignment> = client
 ///     .assignments()
 ///     .list()
@@ -112,7 +112,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     ///
     /// ```
     /// use entra_access::request::RequestOptions;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let list = client.catalogs().list().options(RequestOptions::new().max_pages(10));
     /// assert_eq!(list.request()?.path(), "identityGovernance/entitlementManagement/catalogs");
     /// # Ok::<(), entra_access::Error>(())
@@ -129,7 +129,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     ///
     /// ```
     /// use entra_access::odata::{Filter, Path};
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let list = client
     ///     .assignments()
     ///     .list()

@@ -24,7 +24,7 @@ impl Assignments {
     /// touched, even if a proxy or a regression drops the filter.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let lookup = client.assignments().remove_for("pkg-1", "user-1").request()?;
     /// assert_eq!(
     ///     lookup.query_value("$filter"),

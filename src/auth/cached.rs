@@ -423,6 +423,14 @@ fn share_error(error: &AuthError) -> AuthError {
             message: with_cause(message, source),
             source: None,
         },
+        AuthError::SignInRequired {
+            reason,
+            error_codes,
+        } => AuthError::SignInRequired {
+            reason: reason.clone(),
+            error_codes: error_codes.clone(),
+        },
+        AuthError::AnswerTooLarge { limit } => AuthError::AnswerTooLarge { limit: *limit },
     }
 }
 

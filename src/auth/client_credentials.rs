@@ -1,28 +1,16 @@
 //! OAuth2 client credentials against the Microsoft identity platform.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use oauth2::basic::{
-    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenResponse,
-};
-use oauth2::{
-    AsyncHttpClient, AuthType, ClientId, ClientSecret, HttpRequest, HttpResponse,
-    RequestTokenError, Scope, StandardRevocableToken, TokenResponse, TokenUrl,
-};
-use serde::{Deserialize, Serialize};
+use oauth2::{AuthType, ClientId, ClientSecret, Scope, TokenUrl};
 
+use super::endpoint::{
+    check_authority_host, check_identifier, check_token, endpoint_url, AadClient, TokenHttp,
+};
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::Cloud;
-
-/// Timeout of the default HTTP client for one token request.
-pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Connect timeout of the default HTTP client.
-pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An app-only token from the identity platform's client-credentials grant
 /// (a client id and a client secret).
@@ -43,9 +31,16 @@ pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// [`AuthError::Refused`] with the AADSTS `error_codes`, `trace_id` and
 /// `correlation_id`; a 429 or 5xx without an OAuth error body, a timeout or a
 /// failed or reset connection becomes [`AuthError::Unavailable`] (transient:
-/// [`CachedTokenProvider`](super::CachedTokenProvider) retries it); anything
-/// else that is not a token becomes [`AuthError::Endpoint`]. `Debug` never
-/// shows the secret.
+/// [`CachedTokenProvider`](super::CachedTokenProvider) retries it); an
+/// answer larger than 64 KiB becomes [`AuthError::AnswerTooLarge`] (reading
+/// stops there); anything else that is not a token becomes
+/// [`AuthError::Endpoint`]. `Debug` never shows the secret.
+///
+/// Made by [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials),
+/// the provider sends through the client's HTTP client (one connection
+/// pool, one TLS setup per process). Made on its own, it builds an HTTP
+/// client of its own on its first request (no redirects, 30 s per
+/// request), unless given one with [`http_client`](Self::http_client).
 ///
 /// ```
 /// use entra_access::auth::{CachedTokenProvider, ClientCredentials};
@@ -78,7 +73,7 @@ pub struct ClientCredentials {
     authority_host: String,
     scope: String,
     token_url: String,
-    http: reqwest::Client,
+    http: TokenHttp,
 }
 
 impl ClientCredentials {
@@ -87,8 +82,8 @@ impl ClientCredentials {
     ///
     /// Fails with [`AuthError::Config`] naming the field when the tenant id or
     /// the client id is empty or holds characters other than ASCII letters,
-    /// digits, `-`, `.` and `_`, when the secret is empty, or when the HTTP
-    /// client cannot be built.
+    /// digits, `-`, `.` and `_`, or when the secret is empty. Nothing is sent
+    /// and no HTTP client is built here.
     pub fn new(
         tenant_id: impl Into<String>,
         client_id: impl Into<String>,
@@ -102,12 +97,6 @@ impl ClientCredentials {
         if client_secret.is_empty() {
             return Err(AuthError::Config("client_secret is empty".into()));
         }
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| AuthError::Config(format!("cannot build the HTTP client: {e}")))?;
         let cloud = Cloud::Global;
         let authority_host = cloud.authority_host().to_owned();
         let token_url = token_url(&authority_host, &tenant_id);
@@ -118,7 +107,7 @@ impl ClientCredentials {
             authority_host,
             scope: cloud.graph_scope(),
             token_url,
-            http,
+            http: TokenHttp::default(),
         })
     }
 
@@ -157,7 +146,14 @@ impl ClientCredentials {
     /// (which follows no redirects and times out after 30 seconds).
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = client;
+        self.http = TokenHttp::given(client);
+        self
+    }
+
+    /// Sends through the Graph client's HTTP client, each request within
+    /// `timeout` (the client's per-try timeout; `None`: none).
+    pub(crate) fn share_http(mut self, client: reqwest::Client, timeout: Option<Duration>) -> Self {
+        self.http = TokenHttp::shared(client, timeout);
         self
     }
 
@@ -192,46 +188,15 @@ impl ClientCredentials {
             .set_auth_type(AuthType::RequestBody)
             .set_token_uri(token_url);
 
-        let transport = Transport {
-            http: self.http.clone(),
-            status: AtomicU16::new(0),
-        };
-
+        let exchange = self.http.exchange()?;
         let started = SystemTime::now();
-        let result = client
+        let response = client
             .exchange_client_credentials()
             .add_scope(Scope::new(self.scope.clone()))
-            .request_async(&transport)
-            .await;
-        let status = transport.status.load(Ordering::SeqCst);
-
-        let response = result.map_err(|e| map_error(e, status))?;
-        if !response
-            .token_type()
-            .as_ref()
-            .eq_ignore_ascii_case("bearer")
-        {
-            return Err(AuthError::Endpoint {
-                message: format!(
-                    "the token endpoint returned a token of type {:?}, not Bearer",
-                    response.token_type().as_ref()
-                ),
-                source: None,
-            });
-        }
-        let secret = Secret::new(response.access_token().secret().to_owned());
-        if secret.is_empty() {
-            return Err(AuthError::Endpoint {
-                message: "the token endpoint returned an empty access token".into(),
-                source: None,
-            });
-        }
-        Ok(
-            match response.expires_in().and_then(|d| started.checked_add(d)) {
-                Some(at) => AccessToken::new(secret, at),
-                None => AccessToken::without_expiry(secret),
-            },
-        )
+            .request_async(&exchange)
+            .await
+            .map_err(|e| exchange.error(e))?;
+        check_token(&response, started)
     }
 }
 
@@ -258,264 +223,14 @@ impl fmt::Debug for ClientCredentials {
     }
 }
 
-/// The oauth2 client with the identity platform's error body, before its
-/// token URL is set.
-pub(super) type AadClient = oauth2::Client<
-    AadErrorResponse,
-    BasicTokenResponse,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
->;
-
-/// The identity platform's OAuth error body, with its extra fields.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub(super) struct AadErrorResponse {
-    error: String,
-    #[serde(default)]
-    error_description: Option<String>,
-    #[serde(default)]
-    error_codes: Vec<u64>,
-    #[serde(default)]
-    trace_id: Option<String>,
-    #[serde(default)]
-    correlation_id: Option<String>,
-}
-
-impl fmt::Display for AadErrorResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.error)?;
-        if let Some(description) = &self.error_description {
-            write!(f, ": {description}")?;
-        }
-        Ok(())
-    }
-}
-
-impl oauth2::ErrorResponse for AadErrorResponse {}
-
-/// A failure to exchange the token request with the endpoint.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum TransportError {
-    #[error("cannot build the token request: {0}")]
-    Build(#[source] reqwest::Error),
-    #[error("token request failed: {0}")]
-    Send(#[source] reqwest::Error),
-    #[error("cannot read the token response: {0}")]
-    Read(#[source] reqwest::Error),
-}
-
-/// oauth2's HTTP client over reqwest, remembering the last response status
-/// (oauth2's errors do not carry it).
-pub(super) struct Transport {
-    pub(super) http: reqwest::Client,
-    pub(super) status: AtomicU16,
-}
-
-impl<'c> AsyncHttpClient<'c> for Transport {
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
-
-    fn call(&'c self, request: HttpRequest) -> Self::Future {
-        Box::pin(async move {
-            let response = send_request(&self.http, request).await?;
-            self.status
-                .store(response.status().as_u16(), Ordering::SeqCst);
-            Ok(response)
-        })
-    }
-}
-
-/// Sends one oauth2 request through reqwest.
-async fn send_request(
-    client: &reqwest::Client,
-    request: HttpRequest,
-) -> Result<HttpResponse, TransportError> {
-    let request = reqwest::Request::try_from(request).map_err(TransportError::Build)?;
-    let response = client
-        .execute(request)
-        .await
-        .map_err(TransportError::Send)?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(TransportError::Read)?;
-    let mut http_response = http::Response::new(body.to_vec());
-    *http_response.status_mut() = status;
-    *http_response.headers_mut() = headers;
-    Ok(http_response)
-}
-
-/// Maps oauth2's error to ours, without ever quoting a response body (a
-/// malformed success body may hold a token).
-pub(super) fn map_error(
-    error: RequestTokenError<TransportError, AadErrorResponse>,
-    status: u16,
-) -> AuthError {
-    match error {
-        RequestTokenError::ServerResponse(body) => AuthError::Refused {
-            status,
-            error: body.error,
-            description: body.error_description,
-            error_codes: body.error_codes,
-            trace_id: body.trace_id,
-            correlation_id: body.correlation_id,
-        },
-        // Nothing (complete) came back: worth another try.
-        RequestTokenError::Request(transport @ TransportError::Build(_)) => AuthError::Endpoint {
-            message: transport.to_string(),
-            source: Some(Box::new(transport)),
-        },
-        RequestTokenError::Request(transport) => AuthError::Unavailable {
-            status: (status != 0).then_some(status),
-            message: transport.to_string(),
-            source: Some(Box::new(transport)),
-        },
-        RequestTokenError::Parse(_, _) if is_unavailable(status) => AuthError::Unavailable {
-            status: Some(status),
-            message: format!(
-                "the token endpoint answered HTTP {status} without an OAuth error body"
-            ),
-            source: None,
-        },
-        RequestTokenError::Parse(parse, _body) => AuthError::Endpoint {
-            message: if status == 200 {
-                format!(
-                    "the token endpoint answered HTTP 200 with a body that is not a token \
-                     (at `{}`)",
-                    parse.path()
-                )
-            } else {
-                format!("the token endpoint answered HTTP {status} without an OAuth error body")
-            },
-            source: None,
-        },
-        RequestTokenError::Other(message) if is_unavailable(status) => AuthError::Unavailable {
-            status: Some(status),
-            message: format!("the token endpoint answered HTTP {status}: {message}"),
-            source: None,
-        },
-        RequestTokenError::Other(message) => AuthError::Endpoint {
-            message: format!("the token endpoint answered HTTP {status}: {message}"),
-            source: None,
-        },
-    }
-}
-
-/// A status that says "not now": 429 and 5xx.
-pub(super) fn is_unavailable(status: u16) -> bool {
-    status == 429 || status >= 500
-}
-
 /// `{authority}/{tenant}/oauth2/v2.0/token`.
 fn token_url(authority_host: &str, tenant_id: &str) -> String {
-    format!(
-        "{}/{tenant_id}/oauth2/v2.0/token",
-        authority_host.trim_end_matches('/')
-    )
-}
-
-/// A tenant or client id: non-empty, and only characters safe in a URL path.
-pub(super) fn check_identifier(field: &str, value: &str) -> Result<(), AuthError> {
-    if value.is_empty() {
-        return Err(AuthError::Config(format!("{field} is empty")));
-    }
-    let safe = value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
-    if !safe || value == "." || value == ".." {
-        return Err(AuthError::Config(format!(
-            "{field} {value:?} may hold only ASCII letters, digits, '-', '.' and '_'"
-        )));
-    }
-    Ok(())
-}
-
-/// An authority host URL: https, or http for loopback; no query or fragment.
-/// Returns it without a trailing slash.
-pub(super) fn check_authority_host(value: &str) -> Result<String, AuthError> {
-    let url = url::Url::parse(value)
-        .map_err(|e| AuthError::Config(format!("authority host {value:?} is not a URL: {e}")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => {
-            return Err(AuthError::Config(format!(
-                "authority host {value:?} has no host"
-            )))
-        }
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(AuthError::Config(format!(
-                "authority host {value:?} must use https (http is accepted only for loopback hosts)"
-            )))
-        }
-        other => {
-            return Err(AuthError::Config(format!(
-                "authority host {value:?} has scheme {other:?}; expected https"
-            )))
-        }
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(AuthError::Config(format!(
-            "authority host {value:?} must not have a query or fragment"
-        )));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(AuthError::Config(
-            "authority host must not contain credentials".into(),
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    endpoint_url(authority_host, tenant_id, "token")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn identifiers_must_be_url_safe() {
-        assert!(check_identifier("tenant_id", "contoso.onmicrosoft.com").is_ok());
-        assert!(check_identifier("tenant_id", "72f988bf-86f1-41af-91ab-2d7cd011db47").is_ok());
-        for bad in ["", "a/b", "a b", "a?b", "..", "ä"] {
-            match check_identifier("tenant_id", bad) {
-                Err(AuthError::Config(message)) => {
-                    assert!(message.contains("tenant_id"), "{message}")
-                }
-                other => panic!("{bad:?} gave {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn authority_host_rules() {
-        assert_eq!(
-            check_authority_host("https://login.microsoftonline.com/").unwrap(),
-            "https://login.microsoftonline.com"
-        );
-        for ok in [
-            "http://localhost:8080",
-            "http://127.0.0.1:1234",
-            "http://[::1]:9",
-        ] {
-            assert!(check_authority_host(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://login.microsoftonline.com",
-            "ftp://localhost",
-            "login.microsoftonline.com",
-            "https://login.microsoftonline.com/?x=1",
-            "https://user:pw@login.microsoftonline.com",
-        ] {
-            assert!(
-                matches!(check_authority_host(bad), Err(AuthError::Config(_))),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn new_rejects_bad_ids_naming_the_field() {

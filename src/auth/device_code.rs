@@ -1,7 +1,6 @@
 //! Device-code sign-in: a user signs in as themselves on another device.
 
 use std::fmt;
-use std::sync::atomic::AtomicU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -14,9 +13,9 @@ use oauth2::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::client_credentials::{
-    check_authority_host, check_identifier, map_error, AadClient, AadErrorResponse, Transport,
-    TransportError, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
+use super::endpoint::{
+    check_authority_host, check_identifier, check_token, endpoint_url, AadClient, AadErrorResponse,
+    TokenHttp, TransportError,
 };
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::Cloud;
@@ -62,23 +61,46 @@ type WaitFn = Arc<dyn Fn(Duration) + Send + Sync>;
 /// URL and user code to your callback, then polls
 /// `{authority_host}/{tenant}/oauth2/v2.0/token` as the platform says:
 /// `authorization_pending` waits the interval again, `slow_down` waits 5 s
-/// longer from then on, `expired_token` (or the code's lifetime running out)
-/// ends in [`AuthError::DeviceCodeExpired`], `access_denied` in
-/// [`AuthError::SignInDeclined`].
+/// longer from then on, `expired_token` (or the code's lifetime running out,
+/// followed on Tokio's clock) ends in [`AuthError::DeviceCodeExpired`],
+/// `access_denied` in [`AuthError::SignInDeclined`]. The sign-in is
+/// governed by the code's lifetime alone (typically 15 minutes), not by a
+/// cache's load timeout: [`ClientBuilder::device_code`](crate::ClientBuilder::device_code)
+/// sets the client up so.
 ///
-/// The scopes always include `offline_access`, so a refresh token comes
-/// back. It is kept in memory only (never written anywhere, never in
-/// `Debug`), and later calls use it (`grant_type=refresh_token`) instead of a
-/// new device code. Wrap the provider in a
-/// [`CachedTokenProvider`](super::CachedTokenProvider) (the client does so
-/// by default) to reuse each access token until shortly before it expires.
-/// When the refresh token is refused, it is forgotten and the error returned;
-/// the next call starts a new device-code sign-in.
+/// The access token the sign-in returns is the first one handed out (the
+/// next `token` call returns it, not a new one). The scopes always include
+/// `offline_access`, so a refresh token comes back. It is kept in memory
+/// only (never written anywhere, never in `Debug`), and later tokens come
+/// from it (`grant_type=refresh_token`) without a new code.
 ///
-/// A sign-in waits for a person, for minutes; the cache's default load
-/// timeout is 30 seconds. Call [`sign_in`](Self::sign_in) before handing
-/// the provider to the client (as below), or raise
-/// [`load_timeout`](super::CachedTokenProvider::load_timeout).
+/// **One sign-in per session.** `token` shows a code only when nobody has
+/// signed in yet. Once the identity platform refuses the refresh token
+/// (`invalid_grant`: the session was revoked, the password changed, a
+/// policy ended it), the session is over: that `token` call and every later
+/// one fail at once with [`AuthError::SignInRequired`], which says to sign
+/// in again, and send nothing: a long run ends with one clear error instead
+/// of a new code per batch of work. [`sign_in`](Self::sign_in) starts a new
+/// session when the program decides to. Transient failures (429, 5xx,
+/// timeouts) end nothing: the cache retries them.
+///
+/// ```no_run
+/// use entra_access::Client;
+///
+/// # async fn demo() -> entra_access::Result<()> {
+/// // The usual way: the client makes the provider and shares its HTTP client.
+/// let client = Client::builder()
+///     .device_code(
+///         "contoso.onmicrosoft.com",
+///         "00000000-0000-0000-0000-0000000000aa", // a public-client app
+///         |prompt| eprintln!("{prompt}"),
+///     )
+///     .build()?;
+/// let mine = client.approvals().list_mine().collect().await?; // signs in here
+/// # let _ = mine; Ok(()) }
+/// ```
+///
+/// On its own (to sign in before the client exists, say):
 ///
 /// ```no_run
 /// use entra_access::auth::DeviceCode;
@@ -87,24 +109,55 @@ type WaitFn = Arc<dyn Fn(Duration) + Send + Sync>;
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let sign_in = DeviceCode::new(
 ///     "contoso.onmicrosoft.com",
-///     "00000000-0000-0000-0000-0000000000aa", // a public-client app
+///     "00000000-0000-0000-0000-0000000000aa",
 ///     |prompt| eprintln!("{prompt}"),
 /// )?;
 /// sign_in.sign_in().await?; // prints the code, waits for the user
-/// let client = Client::builder().token_provider(sign_in).build()?;
+/// let client = Client::builder().token_provider(sign_in).build()?; // uses that token first
 /// # let _ = client;
 /// # Ok(()) }
 /// ```
+///
+/// (Handed to [`token_provider`](crate::ClientBuilder::token_provider)
+/// before anyone signed in, the first sign-in would run inside the client's
+/// token cache and be cut off by its load timeout: use
+/// `ClientBuilder::device_code`, or sign in first as above.)
 #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
 pub struct DeviceCode {
     tenant_id: String,
     client_id: String,
     authority_host: String,
     scopes: Vec<String>,
-    http: reqwest::Client,
+    http: TokenHttp,
     prompt: PromptFn,
     on_poll_wait: Option<WaitFn>,
-    refresh_token: Mutex<Option<Secret>>,
+    session: Mutex<Session>,
+    /// Held by the one caller that signs in or refreshes, so concurrent
+    /// callers never start two sign-ins (two codes) at once.
+    flow: tokio::sync::Mutex<()>,
+}
+
+/// Where the person's session stands.
+#[derive(Default)]
+struct Session {
+    state: SessionState,
+    /// The refresh token of the session, when the platform sent one.
+    refresh_token: Option<Secret>,
+    /// The access token of the last sign-in, not yet handed out by `token`.
+    unused: Option<AccessToken>,
+}
+
+#[derive(Clone, Default)]
+enum SessionState {
+    /// Nobody has signed in (or [`DeviceCode::sign_out`] was called).
+    #[default]
+    SignedOut,
+    SignedIn,
+    /// The session is over; every `token` call fails with this.
+    Ended {
+        reason: String,
+        error_codes: Vec<u64>,
+    },
 }
 
 impl DeviceCode {
@@ -139,22 +192,17 @@ impl DeviceCode {
         let client_id = client_id.into();
         check_identifier("tenant_id", &tenant_id)?;
         check_identifier("client_id", &client_id)?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| AuthError::Config(format!("cannot build the HTTP client: {e}")))?;
         let cloud = Cloud::Global;
         Ok(Self {
             tenant_id,
             client_id,
             authority_host: cloud.authority_host().to_owned(),
             scopes: with_offline_access(vec![cloud.graph_scope()]),
-            http,
+            http: TokenHttp::default(),
             prompt: Arc::new(prompt),
             on_poll_wait: None,
-            refresh_token: Mutex::new(None),
+            session: Mutex::new(Session::default()),
+            flow: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -235,8 +283,11 @@ impl DeviceCode {
         self
     }
 
-    /// Sends requests through `client` instead of the built-in one (which
-    /// follows no redirects and times out after 30 seconds per request).
+    /// Sends requests through `client` instead of the built-in one (built on
+    /// the first request; it follows no redirects and times out after 30
+    /// seconds per request). A provider made by
+    /// [`ClientBuilder::device_code`](crate::ClientBuilder::device_code)
+    /// sends through the client's HTTP client.
     ///
     /// ```
     /// use entra_access::auth::DeviceCode;
@@ -247,7 +298,14 @@ impl DeviceCode {
     /// ```
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = client;
+        self.http = TokenHttp::given(client);
+        self
+    }
+
+    /// Sends through the Graph client's HTTP client, each request within
+    /// `timeout` (the client's per-try timeout; `None`: none).
+    pub(crate) fn share_http(mut self, client: reqwest::Client, timeout: Option<Duration>) -> Self {
+        self.http = TokenHttp::shared(client, timeout);
         self
     }
 
@@ -259,10 +317,7 @@ impl DeviceCode {
     /// # Ok::<(), entra_access::auth::AuthError>(())
     /// ```
     pub fn device_code_url(&self) -> String {
-        format!(
-            "{}/{}/oauth2/v2.0/devicecode",
-            self.authority_host, self.tenant_id
-        )
+        endpoint_url(&self.authority_host, &self.tenant_id, "devicecode")
     }
 
     /// The token endpoint polled and used for refreshing.
@@ -273,10 +328,7 @@ impl DeviceCode {
     /// # Ok::<(), entra_access::auth::AuthError>(())
     /// ```
     pub fn token_url(&self) -> String {
-        format!(
-            "{}/{}/oauth2/v2.0/token",
-            self.authority_host, self.tenant_id
-        )
+        endpoint_url(&self.authority_host, &self.tenant_id, "token")
     }
 
     /// The scopes asked for (always ending in or containing `offline_access`).
@@ -290,8 +342,8 @@ impl DeviceCode {
         &self.scopes
     }
 
-    /// Whether a refresh token is held (the user has signed in and the next
-    /// token comes without a new device code).
+    /// Whether someone has signed in and the session has not ended (the
+    /// next token comes without a new device code).
     ///
     /// ```
     /// # let s = entra_access::auth::DeviceCode::new("t", "c", |_| {})?;
@@ -299,13 +351,11 @@ impl DeviceCode {
     /// # Ok::<(), entra_access::auth::AuthError>(())
     /// ```
     pub fn is_signed_in(&self) -> bool {
-        self.refresh_token
-            .lock()
-            .map(|held| held.is_some())
-            .unwrap_or(false)
+        matches!(self.session().state, SessionState::SignedIn)
     }
 
-    /// Forgets the refresh token; the next token needs a new sign-in.
+    /// Forgets the session (its refresh token, an unused access token, or
+    /// that it ended); the next token needs a new sign-in.
     ///
     /// ```
     /// # let s = entra_access::auth::DeviceCode::new("t", "c", |_| {})?;
@@ -314,11 +364,12 @@ impl DeviceCode {
     /// # Ok::<(), entra_access::auth::AuthError>(())
     /// ```
     pub fn sign_out(&self) {
-        self.store_refresh_token(None);
+        *self.session() = Session::default();
     }
 
-    /// Runs the device-code sign-in now (even when signed in already) and
-    /// returns its access token.
+    /// Runs the device-code sign-in now (even when signed in already, or
+    /// after the session ended) and returns its access token, which the
+    /// next [`token`](TokenProvider::token) call hands out too.
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), entra_access::auth::AuthError> {
@@ -327,14 +378,20 @@ impl DeviceCode {
     /// # let _ = token; Ok(()) }
     /// ```
     pub async fn sign_in(&self) -> Result<AccessToken, AuthError> {
+        let _flow = self.flow.lock().await;
+        self.run_sign_in().await
+    }
+
+    /// The sign-in itself; the caller holds `flow`.
+    async fn run_sign_in(&self) -> Result<AccessToken, AuthError> {
         let client = self.oauth_client()?;
-        let transport = self.transport();
+        let exchange = self.http.exchange()?;
         let details: oauth2::DeviceAuthorizationResponse<AadDeviceFields> = client
             .exchange_device_code()
             .add_scopes(self.scopes.iter().cloned().map(Scope::new))
-            .request_async(&transport)
+            .request_async(&exchange)
             .await
-            .map_err(|e| map_error(e, transport.status()))?;
+            .map_err(|e| exchange.error(e))?;
         (self.prompt)(&DeviceCodePrompt {
             verification_uri: details.verification_uri().to_string(),
             user_code: details.user_code().secret().clone(),
@@ -347,7 +404,7 @@ impl DeviceCode {
         let (wall, tokio_start) = (chrono::Utc::now(), tokio::time::Instant::now());
         let observer = self.on_poll_wait.clone();
         let started = SystemTime::now();
-        let poll = self.transport();
+        let poll = self.http.exchange()?;
         let response = client
             .exchange_device_access_token(&details)
             .set_time_fn(move || {
@@ -362,93 +419,92 @@ impl DeviceCode {
                     }
                     tokio::time::sleep(wait)
                 },
+                // The code's own lifetime (`expires_in`) bounds the wait.
                 None,
             )
             .await
-            .map_err(|e| map_device_error(e, poll.status()))?;
-        self.accept(response, started)
+            .map_err(|e| {
+                poll.too_large()
+                    .unwrap_or_else(|| map_device_error(e, poll.status()))
+            })?;
+        let token = check_token(&response, started)?;
+        let mut session = self.session();
+        session.state = SessionState::SignedIn;
+        session.refresh_token = response
+            .refresh_token()
+            .map(|t| Secret::new(t.secret().to_owned()));
+        session.unused = Some(token.clone());
+        Ok(token)
     }
 
-    /// A new access token from the refresh token.
+    /// A new access token from the session's refresh token; the caller
+    /// holds `flow`. A refusal for good ends the session.
     async fn refresh(&self, refresh_token: Secret) -> Result<AccessToken, AuthError> {
         let client = self.oauth_client()?;
-        let transport = self.transport();
+        let exchange = self.http.exchange()?;
         let started = SystemTime::now();
         let token = RefreshToken::new(refresh_token.expose().to_owned());
         let result = client
             .exchange_refresh_token(&token)
             .add_scopes(self.scopes.iter().cloned().map(Scope::new))
-            .request_async(&transport)
+            .request_async(&exchange)
             .await;
-        match result {
-            Ok(response) => self.accept(response, started),
+        let response = match result {
+            Ok(response) => response,
             Err(e) => {
-                let error = map_error(e, transport.status());
-                if matches!(error, AuthError::Refused { .. }) && !error.is_transient() {
-                    // Refused for good (invalid_grant…): sign in again next time.
-                    self.store_refresh_token(None);
+                let error = exchange.error(e);
+                if error.is_transient() {
+                    return Err(error);
                 }
-                Err(error)
+                return Err(match error {
+                    AuthError::Refused {
+                        error,
+                        description,
+                        error_codes,
+                        ..
+                    } => {
+                        let reason = match description {
+                            Some(d) => format!(
+                                "the identity platform refused the refresh token: {error}: {d}"
+                            ),
+                            None => {
+                                format!("the identity platform refused the refresh token: {error}")
+                            }
+                        };
+                        self.end_session(reason, error_codes)
+                    }
+                    other => other,
+                });
             }
+        };
+        let access = check_token(&response, started)?;
+        if let Some(rotated) = response.refresh_token() {
+            self.session().refresh_token = Some(Secret::new(rotated.secret().to_owned()));
+        }
+        Ok(access)
+    }
+
+    /// Ends the session: this and every later `token` call fail with
+    /// [`AuthError::SignInRequired`].
+    fn end_session(&self, reason: String, error_codes: Vec<u64>) -> AuthError {
+        tracing::warn!(%reason, "the device-code session has ended; sign in again");
+        let mut session = self.session();
+        session.refresh_token = None;
+        session.unused = None;
+        session.state = SessionState::Ended {
+            reason: reason.clone(),
+            error_codes: error_codes.clone(),
+        };
+        AuthError::SignInRequired {
+            reason,
+            error_codes,
         }
     }
 
-    /// Keeps the refresh token (a rotated one replaces the old) and returns
-    /// the access token.
-    fn accept(
-        &self,
-        response: BasicTokenResponse,
-        started: SystemTime,
-    ) -> Result<AccessToken, AuthError> {
-        if !response
-            .token_type()
-            .as_ref()
-            .eq_ignore_ascii_case("bearer")
-        {
-            return Err(AuthError::Endpoint {
-                message: format!(
-                    "the token endpoint returned a token of type {:?}, not Bearer",
-                    response.token_type().as_ref()
-                ),
-                source: None,
-            });
-        }
-        let secret = Secret::new(response.access_token().secret().to_owned());
-        if secret.is_empty() {
-            return Err(AuthError::Endpoint {
-                message: "the token endpoint returned an empty access token".into(),
-                source: None,
-            });
-        }
-        if let Some(refresh) = response.refresh_token() {
-            self.store_refresh_token(Some(Secret::new(refresh.secret().to_owned())));
-        }
-        Ok(
-            match response.expires_in().and_then(|d| started.checked_add(d)) {
-                Some(at) => AccessToken::new(secret, at),
-                None => AccessToken::without_expiry(secret),
-            },
-        )
-    }
-
-    fn store_refresh_token(&self, token: Option<Secret>) {
-        match self.refresh_token.lock() {
-            Ok(mut held) => *held = token,
-            Err(poisoned) => *poisoned.into_inner() = token,
-        }
-    }
-
-    fn held_refresh_token(&self) -> Option<Secret> {
-        match self.refresh_token.lock() {
-            Ok(held) => held.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    fn transport(&self) -> Transport {
-        Transport {
-            http: self.http.clone(),
-            status: AtomicU16::new(0),
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        match self.session.lock() {
+            Ok(session) => session,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -466,13 +522,48 @@ impl DeviceCode {
 
 #[async_trait]
 impl TokenProvider for DeviceCode {
-    /// With a refresh token held: a new access token from it. Without: a
-    /// device-code sign-in ([`sign_in`](DeviceCode::sign_in)).
+    /// The sign-in's own token first; then a new access token from the
+    /// refresh token. A device-code sign-in only when nobody has signed in
+    /// yet; after the session ended, [`AuthError::SignInRequired`] at once.
     async fn token(&self) -> Result<AccessToken, AuthError> {
-        match self.held_refresh_token() {
-            Some(refresh_token) => self.refresh(refresh_token).await,
-            None => self.sign_in().await,
+        let _flow = self.flow.lock().await;
+        let (state, refresh_token) = {
+            let mut session = self.session();
+            if let Some(token) = session.unused.take() {
+                if !token.expires_within(Duration::ZERO) {
+                    return Ok(token);
+                }
+            }
+            (session.state.clone(), session.refresh_token.clone())
+        };
+        match (state, refresh_token) {
+            (SessionState::SignedOut, _) => {
+                let token = self.run_sign_in().await?;
+                self.session().unused = None;
+                Ok(token)
+            }
+            (SessionState::SignedIn, Some(refresh_token)) => self.refresh(refresh_token).await,
+            (SessionState::SignedIn, None) => Err(self.end_session(
+                "the sign-in returned no refresh token and its access token has been used up"
+                    .to_owned(),
+                Vec::new(),
+            )),
+            (
+                SessionState::Ended {
+                    reason,
+                    error_codes,
+                },
+                _,
+            ) => Err(AuthError::SignInRequired {
+                reason,
+                error_codes,
+            }),
         }
+    }
+
+    /// Forgets the sign-in's unused token (Graph refused it).
+    async fn invalidate(&self) {
+        self.session().unused = None;
     }
 }
 
@@ -484,6 +575,10 @@ impl fmt::Debug for DeviceCode {
             .field("authority_host", &self.authority_host)
             .field("scopes", &self.scopes)
             .field("signed_in", &self.is_signed_in())
+            .field(
+                "session_ended",
+                &matches!(self.session().state, SessionState::Ended { .. }),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -563,13 +658,6 @@ fn map_device_error(
     }
 }
 
-impl Transport {
-    /// The status of the last answer (0 before any).
-    fn status(&self) -> u16 {
-        self.status.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,7 +677,11 @@ mod tests {
     #[test]
     fn debug_shows_no_refresh_token() {
         let s = DeviceCode::new("t", "c", |_| {}).unwrap();
-        s.store_refresh_token(Some(Secret::new("REFRESH-SECRET-77")));
+        {
+            let mut session = s.session();
+            session.state = SessionState::SignedIn;
+            session.refresh_token = Some(Secret::new("REFRESH-SECRET-77"));
+        }
         let shown = format!("{s:?}");
         assert!(!shown.contains("REFRESH-SECRET-77"), "{shown}");
         assert!(shown.contains("signed_in: true"), "{shown}");

@@ -59,6 +59,28 @@ pub enum AuthError {
         /// `error_description`, when sent.
         description: Option<String>,
     },
+    /// The person's signed-in session has ended: the identity platform
+    /// refused the refresh token for good (`invalid_grant`: the session was
+    /// revoked, the password changed, a policy ended it), or the sign-in
+    /// gave none. [`DeviceCode`](super::DeviceCode) then fails every token
+    /// request with this error, sending nothing and showing no new code;
+    /// sign in again (run the program again, or call
+    /// [`DeviceCode::sign_in`](super::DeviceCode::sign_in)).
+    #[error("sign-in required: the signed-in session has ended, sign in again ({reason})")]
+    SignInRequired {
+        /// Why, free of secrets (the OAuth error and its description).
+        reason: String,
+        /// AADSTS numeric codes of the refusal (`error_codes`), if any.
+        error_codes: Vec<u64>,
+    },
+    /// The token endpoint's answer was larger than `limit` bytes; reading
+    /// stopped there (a misbehaving endpoint or proxy cannot exhaust
+    /// memory).
+    #[error("the token endpoint's answer is larger than {limit} bytes; reading stopped there")]
+    AnswerTooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// The provider is configured wrongly (missing tenant, bad authority URL…).
     #[error("token provider misconfigured: {0}")]
     Config(String),

@@ -9,9 +9,8 @@ use url::{Host, Url};
 use crate::auth::{CachedTokenProvider, TokenProvider};
 use crate::error::{Error, Result};
 use crate::odata::MAX_TOP;
-use crate::transport::{
-    RetryPolicy, Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES,
-};
+use crate::retry::RetryPolicy;
+use crate::transport::{Settings, Transport, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES};
 use crate::{Client, Cloud};
 
 /// Which Graph API version the client calls.
@@ -57,7 +56,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     cloud: Cloud,
     version: ApiVersion,
-    tokens: Option<Arc<dyn TokenProvider>>,
+    sign_in: SignIn,
     cache_tokens: bool,
     retry: RetryPolicy,
     timeout: Duration,
@@ -68,9 +67,51 @@ pub struct ClientBuilder {
     max_error_body_bytes: usize,
     page_size: u32,
     #[cfg(feature = "client-credentials")]
-    credentials: Option<(String, String, crate::auth::Secret)>,
-    #[cfg(feature = "client-credentials")]
     authority_host: Option<String>,
+}
+
+/// Where the client's tokens come from: the last of `token_provider`,
+/// `client_credentials`, `device_code` or `device_code_from_env` wins.
+enum SignIn {
+    Unset,
+    Provider(Arc<dyn TokenProvider>),
+    #[cfg(feature = "client-credentials")]
+    ClientCredentials {
+        tenant: String,
+        client: String,
+        secret: crate::auth::Secret,
+    },
+    #[cfg(feature = "client-credentials")]
+    DeviceCode {
+        tenant: String,
+        client: String,
+        prompt: super::env::PromptFn,
+    },
+    /// The environment cannot configure a sign-in: `build` says why.
+    #[cfg_attr(not(feature = "client-credentials"), allow(dead_code))]
+    Refused(Error),
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unset => f.write_str("Unset"),
+            Self::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
+            #[cfg(feature = "client-credentials")]
+            Self::ClientCredentials { tenant, client, .. } => f
+                .debug_struct("ClientCredentials")
+                .field("tenant", tenant)
+                .field("client", client)
+                .finish_non_exhaustive(),
+            #[cfg(feature = "client-credentials")]
+            Self::DeviceCode { tenant, client, .. } => f
+                .debug_struct("DeviceCode")
+                .field("tenant", tenant)
+                .field("client", client)
+                .finish_non_exhaustive(),
+            Self::Refused(e) => f.debug_tuple("Refused").field(e).finish(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -79,7 +120,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("cloud", &self.cloud)
             .field("version", &self.version)
-            .field("tokens", &self.tokens)
+            .field("sign_in", &self.sign_in)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -95,7 +136,7 @@ impl Default for ClientBuilder {
             base_url: None,
             cloud: Cloud::Global,
             version: ApiVersion::V1,
-            tokens: None,
+            sign_in: SignIn::Unset,
             cache_tokens: true,
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
@@ -105,8 +146,6 @@ impl Default for ClientBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
             page_size: MAX_TOP,
-            #[cfg(feature = "client-credentials")]
-            credentials: None,
             #[cfg(feature = "client-credentials")]
             authority_host: None,
         }
@@ -136,8 +175,18 @@ impl ClientBuilder {
 
     /// Where tokens come from. The client wraps it in a
     /// [`CachedTokenProvider`] unless [`cache_tokens(false)`](Self::cache_tokens).
+    /// Replaces an earlier [`client_credentials`](Self::client_credentials)
+    /// or [`device_code`](Self::device_code) (the last of them wins).
+    ///
+    /// ```
+    /// use entra_access::{auth::StaticToken, Client};
+    ///
+    /// let client = Client::builder().token_provider(StaticToken::new("token")).build()?;
+    /// assert_eq!(client.base_url().as_str(), "https://graph.microsoft.com/v1.0/");
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.tokens = Some(Arc::new(provider));
+        self.sign_in = SignIn::Provider(Arc::new(provider));
         self
     }
 
@@ -145,9 +194,13 @@ impl ClientBuilder {
     /// sign-in authority and the token scope follow
     /// [`cloud`](Self::cloud) or the national [`base_url`](Self::base_url)
     /// (for example `Cloud::UsGov`: `https://login.microsoftonline.us` and
-    /// `https://graph.microsoft.us/.default`). Replaces
-    /// [`token_provider`](Self::token_provider). Bad ids or an empty secret
-    /// are refused by [`build`](Self::build).
+    /// `https://graph.microsoft.us/.default`). The provider sends through
+    /// the client's HTTP client ([`http_client`](Self::http_client) when
+    /// given), each token request within the client's
+    /// [`timeout`](Self::timeout). Replaces an earlier
+    /// [`token_provider`](Self::token_provider) or [`device_code`](Self::device_code)
+    /// (the last of them wins). Bad ids or an empty secret are refused by
+    /// [`build`](Self::build).
     ///
     /// ```
     /// use entra_access::{Client, Cloud};
@@ -167,12 +220,107 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<crate::auth::Secret>,
     ) -> Self {
-        self.credentials = Some((tenant_id.into(), client_id.into(), client_secret.into()));
+        self.sign_in = SignIn::ClientCredentials {
+            tenant: tenant_id.into(),
+            client: client_id.into(),
+            secret: client_secret.into(),
+        };
+        self
+    }
+
+    /// Signs in as a person with the identity platform's device-code flow
+    /// ([`DeviceCode`](crate::auth::DeviceCode)): the public-client app
+    /// `client_id` (no secret) in the tenant `tenant_id`; `prompt` receives
+    /// the page to open and the code to enter (a program prints them on
+    /// stderr). As with [`client_credentials`](Self::client_credentials),
+    /// the authority and the scope (`<graph origin>/.default`, plus
+    /// `offline_access`) follow the client's cloud or base URL, and the
+    /// provider sends through the client's HTTP client.
+    ///
+    /// Nothing happens at [`build`](Self::build) (bad ids are refused
+    /// there): the first call that needs a token shows the prompt once and
+    /// waits for the person, for as long as the code lives (typically 15
+    /// minutes; the token cache's load timeout does not cut it off), and
+    /// uses the token the sign-in returns. Later tokens come from the
+    /// refresh token. When the identity platform refuses it for good, every
+    /// call fails at once with an auth error whose source is
+    /// [`AuthError::SignInRequired`](crate::auth::AuthError::SignInRequired)
+    /// ("sign in again"): no second prompt. Replaces an earlier
+    /// [`token_provider`](Self::token_provider) or
+    /// [`client_credentials`](Self::client_credentials) (the last wins).
+    ///
+    /// ```no_run
+    /// use entra_access::Client;
+    ///
+    /// # async fn demo() -> entra_access::Result<()> {
+    /// let client = Client::builder()
+    ///     .device_code(
+    ///         "contoso.onmicrosoft.com",
+    ///         "00000000-0000-0000-0000-0000000000aa",
+    ///         |prompt| eprintln!("{prompt}"),
+    ///     )
+    ///     .build()?;
+    /// let waiting = client.approvals().list_mine().collect().await?; // the prompt shows here
+    /// # let _ = waiting; Ok(()) }
+    /// ```
+    #[cfg(feature = "client-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
+    pub fn device_code(
+        mut self,
+        tenant_id: impl Into<String>,
+        client_id: impl Into<String>,
+        prompt: impl Fn(&crate::auth::DeviceCodePrompt) + Send + Sync + 'static,
+    ) -> Self {
+        self.sign_in = SignIn::DeviceCode {
+            tenant: tenant_id.into(),
+            client: client_id.into(),
+            prompt: Arc::new(prompt),
+        };
+        self
+    }
+
+    /// [`device_code`](Self::device_code) configured from the environment,
+    /// as [`Client::from_env`] is for an application: `AZURE_TENANT_ID` and
+    /// `AZURE_CLIENT_ID` (a public-client app), `AZURE_AUTHORITY_HOST` and
+    /// `GRAPH_BASE_URL` when set (see [`env`](crate::env)). It is what a
+    /// program's `--device-code` flag calls.
+    ///
+    /// A half configuration (a tenant without a client id or the reverse),
+    /// `AZURE_CLIENT_SECRET` or `GRAPH_ACCESS_TOKEN` set instead, nothing
+    /// set, or a bad value is refused by [`build`](Self::build) with an
+    /// `InvalidInput` error naming the variable; nothing is sent.
+    ///
+    /// ```no_run
+    /// use entra_access::Client;
+    ///
+    /// # fn demo(device_code_flag: bool) -> entra_access::Result<()> {
+    /// let client = if device_code_flag {
+    ///     Client::builder().device_code_from_env(|p| eprintln!("{p}")).build()?
+    /// } else {
+    ///     Client::from_env()?
+    /// };
+    /// # let _ = client; Ok(()) }
+    /// ```
+    #[cfg(feature = "client-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
+    pub fn device_code_from_env(
+        self,
+        prompt: impl Fn(&crate::auth::DeviceCodePrompt) + Send + Sync + 'static,
+    ) -> Self {
+        super::env::device_code_from_lookup(self, &|name| std::env::var_os(name), Arc::new(prompt))
+    }
+
+    /// Records why the environment cannot configure a sign-in; `build`
+    /// returns it.
+    #[cfg(feature = "client-credentials")]
+    pub(super) fn refused(mut self, error: Error) -> Self {
+        self.sign_in = SignIn::Refused(error);
         self
     }
 
     /// The sign-in authority of [`client_credentials`](Self::client_credentials)
-    /// when it is not the cloud's (such as `https://login.partner.microsoftonline.cn`).
+    /// and [`device_code`](Self::device_code) when it is not the cloud's
+    /// (such as `https://login.partner.microsoftonline.cn`).
     #[cfg(feature = "client-credentials")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client-credentials")))]
     pub fn authority_host(mut self, host: impl Into<String>) -> Self {
@@ -299,9 +447,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Use your own `reqwest::Client` (proxies, TLS roots…). Its redirect
-    /// policy is yours: reqwest's default drops `Authorization` when a
-    /// redirect leaves the host.
+    /// Use your own `reqwest::Client` (proxies, TLS roots…), for Graph and
+    /// for the token requests of [`client_credentials`](Self::client_credentials)
+    /// and [`device_code`](Self::device_code). Its redirect policy is yours:
+    /// reqwest's default drops `Authorization` when a redirect leaves the
+    /// host.
+    ///
+    /// Without one, the client builds one HTTP client (one connection pool,
+    /// one TLS setup: with `native-tls`, one read of the system CA store)
+    /// and its providers share it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -334,31 +488,59 @@ impl ClientBuilder {
         } else {
             Some(self.cloud)
         };
+        let http = match self.http {
+            Some(c) => c,
+            None => default_http_client(&api_root, self.connect_timeout)?,
+        };
+        // A timeout too long to add to the clock means none.
+        let timeout = std::time::Instant::now()
+            .checked_add(self.timeout)
+            .map(|_| self.timeout);
         #[cfg(feature = "client-credentials")]
-        let tokens = match self.credentials {
-            Some((tenant, client, secret)) => Some(client_credentials_for(
-                &origin,
-                graph_cloud,
+        let authority_host = self.authority_host.as_deref();
+        // Whether the provider's first token waits for a person: then the
+        // flow's own bound (the code's lifetime) governs, not the cache's.
+        let (provider, interactive): (Arc<dyn TokenProvider>, bool) = match self.sign_in {
+            SignIn::Provider(p) => (p, false),
+            #[cfg(feature = "client-credentials")]
+            SignIn::ClientCredentials {
                 tenant,
                 client,
                 secret,
-                self.authority_host.as_deref(),
-            )?),
-            None => self.tokens,
+            } => (
+                Arc::new(
+                    client_credentials_for(&origin, graph_cloud, tenant, client, secret, authority_host)?
+                        .share_http(http.clone(), timeout),
+                ),
+                false,
+            ),
+            #[cfg(feature = "client-credentials")]
+            SignIn::DeviceCode {
+                tenant,
+                client,
+                prompt,
+            } => (
+                Arc::new(
+                    device_code_for(&origin, graph_cloud, tenant, client, prompt, authority_host)?
+                        .share_http(http.clone(), timeout),
+                ),
+                true,
+            ),
+            SignIn::Refused(e) => return Err(e),
+            SignIn::Unset => {
+                return Err(Error::invalid_input(
+                    "token provider",
+                    "is not set (call ClientBuilder::token_provider, client_credentials or device_code)",
+                ))
+            }
         };
-        #[cfg(not(feature = "client-credentials"))]
-        let tokens = self.tokens;
-        let provider = tokens.ok_or_else(|| {
-            Error::invalid_input(
-                "token provider",
-                "is not set (call ClientBuilder::token_provider)",
-            )
-        })?;
         check_scope_matches(provider.graph_scope().as_deref(), &origin, graph_cloud)?;
-        let tokens: Arc<dyn TokenProvider> = if self.cache_tokens {
-            Arc::new(CachedTokenProvider::new(provider))
-        } else {
-            provider
+        let tokens: Arc<dyn TokenProvider> = match (self.cache_tokens, interactive) {
+            (true, false) => Arc::new(CachedTokenProvider::new(provider)),
+            (true, true) => {
+                Arc::new(CachedTokenProvider::new(provider).load_timeout(Duration::MAX))
+            }
+            (false, _) => provider,
         };
         let mut agent = format!("entra-access/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self.user_agent_suffix {
@@ -368,15 +550,9 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
             Error::invalid_input("user agent suffix", "is not a valid header value")
         })?;
-        let http = match self.http {
-            Some(c) => c,
-            None => default_http_client(&api_root, self.connect_timeout)?,
-        };
         let settings = Settings {
             retry: self.retry,
-            timeout: std::time::Instant::now()
-                .checked_add(self.timeout)
-                .map(|_| self.timeout),
+            timeout,
             user_agent,
             max_body_bytes: self.max_body_bytes,
             max_error_body_bytes: self.max_error_body_bytes,
@@ -396,7 +572,7 @@ fn client_credentials_for(
     client: String,
     secret: crate::auth::Secret,
     authority_host: Option<&str>,
-) -> Result<Arc<dyn TokenProvider>> {
+) -> Result<crate::auth::ClientCredentials> {
     use crate::auth::ClientCredentials;
     let refused = |e| Error::invalid_input("client credentials", e);
     let mut creds = ClientCredentials::new(tenant, client, secret)
@@ -406,7 +582,29 @@ fn client_credentials_for(
     if let Some(host) = authority_host {
         creds = creds.authority_host(host).map_err(refused)?;
     }
-    Ok(Arc::new(creds))
+    Ok(creds)
+}
+
+/// A device-code sign-in whose authority and scope follow the Graph host.
+#[cfg(feature = "client-credentials")]
+fn device_code_for(
+    origin: &Url,
+    graph_cloud: Option<Cloud>,
+    tenant: String,
+    client: String,
+    prompt: super::env::PromptFn,
+    authority_host: Option<&str>,
+) -> Result<crate::auth::DeviceCode> {
+    use crate::auth::DeviceCode;
+    let refused = |e| Error::invalid_input("device-code sign-in", e);
+    let mut sign_in = DeviceCode::new(tenant, client, move |p| prompt(p))
+        .map_err(refused)?
+        .cloud(graph_cloud.unwrap_or_default())
+        .scopes([format!("{}.default", origin.as_str())]);
+    if let Some(host) = authority_host {
+        sign_in = sign_in.authority_host(host).map_err(refused)?;
+    }
+    Ok(sign_in)
 }
 
 /// Refuses a token scope of one Microsoft cloud for the Graph host of
@@ -476,12 +674,16 @@ fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
+/// The one HTTP client of a client and its token providers.
 fn default_http_client(api_root: &Url, connect_timeout: Duration) -> Result<reqwest::Client> {
     let origin = api_root.origin();
     // Follow redirects only while they stay on the Graph origin, so a token
-    // never travels elsewhere.
+    // never travels elsewhere; token requests (to the sign-in authority)
+    // follow none.
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+        let on_graph = attempt.url().origin() == origin
+            && attempt.previous().iter().all(|u| u.origin() == origin);
+        if attempt.previous().len() >= 5 || !on_graph {
             attempt.stop()
         } else {
             attempt.follow()

@@ -45,7 +45,7 @@ impl Raw {
     ///
     /// ```
     /// use entra_access::models::Workflow;
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let get = client
     ///     .raw()
     ///     .get::<Workflow>("identityGovernance/lifecycleWorkflows/workflows/wf-1?$expand=tasks")
@@ -105,7 +105,7 @@ impl Raw {
     /// `InvalidInput` before anything is sent.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let list = client
     ///     .raw()
     ///     .list::<serde_json::Value>("identityGovernance/entitlementManagement/connectedOrganizations")

@@ -236,8 +236,11 @@ const EM_LICENCE: &str = "Microsoft Entra ID P2 or Microsoft Entra ID Governance
 // Governance Administrator; "the calling app can be assigned one of the
 // preceding supported roles instead of the EntitlementManagement.Read.All
 // application permission"). Catalog-scoped callers must filter assignment
-// and request lists by one access package (same page). Licence:
-// entra-docs `entitlement-management-troubleshoot.md`.
+// and request lists by one access package (same page). A package's
+// incompatible groups (`accesspackage-list-incompatiblegroups.md`, read by
+// the separation-of-duties report): EntitlementManagement.Read.All least,
+// ReadWrite.All higher, for both kinds. Licence: entra-docs
+// `entitlement-management-troubleshoot.md`.
 static LIST: Requirement = Requirement {
     capability: Capability::List,
     calls: &[
@@ -246,6 +249,7 @@ static LIST: Requirement = Requirement {
         "GET identityGovernance/entitlementManagement/assignments",
         "GET identityGovernance/entitlementManagement/assignmentRequests",
         "GET identityGovernance/entitlementManagement/catalogs",
+        "GET identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups",
     ],
     application: Some(Grant {
         least: "EntitlementManagement.Read.All",
@@ -272,6 +276,7 @@ static LIST: Requirement = Requirement {
     sources: &[
         "api-reference/v1.0/api/entitlementmanagement-list-assignments.md",
         "api-reference/v1.0/api/entitlementmanagement-list-accesspackages.md",
+        "api-reference/v1.0/api/accesspackage-list-incompatiblegroups.md",
         "api-reference/v1.0/includes/rbac-for-apis/rbac-entitlement-management-catalog-reader-apis-read.md",
     ],
 };

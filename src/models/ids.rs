@@ -4,6 +4,11 @@
 //! Every id is a thin, cheap-to-clone wrapper around the string Graph uses.
 //! They serialize as plain JSON strings.
 //!
+//! Ids compare, hash and sort as Graph compares them: ignoring ASCII case
+//! (Graph returns GUIDs in lower case; people paste them in upper case from
+//! the portal or a spreadsheet). The spelling given is kept: it is what is
+//! sent and displayed.
+//!
 //! ```
 //! use entra_access::models::{AccessPackageId, ObjectId};
 //!
@@ -11,9 +16,16 @@
 //! let user: ObjectId = "8b2d5a8c-7e59-4e32-8cf4-2d3a3c2d0c11".into();
 //! assert_eq!(pkg.as_str(), "a914b616-e04e-476b-aa37-91038f0b165b");
 //! assert_eq!(user.to_string(), "8b2d5a8c-7e59-4e32-8cf4-2d3a3c2d0c11");
+//!
+//! // The same object, however its GUID is spelled; the spelling is kept.
+//! let pasted = ObjectId::new("8B2D5A8C-7E59-4E32-8CF4-2D3A3C2D0C11");
+//! assert_eq!(pasted, user);
+//! assert_eq!(pasted.as_str(), "8B2D5A8C-7E59-4E32-8CF4-2D3A3C2D0C11");
 //! ```
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// Why an id was refused before anything was sent.
 ///
@@ -66,6 +78,33 @@ pub(crate) fn check_id(s: &str) -> Result<(), IdProblem> {
     Ok(())
 }
 
+/// Whether two ids are the same to Graph: equal ignoring ASCII case.
+fn same_id(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// The order of ids ignoring ASCII case (consistent with [`same_id`]).
+fn id_order(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Hashes an id ignoring ASCII case (consistent with [`same_id`]).
+fn hash_id<H: Hasher>(id: &str, state: &mut H) {
+    // Lower-cased a chunk at a time: one `write` per 64 bytes, not per byte.
+    let mut buf = [0u8; 64];
+    for chunk in id.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        state.write(lower);
+    }
+    // As `str` does: a terminator, so that ("ab", "c") and ("a", "bc")
+    // hash apart in a tuple.
+    state.write_u8(0xff);
+}
+
 /// Implemented by every id type: lets the client check an id and put it in
 /// a URL path.
 pub(crate) trait PathId {
@@ -75,9 +114,38 @@ pub(crate) trait PathId {
 macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        ///
+        /// Compares, hashes and sorts ignoring ASCII case, as Graph compares
+        /// ids; keeps the spelling it was given.
+        #[derive(Clone, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                same_id(&self.0, &other.0)
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                hash_id(&self.0, state);
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                id_order(&self.0, &other.0)
+            }
+        }
 
         impl $name {
             /// Wraps an id as Graph spells it. Nothing is checked here; the
@@ -151,14 +219,16 @@ macro_rules! define_id {
         }
 
         impl PartialEq<str> for $name {
+            /// Equal ignoring ASCII case, as two ids.
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                same_id(&self.0, other)
             }
         }
 
         impl PartialEq<&str> for $name {
+            /// Equal ignoring ASCII case, as two ids.
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                same_id(&self.0, other)
             }
         }
     };
@@ -216,6 +286,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"abc\"");
         let back: AccessPackageId = serde_json::from_str("\"abc\"").unwrap();
         assert_eq!(back, id);
+    }
+
+    #[test]
+    fn ids_compare_hash_and_sort_ignoring_ascii_case_and_keep_their_spelling() {
+        use std::collections::{BTreeSet, HashSet};
+        let lower = ObjectId::new("0cf0edb8-aaaa-4bbb-8ccc-0123456789ab");
+        let upper = ObjectId::new("0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB");
+        assert_eq!(lower, upper);
+        assert_eq!(upper, "0cf0edb8-aaaa-4bbb-8ccc-0123456789ab");
+        assert_eq!(lower.cmp(&upper), Ordering::Equal);
+        let set: HashSet<_> = [lower.clone(), upper.clone()].into_iter().collect();
+        assert_eq!(set.len(), 1);
+        let sorted: BTreeSet<_> = [upper.clone(), lower.clone()].into_iter().collect();
+        assert_eq!(sorted.len(), 1);
+        assert_eq!(upper.as_str(), "0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB");
+        assert_eq!(upper.to_string(), "0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB");
+        assert_eq!(
+            serde_json::to_string(&upper).unwrap(),
+            "\"0CF0EDB8-AAAA-4BBB-8CCC-0123456789AB\""
+        );
+        // Different ids stay different, and order as their lower case.
+        assert_ne!(ObjectId::new("a"), ObjectId::new("b"));
+        assert!(ObjectId::new("B") > ObjectId::new("a"));
+        assert!(AssignmentId::new("A-1") == AssignmentId::new("a-1"));
     }
 
     #[test]

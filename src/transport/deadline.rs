@@ -21,12 +21,6 @@ pub(crate) fn saturating_add(at: Instant, d: Duration) -> Instant {
 /// About 30 years: what "for ever" means for a sleep.
 const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 
-/// A random extra of up to `fraction` of `d`, so waiters that would all
-/// wake at one instant spread out.
-pub(crate) fn jitter(d: Duration, fraction: f64) -> Duration {
-    d.mul_f64(fraction * fastrand::f64())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,8 +32,5 @@ mod tests {
         let now = Instant::now();
         assert!(saturating_add(now, Duration::MAX) > now);
         assert_eq!(saturating_add(now, Duration::ZERO), now);
-        let j = jitter(Duration::from_secs(10), 0.2);
-        assert!(j <= Duration::from_secs(2), "{j:?}");
-        assert_eq!(jitter(Duration::MAX, 0.0), Duration::ZERO);
     }
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::deadline::{jitter, saturating_add};
+use super::deadline::saturating_add;
+use crate::retry::jitter;
 
 /// The largest extra wait after a pause, as a fraction of the pause.
 pub(crate) const RELEASE_JITTER: f64 = 0.2;
@@ -74,7 +75,7 @@ impl ThrottleGate {
 
     /// Whether a pause was ever set.
     #[cfg(test)]
-    pub(crate) fn was_paused(&self) -> bool {
+    fn was_paused(&self) -> bool {
         self.current().is_some()
     }
 }

@@ -5,7 +5,7 @@ use entra_access::api::{AdminAdd, AdminRemove, Get, List, WaitUntilFinal, WatchR
 use entra_access::models::{AccessPackage, Assignment, AssignmentRequest, DirectoryObject};
 use entra_access::paging::{ItemStream, PageStream};
 use entra_access::{Client, Error};
-use entra_access_ops::{BulkAssign, BulkReport};
+use entra_access_ops::{BulkAssign, Report};
 
 fn send_sync_static<T: Send + Sync + 'static>() {}
 fn send_static<T: Send + 'static>() {}
@@ -22,7 +22,7 @@ fn the_client_and_its_builders_are_send_sync_and_owned() {
     send_sync_static::<AdminAdd>();
     send_sync_static::<AdminRemove>();
     send_sync_static::<BulkAssign>();
-    send_sync_static::<BulkReport>();
+    send_sync_static::<Report>();
     send_static::<WaitUntilFinal>();
     send_static::<WatchRequest>();
 }

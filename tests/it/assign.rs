@@ -637,7 +637,10 @@ async fn answers_replace_in_bulk_adds_too() {
 #[test]
 fn optional_setters_set_and_clear() {
     use entra_access::api::Decision;
-    let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let client = entra_access::Client::builder()
+        .token_provider(entra_access::auth::StaticToken::new("t"))
+        .build()
+        .unwrap();
     let rq = client.assignment_requests();
     let add = || rq.admin_add("pkg-1", "pol-1", Target::user("user-1"));
     let body = |r: entra_access::Result<entra_access::request::ApiRequest>| {

@@ -398,6 +398,107 @@ mod client_credentials {
         assert!(matches!(error, AuthError::Endpoint { .. }), "{error:?}");
     }
 
+    /// One HTTP stack (issue 23): a `reqwest::Client` handed to the builder
+    /// carries the token requests of the client-credentials provider the
+    /// builder makes as well as Graph's (it marks every request with a
+    /// default header; the provider used to build a client of its own).
+    #[tokio::test]
+    async fn the_builders_http_client_carries_the_token_requests_too() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .and(header("x-http-stack", "the-callers"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(ACCESS_TOKEN, 3599)))
+            .expect(1)
+            .named("token request through the caller's client")
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/me"))
+            .and(header("x-http-stack", "the-callers"))
+            .and(header(
+                "authorization",
+                format!("Bearer {ACCESS_TOKEN}").as_str(),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "me"})))
+            .expect(2)
+            .named("Graph through the caller's client")
+            .mount(&server)
+            .await;
+        mount_catch_all(&server).await;
+
+        let mut marked = reqwest::header::HeaderMap::new();
+        marked.insert("x-http-stack", "the-callers".parse().unwrap());
+        let http = reqwest::Client::builder()
+            .default_headers(marked)
+            .build()
+            .unwrap();
+        let client = entra_access::Client::builder()
+            .base_url(server.uri())
+            .authority_host(server.uri())
+            .client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)
+            .http_client(http)
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let me: serde_json::Value = client.raw().get("me").send().await.unwrap();
+            assert_eq!(me["id"], "me");
+        }
+    }
+
+    /// A token request of a provider the builder made is bounded by the
+    /// client's per-try timeout (the shared HTTP client has no timeout of
+    /// its own): a token endpoint that does not answer is a transient
+    /// failure after it, not a wait until the cache gives up.
+    #[tokio::test(start_paused = true)]
+    async fn token_requests_follow_the_clients_timeout() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(token_body(ACCESS_TOKEN, 3599))
+                    .set_delay(Duration::from_secs(600)),
+            )
+            .mount(&server)
+            .await;
+        mount_catch_all(&server).await;
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(None)
+            .build()
+            .unwrap();
+        let client = entra_access::Client::builder()
+            .base_url(server.uri())
+            .authority_host(server.uri())
+            .client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)
+            .http_client(http)
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let started = tokio::time::Instant::now();
+        let err = client
+            .raw()
+            .get::<serde_json::Value>("me")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_auth(), "{err:?}");
+        let auth = std::error::Error::source(&err)
+            .and_then(|s| s.downcast_ref::<AuthError>())
+            .unwrap();
+        assert!(
+            matches!(auth, AuthError::Unavailable { .. }),
+            "a timed-out token request: {auth:?}"
+        );
+        // Three tries of 2 s and the cache's two short waits between them,
+        // on the paused clock: not the built-in 30 s, nor the cache's 30 s.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(6) && waited < Duration::from_secs(30),
+            "{waited:?}"
+        );
+    }
+
     #[test]
     fn plain_http_is_refused_off_loopback() {
         let result = ClientCredentials::new(TENANT, CLIENT_ID, CLIENT_SECRET)

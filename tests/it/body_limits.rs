@@ -172,3 +172,70 @@ async fn a_declared_length_over_the_cap_is_refused_before_reading() {
     // Exactly at the cap is allowed (then it fails as JSON, not as size).
     assert_eq!(ok.kind(), ErrorKind::Decode, "{ok:?}");
 }
+
+/// Issue 20, item 8: the token endpoint's answer is read within a cap, as
+/// Graph's error bodies are. A 1 GiB answer (streamed, never held by the
+/// server either) to a client-credentials request, a device-code request
+/// and through a client's own provider ends in a typed error, and the
+/// client stopped reading: the server could write little more than the cap.
+#[cfg(feature = "client-credentials")]
+#[tokio::test]
+async fn a_1_gib_token_endpoint_answer_is_refused_at_the_cap() {
+    use entra_access::auth::{AuthError, ClientCredentials, DeviceCode, TokenProvider};
+    const ONE_GIB: u64 = 1024 * 1024 * 1024;
+    let bounded = |written: &AtomicU64| {
+        let sent = written.load(Ordering::SeqCst);
+        assert!(sent < 16 * 1024 * 1024, "the server wrote {sent} bytes");
+    };
+
+    let (url, written) = endless_server(200, ONE_GIB).await;
+    let err = ClientCredentials::new("contoso", "app", "secret")
+        .unwrap()
+        .authority_host(&url)
+        .unwrap()
+        .token()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::AnswerTooLarge { limit: 65536 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("65536 bytes"), "{err}");
+    assert!(!err.is_transient());
+    bounded(&written);
+
+    let (url, written) = endless_server(200, ONE_GIB).await;
+    let err = DeviceCode::new("contoso", "app", |_| panic!("no prompt expected"))
+        .unwrap()
+        .authority_host(&url)
+        .unwrap()
+        .sign_in()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::AnswerTooLarge { .. }), "{err:?}");
+    bounded(&written);
+
+    let (url, written) = endless_server(400, ONE_GIB).await;
+    let err = Client::builder()
+        .base_url(&url)
+        .authority_host(&url)
+        .client_credentials("contoso", "app", "secret")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .get::<Value>("things")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+    let auth = std::error::Error::source(&err)
+        .and_then(|s| s.downcast_ref::<AuthError>())
+        .unwrap();
+    assert!(matches!(auth, AuthError::AnswerTooLarge { .. }), "{auth:?}");
+    bounded(&written);
+
+    if let Some(peak) = peak_rss_kib() {
+        assert!(peak < 1024 * 1024, "peak resident memory {peak} KiB");
+    }
+}

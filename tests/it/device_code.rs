@@ -216,6 +216,68 @@ async fn refresh_token_renews_without_a_new_device_code() {
     assert_eq!(prompts.lock().unwrap().len(), 1);
 }
 
+/// `ClientBuilder::device_code` sends the device-code requests through the
+/// client's HTTP client (here the caller's, which marks every request), and
+/// the first Graph call carries the sign-in's own token: no refresh.
+#[tokio::test(start_paused = true)]
+async fn the_builders_device_code_uses_the_clients_http_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DEVICE_PATH))
+        .and(wiremock::matchers::header("x-http-stack", "the-callers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "device_code": "DEVICE-CODE-1",
+            "user_code": "ABCD-EFGH",
+            "verification_uri": "https://microsoft.com/devicelogin",
+            "expires_in": 900,
+            "interval": 5
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(body_string_contains("device_code=DEVICE-CODE-1"))
+        .and(wiremock::matchers::header("x-http-stack", "the-callers"))
+        .respond_with(token("ACCESS-1", REFRESH_MARKER))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer ACCESS-1",
+        ))
+        .and(wiremock::matchers::header("x-http-stack", "the-callers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "me"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let mut marked = reqwest::header::HeaderMap::new();
+    marked.insert("x-http-stack", "the-callers".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(marked)
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    let prompts = Arc::new(Mutex::new(0));
+    let shown = Arc::clone(&prompts);
+    let client = entra_access::Client::builder()
+        .base_url(server.uri())
+        .authority_host(server.uri())
+        .http_client(http)
+        .timeout(Duration::MAX)
+        .device_code(TENANT, CLIENT_ID, move |_| *shown.lock().unwrap() += 1)
+        .build()
+        .unwrap();
+    let me: serde_json::Value = client.raw().get("me").send().await.unwrap();
+    assert_eq!(me["id"], "me");
+    assert_eq!(*prompts.lock().unwrap(), 1);
+}
+
 /// The whole flow against FakeGraph's device-code endpoint: one pending
 /// poll while the person signs in, then a delegated token that Graph's
 /// delegated-only routes accept, then a refresh without a new code.
@@ -332,12 +394,8 @@ async fn connect_signs_in_with_a_device_code_from_the_environment() {
     .await
     .unwrap();
     assert!(!conn.is_demo());
-    assert_eq!(prompts.lock().unwrap().len(), 1);
-    assert!(prompts.lock().unwrap()[0]
-        .to_string()
-        .contains("enter the code"));
     assert!(conn.banner().starts_with("Graph: "), "{}", conn.banner());
-    // Signed in as Ada: a delegated-only call succeeds.
+    // Signed in as Ada at the first call: a delegated-only call succeeds.
     let mine = conn
         .client()
         .approvals()
@@ -346,6 +404,12 @@ async fn connect_signs_in_with_a_device_code_from_the_environment() {
         .await
         .unwrap();
     assert!(mine.is_empty());
+    assert_eq!(prompts.lock().unwrap().len(), 1);
+    assert!(prompts.lock().unwrap()[0]
+        .to_string()
+        .contains("enter the code"));
+    // The sign-in's own access token was used: no refresh right after it.
+    assert_eq!(token_grants(&fake, "refresh_token"), 0);
     // The scopes: the Graph origin's .default and offline_access.
     let posts = device_posts(&fake);
     assert_eq!(posts.len(), 1);
@@ -375,8 +439,6 @@ async fn connect_signs_in_with_a_device_code_from_the_environment() {
         .await
         .unwrap();
     assert!(conn.is_demo());
-    assert_eq!(*prompts.lock().unwrap(), 1);
-    assert_eq!(device_posts(conn.demo().unwrap()).len(), 1);
     assert!(conn.banner().contains("device code"), "{}", conn.banner());
     let approval = conn
         .client()
@@ -387,6 +449,9 @@ async fn connect_signs_in_with_a_device_code_from_the_environment() {
         .unwrap();
     assert_eq!(approval.stages.len(), 2);
     assert!(approval.stages[0].is_pending_for_me());
+    assert_eq!(*prompts.lock().unwrap(), 1);
+    assert_eq!(device_posts(conn.demo().unwrap()).len(), 1);
+    assert_eq!(token_grants(conn.demo().unwrap(), "refresh_token"), 0);
 
     // 4. Nothing set, no device code: the same demo user, with no
     //    device-code sign-in.
@@ -402,4 +467,181 @@ async fn connect_signs_in_with_a_device_code_from_the_environment() {
         .await
         .unwrap();
     assert!(mine.iter().any(|a| a.id.as_str() == demo::TRAVEL_REQUEST));
+}
+
+/// How many token requests with `grant_type=<grant>` the fake received.
+fn token_grants(fake: &entra_access_fake::FakeGraph, grant: &str) -> usize {
+    fake.received()
+        .iter()
+        .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+        .filter(|r| {
+            url::form_urlencoded::parse(r.body.as_bytes())
+                .any(|(k, v)| k == "grant_type" && v == grant)
+        })
+        .count()
+}
+
+/// An HTTP client with no timer of its own, for the paused clock.
+fn timer_free_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap()
+}
+
+/// Issue 20, item 7: a person signs in once; mid-run the identity platform
+/// revokes the session and the person has gone. The run's next calls each
+/// fail at once with one typed error that says to sign in again: no new
+/// code is shown (at most one prompt per run), nothing waits on a code
+/// nobody enters, and after the one refused refresh nothing more is sent
+/// to the token endpoint. The sign-in's own access token serves the first
+/// calls (no refresh right after it).
+#[tokio::test(start_paused = true)]
+async fn a_refused_refresh_token_ends_a_run_with_one_error_and_one_prompt() {
+    use entra_access_fake::{FakeGraph, UserSeed};
+    use futures::future::join_all;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let fake = FakeGraph::start().await;
+    let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+    fake.sign_in_device_codes_as(Some(&ada));
+    fake.set_device_code_interval(1);
+    let prompts = Arc::new(AtomicUsize::new(0));
+    let shown = Arc::clone(&prompts);
+    let dc = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |_| {
+        shown.fetch_add(1, Ordering::SeqCst);
+    })
+    .unwrap()
+    .authority_host(fake.uri())
+    .unwrap()
+    .http_client(timer_free_http());
+    dc.sign_in().await.unwrap();
+    // The paused clock jumps to the next timer while a request waits on
+    // the fake's socket: no timeouts of the cache or the client here.
+    let client = fake
+        .client_builder()
+        .token_provider(CachedTokenProvider::new(dc).load_timeout(Duration::MAX))
+        .cache_tokens(false)
+        .http_client(timer_free_http())
+        .timeout(Duration::MAX)
+        .build()
+        .unwrap();
+
+    let first = join_all((0..5).map(|_| client.approvals().list_mine().collect())).await;
+    assert!(first.iter().all(Result::is_ok), "{first:?}");
+    assert_eq!(
+        token_grants(&fake, "refresh_token"),
+        0,
+        "the sign-in's token is used"
+    );
+
+    // The session is revoked, and nobody is there to enter a new code.
+    fake.revoke_refresh_tokens();
+    fake.sign_in_device_codes_as(None);
+    tokio::time::advance(Duration::from_secs(3600)).await;
+
+    for batch in 0..3 {
+        let results = join_all((0..10).map(|_| client.approvals().list_mine().collect())).await;
+        for result in results {
+            let err = result.unwrap_err();
+            assert!(err.is_auth(), "batch {batch}: {err:?}");
+            assert!(err.to_string().contains("sign in again"), "{err:?}");
+            let auth = std::error::Error::source(&err)
+                .and_then(|s| s.downcast_ref::<AuthError>())
+                .unwrap();
+            match auth {
+                AuthError::SignInRequired {
+                    reason,
+                    error_codes,
+                } => {
+                    assert!(reason.contains("invalid_grant"), "{reason}");
+                    assert_eq!(error_codes, &[50173]);
+                }
+                other => panic!("batch {batch}: {other:?}"),
+            }
+        }
+    }
+    assert_eq!(prompts.load(Ordering::SeqCst), 1, "one prompt for the run");
+    assert!(
+        fake.pending_device_codes().is_empty(),
+        "no new code was asked for"
+    );
+    assert_eq!(
+        token_grants(&fake, "refresh_token"),
+        1,
+        "one refused refresh, then nothing sent"
+    );
+}
+
+/// Through the builder, the sign-in runs at the first call, once for
+/// concurrent callers, and waits for the person as long as the code lives:
+/// two minutes is fine (the token cache's 30 s load timeout does not cut
+/// it off), and a code nobody enters ends in `DeviceCodeExpired` after its
+/// 15 minutes, not sooner.
+#[tokio::test(start_paused = true)]
+async fn the_sign_in_waits_as_long_as_the_code_lives() {
+    use entra_access_fake::{FakeGraph, UserSeed};
+    use futures::future::join_all;
+
+    let fake = Arc::new(FakeGraph::start().await);
+    let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+    let prompts = Arc::new(Mutex::new(Vec::<DeviceCodePrompt>::new()));
+    let (shown, person, who) = (Arc::clone(&prompts), Arc::clone(&fake), ada.clone());
+    let client = fake
+        .client_builder()
+        .http_client(timer_free_http())
+        .timeout(Duration::MAX)
+        .authority_host(fake.uri())
+        .device_code(fake.tenant_id(), fake.client_id(), move |p| {
+            shown.lock().unwrap().push(p.clone());
+            // The person takes two minutes to enter the code.
+            let (person, who, code) = (Arc::clone(&person), who.clone(), p.user_code.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(120)).await;
+                assert!(person.complete_device_code(&code, &who));
+            });
+        })
+        .build()
+        .unwrap();
+    assert!(fake.received().is_empty(), "build sends nothing");
+
+    let started = tokio::time::Instant::now();
+    let calls = join_all((0..5).map(|_| client.approvals().list_mine().collect())).await;
+    assert!(calls.iter().all(Result::is_ok), "{calls:?}");
+    assert!(started.elapsed() >= Duration::from_secs(120));
+    assert_eq!(
+        prompts.lock().unwrap().len(),
+        1,
+        "one prompt for five callers"
+    );
+    assert_eq!(token_grants(&fake, "refresh_token"), 0);
+    // The scope follows the client's Graph origin.
+    let asked = fake
+        .received()
+        .into_iter()
+        .find(|r| r.path.ends_with("/oauth2/v2.0/devicecode"))
+        .unwrap();
+    let scope = url::form_urlencoded::parse(asked.body.as_bytes())
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_eq!(scope, format!("{}/.default offline_access", fake.uri()));
+
+    // Nobody enters this one.
+    let nobody = fake
+        .client_builder()
+        .http_client(timer_free_http())
+        .timeout(Duration::MAX)
+        .authority_host(fake.uri())
+        .device_code(fake.tenant_id(), fake.client_id(), |_| {})
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err = nobody.approvals().list_mine().collect().await.unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+    let auth = std::error::Error::source(&err)
+        .and_then(|s| s.downcast_ref::<AuthError>())
+        .unwrap();
+    assert!(matches!(auth, AuthError::DeviceCodeExpired), "{auth:?}");
+    assert!(started.elapsed() >= Duration::from_secs(900));
 }

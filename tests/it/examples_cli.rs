@@ -12,6 +12,17 @@ use std::process::Command;
 use crate::example_build::{examples_dir, run, temp_file, CREDENTIAL_ENV as ENV};
 use entra_access_fake::demo;
 
+/// The header of `assign_group_members`' CSV report (the one report every
+/// plan writes).
+const BULK_REPORT_HEADER: &str = "Package,AccessPackageId,Person,PrincipalName,Action,Outcome,RequestId,AssignmentId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId";
+
+/// The CSV row of `user` (its `Person` cell), if any.
+fn csv_row<'a>(lines: impl IntoIterator<Item = &'a str>, user: &str) -> Option<&'a str> {
+    lines
+        .into_iter()
+        .find(|l| l.split(',').nth(2) == Some(user))
+}
+
 fn looks_like_guid(s: &str) -> bool {
     s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
@@ -480,15 +491,11 @@ fn assign_group_members_reports_every_member() {
     .ok();
     let csv = std::fs::read_to_string(&path).unwrap();
     let row = |user: &str| {
-        csv.lines()
-            .find(|l| l.starts_with(user))
+        csv_row(csv.lines(), user)
             .unwrap_or_else(|| panic!("no row for {user}: {csv}"))
             .to_owned()
     };
-    assert_eq!(
-        csv.lines().next(),
-        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId")
-    );
+    assert_eq!(csv.lines().next(), Some(BULK_REPORT_HEADER));
     assert!(
         row(demo::ADA).contains(",Skip(alreadyDelivered),Skipped,"),
         "{csv}"
@@ -501,6 +508,10 @@ fn assign_group_members_reports_every_member() {
     assert!(
         row(demo::BARBARA).contains(",Remove,Submitted,"),
         "not a member: {csv}"
+    );
+    assert!(
+        row(demo::BARBARA).contains(&format!(",{},", demo::BARBARA_MARKETING)),
+        "the removal names its assignment: {csv}"
     );
     assert!(
         row(demo::KIOSK).contains(",Skip(notAUser:device),"),
@@ -544,16 +555,10 @@ fn assign_group_members_shows_each_row_as_it_finishes() {
     );
     // The rows are not mixed into the CSV on stdout.
     let lines = r.lines();
-    assert_eq!(
-        lines.first().copied(),
-        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"),
-        "{r}"
-    );
+    assert_eq!(lines.first().copied(), Some(BULK_REPORT_HEADER), "{r}");
     assert!(lines.iter().all(|l| !l.starts_with("Add ")), "{r}");
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with(demo::ALAN) && l.contains(",Add,Submitted,")),
+        csv_row(lines.iter().copied(), demo::ALAN).is_some_and(|l| l.contains(",Add,Submitted,")),
         "{r}"
     );
     assert!(r.stderr.contains("2 requested, 1 removed"), "{r}");
@@ -572,11 +577,7 @@ fn assign_group_members_dry_run_writes_the_plan_to_stdout() {
         ],
     )
     .ok();
-    let alan = r
-        .lines()
-        .into_iter()
-        .find(|l| l.starts_with(demo::ALAN))
-        .unwrap();
+    let alan = csv_row(r.lines(), demo::ALAN).unwrap();
     assert!(alan.contains(",Add,Planned,"), "{r}");
     assert!(!r.stdout.contains(demo::KATHERINE), "not transitive: {r}");
     assert!(r.stderr.contains("dry run"), "{r}");
@@ -866,7 +867,7 @@ fn assign_group_members_stops_gracefully_on_ctrl_c() {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut seen = String::new();
     // The first row shown means the Ctrl-C handler is in place (the
-    // example polls it before taking any row) and the writes have begun.
+    // example polls it before taking any row).
     loop {
         let mut line = String::new();
         assert_ne!(
@@ -878,6 +879,12 @@ fn assign_group_members_stops_gracefully_on_ctrl_c() {
         if line.starts_with("Skip(") {
             break;
         }
+    }
+    // The first write has reached Graph (the fake) and is in flight: its
+    // answer takes 4 s.
+    while fake.assignment_request_posts() == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "ended early: {seen}");
+        std::thread::sleep(Duration::from_millis(10));
     }
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -905,21 +912,15 @@ fn assign_group_members_stops_gracefully_on_ctrl_c() {
     );
     assert!(r.error_line().contains("not started"), "{r}");
     let csv = r.lines();
-    assert_eq!(
-        csv.first().copied(),
-        Some("UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"),
-        "{r}"
-    );
+    assert_eq!(csv.first().copied(), Some(BULK_REPORT_HEADER), "{r}");
     let row = |user: &str| {
-        csv.iter()
-            .find(|l| l.starts_with(user))
-            .unwrap_or_else(|| panic!("no row for {user}: {r}"))
+        csv_row(csv.iter().copied(), user).unwrap_or_else(|| panic!("no row for {user}: {r}"))
     };
     // The first write (an add) was in flight and finished; the removal,
     // which comes after every add, was never sent.
     let outcomes: Vec<&str> = [demo::ALAN, demo::KATHERINE]
         .iter()
-        .map(|u| row(u).split(',').nth(3).unwrap())
+        .map(|u| row(u).split(',').nth(5).unwrap())
         .collect();
     assert!(outcomes.contains(&"Submitted"), "{r}");
     assert!(row(demo::BARBARA).contains(",Remove,NotStarted,"), "{r}");
@@ -945,4 +946,113 @@ fn assign_group_members_stops_gracefully_on_ctrl_c() {
         "{r}"
     );
     assert!(r.stderr.contains("Skip(alreadyDelivered)"), "{r}");
+}
+
+/// A report file is replaced only once the new report is whole: a second
+/// Ctrl-C (quit at once) leaves the previous report as it was, and no
+/// partial file beside it. (Before, the file was truncated when the run
+/// began, so a second Ctrl-C left it empty.)
+#[cfg(unix)]
+#[test]
+fn assign_group_members_keeps_the_previous_report_on_a_second_ctrl_c() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    use entra_access_fake::{FakeGraph, Fault};
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeGraph::demo());
+    fake.inject(
+        Fault::latency(Duration::from_secs(4))
+            .always()
+            .on_method("POST"),
+    );
+    let dir =
+        std::env::temp_dir().join(format!("entra-access-second-ctrl-c-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.csv");
+    std::fs::write(&path, "the previous report\n").unwrap();
+
+    let mut cmd = Command::new(examples_dir().join("assign_group_members"));
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd
+        .args([
+            "--package-id",
+            demo::MARKETING,
+            "--group-id",
+            demo::MARKETING_TEAM,
+            "--transitive",
+            "--concurrency",
+            "1",
+            "--report",
+            path.to_str().unwrap(),
+        ])
+        .env("GRAPH_BASE_URL", fake.uri())
+        .env("GRAPH_ACCESS_TOKEN", fake.token())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut wait_for = |prefix: &str, seen: &mut String| loop {
+        let mut line = String::new();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+        if line.starts_with(prefix) {
+            break;
+        }
+    };
+    let interrupt = |pid: u32| {
+        Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .unwrap()
+    };
+    wait_for("Skip(", &mut seen);
+    // The first Ctrl-C only once a write is in flight (held 4 s by the fake):
+    // sent earlier, the run has nothing to wait for and ends normally.
+    let mut polls = 0;
+    while fake.assignment_request_posts() == 0 {
+        polls += 1;
+        assert!(polls < 1200, "no write reached the fake: {seen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(interrupt(child.id()).success());
+    wait_for("stopping:", &mut seen);
+    // The second Ctrl-C: sent until it is seen (the example listens again
+    // right after saying it stops).
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        interrupt(child.id());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    seen.push_str(&rest);
+    assert_eq!(code, Some(130), "quit at once: {seen}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "the previous report\n",
+        "the previous report is kept: {seen}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left.len(),
+        1,
+        "no partial report is left beside it: {left:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -715,7 +715,10 @@ async fn argument_errors_read_as_they_were_raised() {
 /// include policies.
 #[test]
 fn typed_setters_send_what_the_general_filter_sends() {
-    let client = Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let client = Client::builder()
+        .token_provider(entra_access::auth::StaticToken::new("t"))
+        .build()
+        .unwrap();
     let query = |r: entra_access::Result<entra_access::request::ApiRequest>| {
         r.unwrap().query_pairs().to_vec()
     };

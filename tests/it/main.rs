@@ -22,6 +22,7 @@ mod examples_cli;
 mod fault_matrix;
 mod follow_request;
 mod fuzz;
+mod layers;
 mod lifecycle;
 mod list_builders;
 mod list_shape;

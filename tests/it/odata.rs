@@ -18,8 +18,12 @@ use proptest::prelude::*;
 
 /// A client that never sends: its lists are inspected with `request()`.
 #[allow(clippy::expect_used)] // a test helper: failing loudly is the point
-static CLIENT: LazyLock<Client> =
-    LazyLock::new(|| Client::new(StaticToken::new("t")).expect("a client"));
+static CLIENT: LazyLock<Client> = LazyLock::new(|| {
+    Client::builder()
+        .token_provider(StaticToken::new("t"))
+        .build()
+        .expect("a client")
+});
 
 /// The encoded query string a list's first page is fetched with.
 #[allow(clippy::expect_used)] // a test helper: failing loudly is the point

@@ -5,13 +5,50 @@
 //!
 //! The examples are built once (same profile, features and target
 //! directory as this test), then run as child processes with every
-//! credential variable removed.
+//! credential variable removed; the cases the demo tenant does not hold run
+//! against a FakeGraph of the test's own (`GRAPH_BASE_URL` and its token in
+//! `GRAPH_ACCESS_TOKEN`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use crate::example_build::{run, temp_file};
-use entra_access_fake::demo;
+use crate::example_build::{self, run, temp_file, Run, CREDENTIAL_ENV};
+use entra_access::models::{format_datetime, AssignmentState, RequestState, RequestType};
+use entra_access_fake::{
+    demo, AccessPackageSeed, AssignmentSeed, FakeGraph, GroupSeed, PolicySeed, RequestSeed,
+    UserSeed,
+};
+use serde_json::json;
+
+/// Runs example `example` with `args` against `fake`, as its app.
+async fn run_on(fake: &FakeGraph, example: &str, args: &[&str]) -> Run {
+    let mut cmd = Command::new(example_build::example(example));
+    cmd.args(args);
+    for var in CREDENTIAL_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.env("GRAPH_BASE_URL", fake.uri())
+        .env("GRAPH_ACCESS_TOKEN", fake.token());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// An empty fake that moves requests only when told to.
+async fn empty_fake() -> FakeGraph {
+    FakeGraph::builder()
+        .seed(9)
+        .page_size(2)
+        .manual_progress()
+        .start()
+        .await
+}
 
 /// Files in the directory of `path` (a failed run must leave none behind).
 fn files_beside(path: &Path) -> Vec<String> {
@@ -56,8 +93,10 @@ fn report_expiring_lists_what_ends_within_the_window_soonest_first() {
             .collect();
         assert_eq!(ids, demo_expiring(days), "{r}");
         assert!(
-            r.stderr
-                .contains(&format!("{} assignments end within {days} days", ids.len())),
+            r.stderr.contains(&format!(
+                "{} assignments end within {days} days; 0 held assignments have no end date or duration",
+                ids.len()
+            )),
             "{r}"
         );
     }
@@ -270,6 +309,9 @@ fn audit_export_joins_assignments_with_their_requests() {
     assert_eq!(ada[8], "Direct assignment");
     assert_eq!(ada[9], demo::ADA_REQUEST);
     assert_eq!(ada[10], "adminAdd");
+    // Graph's requestor of a direct assignment is the assignee.
+    assert_eq!(ada[12], demo::ADA, "{ada:?}");
+    assert_eq!(ada[13], "Ada Lovelace", "{ada:?}");
     let grace = row(demo::GRACE_SALES);
     assert_eq!(grace[8], "Employees");
     assert_eq!(grace[9], demo::GRACE_SALES_REQUEST);
@@ -347,4 +389,126 @@ fn check_separation_prints_who_holds_both_and_exits_3() {
     .fails(1);
     assert!(r.error_line().contains("not 3"), "{r}");
     run("check_separation", &[]).fails(2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_expiring_counts_a_duration_from_the_start_and_says_how_many_have_no_end() {
+    let fake = empty_fake().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Timed"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let start = format_datetime(&(chrono::Utc::now() - chrono::Duration::days(10)));
+    let mut ids = Vec::new();
+    for (i, expiration) in [
+        json!({ "type": "afterDuration", "duration": "P14D" }),
+        json!({ "type": "afterDuration", "duration": "P60D" }),
+        json!({ "type": "notSpecified", "endDateTime": null, "duration": null }),
+        json!({ "type": "noExpiration" }),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let user = fake.add_user(UserSeed::new(&format!("Timed {i}")));
+        ids.push(
+            fake.add_assignment(
+                AssignmentSeed::new(&pkg, &policy, &user)
+                    .schedule(json!({ "startDateTime": start, "expiration": expiration })),
+            ),
+        );
+    }
+    let r = run_on(&fake, "report_expiring", &["--days", "30"])
+        .await
+        .ok();
+    let listed: Vec<&str> = r
+        .lines()
+        .iter()
+        .map(|l| l.split('\t').nth(4).unwrap())
+        .collect();
+    assert_eq!(listed, [ids[0].as_str()], "{r}");
+    assert!(
+        r.stderr.contains(
+            "1 assignments end within 30 days; 1 held assignments have no end date or duration"
+        ),
+        "{r}"
+    );
+    let r = run_on(&fake, "report_expiring", &["--days", "60"])
+        .await
+        .ok();
+    assert_eq!(r.lines().len(), 2, "{r}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_export_joins_automatic_and_on_behalf_assignments_and_shows_graphs_requestor() {
+    let fake = empty_fake().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Ledger"));
+    let policy = fake.add_policy(PolicySeed::new("Auto", &pkg));
+    let bob = fake.add_user(UserSeed::new("Bob Auto"));
+    let carol = fake.add_user(UserSeed::new("Carol Asked-For"));
+    let manager = fake.add_user(UserSeed::new("Mia Manager"));
+    let mut requests = Vec::new();
+    for (who, kind, by) in [
+        (&bob, RequestType::SystemAdd, None),
+        (&carol, RequestType::OnBehalfAdd, Some(&manager)),
+    ] {
+        let assignment = fake.add_assignment(AssignmentSeed::new(&pkg, &policy, who));
+        let mut seed = RequestSeed::new(kind, &pkg, &policy, who)
+            .state(RequestState::Delivered)
+            .assignment(&assignment);
+        if let Some(by) = by {
+            seed = seed.requested_by(by);
+        }
+        requests.push(fake.add_request(seed));
+    }
+    let r = run_on(&fake, "audit_export", &["--package-id", pkg.as_str()])
+        .await
+        .ok();
+    assert!(r.stderr.contains("2 assignments exported"), "{r}");
+    let row = |who: &str| -> Vec<String> {
+        r.lines()
+            .iter()
+            .find(|l| l.split(',').nth(4) == Some(who))
+            .unwrap_or_else(|| panic!("no row for {who}: {r}"))
+            .split(',')
+            .map(str::to_owned)
+            .collect()
+    };
+    let bob_row = row(bob.as_str());
+    assert_eq!(bob_row[9], requests[0].as_str(), "{bob_row:?}");
+    assert_eq!(bob_row[10], "systemAdd");
+    assert_eq!(bob_row[12], bob.as_str());
+    let carol_row = row(carol.as_str());
+    assert_eq!(carol_row[9], requests[1].as_str(), "{carol_row:?}");
+    assert_eq!(carol_row[10], "onBehalfAdd");
+    assert_eq!(carol_row[12], manager.as_str(), "who asked for Carol");
+    assert_eq!(carol_row[13], "Mia Manager");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_separation_reports_members_of_an_incompatible_group_and_exits_3() {
+    let fake = empty_fake().await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Approve payments"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let ada = fake.add_user(UserSeed::new("Ada"));
+    let bob = fake.add_user(UserSeed::new("Bob"));
+    let leads = fake.add_group(GroupSeed::new("Vendor leads").member(&ada));
+    let vendors = fake.add_group(GroupSeed::new("Vendor managers").member(&leads));
+    for (who, state) in [
+        (&ada, AssignmentState::Delivered),
+        (&bob, AssignmentState::Delivered),
+    ] {
+        fake.add_assignment(AssignmentSeed::new(&pkg, &policy, who).state(state));
+    }
+    let r = run_on(&fake, "check_separation", &["--package-id", pkg.as_str()]).await;
+    assert_eq!(r.code, Some(0), "no group marked yet: {r}");
+    assert!(r.stdout.is_empty(), "{r}");
+
+    fake.add_incompatible_group(&pkg, &vendors);
+    let r = run_on(&fake, "check_separation", &["--package-id", pkg.as_str()]).await;
+    assert_eq!(r.code, Some(3), "{r}");
+    assert_eq!(r.lines(), [format!("{ada}\t{vendors}")], "{r}");
+    assert!(
+        r.stderr.contains("1 violations: ")
+            && r.stderr
+                .contains("0 incompatible packages and 1 incompatible groups"),
+        "{r}"
+    );
 }

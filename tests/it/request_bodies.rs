@@ -54,7 +54,10 @@ fn root() -> PathBuf {
 }
 
 fn client() -> Client {
-    Client::new(StaticToken::new("t")).unwrap()
+    Client::builder()
+        .token_provider(StaticToken::new("t"))
+        .build()
+        .unwrap()
 }
 
 struct Example {

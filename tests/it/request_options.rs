@@ -222,3 +222,28 @@ async fn options_out_of_range_are_refused_before_sending() {
     }
     assert!(graph.received_requests().await.unwrap().is_empty());
 }
+
+/// An API-management key (or any per-call header) is sent, but `Debug`
+/// of the options, of a client view that carries them and of its clones
+/// shows the header's name only.
+#[test]
+fn debug_shows_header_names_not_values() {
+    const KEY: &str = "apim-key-5d2e81c4";
+    let options = RequestOptions::new()
+        .header("Ocp-Apim-Subscription-Key", KEY)
+        .client_request_id("2f1c0a4e-6a43-4a39-9f5e-0c1b9b6d7e11");
+    let client = Client::builder()
+        .token_provider(StaticToken::new("token"))
+        .build()
+        .unwrap();
+    let view = client.with_options(options.clone()).unwrap();
+    for shown in [
+        format!("{options:?}"),
+        format!("{view:?}"),
+        format!("{:?}", view.clone()),
+        format!("{view:#?}"),
+    ] {
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("Ocp-Apim-Subscription-Key"), "{shown}");
+    }
+}

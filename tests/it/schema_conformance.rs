@@ -531,7 +531,10 @@ fn filter_paths_are_read_from_rendered_filters() {
 fn current_user_options_cover_graph() {
     use entra_access::api::{AssignmentsOfCurrentUser as A, RequestsOfCurrentUser as R};
     let schema = Schema::load();
-    let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let client = entra_access::Client::builder()
+        .token_provider(entra_access::auth::StaticToken::new("t"))
+        .build()
+        .unwrap();
     let mut problems = Vec::new();
     let requests = |wire: &str| {
         Some(match wire {

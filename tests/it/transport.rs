@@ -359,6 +359,72 @@ async fn a_429_from_another_origin_is_not_graph_throttling() {
     assert_eq!(client.throttled_count(), 1, "Graph's 429 counts");
 }
 
+/// A `tracing` writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn pauses(&self) -> usize {
+        String::from_utf8_lossy(&self.0.lock().unwrap())
+            .matches("Graph throttled this client")
+            .count()
+    }
+}
+
+async fn throttle_once(server: &MockServer) {
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(server)
+        .await;
+}
+
+/// Only Graph's own 429 pauses the client's Graph calls (the throttle
+/// gate, seen through its trace event) and counts; another origin's 429 is
+/// retried without pausing anyone. (Was a unit test of the transport.)
+#[tokio::test(start_paused = true)]
+async fn only_graphs_429_pauses_the_gate() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let _capture = trace_capture::capture(
+        tracing::level_filters::LevelFilter::INFO,
+        tracing_subscriber::fmt::layer()
+            .with_writer(move || sink.clone())
+            .with_ansi(false),
+    );
+    let graph = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    throttle_once(&graph).await;
+    throttle_once(&elsewhere).await;
+    let client = paused_client_for(&graph, RetryPolicy::default());
+
+    let _: Value = client
+        .raw()
+        .get_url(&format!("{}/status", elsewhere.uri()))
+        .await
+        .unwrap();
+    assert_eq!(captured.pauses(), 0, "another origin paused Graph");
+    assert_eq!(client.throttled_count(), 0);
+
+    let _: Value = client.raw().get("me").send().await.unwrap();
+    assert_eq!(captured.pauses(), 1);
+    assert_eq!(client.throttled_count(), 1);
+}
+
 #[tokio::test]
 async fn a_callers_client_request_id_replaces_the_default() {
     let graph = MockServer::start().await;

@@ -1,17 +1,14 @@
 //! [`Connection`]: the environment's credentials, or the demo tenant when
 //! there are none, for programs (the examples) that run anywhere.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use entra_access::auth::{DeviceCode, DeviceCodePrompt};
+use entra_access::auth::DeviceCodePrompt;
 use entra_access::env::CREDENTIAL_VARIABLES;
 use entra_access::models::ObjectId;
-use entra_access::{Client, Error, ErrorKind, Result, SignIn};
+use entra_access::{Client, Error, ErrorKind, Result};
 
 use crate::{demo, FakeGraph};
-
-type PromptFn = Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>;
 
 /// A client for Graph when the environment has credentials, or for a fake
 /// Graph holding the [demo tenant](crate::demo) when it has none: what the
@@ -37,30 +34,35 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Signs in from the environment — with a device code when
-    /// `device_code` is true (`prompt` shows the page and the code), else
-    /// with its credentials ([`Client::from_env`]) — or, when no credential
-    /// variable is set at all ([`CREDENTIAL_VARIABLES`]), starts the demo
-    /// tenant signed in as its approver ([`demo::APPROVER`]): through the
-    /// fake's own device-code endpoint when `device_code` is true.
+    /// Signs in from the environment — as a person with a device code when
+    /// `device_code` is true
+    /// ([`ClientBuilder::device_code_from_env`](entra_access::ClientBuilder::device_code_from_env);
+    /// `prompt` shows the page and the code), else with the application's
+    /// credentials ([`Client::from_env`]) — or, when no credential variable
+    /// is set at all ([`CREDENTIAL_VARIABLES`]), starts the demo tenant
+    /// signed in as its approver ([`demo::APPROVER`]): through the fake's
+    /// own device-code endpoint when `device_code` is true.
+    ///
+    /// With a device code, the prompt shows at the first call that needs a
+    /// token, once.
     pub async fn start(
         device_code: bool,
         prompt: impl Fn(&DeviceCodePrompt) + Send + Sync + 'static,
     ) -> Result<Self> {
         if !has_credentials()? {
             return if device_code {
-                demo_device_code(Arc::new(prompt)).await
+                demo_device_code(prompt).await
             } else {
                 Self::start_demo().await
             };
         }
-        let sign_in = if device_code {
-            SignIn::device_code(prompt)
+        let client = if device_code {
+            Client::builder().device_code_from_env(prompt).build()?
         } else {
-            SignIn::auto()
+            Client::from_env()?
         };
         Ok(Self {
-            client: Client::connect(sign_in).await?,
+            client,
             demo: None,
             demo_sign_in: "",
         })
@@ -143,26 +145,17 @@ fn has_credentials() -> Result<bool> {
 
 /// The demo fake, signed in through its device-code endpoint as the demo's
 /// approver (who "enters the code" at once).
-async fn demo_device_code(prompt: PromptFn) -> Result<Connection> {
+async fn demo_device_code(
+    prompt: impl Fn(&DeviceCodePrompt) + Send + Sync + 'static,
+) -> Result<Connection> {
     let fake = demo::demo_tenant().await;
     fake.sign_in_device_codes_as(Some(&ObjectId::new(demo::APPROVER)));
     fake.set_device_code_interval(1);
-    let refused = |e: entra_access::auth::AuthError| {
-        Error::new(
-            ErrorKind::InvalidInput,
-            format!("demo device-code sign-in {e}"),
-        )
-    };
-    let sign_in = DeviceCode::new(fake.tenant_id(), fake.client_id(), move |p| prompt(p))
-        .map_err(refused)?
+    let client = fake
+        .client_builder()
         .authority_host(fake.uri())
-        .map_err(refused)?
-        .scopes([format!("{}/.default", fake.uri())]);
-    sign_in
-        .sign_in()
-        .await
-        .map_err(|e| Error::new(ErrorKind::Auth, "could not get an access token").with_source(e))?;
-    let client = fake.client_builder().token_provider(sign_in).build()?;
+        .device_code(fake.tenant_id(), fake.client_id(), prompt)
+        .build()?;
     Ok(Connection {
         client,
         demo: Some(fake),

@@ -202,7 +202,28 @@ impl FakeGraph {
         self.state().faults.set_chaos(chaos);
     }
 
-    /// Removes every fault rule, the chaos mix, the latency and the rate limit.
+    /// Makes lists of assignments ignore their `target/objectId` filter
+    /// (the rest of the filter still applies), as a proxy or a regression
+    /// that drops it would: a caller that trusts the filter then sees
+    /// everyone's assignments as the person's. Cleared by
+    /// [`clear_faults`](Self::clear_faults).
+    pub fn ignore_target_filter(&self, on: bool) {
+        self.state().faults.ignore_target_filter = on;
+    }
+
+    /// Keeps each assignment request created from now on out of request
+    /// lists for `lag` after it is made, as Graph's listings lag behind its
+    /// writes; `GET` by id finds it at once. The check that refuses a second
+    /// open request for a person (`ExistingOpenRequest`) lags the same way,
+    /// so a second add sent meanwhile is accepted: two requests reach the
+    /// approvers. `None` (and [`clear_faults`](Self::clear_faults)) lists
+    /// every request again, those held back included.
+    pub fn set_request_listing_lag(&self, lag: Option<Duration>) {
+        self.state().faults.request_listing_lag = lag;
+    }
+
+    /// Removes every fault rule, the chaos mix, the latency, the rate limit,
+    /// the dropped target filter and the listing lag.
     pub fn clear_faults(&self) {
         self.state().faults.clear();
     }

@@ -1,8 +1,7 @@
 //! The demo tenant: a [`FakeGraph`] seeded with fixed ids, so the same
 //! command line works every time and tests can pass known ids. The example
 //! programs run against it when no credentials are set
-//! ([`Client::connect`](entra_access::Client::connect) with
-//! [`SignIn::auto`](entra_access::SignIn::auto)).
+//! ([`Connection::start`](crate::Connection::start)).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

@@ -1,7 +1,7 @@
 //! The demo tenant's approval scenario: a package whose policy needs two
 //! approvals, a self-service request waiting for the first, and the
 //! approver the demo signs in as (see
-//! [`Client::connect`](entra_access::Client::connect)).
+//! [`Connection::start`](crate::Connection::start)).
 
 use super::super::{AccessPackageSeed, FakeGraph, PolicySeed, RequestSeed};
 use super::{ALAN, GENERAL_CATALOG, GRACE, KATHERINE};

@@ -11,7 +11,7 @@
 //! [`FakeGraph::complete_device_code`] and friends. Tokens issued here are
 //! delegated: the Graph routes see the user they sign in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
@@ -45,6 +45,8 @@ struct Pending {
 pub(crate) struct DeviceCodes {
     codes: HashMap<String, Pending>,
     refresh: HashMap<String, ObjectId>,
+    /// Refresh tokens the platform revoked (see `revoke_refresh_tokens`).
+    revoked: HashSet<String>,
     auto_user: Option<ObjectId>,
     interval: u64,
 }
@@ -172,6 +174,14 @@ pub(crate) fn poll(st: &mut State, tenant: &str, body: &[u8]) -> Reply {
     }
     if field(&form, "grant_type") == Some("refresh_token") {
         let presented = field(&form, "refresh_token").unwrap_or("");
+        if st.device.revoked.contains(presented) {
+            return oauth_error(
+                400,
+                "invalid_grant",
+                50173,
+                "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+            );
+        }
         return match st.device.refresh.remove(presented) {
             Some(user) => tokens(st, &user, true),
             None => oauth_error(
@@ -324,6 +334,24 @@ impl FakeGraph {
     /// ```
     pub fn sign_in_device_codes_as(&self, user: Option<&ObjectId>) {
         self.state().device.auto_user = user.cloned();
+    }
+
+    /// Revokes every refresh token issued so far, as the identity platform
+    /// does after a password reset or an admin's "revoke sessions": the next
+    /// refresh with one of them gets `invalid_grant` (AADSTS50173) and the
+    /// person must sign in again. Access tokens already issued still work.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = entra_access_fake::FakeGraph::start().await;
+    /// fake.revoke_refresh_tokens();
+    /// # }
+    /// ```
+    pub fn revoke_refresh_tokens(&self) {
+        let mut st = self.state();
+        let revoked: Vec<String> = st.device.refresh.drain().map(|(token, _)| token).collect();
+        st.device.revoked.extend(revoked);
     }
 
     /// The polling interval the device authorization answer asks for, in

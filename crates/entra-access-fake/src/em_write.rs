@@ -219,6 +219,10 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         status: "Accepted".into(),
         package_id,
         policy_id,
+        // Graph's `requestor` is "the subject who requested or, if a direct
+        // assignment, was assigned": the assignee of an admin request, the
+        // signed-in user (who is also the target) of a userAdd.
+        requestor_subject_id: subject_id.clone(),
         subject_id,
         assignment_id,
         schedule,
@@ -235,6 +239,10 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         requestor_only: false,
         bypass_approval,
         renews,
+        listed_from: st
+            .faults
+            .request_listing_lag
+            .map(|lag| std::time::Instant::now() + lag),
     });
     if let Principal::User(user) = &ctx.principal {
         st.created_by.insert(id.clone(), user.clone());
@@ -424,11 +432,16 @@ fn validate_add(
 }
 
 fn check_no_open_request(st: &State, pkg: &AccessPackageId, subject: &str) -> Result<(), GraphErr> {
-    match st
-        .requests
-        .iter()
-        .find(|r| &r.package_id == pkg && r.subject_id == subject && r.state.is_open())
-    {
+    // A request a lagging listing holds back is not seen by this check
+    // either (see `FakeGraph::set_request_listing_lag`).
+    let now = std::time::Instant::now();
+    let lagging = st.faults.request_listing_lag.is_some();
+    match st.requests.iter().find(|r| {
+        &r.package_id == pkg
+            && r.subject_id == subject
+            && r.state.is_open()
+            && !(lagging && r.listed_from.is_some_and(|at| now < at))
+    }) {
         Some(r) => Err(GraphErr::new(
             400,
             "ExistingOpenRequest",

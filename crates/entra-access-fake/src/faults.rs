@@ -212,6 +212,12 @@ pub(crate) struct Faults {
     bucket: Option<Bucket>,
     /// Delay added to every Graph response.
     pub latency: Option<Duration>,
+    /// Lists of assignments ignore their `target/objectId` filter (see
+    /// [`FakeGraph::ignore_target_filter`](super::FakeGraph::ignore_target_filter)).
+    pub ignore_target_filter: bool,
+    /// How long a request created from now on stays out of request lists
+    /// (see [`FakeGraph::set_request_listing_lag`](super::FakeGraph::set_request_listing_lag)).
+    pub request_listing_lag: Option<Duration>,
 }
 
 /// What the faults decided for one request.
@@ -283,6 +289,8 @@ impl Faults {
         self.chaos = None;
         self.bucket = None;
         self.latency = None;
+        self.ignore_target_filter = false;
+        self.request_listing_lag = None;
     }
 
     /// Limits Graph requests to `per_second` (bursts up to one second's worth).

@@ -458,6 +458,29 @@ impl Expr {
         }
     }
 
+    /// The filter with every test of `path` left out (`None`: nothing is
+    /// left, every item matches); what a server that drops that part of
+    /// the filter would evaluate.
+    pub(crate) fn without(self, path: &str) -> Option<Expr> {
+        match self {
+            Expr::And(a, b) => match (a.without(path), b.without(path)) {
+                (Some(a), Some(b)) => Some(Expr::And(Box::new(a), Box::new(b))),
+                (one, None) | (None, one) => one,
+            },
+            Expr::Or(a, b) => match (a.without(path), b.without(path)) {
+                (Some(a), Some(b)) => Some(Expr::Or(Box::new(a), Box::new(b))),
+                _ => None,
+            },
+            Expr::Not(a) => a.without(path).map(|a| Expr::Not(Box::new(a))),
+            Expr::Cmp { path: p, .. } | Expr::In { path: p, .. } | Expr::Call { path: p, .. }
+                if p.eq_ignore_ascii_case(path) =>
+            {
+                None
+            }
+            other => Some(other),
+        }
+    }
+
     /// The value of an `eq` comparison on `path` that every match must satisfy
     /// (the comparison itself, or one side of a top-level `and`).
     pub(crate) fn required_eq(&self, path: &str) -> Option<String> {

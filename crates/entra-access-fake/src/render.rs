@@ -202,19 +202,6 @@ pub(crate) fn assignment(st: &State, a: &Assignment, q: &Query) -> Value {
     v
 }
 
-/// The subject standing for the calling app (the `requestor` of its requests).
-pub(crate) fn app_requestor(st: &State) -> Value {
-    json!({
-        "id": st.cfg.app_object_id,
-        "objectId": st.cfg.app_object_id,
-        "displayName": "FakeGraph test app",
-        "email": null,
-        "principalName": null,
-        "onPremisesSecurityIdentifier": null,
-        "subjectType": "servicePrincipal",
-    })
-}
-
 /// A request as `GET` shows it, with `accessPackage`, `assignment`
 /// (and `assignment($expand=target)`) and `requestor` when expanded.
 pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
@@ -263,11 +250,11 @@ pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
         };
     }
     if q.expands("requestor") {
-        v["requestor"] = if r.requestor_only {
-            st.subject(&r.subject_id).map_or(Value::Null, subject)
-        } else {
-            app_requestor(st)
-        };
+        // "The subject who requested or, if a direct assignment, was
+        // assigned" (resources/accesspackageassignmentrequest.md).
+        v["requestor"] = st
+            .subject(&r.requestor_subject_id)
+            .map_or(Value::Null, subject);
     }
     v
 }

@@ -508,6 +508,7 @@ pub struct RequestSeed {
     pub(super) assignment: Option<AssignmentId>,
     pub(super) justification: Option<String>,
     pub(super) requestor_only: bool,
+    pub(super) requested_by: Option<ObjectId>,
 }
 
 impl RequestSeed {
@@ -529,6 +530,7 @@ impl RequestSeed {
             assignment: None,
             justification: None,
             requestor_only: false,
+            requested_by: None,
         }
     }
     /// For someone not in the directory, by e-mail address.
@@ -572,8 +574,7 @@ impl RequestSeed {
     /// exists: `assignment` is `null` (until delivery makes one) and the
     /// person is only in `requestor` (Graph: "the subject who requested or,
     /// if a direct assignment, was assigned"). Without it the fake shows
-    /// the assignment-to-be with its target, and the calling app as
-    /// requestor.
+    /// the assignment-to-be with its target (and the same `requestor`).
     ///
     /// ```
     /// # async fn demo() {
@@ -589,6 +590,32 @@ impl RequestSeed {
     /// ```
     pub fn requestor_only(mut self) -> Self {
         self.requestor_only = true;
+        self
+    }
+
+    /// Who asked, shown as the request's `requestor` (and, for a user, as
+    /// the request's creator to `filterByCurrentUser(on='createdBy')`): for
+    /// an `onBehalfAdd`, the manager who asked for the target. Without it
+    /// the `requestor` is the target, as Graph shows it for a direct
+    /// assignment ("the subject who requested or, if a direct assignment,
+    /// was assigned", `resources/accesspackageassignmentrequest.md`) and for
+    /// a user's own request.
+    ///
+    /// ```
+    /// # async fn demo() {
+    /// use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, RequestSeed, UserSeed};
+    /// use entra_access::models::RequestType;
+    ///
+    /// let fake = FakeGraph::builder().manual_progress().start().await;
+    /// let pkg = fake.add_access_package(AccessPackageSeed::new("Sales"));
+    /// let pol = fake.add_policy(PolicySeed::new("Managers ask", &pkg));
+    /// let ada = fake.add_user(UserSeed::new("Ada"));
+    /// let manager = fake.add_user(UserSeed::new("Grace"));
+    /// fake.add_request(RequestSeed::new(RequestType::OnBehalfAdd, &pkg, &pol, &ada).requested_by(&manager));
+    /// # }
+    /// ```
+    pub fn requested_by(mut self, requestor: &ObjectId) -> Self {
+        self.requested_by = Some(requestor.clone());
         self
     }
 }

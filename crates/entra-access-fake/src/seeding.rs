@@ -254,6 +254,18 @@ impl FakeGraph {
             .id
             .unwrap_or_else(|| AssignmentRequestId::new(st.ids.next_id()));
         let subject_id = subject_of(&mut st, &seed.target);
+        let requestor_subject_id = match &seed.requested_by {
+            Some(by) => subject_of(&mut st, &SeedTarget::Object(by.clone())),
+            None => subject_id.clone(),
+        };
+        if let Some(by) = &seed.requested_by {
+            if st
+                .object(by.as_str())
+                .is_some_and(|o| o.kind == DirKind::User)
+            {
+                st.created_by.insert(id.clone(), by.clone());
+            }
+        }
         let completed = seed.state.is_final().then(now_string);
         st.requests.push(Request {
             id: id.clone(),
@@ -278,6 +290,8 @@ impl FakeGraph {
             requestor_only: seed.requestor_only,
             bypass_approval: None,
             renews: false,
+            listed_from: None,
+            requestor_subject_id,
         });
         let i = st.requests.len() - 1;
         super::lifecycle::schedule_next(&mut st, i, std::time::Instant::now());

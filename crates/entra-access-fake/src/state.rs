@@ -30,7 +30,7 @@ pub(crate) struct Config {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: String,
-    /// Object id of the calling app's service principal (the `requestor`).
+    /// Object id of the calling app's service principal (its tokens' `oid`).
     pub app_object_id: String,
 }
 
@@ -197,6 +197,14 @@ pub(crate) struct Request {
     /// A `userAdd` for someone who holds the package already: delivery
     /// renews their assignment instead of creating one.
     pub renews: bool,
+    /// Left out of request lists until then (a lagging listing); `GET` by
+    /// id finds it at once.
+    pub listed_from: Option<Instant>,
+    /// The subject Graph shows as `requestor`: "the subject who requested
+    /// or, if a direct assignment, was assigned"
+    /// (`resources/accesspackageassignmentrequest.md`). The target's
+    /// subject unless a seed named someone else (`RequestSeed::requested_by`).
+    pub requestor_subject_id: String,
 }
 
 /// A lifecycle workflow and its versions (last = current).
@@ -220,6 +228,8 @@ pub(crate) struct State {
     pub workflows: Vec<Workflow>,
     /// Pairs (package, a package it marks incompatible).
     pub incompatible: Vec<(AccessPackageId, AccessPackageId)>,
+    /// Pairs (package, a group whose members must not hold it).
+    pub incompatible_groups: Vec<(AccessPackageId, ObjectId)>,
     /// Lower-cased object ids and e-mail addresses whose deliveries fail.
     pub failing_targets: HashSet<String>,
     pub faults: Faults,
@@ -267,6 +277,7 @@ impl State {
             requests: Vec::new(),
             workflows: Vec::new(),
             incompatible: Vec::new(),
+            incompatible_groups: Vec::new(),
             failing_targets: HashSet::new(),
             faults: Faults::default(),
             log: Vec::new(),

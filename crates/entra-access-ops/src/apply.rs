@@ -1,57 +1,76 @@
-//! Applying a reviewed bulk plan: check that it still describes the
-//! package, then run exactly its writes through the bulk engine.
+//! Applying a reviewed plan: check that it is the plan that was made and
+//! that it still describes the tenant, check every item again, then run
+//! exactly its writes on the one engine.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::bulk::read_members;
-use super::execute::{check_concurrency, RunSettings};
-use super::plan::{plan_bulk, BulkPlan};
-use super::report::{BulkReport, Progress};
-use super::run::BulkRun;
-use super::{BulkRefusal, Observed, PackageFacts};
+use futures::{StreamExt, TryStreamExt};
+
+use crate::execute::{check_concurrency, RunSettings};
+use crate::facts::PACKAGES_AT_ONCE;
+use crate::plan::{plan_package, Plan};
+use crate::refusal::{Refusal, StaleChange};
+use crate::report::{Progress, Report};
+use crate::run::Run;
+use crate::validate::{self, Now};
+use crate::{Observed, PackageFacts, Person};
 use entra_access::error::Result;
 use entra_access::Client;
 
-impl BulkPlan {
-    /// Applies exactly this plan with `client`; see [`BulkApply`].
+impl Plan {
+    /// Applies exactly this plan with `client`; see [`Apply`].
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-    /// use entra_access_ops::BulkPlan;
+    /// use entra_access_ops::Plan;
     ///
-    /// let plan = BulkPlan::from_json(&std::fs::read_to_string("plan.json").unwrap())?;
+    /// let plan = Plan::from_json(&std::fs::read_to_string("plan.json").unwrap())?;
     /// let report = plan.apply(&client).concurrency(16).run().await?;
     /// println!("created {}", report.totals().created);
     /// # Ok(()) }
     /// ```
-    pub fn apply(self, client: &Client) -> BulkApply {
-        BulkApply {
+    pub fn apply(self, client: &Client) -> Apply {
+        Apply {
             client: client.clone(),
             plan: self,
             run: RunSettings::default(),
             replan: false,
+            allow_edited: false,
         }
     }
 }
 
-/// Applies a reviewed [`BulkPlan`]: from [`BulkPlan::apply`].
+/// Applies a reviewed [`Plan`] (a bulk run's or a desired-state file's):
+/// from [`Plan::apply`].
 ///
-/// [`run`](Self::run) first refuses, writing nothing, a plan of another
-/// format version or made against another Graph base URL (`InvalidInput`,
-/// [`BulkRefusal::PlanVersion`] / [`BulkRefusal::PlanBaseUrl`]). Then it
-/// re-reads the package's assignments and open requests and compares them
-/// with what the plan [observed](BulkPlan::observed): if they moved, the
-/// plan is stale and refused (`Conflict`, [`BulkRefusal::StalePlan`] saying
-/// what changed), unless [`replan_if_stale`](Self::replan_if_stale). Else
-/// it runs exactly the plan's writes — adds, then removals, each removal
-/// after re-reading the source — with the bulk engine's adaptive
-/// concurrency and re-checks, and reports one row per item.
+/// [`start`](Self::start) (and [`run`](Self::run), [`check`](Self::check))
+/// first refuses, writing nothing and sending nothing, a plan of another
+/// format version or made against another Graph base URL
+/// ([`Refusal::PlanVersion`], [`Refusal::PlanBaseUrl`]), a plan whose
+/// content no longer matches the digest made at planning
+/// ([`Refusal::EditedPlan`], unless [`allow_edited`](Self::allow_edited)),
+/// and invalid ids. Then it re-reads every package's assignments and open
+/// requests and compares them with what the plan
+/// [observed](crate::PackagePlan::observed): if they moved, the plan is
+/// stale and refused (`Conflict`, [`Refusal::StalePlan`] naming each package
+/// and what changed), unless [`replan_if_stale`](Self::replan_if_stale).
+/// Then it reads each package's source again and checks every item with
+/// the rules planning uses (a removal names a held assignment of that
+/// package, of that person, within the removal scope, of someone the
+/// source does not list; an add is for someone the source holds who holds
+/// nothing yet; caps and the [ceiling](crate::MAX_REMOVALS_CEILING); no
+/// removal from a source with nobody in it): any item that fails refuses
+/// the whole plan ([`Refusal::ItemRefused`] naming the item and the rule).
+/// Only then does it run exactly the plan's writes — adds, then removals,
+/// each removal right after re-reading its source — with adaptive
+/// concurrency and re-checks, and report one row per item.
 ///
 /// ```
 /// use entra_access_fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
-/// use entra_access_ops::BulkRefusal;
+/// use entra_access_ops::{Plan, Refusal};
 ///
 /// # tokio_test(async {
 /// let fake = FakeGraph::start().await;
@@ -63,13 +82,13 @@ impl BulkPlan {
 ///
 /// let plan = entra_access_ops::BulkAssign::group(&client, &pkg, &pol, &grp).plan().await?;
 /// let json = plan.to_json(); // store it, review it…
-/// let reviewed = entra_access_ops::BulkPlan::from_json(&json)?;
+/// let reviewed = Plan::from_json(&json)?;
 /// let report = reviewed.clone().apply(&client).run().await?;
 /// assert_eq!(report.totals().created, 1);
 ///
 /// // The same plan again: the package moved, so it is refused.
 /// let err = reviewed.apply(&client).run().await.unwrap_err();
-/// assert!(matches!(BulkRefusal::of(&err), Some(BulkRefusal::StalePlan { .. })));
+/// assert!(matches!(Refusal::of(&err), Some(Refusal::StalePlan { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # });
 /// # fn tokio_test<F: std::future::Future<Output = Result<(), Box<dyn std::error::Error>>>>(f: F) {
@@ -78,136 +97,181 @@ impl BulkPlan {
 /// ```
 #[must_use = "an apply does nothing until run"]
 #[derive(Clone)]
-pub struct BulkApply {
+pub struct Apply {
     client: Client,
-    plan: BulkPlan,
+    plan: Plan,
     run: RunSettings,
     replan: bool,
+    allow_edited: bool,
 }
 
-impl fmt::Debug for BulkApply {
+impl fmt::Debug for Apply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BulkApply")
-            .field("access_package", &self.plan.spec.access_package)
-            .field("items", &self.plan.items.len())
-            .field("concurrency", &self.run.concurrency)
-            .field("wait_for_delivery", &self.run.wait_for_delivery)
+        f.debug_struct("Apply")
+            .field("packages", &self.plan.packages.len())
+            .field("items", &self.plan.items().count())
+            .field("run", &self.run)
             .field("replan", &self.replan)
-            .field("on_progress", &self.run.on_progress.is_some())
+            .field("allow_edited", &self.allow_edited)
             .finish_non_exhaustive()
     }
 }
 
-/// What the check before writing found.
-enum Freshness {
-    /// The package is as the plan observed it.
-    Fresh,
-    /// It moved: what changed, and the facts read now.
-    Stale(String, PackageFacts),
-}
-
-impl BulkApply {
+impl Apply {
     /// At most this many writes in flight (1 to 64, default 8); lowered
-    /// while Graph throttles, as in [`BulkAssign`](super::BulkAssign).
+    /// while Graph throttles, raised back afterwards. A 429 pauses every
+    /// request of the client (its throttle gate).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.run.concurrency = n;
         self
     }
 
-    /// Follow each request made to its final state (see
-    /// [`BulkAssign::wait_for_delivery`](super::BulkAssign::wait_for_delivery)).
+    /// Follow each request made until it is final and report that
+    /// ([`Outcome::Delivered`](crate::Outcome::Delivered) or
+    /// [`NotDelivered`](crate::Outcome::NotDelivered)) instead of
+    /// `Submitted`. A request waiting for an approver is not followed
+    /// further ([`StillOpen(pendingApproval)`](crate::Outcome::StillOpen)),
+    /// nor one scheduled to start later; following stops in all after the
+    /// [`delivery_budget`](Self::delivery_budget).
     pub fn wait_for_delivery(mut self, wait: bool) -> Self {
         self.run.wait_for_delivery = wait;
         self
     }
 
-    /// Called with a [`Progress`] snapshot after each write completes.
+    /// How long following the requests may take in all, with
+    /// [`wait_for_delivery`](Self::wait_for_delivery) (default 10 minutes,
+    /// [`DEFAULT_DELIVERY_BUDGET`](crate::DEFAULT_DELIVERY_BUDGET)); the
+    /// requests still open then are reported
+    /// [`StillOpen`](crate::Outcome::StillOpen) in their last state.
+    pub fn delivery_budget(mut self, budget: Duration) -> Self {
+        self.run.delivery_budget = budget;
+        self
+    }
+
+    /// Called with a [`Progress`] snapshot after each write (and each
+    /// followed request) completes. Keep it quick: it runs on the task
+    /// driving the writes.
     pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.run.on_progress = Some(Arc::new(f));
         self
     }
 
-    /// When the plan is stale, plan again from the settings it carries
-    /// ([`BulkPlan::spec`]) and the state just read, and apply that new
-    /// plan (with the same caps) instead of refusing. The new plan was not
-    /// reviewed: use this only where that is acceptable; call
-    /// [`check`](Self::check) first to know whether it will happen. The
-    /// report says when it did ([`BulkReport::replanned`]).
+    /// When a package is stale, plan it again from the settings it carries
+    /// ([`PackagePlan::spec`](crate::PackagePlan::spec): its source is read
+    /// again) and the state just read, with the same caps, and apply that
+    /// new plan instead of refusing. The new plan was not reviewed: use
+    /// this only where that is acceptable; call [`check`](Self::check)
+    /// first to know whether it will happen. The report says when it did
+    /// ([`Report::replanned`]).
     pub fn replan_if_stale(mut self) -> Self {
         self.replan = true;
         self
     }
 
-    /// Refuses a plan of another format version or base URL, or a bad
-    /// concurrency, before any call.
-    fn check_offline(&self) -> Result<()> {
-        self.plan.check_for(&self.client)?;
-        check_concurrency(self.run.concurrency)
+    /// Apply a plan whose content no longer matches its digest (edited
+    /// after planning) instead of refusing it. Every item is still checked
+    /// against the tenant as it is now, and more strictly (no removal of
+    /// anyone the source holds now): an edit can never make the plan
+    /// write what planning would have refused.
+    pub fn allow_edited(mut self) -> Self {
+        self.allow_edited = true;
+        self
     }
 
-    /// Re-reads the package's assignments and open requests.
-    async fn freshness(&self, client: &Client) -> Result<Freshness> {
-        let spec = &self.plan.spec;
-        let now = PackageFacts::gather(client, spec.access_package.clone()).await?;
-        let current = Observed::of(&now);
-        Ok(if current.fingerprint == self.plan.observed.fingerprint {
-            Freshness::Fresh
-        } else {
-            Freshness::Stale(self.plan.observed.describe_change(&current), now)
-        })
-    }
-
-    /// Checks the plan without writing: its format version and base URL,
-    /// then whether the package's assignments and open requests are still
-    /// what it observed (`Err` with [`BulkRefusal::StalePlan`] if not).
+    /// Checks the plan without writing: everything [`start`](Self::start)
+    /// checks (its format, base URL, digest, freshness and every item), as
+    /// if [`replan_if_stale`](Self::replan_if_stale) were not asked for.
     ///
     /// ```no_run
-    /// # async fn demo(client: entra_access::Client, plan: entra_access_ops::BulkPlan) -> entra_access::Result<()> {
+    /// # async fn demo(client: entra_access::Client, plan: entra_access_ops::Plan) -> entra_access::Result<()> {
     /// plan.apply(&client).check().await?;
     /// # Ok(()) }
     /// ```
     pub async fn check(&self) -> Result<()> {
-        self.check_offline()?;
-        match self.freshness(&self.client).await? {
-            Freshness::Fresh => Ok(()),
-            Freshness::Stale(change, _) => Err(BulkRefusal::StalePlan { change }.into_error()),
-        }
+        self.prepare(false).await.map(|_| ())
     }
 
-    /// Checks the plan (see [`BulkApply`]), then starts its writes as a
-    /// [`BulkRun`]: a stream of rows as they finish, with a graceful
-    /// [`stop`](BulkRun::stop). `Err` means nothing was written.
-    pub async fn start(self) -> Result<BulkRun> {
+    /// Checks the plan (see [`Apply`]), then starts its writes as a
+    /// [`Run`]: a stream of rows as they finish, with a graceful
+    /// [`stop`](Run::stop). `Err` means nothing was written.
+    pub async fn start(self) -> Result<Run> {
         let started = Instant::now();
-        self.check_offline()?;
-        let client = self.client.clone();
-        let (plan, replanned) = match self.freshness(&client).await? {
-            Freshness::Fresh => (self.plan, false),
-            Freshness::Stale(change, now) if self.replan => {
-                tracing::warn!(%change, "bulk plan is stale; applying a fresh, unreviewed plan");
-                let spec = &self.plan.spec;
-                let members = read_members(&client, &spec.source).await?;
-                let fresh = plan_bulk(
-                    &self.plan.base_url,
-                    chrono::Utc::now(),
-                    spec,
-                    &members,
-                    &now,
-                )?;
-                (fresh, true)
-            }
-            Freshness::Stale(change, _) => {
-                return Err(BulkRefusal::StalePlan { change }.into_error())
-            }
-        };
-        Ok(BulkRun::start(plan, client, self.run, started).replanned(replanned))
+        let (plan, replanned) = self.prepare(self.replan).await?;
+        Ok(Run::start(&plan, self.client, self.run, started).replanned(replanned))
     }
 
-    /// Checks the plan (see [`BulkApply`]), then runs exactly its writes
-    /// and reports one row per item: [`start`](Self::start) and then
-    /// [`BulkRun::finish`]. Per-person failures are rows of the report;
-    /// `Err` means nothing was written.
-    pub async fn run(self) -> Result<BulkReport> {
+    /// Checks the plan (see [`Apply`]), then runs exactly its writes and
+    /// reports one row per item: [`start`](Self::start) and then
+    /// [`Run::finish`]. Per-item failures are rows of the report; `Err`
+    /// means nothing was written.
+    pub async fn run(self) -> Result<Report> {
         Ok(self.start().await?.finish().await)
+    }
+
+    /// Every check before a write; the plan to run, and whether a stale
+    /// package was planned again.
+    async fn prepare(&self, replan: bool) -> Result<(Plan, bool)> {
+        check_concurrency(self.run.concurrency)?;
+        let client = &self.client;
+        self.plan.check_offline(client, self.allow_edited)?;
+        let edited = self.plan.is_edited();
+        let mut plan = self.plan.clone();
+        let ids = plan
+            .packages
+            .iter()
+            .map(|p| p.spec.access_package.clone())
+            .collect();
+        let facts = PackageFacts::gather_all(client, ids).await?;
+        let changes: Vec<(usize, StaleChange)> = plan
+            .packages
+            .iter()
+            .zip(&facts)
+            .enumerate()
+            .filter_map(|(i, (planned, now))| {
+                let current = Observed::of(now);
+                (current.fingerprint != planned.observed.fingerprint).then(|| {
+                    let change = StaleChange {
+                        access_package: planned.spec.access_package.clone(),
+                        label: planned.spec.label.clone(),
+                        summary: planned.observed.describe_change(&current),
+                    };
+                    (i, change)
+                })
+            })
+            .collect();
+        let replanned = !changes.is_empty();
+        if replanned && !replan {
+            return Err(Refusal::StalePlan {
+                changes: changes.into_iter().map(|(_, c)| c).collect(),
+            }
+            .into_error());
+        }
+        for (i, change) in &changes {
+            tracing::warn!(%change, "plan is stale; applying a fresh, unreviewed plan of the package");
+            let (Some(package), Some(now)) = (plan.packages.get_mut(*i), facts.get(*i)) else {
+                continue;
+            };
+            let members = package.spec.source.members(client).await?;
+            let mut fresh = plan_package(&package.spec, &members, now)?;
+            fresh.warnings = std::mem::take(&mut package.warnings);
+            *package = fresh;
+        }
+        if replanned {
+            plan.digest = plan.compute_digest();
+        }
+        // Who each source holds now, read once per package.
+        let desired: Vec<HashSet<Person>> = futures::stream::iter(&plan.packages)
+            .map(|p| p.spec.source.people_now(client))
+            .buffered(PACKAGES_AT_ONCE)
+            .try_collect()
+            .await?;
+        for ((package, now), desired) in plan.packages.iter().zip(&facts).zip(&desired) {
+            let now = Now {
+                facts: now,
+                desired,
+            };
+            validate::check(package, &now, edited).map_err(Refusal::into_error)?;
+        }
+        Ok((plan, replanned))
     }
 }

@@ -1,31 +1,33 @@
-//! The bulk-assignment builder: read state, plan, then act.
+//! The bulk-assignment builder: read state, plan one package, then act.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::execute::{check_concurrency, RunSettings};
-use super::plan::{plan_bulk, BulkPlan, BulkSpec};
-use super::report::{BulkReport, Progress};
-use super::run::BulkRun;
+use super::plan::{plan_package, PackageSpec, Plan};
+use super::report::{Progress, Report};
+use super::run::Run;
 use super::source::Source;
-use super::{BulkRefusal, MemberFact, PackageFacts, RemovalScope};
+use super::{PackageFacts, RemovalScope};
 use entra_access::error::Result;
 use entra_access::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
 use entra_access::Client;
 
 /// Assigns an access package to a group's members or a list of users,
-/// idempotently; see [`BulkAssign::group`](crate::BulkAssign::group).
+/// idempotently: a [`Plan`] of one package, then a [`Run`] of it on the one
+/// engine every plan runs on; see [`BulkAssign::group`](crate::BulkAssign::group).
 ///
 /// The run first reads the members (users only; other members are reported
 /// as skipped with their type), the package's assignments (not expired,
 /// with their targets) and its open requests
-/// ([`PackageFacts::gather`](super::PackageFacts::gather), as a sync does),
-/// and decides one action per person:
+/// ([`PackageFacts::gather`](super::PackageFacts::gather), as every plan
+/// does), and decides one action per person ([`plan_package`]):
 ///
 /// | Current state of the person              | Action |
 /// |------------------------------------------|--------|
 /// | assignment delivered or delivering       | skip |
+/// | the same, with a removal request open     | skip (`removalRequested`) |
 /// | an open request (submitted, pending approval, delivering, scheduled) | skip |
 /// | assignment partially delivered or delivery failed | report (no request) |
 /// | assignment expired, or none              | add (`adminAdd`) |
@@ -38,13 +40,14 @@ use entra_access::Client;
 /// - only assignments made through the bulk's own policy are removed,
 ///   unless [`removal_scope`](Self::removal_scope) says
 ///   [`RemovalScope::All`];
-/// - a source with no users is refused ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource))
+/// - a source with no users is refused ([`Refusal::EmptySource`](super::Refusal::EmptySource))
 ///   unless [`allow_empty_source`](Self::allow_empty_source);
 /// - a plan with more than [`max_removals`](Self::max_removals) removals
 ///   (default 50) is refused before anything is written;
 /// - removals run after every add, and right before each removal the
 ///   person's membership is read again: whoever joined since planning keeps
-///   their assignment (reported as [`SkipReason::RejoinedSource`](super::SkipReason::RejoinedSource)).
+///   their assignment (reported as
+///   [`Outcome::AlreadyDone`](super::Outcome::AlreadyDone)`(`[`RejoinedSource`](super::SkipReason::RejoinedSource)`)`).
 ///
 /// Writes run with bounded, adaptive concurrency: a 429 pauses every request
 /// of the client (the throttle gate) and halves the writes in flight;
@@ -53,8 +56,8 @@ use entra_access::Client;
 /// fails at once as throttled; shorter waits hold no concurrency slot.
 /// Running again after a crash or partial failure requests nothing twice.
 ///
-/// To review before writing, [`plan`](Self::plan) returns a [`BulkPlan`]
-/// that is data: store it, show it, and [`apply`](BulkPlan::apply) exactly
+/// To review before writing, [`plan`](Self::plan) returns a [`Plan`]
+/// that is data: store it, show it, and [`apply`](Plan::apply) exactly
 /// it later (refused if the package moved meanwhile).
 ///
 /// ```no_run
@@ -75,7 +78,7 @@ pub struct BulkAssign {
     client: Client,
     /// The settings a plan carries; its removal scope is the one used
     /// with [`reconcile`](Self::reconcile) (see [`spec`](Self::spec)).
-    spec: BulkSpec,
+    spec: PackageSpec,
     reconcile: bool,
     dry_run: bool,
     run: RunSettings,
@@ -89,9 +92,7 @@ impl fmt::Debug for BulkAssign {
             .field("spec", &self.spec)
             .field("reconcile", &self.reconcile)
             .field("dry_run", &self.dry_run)
-            .field("concurrency", &self.run.concurrency)
-            .field("wait_for_delivery", &self.run.wait_for_delivery)
-            .field("on_progress", &self.run.on_progress.is_some())
+            .field("run", &self.run)
             .finish_non_exhaustive()
     }
 }
@@ -103,7 +104,7 @@ impl BulkAssign {
         policy: AssignmentPolicyId,
         source: Source,
     ) -> Self {
-        let mut spec = BulkSpec::new(package, policy, source);
+        let mut spec = PackageSpec::new(package, policy, source);
         spec.removal_scope = RemovalScope::Policy;
         Self {
             client,
@@ -129,10 +130,7 @@ impl BulkAssign {
             client.clone(),
             package.into(),
             policy.into(),
-            Source::Group {
-                id: group.into(),
-                transitive: false,
-            },
+            Source::group(group, false),
         )
     }
 
@@ -152,15 +150,15 @@ impl BulkAssign {
             client.clone(),
             package.into(),
             policy.into(),
-            Source::Users(users.into_iter().map(Into::into).collect()),
+            Source::users(users),
         )
     }
 
     /// Group source only: also the members of nested groups
     /// (`transitiveMembers`). Default `false` (direct members).
     pub fn transitive(mut self, transitive: bool) -> Self {
-        if let Source::Group { transitive: t, .. } = &mut self.spec.source {
-            *t = transitive;
+        for g in &mut self.spec.source.groups {
+            g.transitive = transitive;
         }
         self
     }
@@ -198,9 +196,10 @@ impl BulkAssign {
         self
     }
 
-    /// The most removals a reconciling run may make (default 50). A plan
+    /// The most removals a reconciling run may make (default 50; never more
+    /// than [`MAX_REMOVALS_CEILING`](super::MAX_REMOVALS_CEILING)). A plan
     /// with more is refused before anything is written
-    /// ([`BulkRefusal::TooManyRemovals`](super::BulkRefusal::TooManyRemovals),
+    /// ([`Refusal::TooManyRemovals`](super::Refusal::TooManyRemovals),
     /// naming the count); review it with a dry run, then raise the cap.
     pub fn max_removals(mut self, n: usize) -> Self {
         self.spec.max_removals = n;
@@ -210,7 +209,7 @@ impl BulkAssign {
     /// Let reconcile run with a source that has no users (an empty group,
     /// an empty list), which removes every assignment in the removal scope.
     /// Refused by default
-    /// ([`BulkRefusal::EmptySource`](super::BulkRefusal::EmptySource)):
+    /// ([`Refusal::EmptySource`](super::Refusal::EmptySource)):
     /// an empty source is more often a mistake (a wrong group id, a list
     /// that failed to parse) than an intent.
     pub fn allow_empty_source(mut self, allow: bool) -> Self {
@@ -220,7 +219,7 @@ impl BulkAssign {
 
     /// Refuse a plan that would leave the package with more than `n`
     /// assignments (not expired), before anything is written
-    /// ([`BulkRefusal::TooManyAssignments`](super::BulkRefusal::TooManyAssignments)).
+    /// ([`Refusal::TooManyAssignments`](super::Refusal::TooManyAssignments)).
     /// No cap by default: Graph documents its limits per tenant (300,000
     /// assignments) and per automatic-assignment policy (15,000), both
     /// raisable, and enforces them itself.
@@ -248,9 +247,18 @@ impl BulkAssign {
     }
 
     /// Follow each request made to its final state and report that
-    /// (`Delivered` or `NotDelivered(state)`) instead of `Submitted`.
+    /// (`Delivered` or `NotDelivered(state)`) instead of `Submitted`; a
+    /// request waiting for approval is reported `StillOpen(pendingApproval)`
+    /// at once (see [`Apply::wait_for_delivery`](super::Apply::wait_for_delivery)).
     pub fn wait_for_delivery(mut self, wait: bool) -> Self {
         self.run.wait_for_delivery = wait;
+        self
+    }
+
+    /// How long following the requests may take in all (default 10
+    /// minutes); see [`Apply::delivery_budget`](super::Apply::delivery_budget).
+    pub fn delivery_budget(mut self, budget: Duration) -> Self {
+        self.run.delivery_budget = budget;
         self
     }
 
@@ -268,12 +276,12 @@ impl BulkAssign {
     }
 
     /// The settings a plan of this run carries: what [`plan`](Self::plan)
-    /// stores in the [`BulkPlan`], and what applying it uses. Without
+    /// stores in the [`Plan`]'s one package, and what applying it uses. Without
     /// [`reconcile`](Self::reconcile) its removal scope is
     /// [`RemovalScope::None`].
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// use entra_access_ops::RemovalScope;
     ///
     /// let bulk = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1");
@@ -281,7 +289,7 @@ impl BulkAssign {
     /// assert_eq!(bulk.reconcile(true).spec().removal_scope, RemovalScope::Policy);
     /// # Ok::<(), entra_access::Error>(())
     /// ```
-    pub fn spec(&self) -> BulkSpec {
+    pub fn spec(&self) -> PackageSpec {
         let mut spec = self.spec.clone();
         if !self.reconcile {
             spec.removal_scope = RemovalScope::None;
@@ -291,16 +299,16 @@ impl BulkAssign {
 
     /// Reads the current state and decides what to do, writing nothing:
     /// the source's members, the package's assignments (not expired) and
-    /// its open requests, then [`plan_bulk`](super::plan_bulk). The plan
-    /// can be stored and [applied](BulkPlan::apply) later.
+    /// its open requests, then [`plan_package`]. The plan can be stored and
+    /// [applied](Plan::apply) later.
     ///
     /// Fails when the state cannot be read, an argument is invalid, or the
     /// plan breaks a safety limit (an `InvalidInput` error whose
-    /// [`BulkRefusal`](super::BulkRefusal) says which, and how to allow it):
+    /// [`Refusal`](super::Refusal) says which, and how to allow it):
     /// reconcile with a source that has no users, more removals than
     /// [`max_removals`](Self::max_removals), more assignments than
     /// [`max_assignments`](Self::max_assignments).
-    pub async fn plan(&self) -> Result<BulkPlan> {
+    pub async fn plan(&self) -> Result<Plan> {
         if let Some(problem) = &self.refused_options {
             return Err(entra_access::Error::new(
                 entra_access::ErrorKind::InvalidInput,
@@ -310,25 +318,24 @@ impl BulkAssign {
         self.validate()?;
         let spec = self.spec();
         // Refused before anything is read, too.
-        if spec.removal_scope.removes() && spec.is_empty_list() && !spec.allow_empty_source {
-            return Err(BulkRefusal::EmptySource.into_error());
+        if let Some(refusal) = spec.empty_source_refusal() {
+            return Err(refusal.into_error());
         }
         let (members, facts) = futures::try_join!(
-            read_members(&self.client, &spec.source),
+            spec.source.members(&self.client),
             PackageFacts::gather(&self.client, spec.access_package.clone())
         )?;
-        plan_bulk(
+        let package = plan_package(&spec, &members, &facts)?;
+        Plan::new(
             self.client.base_url().as_str(),
             chrono::Utc::now(),
-            &spec,
-            &members,
-            &facts,
+            vec![package],
         )
     }
 
     /// Plans, then (unless [`dry_run`](Self::dry_run)) starts acting, and
     /// returns the run as a stream of report rows with a graceful stop
-    /// ([`BulkRun`]: rows that need no write first, then each write's row as
+    /// ([`Run`]: rows that need no write first, then each write's row as
     /// it finishes). `Err` means the plan could not be made (see
     /// [`plan`](Self::plan)); nothing was written then.
     ///
@@ -337,52 +344,29 @@ impl BulkAssign {
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
     /// let mut run = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1").start().await?;
     /// while let Some(row) = run.next().await {
-    ///     println!("{} {} {:?}", row.user_id, row.outcome, row.graph_request_id);
+    ///     println!("{} {} {:?}", row.person, row.outcome, row.graph_request_id);
     /// }
     /// let report = run.finish().await;
     /// # let _ = report;
     /// # Ok(()) }
     /// ```
-    pub async fn start(self) -> Result<BulkRun> {
+    pub async fn start(self) -> Result<Run> {
         let started = Instant::now();
         let client = self.client.clone();
         let plan = self.plan().await?;
         if self.dry_run {
-            return Ok(BulkRun::planned(plan, client, started));
+            return Ok(Run::planned(&plan, client, started));
         }
-        Ok(BulkRun::start(plan, client, self.run, started))
+        Ok(Run::start(&plan, client, self.run, started))
     }
 
     /// Plans, then (unless [`dry_run`](Self::dry_run)) acts, and reports one
     /// row per person. Per-person failures are rows of the report, not an
     /// `Err`; `Err` means the plan could not be made (see [`plan`](Self::plan)).
     /// The same as [`start`](Self::start) and then
-    /// [`BulkRun::finish`].
-    pub async fn run(self) -> Result<BulkReport> {
+    /// [`Run::finish`].
+    pub async fn run(self) -> Result<Report> {
         Ok(self.start().await?.finish().await)
-    }
-}
-
-/// The members of `source`: a list as given (users), or a group's members
-/// (users and the others, with their type).
-pub(super) async fn read_members(client: &Client, source: &Source) -> Result<Vec<MemberFact>> {
-    match source {
-        Source::Users(ids) => Ok(ids
-            .iter()
-            .map(|id| MemberFact::user(id.clone(), None))
-            .collect()),
-        Source::Group { id, transitive } => {
-            let groups = client.groups();
-            let list = if *transitive {
-                groups.transitive_members(id.clone())
-            } else {
-                groups.members(id.clone())
-            };
-            let members = list.top(999).users_only().await?;
-            let users = members.users.into_iter().map(MemberFact::from_user);
-            let others = members.others.into_iter().map(MemberFact::from_other);
-            Ok(users.chain(others).collect())
-        }
     }
 }
 

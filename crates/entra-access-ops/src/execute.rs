@@ -1,30 +1,31 @@
-//! The engine every write workflow runs on (bulk runs, sync apply): writes
-//! with bounded, adaptive concurrency, adds before removals, throttled
-//! writes tried again without holding a slot, re-checks after lost answers,
-//! a graceful stop, and optional following of each request to its end.
+//! The one engine every plan runs on (a bulk run, a stored plan, a
+//! desired-state file's): writes with bounded, adaptive concurrency, adds
+//! before removals, each removal after re-reading its source, throttled
+//! writes tried again without holding a slot, re-checks after lost answers
+//! (never a second add), a graceful stop, and optional following of each
+//! request within an overall budget.
 //!
-//! The engine reports through [`Events`]; a driver ([`BulkRun`](super::BulkRun),
-//! sync's apply) turns them into report rows.
+//! The engine reports through [`Events`]; the [`Run`](super::Run) turns
+//! them into report rows.
 
 mod job;
 mod stop;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
 
-pub(crate) use job::{CallIds, Event, Events, Job, Write, WriteResult};
+pub(crate) use job::{CallIds, Event, Events, Followed, Job, Write, WriteResult};
 pub(crate) use stop::Stop;
 
 use super::limiter::AdaptiveLimiter;
 use super::plan::SkipReason;
 use super::recheck::{existing_add, existing_remove, Found};
 use super::report::Progress;
-use super::source::Source;
-use entra_access::api::Target;
 use entra_access::error::Error;
-use entra_access::models::AssignmentRequestId;
+use entra_access::models::{AssignmentRequestId, RequestState};
 use entra_access::request::RequestOptions;
 use entra_access::Client;
 
@@ -35,11 +36,13 @@ const THROTTLE_ROUNDS: u32 = 8;
 /// The progress callback.
 pub(crate) type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
-/// Default number of writes in flight of a bulk run, a bulk apply or a
-/// sync apply.
+/// Default number of writes in flight of a run.
 pub const DEFAULT_WRITE_CONCURRENCY: usize = 8;
 /// The most writes in flight a caller may ask for.
 pub const MAX_WRITE_CONCURRENCY: usize = 64;
+/// How long a run follows its requests in all (with `wait_for_delivery`)
+/// unless told otherwise: 10 minutes.
+pub const DEFAULT_DELIVERY_BUDGET: Duration = Duration::from_secs(600);
 
 /// What is wrong with `n` writes in flight, if anything.
 pub(crate) fn concurrency_problem(n: usize) -> Option<String> {
@@ -55,11 +58,12 @@ pub(crate) fn check_concurrency(n: usize) -> entra_access::Result<()> {
     }
 }
 
-/// How a bulk run acts, whichever builder started it.
+/// How a run acts, whichever builder started it.
 #[derive(Clone)]
 pub(crate) struct RunSettings {
     pub(crate) concurrency: usize,
     pub(crate) wait_for_delivery: bool,
+    pub(crate) delivery_budget: Duration,
     pub(crate) on_progress: Option<ProgressFn>,
 }
 
@@ -68,8 +72,20 @@ impl Default for RunSettings {
         Self {
             concurrency: DEFAULT_WRITE_CONCURRENCY,
             wait_for_delivery: false,
+            delivery_budget: DEFAULT_DELIVERY_BUDGET,
             on_progress: None,
         }
+    }
+}
+
+impl std::fmt::Debug for RunSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunSettings")
+            .field("concurrency", &self.concurrency)
+            .field("wait_for_delivery", &self.wait_for_delivery)
+            .field("delivery_budget", &self.delivery_budget)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish()
     }
 }
 
@@ -81,14 +97,10 @@ pub(crate) struct Execution {
     /// counted since (other work on the same client at the same time,
     /// which shares its throttle gate, counts too).
     pub(crate) throttled_at_start: u64,
-    /// Re-read right before each removal of a user: whoever is back in it
-    /// keeps their assignment.
-    pub(crate) source: Option<Source>,
     pub(crate) concurrency: usize,
     pub(crate) wait_for_delivery: bool,
-    /// After a lost answer whose re-check found nothing, send the add once
-    /// more (sync); otherwise the row fails and a re-run picks it up (bulk).
-    pub(crate) resend_lost_adds: bool,
+    /// How long following every request may take in all.
+    pub(crate) delivery_budget: Duration,
     pub(crate) on_progress: Option<ProgressFn>,
 }
 
@@ -157,7 +169,7 @@ impl Execution {
                         }
                     }
                     WriteResult::Failed(_) => progress.failed += 1,
-                    WriteResult::AlreadyThere(..) | WriteResult::Rejoined => {}
+                    WriteResult::AlreadyDone(..) => {}
                 }
                 events.push(Event::Written {
                     job: i,
@@ -168,7 +180,7 @@ impl Execution {
                 self.report_progress(&mut progress, limiter.limit());
             }
         }
-        if self.wait_for_delivery {
+        if self.wait_for_delivery && !stop.is_raised() {
             self.follow(submitted, &stop, &events, &mut progress, &limiter)
                 .await;
         }
@@ -206,21 +218,22 @@ impl Execution {
     }
 
     /// One try of one write, holding a concurrency slot, sent with the
-    /// row's `client-request-id`. A removal of a user first reads the
-    /// source again and sends nothing for a person back in it.
+    /// row's `client-request-id`. A removal first reads the source again
+    /// and sends nothing for a person back in it.
     async fn attempt(&self, job: &Job, sent_id: &str, stop: &Stop) -> Attempt {
         let options = RequestOptions::new().client_request_id(sent_id);
         let sent = match &job.write {
             Write::Remove { request, .. } => {
-                if let (Some(source), Target::User(person)) = (&self.source, &job.person) {
-                    match source.contains_now(&self.client, person).await {
-                        Ok(true) => {
-                            return Attempt::Done(WriteResult::Rejoined, CallIds::default())
-                        }
-                        Ok(false) => {}
-                        // Nothing was sent: the person keeps their assignment.
-                        Err(e) => return Attempt::Done(WriteResult::Failed(e), CallIds::default()),
+                match job.source.contains_now(&self.client, &job.person).await {
+                    Ok(true) => {
+                        return Attempt::Done(
+                            WriteResult::AlreadyDone(SkipReason::RejoinedSource, None),
+                            CallIds::default(),
+                        )
                     }
+                    Ok(false) => {}
+                    // Nothing was sent: the person keeps their assignment.
+                    Err(e) => return Attempt::Done(WriteResult::Failed(e), CallIds::default()),
                 }
                 if stop.is_raised() {
                     return Attempt::NotSent;
@@ -242,8 +255,10 @@ impl Execution {
     }
 
     /// One write, ridden through throttling (without holding a slot while
-    /// waiting), re-checked when its answer was lost. `None`: stopped before
-    /// anything Graph processed was sent.
+    /// waiting), re-checked when its answer was lost and never sent again
+    /// then: a request Graph made but does not list yet would reach the
+    /// approvers twice. `None`: stopped before anything Graph processed
+    /// was sent.
     async fn write(
         &self,
         job: &Job,
@@ -252,7 +267,6 @@ impl Execution {
     ) -> Option<(WriteResult, CallIds)> {
         let sent_id = uuid::Uuid::new_v4().to_string();
         let mut round = 0;
-        let mut resent = false;
         loop {
             let permit = stop.unless_raised(limiter.acquire()).await?;
             let attempt = self.attempt(job, &sent_id, stop).await;
@@ -277,25 +291,27 @@ impl Execution {
                 return Some((WriteResult::Failed(e), call));
             }
             if e.may_have_been_processed() {
-                match self.recheck(job).await {
-                    Recheck::Found(found) => return Some((found, call)),
-                    Recheck::Nothing if self.resend_lost_adds && !resent && !job.is_removal() => {
-                        tracing::info!(person = ?job.person, "lost answer, nothing found on re-check: sending once more");
-                        resent = true;
-                        continue;
-                    }
-                    Recheck::Nothing | Recheck::Unknown => {
-                        return Some((WriteResult::Failed(e), call))
-                    }
-                }
+                return match self.recheck(job).await {
+                    Recheck::Found(found) => Some((found, call)),
+                    // Not sent again: the row fails, and a later run finds
+                    // (and skips) what this write may have made.
+                    Recheck::Nothing | Recheck::Unknown => Some((WriteResult::Failed(e), call)),
+                };
             }
             if job.is_removal() {
+                if e.is_not_found() {
+                    // The assignment is gone already: nothing to remove.
+                    return Some((
+                        WriteResult::AlreadyDone(SkipReason::AlreadyRemoved, Some(e)),
+                        call,
+                    ));
+                }
                 return Some((WriteResult::Failed(e), call));
             }
             let result = if e.is_request_already_open() {
-                WriteResult::AlreadyThere(SkipReason::RequestAlreadyOpen, e)
+                WriteResult::AlreadyDone(SkipReason::RequestAlreadyOpen, Some(e))
             } else if e.is_already_assigned() {
-                WriteResult::AlreadyThere(SkipReason::AlreadyDelivered, e)
+                WriteResult::AlreadyDone(SkipReason::AlreadyDelivered, Some(e))
             } else {
                 WriteResult::Failed(e)
             };
@@ -325,7 +341,11 @@ impl Execution {
         }
     }
 
-    /// Follows every submitted request to its final state, until stopped.
+    /// Follows every submitted request until it is final, waiting for an
+    /// approver (`pendingApproval`: a human decides, so it is not followed
+    /// further), or scheduled for later; all within the run's delivery
+    /// budget, and until stopped. When the budget runs out, each request
+    /// still followed is reported open in the last state seen.
     async fn follow(
         &self,
         submitted: Vec<(usize, AssignmentRequestId)>,
@@ -335,24 +355,69 @@ impl Execution {
         limiter: &AdaptiveLimiter,
     ) {
         let client = &self.client;
+        let last: Mutex<HashMap<usize, RequestState>> = Mutex::new(HashMap::new());
+        let seen = |job: usize, state: &RequestState| {
+            if let Ok(mut map) = last.lock() {
+                map.insert(job, state.clone());
+            }
+        };
+        let budget = self.delivery_budget;
+        let mut pending: Vec<usize> = submitted.iter().map(|(i, _)| *i).collect();
         let mut results = futures::stream::iter(submitted)
-            .map(|(i, id)| async move {
-                let result = client
-                    .assignment_requests()
-                    .wait_until_final(id)
-                    .send()
-                    .await;
-                (i, result)
+            .map(|(i, id)| {
+                let seen = &seen;
+                async move {
+                    let mut changes = client
+                        .assignment_requests()
+                        .watch(id)
+                        .stop_when_scheduled(true)
+                        .timeout(budget);
+                    let mut state = RequestState::Submitted;
+                    while let Some(next) = changes.next().await {
+                        match next {
+                            Ok(r) => {
+                                let Some(s) = r.state else { continue };
+                                seen(i, &s);
+                                if s.is_final() {
+                                    return (i, Followed::Final(s));
+                                }
+                                if s == RequestState::PendingApproval {
+                                    return (i, Followed::StillOpen(s));
+                                }
+                                state = s;
+                            }
+                            Err(e) if e.is_timeout() => return (i, Followed::StillOpen(state)),
+                            Err(e) => return (i, Followed::Failed(e)),
+                        }
+                    }
+                    (i, Followed::StillOpen(state))
+                }
             })
             .buffer_unordered(self.concurrency.max(1))
-            .take_until(Box::pin(stop.raised()));
+            .take_until(Box::pin(stop.raised()))
+            .take_until(Box::pin(tokio::time::sleep(budget)));
         while let Some((job, result)) = results.next().await {
+            pending.retain(|&j| j != job);
             events.push(Event::Followed {
                 job,
                 result: Box::new(result),
             });
             progress.finalized += 1;
             self.report_progress(progress, limiter.limit());
+        }
+        drop(results);
+        if stop.is_raised() {
+            // Stopped: the rows say `Submitted`, as they are.
+            return;
+        }
+        // The budget ran out: each request still followed is open.
+        let last = last.into_inner().unwrap_or_else(|p| p.into_inner());
+        for job in pending {
+            let state = last.get(&job).cloned().unwrap_or(RequestState::Submitted);
+            events.push(Event::Followed {
+                job,
+                result: Box::new(Followed::StillOpen(state)),
+            });
         }
     }
 }

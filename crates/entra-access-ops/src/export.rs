@@ -1,5 +1,5 @@
-//! CSV export (feature `csv`): assignments, streamed in constant memory, and
-//! bulk reports.
+//! CSV export: assignments, streamed in constant memory (and, with the same
+//! guard against formulas, [`Report::write_csv`](crate::Report::write_csv)).
 //!
 //! **CSV injection.** Spreadsheet programs run a cell that starts with `=`,
 //! `+`, `-` or `@` (and some also tab or carriage return) as a formula. Graph
@@ -33,7 +33,6 @@ use std::io::Write;
 
 use futures::{Stream, StreamExt};
 
-use super::report::BulkReport;
 use entra_access::models::{format_datetime, Assignment, DateTime};
 
 /// Columns of [`assignments_csv`], in order.
@@ -51,20 +50,6 @@ pub const ASSIGNMENT_COLUMNS: [&str; 13] = [
     "EndDateTime",
     "ExpiredDateTime",
     "Status",
-];
-
-/// Columns of [`BulkReport::write_csv`], in order.
-pub const REPORT_COLUMNS: [&str; 10] = [
-    "UserId",
-    "UserPrincipalName",
-    "Action",
-    "Outcome",
-    "RequestId",
-    "ErrorCode",
-    "ErrorMessage",
-    "HttpStatus",
-    "GraphRequestId",
-    "ClientRequestId",
 ];
 
 /// Why an export stopped.
@@ -172,37 +157,6 @@ where
     }
     csv.flush().map_err(ExportError::Write)?;
     Ok(rows)
-}
-
-impl BulkReport {
-    /// Writes the report as CSV: a header row
-    /// (`UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId`)
-    /// and one row per person. Cells are guarded against CSV injection (see
-    /// [`export`](crate::export)).
-    pub fn write_csv<W: Write>(&self, writer: W) -> Result<(), ExportError> {
-        let mut csv = csv::Writer::from_writer(writer);
-        csv.write_record(REPORT_COLUMNS)?;
-        for r in &self.rows {
-            let cells = [
-                r.user_id.to_string(),
-                r.user_principal_name.clone().unwrap_or_default(),
-                r.action.to_string(),
-                r.outcome.to_string(),
-                r.request_id
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                r.error_code.clone().unwrap_or_default(),
-                r.error_message.clone().unwrap_or_default(),
-                r.http_status.map(|s| s.to_string()).unwrap_or_default(),
-                r.graph_request_id.clone().unwrap_or_default(),
-                r.client_request_id.clone().unwrap_or_default(),
-            ];
-            csv.write_record(cells.iter().map(|c| neutralize(c).into_owned()))?;
-        }
-        csv.flush().map_err(ExportError::Write)?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

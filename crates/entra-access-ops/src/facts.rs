@@ -1,6 +1,5 @@
 //! What planning is decided from: a package's assignments and open
-//! requests (shared by bulk runs and syncs), and the members of a bulk
-//! run's source. Read through the client's handles (and its one throttle
+//! requests, and the members of its desired set. Read through the client's handles (and its one throttle
 //! gate), or built by hand to plan from facts gathered elsewhere.
 
 use futures::{StreamExt, TryStreamExt};
@@ -11,6 +10,8 @@ use entra_access::models::{
     AssignmentRequestId, AssignmentState, DirectoryObject, ObjectId, RequestState, RequestType,
 };
 use entra_access::{Client, Result};
+
+use crate::{Person, Reason};
 
 /// How many packages are read at the same time. Each package reads two
 /// listings at once, so this is about twice the connections in flight;
@@ -79,6 +80,19 @@ impl AssignmentFact {
     pub fn is_held(&self) -> bool {
         self.state.as_ref().is_some_and(AssignmentState::is_held)
     }
+
+    /// Whether the assignment is `person`'s: its target's object id, or
+    /// its target's e-mail (ignoring case). An assignment without a target
+    /// is nobody's.
+    pub fn is_for(&self, person: &Person) -> bool {
+        match person {
+            Person::User(id) => self.target.as_ref() == Some(id),
+            Person::Email(e) => self
+                .email
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(e)),
+        }
+    }
 }
 
 /// One request of a package, as planning needs it.
@@ -146,6 +160,27 @@ impl RequestFact {
     pub fn is_add(&self) -> bool {
         RequestType::may_add(self.request_type.as_ref())
     }
+
+    /// Whether it asks for an assignment to be removed (`adminRemove`,
+    /// `userRemove`, `systemRemove`).
+    pub fn is_removal(&self) -> bool {
+        self.request_type
+            .as_ref()
+            .is_some_and(RequestType::is_removal)
+    }
+
+    /// Whether the request concerns `person` (its assignment's target or
+    /// requestor, by object id or e-mail ignoring case). A request naming
+    /// nobody concerns nobody.
+    pub fn is_for(&self, person: &Person) -> bool {
+        match person {
+            Person::User(id) => self.target.as_ref() == Some(id),
+            Person::Email(e) => self
+                .email
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(e)),
+        }
+    }
 }
 
 /// Everything a package's plan is decided from on the Graph side.
@@ -186,9 +221,9 @@ impl PackageFacts {
     /// policy) and its open requests (with their assignment's target and
     /// requestor), the two listings at the same time.
     ///
-    /// The one read of a package's facts: bulk plans, bulk applies, sync
-    /// plans and sync applies all read them here, so a bulk plan and a sync
-    /// plan of the same package are stale on exactly the same changes.
+    /// The one read of a package's facts: planning and applying, whatever
+    /// made the plan, read them here, so every plan of a package is stale
+    /// on exactly the same changes.
     ///
     /// ```no_run
     /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
@@ -238,51 +273,79 @@ impl PackageFacts {
     }
 }
 
-/// A member of a bulk run's source, as planning needs it.
+/// Someone in a package's desired set ([`Source`](crate::Source)), as
+/// planning needs them: a user, a person outside the directory by e-mail,
+/// or a group member that is not a user (reported, never planned).
 ///
 /// ```
-/// use entra_access_ops::MemberFact;
+/// use entra_access_ops::{MemberFact, Person, Reason};
 ///
 /// let ada = MemberFact::user("ada-id", Some("ada@contoso.com".into()));
 /// assert!(ada.is_user());
 /// let kiosk = MemberFact::other("kiosk-id", "device");
 /// assert_eq!(kiosk.not_a_user.as_deref(), Some("device"));
+/// let ana = MemberFact::email("ana@fabrikam.com");
+/// assert_eq!(ana.person, Person::Email("ana@fabrikam.com".into()));
+/// assert_eq!(ana.reason, Some(Reason::ListedEmail));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MemberFact {
-    /// The member's directory object id.
-    pub id: ObjectId,
-    /// Its user principal name, when known.
+    /// Who: a directory object id, or an e-mail address.
+    pub person: Person,
+    /// The user principal name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_principal_name: Option<String>,
-    /// `None` for a user; else its type without the `#microsoft.graph.`
-    /// prefix (`group`, `device`, `servicePrincipal`…).
+    pub principal_name: Option<String>,
+    /// `None` for a user or an e-mail; else the member's type without the
+    /// `#microsoft.graph.` prefix (`group`, `device`, `servicePrincipal`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_a_user: Option<String>,
+    /// Why the person is desired (the reason an add gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
 }
 
 impl MemberFact {
-    /// A user member.
-    pub fn user(id: impl Into<ObjectId>, user_principal_name: Option<String>) -> Self {
+    /// A user, by object id.
+    pub fn user(id: impl Into<ObjectId>, principal_name: Option<String>) -> Self {
         Self {
-            id: id.into(),
-            user_principal_name,
+            person: Person::User(id.into()),
+            principal_name,
             not_a_user: None,
+            reason: None,
+        }
+    }
+
+    /// A person outside the directory, by e-mail.
+    pub fn email(address: impl Into<String>) -> Self {
+        Self {
+            person: Person::Email(address.into()),
+            principal_name: None,
+            not_a_user: None,
+            reason: Some(Reason::ListedEmail),
         }
     }
 
     /// A member that is not a user, with its type (`device`, `group`…).
     pub fn other(id: impl Into<ObjectId>, kind: impl Into<String>) -> Self {
         Self {
-            id: id.into(),
-            user_principal_name: None,
+            person: Person::User(id.into()),
+            principal_name: None,
             not_a_user: Some(kind.into()),
+            reason: None,
         }
     }
 
-    /// Whether the member is a user (only users are planned).
+    /// The same member, desired for `reason`.
+    #[must_use]
+    pub fn because(mut self, reason: Reason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Whether the member can hold a package (a user, or an e-mail): only
+    /// those are planned.
     pub fn is_user(&self) -> bool {
         self.not_a_user.is_none()
     }

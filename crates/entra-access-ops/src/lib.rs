@@ -1,36 +1,42 @@
-//! Multi-call workflows built on the resource handles.
+//! Workflows built on the resource handles of [`entra_access`].
 //!
-//! Every workflow here sits on [`Client`](entra_access::Client)'s public handles
-//! (`assignments()`, `assignment_requests()`, `groups()`…), never below
-//! them, so it shares the client's settings, token cache and throttle gate.
+//! Every workflow here sits on [`Client`](entra_access::Client)'s public
+//! handles (`assignments()`, `assignment_requests()`, `groups()`…), never
+//! below them, so it shares the client's settings, token cache and
+//! throttle gate.
 //!
-//! - Bulk assignment: [`BulkAssign::group`](crate::BulkAssign::group)
-//!   and [`BulkAssign::users`](crate::BulkAssign::users) give a
-//!   [`BulkAssign`] builder that reads the current state, plans one action per
-//!   person ([`BulkPlan`]), and then acts with bounded, throttle-aware
-//!   concurrency, returning a [`BulkReport`] with one row per person
-//!   ([`BulkAssign::start`] streams the rows as a [`BulkRun`] with a graceful stop).
-//!   Reconcile (removals) is guarded: limited to the bulk's policy
-//!   ([`RemovalScope`]), capped, refused for an empty source
-//!   ([`BulkRefusal`]), run after the adds and re-checked per person.
-//!   Plans and reports are `Serialize + Deserialize`.
-//! - Reviewed plans: a [`BulkPlan`] is data (versioned, with the base URL,
-//!   the time and an [`Observed`] fingerprint of the package); store it,
-//!   review it, and [`apply`](BulkPlan::apply) exactly it later — refused
-//!   if the package moved meanwhile. The planner is public and pure
-//!   ([`plan_bulk`]: facts in, plan out).
-//! - Desired state across packages ([`sync`]): a file of who should hold
-//!   what, with plan / apply / drift.
+//! **One write engine.** Every write workflow makes a [`Plan`] — data: a
+//! list of [`PackagePlan`]s, each with its settings ([`PackageSpec`]), what
+//! it observed ([`Observed`]) and one [`PlanItem`] per person — and runs it
+//! on one engine ([`Run`]: rows streamed as writes finish, a graceful
+//! [`stop`](Run::stop), adaptive throttle-aware concurrency, removals after
+//! adds and each re-checked against its source right before it is sent),
+//! which reports one [`Row`] per item in a [`Report`]. A bulk run is the
+//! one-package case of a desired-state file:
+//!
+//! - [`BulkAssign::group`] / [`BulkAssign::users`]: one package, a group or
+//!   a list of users ([`BulkAssign::plan`], [`run`](BulkAssign::run),
+//!   [`start`](BulkAssign::start)).
+//! - [`sync::plan`]: a desired-state file ([`sync::DesiredState`]) of many
+//!   packages.
+//! - [`Plan::apply`]: a stored, reviewed plan of either, applied exactly —
+//!   refused, before anything is written, when it is of another format or
+//!   tenant, was edited after planning, went stale, or asks for anything
+//!   planning would not do.
+//!
+//! Refusals are errors of the one error type, [`entra_access::Error`]
+//! (kind `InvalidInput`, `Conflict` for a stale plan), whose typed reason
+//! is [`Refusal::of`]. The planner is public and pure
+//! ([`plan_package`]: facts in, plan out).
+//!
 //! - One person, once: [`submit_once`] sends an `adminAdd` only when the
 //!   person neither holds the package nor has an open request for it, and
 //!   looks again after a lost answer instead of sending twice
 //!   ([`Submission`] says which).
-//! - Reports ([`reports`]): expiring assignments, catalog-wide listings,
-//!   audit evidence and separation of duties, from
-//!   [`Reports::new`](crate::reports::Reports::new).
-//! - CSV export (feature `csv`): `export::assignments_csv` streams
-//!   assignments to CSV in constant memory; `BulkReport::write_csv` writes a
-//!   report.
+//!
+//! Besides: reports ([`reports`]: expiring assignments, catalog-wide
+//! listings, audit evidence, separation of duties) and CSV export
+//! ([`export`]).
 //!
 //! ```no_run
 //! # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
@@ -43,11 +49,11 @@
 //! let t = report.totals();
 //! println!("created {}, skipped {}, failed {}", t.created, t.skipped, t.failed);
 //! for row in report.failures() {
-//!     eprintln!("{}: {:?}", row.user_id, row.error_message);
+//!     eprintln!("{}: {:?}", row.person, row.error_message);
 //! }
 //! # Ok(()) }
 //! ```
-#![doc = include_str!("../../../docs/bulk.md")]
+#![doc = include_str!("../../../docs/sync.md")]
 
 mod apply;
 mod bulk;
@@ -56,6 +62,7 @@ pub mod export;
 mod facts;
 mod limiter;
 mod observed;
+mod person;
 mod plan;
 mod recheck;
 mod refusal;
@@ -66,23 +73,31 @@ mod run;
 mod source;
 mod submit_once;
 pub mod sync;
+mod validate;
 mod writes;
 
-pub use apply::BulkApply;
+pub use apply::Apply;
 pub use bulk::BulkAssign;
-pub use execute::{DEFAULT_WRITE_CONCURRENCY, MAX_WRITE_CONCURRENCY};
+pub use execute::{DEFAULT_DELIVERY_BUDGET, DEFAULT_WRITE_CONCURRENCY, MAX_WRITE_CONCURRENCY};
 pub use facts::{AssignmentFact, MemberFact, PackageFacts, RequestFact};
 pub use observed::Observed;
+pub use person::Person;
 pub use plan::{
-    plan_bulk, Action, BulkPlan, BulkSpec, PlanItem, ReportReason, SkipReason,
-    BULK_PLAN_FORMAT_VERSION,
+    plan_package, Action, PackagePlan, PackageSpec, Plan, PlanItem, Reason, ReportReason,
+    SkipReason, Warning, PLAN_FORMAT_VERSION,
 };
-pub use refusal::BulkRefusal;
-pub use removal::{RemovalScope, DEFAULT_MAX_REMOVALS};
-pub use report::{BulkReport, Outcome, Progress, ReportRow, Totals};
-pub use run::{BulkRun, StopHandle};
-pub use source::Source as BulkSource;
+pub use refusal::{EntryRef, Refusal, StaleChange};
+pub use removal::{RemovalScope, DEFAULT_MAX_REMOVALS, MAX_REMOVALS_CEILING};
+pub use report::{Outcome, Progress, Report, Row, Totals, REPORT_COLUMNS};
+pub use run::{Run, StopHandle};
+pub use source::{Source, SourceGroup};
 pub use submit_once::{submit_once, Submission};
+
+/// The short bulk guide's examples are tested too (the crate's docs are the
+/// full guide, `docs/sync.md`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/bulk.md")]
+struct BulkGuide;
 
 /// Input refused before sending; `what` names the argument or item.
 pub(crate) fn invalid_input(what: &str, problem: impl std::fmt::Display) -> entra_access::Error {

@@ -1,6 +1,6 @@
 //! What a plan observed of a package: a stable fingerprint of its live
 //! assignments and open requests, and counts to say what moved. One
-//! fingerprint for bulk plans and sync plans alike.
+//! fingerprint for every plan.
 //!
 //! The fingerprint is SHA-256 (the `sha2` crate) over the sorted
 //! `id:state` lines. `std`'s `DefaultHasher` is not an option: its
@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use super::facts::PackageFacts;
 use entra_access::models::AssignmentState;
 
-/// What a plan saw of one package: what a [`BulkPlan`](super::BulkPlan)
-/// or a sync [`PackagePlan`](super::sync::PackagePlan) is checked against
-/// before it is applied.
+/// What a plan saw of one package: what a
+/// [`PackagePlan`](crate::PackagePlan) is checked against before it is
+/// applied.
 ///
 /// ```
 /// use entra_access_ops::{Observed, PackageFacts};

@@ -1,10 +1,15 @@
 //! After a write whose answer was lost ("may have been processed"), look
 //! for what it would have made before calling it failed, so that nothing is
 //! ever requested twice.
+//!
+//! Every look-up checks what it found: the listings ask Graph to filter on
+//! the person, and the answer is still compared (the target expanded) before
+//! it counts, so a filter dropped on the way (a proxy, a regression) can
+//! never make someone else's assignment or request look like the person's.
 
 use futures::TryStreamExt;
 
-use entra_access::api::Target;
+use crate::Person;
 use entra_access::error::Result;
 use entra_access::models::{
     AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId, AssignmentState,
@@ -43,15 +48,15 @@ pub(crate) enum Found {
 
 /// Whether `request` is about `person`: through its assignment's target,
 /// or its requestor while it has no assignment yet (see
-/// [`AssignmentRequest::subject`]). E-mail addresses compare ignoring case.
-fn concerns(request: &AssignmentRequest, person: &Target) -> bool {
+/// [`AssignmentRequest::subject`]). E-mail addresses compare ignoring case;
+/// a request that names nobody is nobody's.
+fn concerns(request: &AssignmentRequest, person: &Person) -> bool {
     match person {
-        Target::User(id) => request.subject_object_id() == Some(id),
-        Target::Email(e) => request
+        Person::User(id) => request.subject_object_id() == Some(id),
+        Person::Email(e) => request
             .subject()
             .and_then(|s| s.email.as_deref())
-            .is_some_and(|m| m.eq_ignore_ascii_case(e.address())),
-        _ => false,
+            .is_some_and(|m| m.eq_ignore_ascii_case(e)),
     }
 }
 
@@ -61,7 +66,7 @@ fn concerns(request: &AssignmentRequest, person: &Target) -> bool {
 pub(crate) async fn existing_add(
     client: &Client,
     package: &AccessPackageId,
-    person: &Target,
+    person: &Person,
 ) -> Result<Option<Found>> {
     let hit = open_requests(client, package)
         .try_filter(|r| futures::future::ready(r.is_add() && concerns(r, person)))
@@ -70,21 +75,28 @@ pub(crate) async fn existing_add(
     if let Some(r) = hit {
         return Ok(Some(Found::Request(r.id)));
     }
-    let list = client.assignments().list().access_package(package.clone());
+    let list = client
+        .assignments()
+        .list()
+        .access_package(package.clone())
+        .expand_target();
     let list = match person {
-        Target::User(id) => list.target_object_id(id.clone()),
-        _ => list.expand_target(),
+        Person::User(id) => list.target_object_id(id.clone()),
+        Person::Email(_) => list,
     };
-    let assignments = list.collect().await?;
-    let active = assignments.iter().any(|a| {
-        let for_person = match person {
-            // Graph filtered on the target already.
-            Target::User(_) => a.target.is_none() || person.matches(a),
-            _ => person.matches(a),
-        };
-        for_person && a.state.as_ref().is_some_and(AssignmentState::is_held)
-    });
-    Ok(active.then_some(Found::Done))
+    let target = person.target();
+    // Graph filtered on the target; what came back is compared anyway, and
+    // an assignment without a target is nobody's.
+    let held = list
+        .stream()
+        .try_filter(|a| {
+            futures::future::ready(
+                target.matches(a) && a.state.as_ref().is_some_and(AssignmentState::is_held),
+            )
+        })
+        .try_next()
+        .await?;
+    Ok(held.map(|_| Found::Done))
 }
 
 /// Looks for an open removal of `assignment` (held by `person`: a removal
@@ -94,7 +106,7 @@ pub(crate) async fn existing_remove(
     client: &Client,
     package: &AccessPackageId,
     assignment: &AssignmentId,
-    person: &Target,
+    person: &Person,
 ) -> Result<Option<Found>> {
     let hit = open_requests(client, package)
         .try_filter(|r| {

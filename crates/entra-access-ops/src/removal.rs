@@ -1,16 +1,22 @@
-//! Which assignments a run may remove, and how many: one scope and one cap
-//! for bulk runs and desired-state syncs alike.
+//! Which assignments a plan may remove, and how many: one scope, one cap
+//! and one ceiling for every plan.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Removals a run may make (per package for a sync) unless the caller
-/// allows more.
+/// Removals a package plan may make unless the caller allows more
+/// ([`PackageSpec::max_removals`](crate::PackageSpec::max_removals)).
 pub const DEFAULT_MAX_REMOVALS: usize = 50;
 
-/// Which assignments of a package a bulk run ([`BulkAssign`](super::BulkAssign))
-/// or a sync ([`ops::sync`](super::sync)) may remove.
+/// The most removals one package plan may carry, whatever its own cap says:
+/// a cap written into a plan (or a file) cannot raise it. Removing more
+/// from one package takes several reviewed plans.
+pub const MAX_REMOVALS_CEILING: usize = 10_000;
+
+/// Which assignments of a package a plan may remove (a bulk run's
+/// [`reconcile`](crate::BulkAssign::reconcile), a desired-state file's
+/// `removal`).
 ///
 /// In JSON and TOML `"none"`, `"policy"` or `"all"`.
 ///
@@ -27,13 +33,12 @@ pub const DEFAULT_MAX_REMOVALS: usize = 50;
 #[non_exhaustive]
 pub enum RemovalScope {
     /// Never remove: only add (a bulk run without
-    /// [`reconcile`](super::BulkAssign::reconcile); a sync adopting a
+    /// [`reconcile`](crate::BulkAssign::reconcile); a file adopting a
     /// package that already has holders).
     #[serde(rename = "none")]
     None,
-    /// Only assignments made through the run's own policy (the bulk's
-    /// policy; the one the sync file names for the package, or its only
-    /// one). Access granted through another policy — a request the person
+    /// Only assignments made through the plan's own policy (the bulk's
+    /// policy; the one the file names for the package, or its only one). Access granted through another policy — a request the person
     /// made, an automatic assignment — is left alone. The default.
     #[default]
     #[serde(rename = "policy")]

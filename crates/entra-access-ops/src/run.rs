@@ -1,39 +1,42 @@
-//! A bulk run as a stream of report rows, with a graceful stop.
+//! A run as a stream of report rows, with a graceful stop: the one way
+//! every plan is carried out.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use futures::{Stream, StreamExt};
 
-use super::execute::{Event, Events, Execution, Job, RunSettings, Stop, Write, WriteResult};
-use super::plan::{Action, BulkPlan, SkipReason};
-use super::report::{BulkReport, Outcome, ReportRow};
+use super::execute::{
+    Event, Events, Execution, Followed, Job, RunSettings, Stop, Write, WriteResult,
+};
+use super::plan::{Action, Plan};
+use super::report::{Outcome, Report, Row};
 use super::writes::{admin_add, admin_remove};
-use entra_access::api::Target;
 use entra_access::models::RequestState;
 use entra_access::Client;
 
 type Engine = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// A bulk run in progress, from [`BulkAssign::start`](super::BulkAssign::start):
-/// a [`Stream`] of [`ReportRow`]s, one per person of the plan, each yielded
-/// once, when its outcome for this run is final.
+/// A run in progress, from [`BulkAssign::start`](super::BulkAssign::start)
+/// or [`Apply::start`](super::Apply::start): a [`Stream`] of [`Row`]s, one
+/// per item of the plan, each yielded once, when its outcome for this run
+/// is final.
 ///
 /// - Rows that need no write (skips, reports) come first, in plan order.
-/// - Then each write's row as the write finishes (adds before removals;
-///   in completion order). With
-///   [`wait_for_delivery`](super::BulkAssign::wait_for_delivery), a row
-///   whose request was accepted comes once the request is followed to its
-///   end.
+/// - Then each write's row as the write finishes (adds of every package
+///   before any removal; in completion order). With
+///   [`wait_for_delivery`](super::Apply::wait_for_delivery), a row whose
+///   request was accepted comes once the request is followed.
 /// - After a [`stop`](Self::stop), the rows of writes never sent, as
 ///   [`Outcome::NotStarted`].
 ///
 /// The run is lazy, like every stream of this crate: writes make progress
-/// while the stream (or [`finish`](Self::finish), or `.await` on the run)
+/// while the stream (or [`finish`](Self::finish))
 /// is polled. It spawns no task: dropping it cancels what is in flight
 /// (the answer of a write sent but not yet answered is then unknown; a
 /// re-run finds and skips what was made), and logs a warning
@@ -76,10 +79,10 @@ type Engine = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// # }
 /// ```
 #[must_use = "a run does nothing unless polled, finished or stopped"]
-pub struct BulkRun {
+pub struct Run {
     engine: Option<Engine>,
     events: Events,
-    rows: Vec<ReportRow>,
+    rows: Vec<Row>,
     /// The row of each job, by job index.
     job_rows: Vec<usize>,
     /// Rows whose request is being followed.
@@ -99,9 +102,9 @@ pub struct BulkRun {
     unreported: usize,
 }
 
-impl fmt::Debug for BulkRun {
+impl fmt::Debug for Run {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BulkRun")
+        f.debug_struct("Run")
             .field("rows", &self.rows.len())
             .field("running", &self.engine.is_some())
             .field("stopped", &self.stop.is_raised())
@@ -110,7 +113,7 @@ impl fmt::Debug for BulkRun {
     }
 }
 
-/// Stops a [`BulkRun`] from anywhere (another task, a Ctrl-C handler):
+/// Stops a [`Run`] from anywhere (another task, a Ctrl-C handler):
 /// no new write starts, writes in flight finish, and the run's stream then
 /// ends with the rows never sent marked [`Outcome::NotStarted`].
 ///
@@ -141,13 +144,12 @@ impl StopHandle {
     }
 }
 
-impl BulkRun {
+impl Run {
     /// A dry run: every row at once, writes `Planned`.
-    pub(crate) fn planned(plan: BulkPlan, client: Client, started: Instant) -> Self {
-        let rows: Vec<ReportRow> = plan
-            .items
-            .into_iter()
-            .map(|i| ReportRow::from_plan(i, true))
+    pub(crate) fn planned(plan: &Plan, client: Client, started: Instant) -> Self {
+        let rows: Vec<Row> = plan
+            .items()
+            .map(|(p, i)| Row::from_plan(p, i, true))
             .collect();
         Self {
             engine: None,
@@ -167,59 +169,64 @@ impl BulkRun {
         }
     }
 
-    /// Starts the writes of `plan` — the adds with what its
-    /// [`spec`](BulkPlan::spec) says every add sends, removals re-reading
-    /// its source — on `client` (which builds the requests and counts the
-    /// run's 429s), as `settings` say. `started` is when the run began
-    /// (planning included). The one way a bulk run starts.
+    /// Starts the writes of `plan` — each add with what its package's
+    /// [`spec`](super::PackageSpec) says every add sends, each removal after
+    /// re-reading its package's source — on `client` (which builds the
+    /// requests and counts the run's 429s), as `settings` say. `started`
+    /// is when the run began (planning or checking included). The one way
+    /// a run starts.
     pub(crate) fn start(
-        plan: BulkPlan,
+        plan: &Plan,
         client: Client,
         settings: RunSettings,
         started: Instant,
     ) -> Self {
-        let spec = plan.spec;
         let throttled_at_start = client.throttled_count();
         let execution = Execution {
             client: client.clone(),
             throttled_at_start,
-            source: Some(spec.source.clone()),
             concurrency: settings.concurrency,
             wait_for_delivery: settings.wait_for_delivery,
-            resend_lost_adds: false,
+            delivery_budget: settings.delivery_budget,
             on_progress: settings.on_progress,
         };
-        let mut rows: Vec<ReportRow> = plan
-            .items
-            .into_iter()
-            .map(|i| ReportRow::from_plan(i, false))
-            .collect();
+        let mut rows = Vec::new();
         let (mut jobs, mut job_rows, mut ready) = (Vec::new(), Vec::new(), VecDeque::new());
-        for (r, row) in rows.iter_mut().enumerate() {
-            let person = Target::user(&row.user_id);
-            let write = match (&row.action, &row.assignment_id) {
-                (Action::Add, _) => Write::Add(admin_add(&client, &spec, person.clone())),
-                (Action::Remove, Some(a)) => Write::Remove {
-                    assignment: a.clone(),
-                    request: admin_remove(&client, a, spec.justification.as_deref()),
-                },
-                (Action::Remove, None) => {
-                    row.outcome = Outcome::Failed;
-                    row.set_error(&crate::invalid_input("removal", "names no assignment"));
-                    ready.push_back(r);
-                    continue;
-                }
-                _ => {
-                    ready.push_back(r);
-                    continue;
-                }
-            };
-            jobs.push(Job {
-                package: spec.access_package.clone(),
-                person,
-                write,
-            });
-            job_rows.push(r);
+        for package in &plan.packages {
+            let spec = &package.spec;
+            let source = Arc::new(spec.source.clone());
+            for item in &package.items {
+                let r = rows.len();
+                let mut row = Row::from_plan(package, item, false);
+                let write = match (&item.action, &item.assignment_id) {
+                    (Action::Add, _) => Write::Add(admin_add(&client, spec, &item.person)),
+                    (Action::Remove, Some(a)) => Write::Remove {
+                        assignment: a.clone(),
+                        request: admin_remove(&client, a, spec.justification.as_deref()),
+                    },
+                    (Action::Remove, None) => {
+                        // Refused by the checks of a stored plan; never planned.
+                        row.outcome = Outcome::Failed;
+                        row.set_error(&crate::invalid_input("removal", "names no assignment"));
+                        rows.push(row);
+                        ready.push_back(r);
+                        continue;
+                    }
+                    _ => {
+                        rows.push(row);
+                        ready.push_back(r);
+                        continue;
+                    }
+                };
+                rows.push(row);
+                jobs.push(Job {
+                    package: spec.access_package.clone(),
+                    person: item.person.clone(),
+                    write,
+                    source: Arc::clone(&source),
+                });
+                job_rows.push(r);
+            }
         }
         let unreported = jobs.len();
         let (events, stop) = (Events::default(), Stop::default());
@@ -252,8 +259,8 @@ impl BulkRun {
 
     /// Whether this run applies a fresh, unreviewed plan made because the
     /// reviewed one was stale (see
-    /// [`BulkApply::replan_if_stale`](super::BulkApply::replan_if_stale));
-    /// the report says the same ([`BulkReport::replanned`]).
+    /// [`Apply::replan_if_stale`](super::Apply::replan_if_stale));
+    /// the report says the same ([`Report::replanned`]).
     pub fn is_replanned(&self) -> bool {
         self.replanned
     }
@@ -268,17 +275,17 @@ impl BulkRun {
     /// writes never sent are [`Outcome::NotStarted`], so nothing asked for
     /// is silently lost. Requests not yet followed to their end (with
     /// `wait_for_delivery`) stay [`Outcome::Submitted`].
-    pub async fn stop(self) -> BulkReport {
+    pub async fn stop(self) -> Report {
         self.stop.raise();
         self.finish().await
     }
 
     /// Runs to the end (or to a stop asked for through a [`StopHandle`])
     /// and returns the report with every row, including those already
-    /// yielded by the stream. Awaiting the run does the same.
-    pub async fn finish(mut self) -> BulkReport {
+    /// yielded by the stream.
+    pub async fn finish(mut self) -> Report {
         while self.next().await.is_some() {}
-        let mut report = BulkReport::new(
+        let mut report = Report::new(
             std::mem::take(&mut self.rows),
             self.dry_run,
             self.started.elapsed(),
@@ -308,14 +315,10 @@ impl BulkRun {
                             row.outcome = Outcome::Submitted;
                             row.request_id = id;
                         }
-                        WriteResult::AlreadyThere(reason, e) => {
-                            row.action = Action::Skip(reason);
-                            row.outcome = Outcome::Skipped;
-                            row.error_code = e.code().map(ToString::to_string);
-                        }
-                        WriteResult::Rejoined => {
-                            row.action = Action::Skip(SkipReason::RejoinedSource);
-                            row.outcome = Outcome::Skipped;
+                        WriteResult::AlreadyDone(reason, e) => {
+                            row.outcome = Outcome::AlreadyDone(reason);
+                            row.error_code =
+                                e.as_ref().and_then(|e| e.code()).map(ToString::to_string);
                         }
                         WriteResult::Failed(e) => {
                             row.outcome = Outcome::Failed;
@@ -346,14 +349,12 @@ impl BulkRun {
                     };
                     if let Some(row) = self.rows.get_mut(r) {
                         match *result {
-                            Ok(request) => {
-                                row.outcome = match request.state {
-                                    Some(RequestState::Delivered) => Outcome::Delivered,
-                                    Some(s) => Outcome::NotDelivered(s),
-                                    None => Outcome::Submitted,
-                                };
+                            Followed::Final(RequestState::Delivered) => {
+                                row.outcome = Outcome::Delivered;
                             }
-                            Err(e) => row.set_error(&e),
+                            Followed::Final(state) => row.outcome = Outcome::NotDelivered(state),
+                            Followed::StillOpen(state) => row.outcome = Outcome::StillOpen(state),
+                            Followed::Failed(e) => row.set_error(&e),
                         }
                     }
                     if self.following.remove(&r) {
@@ -365,10 +366,10 @@ impl BulkRun {
     }
 }
 
-impl Stream for BulkRun {
-    type Item = ReportRow;
+impl Stream for Run {
+    type Item = Row;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<ReportRow>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Row>> {
         let this = self.get_mut();
         loop {
             if let Some(r) = this.ready.pop_front() {
@@ -395,26 +396,16 @@ impl Stream for BulkRun {
     }
 }
 
-impl Drop for BulkRun {
+impl Drop for Run {
     /// A run dropped before its engine finished cancels its writes in
     /// flight: say how many went unreported (some may have reached Graph).
     fn drop(&mut self) {
         if self.engine.is_some() && self.unreported > 0 {
             tracing::warn!(
                 unreported = self.unreported,
-                "bulk run dropped with writes not reported (some may have been sent; \
+                "run dropped with writes not reported (some may have been sent; \
                  a re-run finds what was made); end a run with stop() or finish()"
             );
         }
-    }
-}
-
-impl IntoFuture for BulkRun {
-    type Output = BulkReport;
-    type IntoFuture = Pin<Box<dyn Future<Output = BulkReport> + Send>>;
-
-    /// Same as [`finish`](BulkRun::finish).
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.finish())
     }
 }

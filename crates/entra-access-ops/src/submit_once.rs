@@ -312,7 +312,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_lock_serialises_one_person_and_is_forgotten_when_unused() {
-        let client = Client::new(StaticToken::new("t")).unwrap();
+        let client = Client::builder()
+            .token_provider(StaticToken::new("t"))
+            .build()
+            .unwrap();
         let pkg = AccessPackageId::new("pkg-lock-test");
         let ada = Target::user("ada-lock-test");
         let first = PersonLock::acquire(&client, &pkg, &ada).await;

@@ -1,19 +1,19 @@
 //! The writes a run makes, as the assignment-request handle's builders.
 
-use super::BulkSpec;
-use entra_access::api::{AdminAdd, AdminRemove, Target};
+use crate::{PackageSpec, Person};
+use entra_access::api::{AdminAdd, AdminRemove};
 use entra_access::models::AssignmentId;
 use entra_access::Client;
 
-/// The `adminAdd` for `target` with what every add of a bulk run sends
+/// The `adminAdd` for `person` with what every add of the package sends
 /// (`spec`'s package, policy, schedule, justification and answers). Sent
 /// once by the engine, which looks for what exists after an uncertain
 /// failure.
-pub(crate) fn admin_add(client: &Client, spec: &BulkSpec, target: Target) -> AdminAdd {
+pub(crate) fn admin_add(client: &Client, spec: &PackageSpec, person: &Person) -> AdminAdd {
     let mut add =
         client
             .assignment_requests()
-            .admin_add(&spec.access_package, &spec.policy, target);
+            .admin_add(&spec.access_package, &spec.policy, person.target());
     add = add.set_schedule(spec.schedule.clone());
     add = add.set_justification(spec.justification.clone());
     if !spec.answers.is_empty() {

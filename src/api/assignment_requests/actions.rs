@@ -58,7 +58,7 @@ pub enum RequestActionKind {
 /// (Graph documents cancel as 200 but shows 204).
 ///
 /// ```
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let req = client.assignment_requests().cancel("req-1").request()?;
 /// assert_eq!(req.method(), &http::Method::POST);
 /// assert_eq!(

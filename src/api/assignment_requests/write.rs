@@ -48,7 +48,7 @@ impl AssignmentRequests {
     /// ([`Error::is_forbidden`](crate::Error::is_forbidden)).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client.assignment_requests().user_add("pkg-1", "pol-1").justification("campaign").request()?;
     /// assert_eq!(req.body_json().unwrap()["requestType"], "userAdd");
     /// # Ok::<(), entra_access::Error>(())

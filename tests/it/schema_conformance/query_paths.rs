@@ -141,7 +141,10 @@ pub fn split_top_level(list: &str) -> Vec<String> {
 /// Every query the crate's builders can send, with all helpers applied.
 pub fn crate_requests() -> Vec<entra_access::request::ApiRequest> {
     use entra_access::models::{AssignmentState, DateTime, RequestState};
-    let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t")).unwrap();
+    let client = entra_access::Client::builder()
+        .token_provider(entra_access::auth::StaticToken::new("t"))
+        .build()
+        .unwrap();
     let at: DateTime = "2026-01-01T00:00:00Z".parse().unwrap();
     let out = vec![
         client.access_packages().list().expand_policies().request(),

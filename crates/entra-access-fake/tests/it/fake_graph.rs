@@ -445,7 +445,10 @@ async fn admin_add_moves_through_submitted_delivering_delivered() {
         "P30D"
     );
     assert_eq!(r.body["accessPackage"]["id"], w.pkg.as_str());
-    assert_eq!(r.body["requestor"]["subjectType"], "servicePrincipal");
+    // Graph's requestor: "the subject who requested or, if a direct
+    // assignment, was assigned": the assignee, not the calling app.
+    assert_eq!(r.body["requestor"]["objectId"], w.ada.as_str());
+    assert_eq!(r.body["requestor"]["subjectType"], "user");
     let snap = w.fake.assignment_request(&id).unwrap();
     assert_eq!(snap.state, RequestState::Delivered);
     assert_eq!(

@@ -4,18 +4,21 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::plan::SkipReason;
-use entra_access::api::{AdminAdd, AdminRemove, Target};
-use entra_access::error::{Error, Result};
-use entra_access::models::{AccessPackageId, AssignmentId, AssignmentRequest, AssignmentRequestId};
+use crate::{Person, Source};
+use entra_access::api::{AdminAdd, AdminRemove};
+use entra_access::error::Error;
+use entra_access::models::{AccessPackageId, AssignmentId, AssignmentRequestId, RequestState};
 use entra_access::request::ResponseMeta;
 
-/// One write: the handle's builder, ready to send, and whom it is for
-/// (the re-check after a lost answer looks for that person).
+/// One write: the handle's builder, ready to send, whom it is for (the
+/// re-check after a lost answer looks for that person), and the package's
+/// source (read again right before a removal).
 #[derive(Clone, Debug)]
 pub(crate) struct Job {
     pub(crate) package: AccessPackageId,
-    pub(crate) person: Target,
+    pub(crate) person: Person,
     pub(crate) write: Write,
+    pub(crate) source: Arc<Source>,
 }
 
 /// An add or a removal.
@@ -73,12 +76,25 @@ pub(crate) enum WriteResult {
     /// Accepted, or found made after a lost answer (the request, when
     /// there is one).
     Submitted(Option<AssignmentRequestId>),
+    /// Not needed after all, with why and Graph's refusal if it gave one:
+    /// the person of a removal is in the source again (nothing was sent);
     /// Graph refused the add because the person already has an open request
     /// or an assignment the plan could not see (made meanwhile, or not yet
-    /// visible): nothing to do, and nothing was created twice.
-    AlreadyThere(SkipReason, Error),
-    /// A removal whose person is in the source again: nothing was sent.
-    Rejoined,
+    /// visible); the assignment to remove is already gone. Nothing was
+    /// created twice.
+    AlreadyDone(SkipReason, Option<Error>),
+    Failed(Error),
+}
+
+/// What following a request came to.
+#[derive(Debug)]
+pub(crate) enum Followed {
+    /// It reached this final state.
+    Final(RequestState),
+    /// Following stopped while it was open: waiting for approval,
+    /// scheduled for later, or the budget ran out (the last state seen).
+    StillOpen(RequestState),
+    /// A poll failed.
     Failed(Error),
 }
 
@@ -93,11 +109,9 @@ pub(crate) enum Event {
     },
     /// Stopped before the write was sent: nothing was requested.
     NotStarted { job: usize },
-    /// The request of a `Written` job, followed to its end.
-    Followed {
-        job: usize,
-        result: Box<Result<AssignmentRequest>>,
-    },
+    /// The request of a `Written` job, followed to its end (or until
+    /// following stopped).
+    Followed { job: usize, result: Box<Followed> },
 }
 
 /// Where a run puts its events; the driver takes them after each poll.

@@ -1,12 +1,12 @@
-//! What a bulk plan does for one person, and why.
+//! What a plan does for one person, and why.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use entra_access::models::RequestState;
+use entra_access::models::{AssignmentPolicyId, ObjectId, RequestState};
 
-/// What a bulk run does (or did) for one person.
+/// What a plan does (or did) for one person.
 ///
 /// In JSON (like every enum of [`ops`](crate)) an object with the
 /// variant as `kind` in camelCase and its data, if any, as `detail`:
@@ -30,8 +30,8 @@ use entra_access::models::RequestState;
 pub enum Action {
     /// Request an assignment (`adminAdd`).
     Add,
-    /// Request removal of the person's assignment (`adminRemove`; only with
-    /// reconcile, for targets that are not in the source, under the
+    /// Request removal of the person's assignment (`adminRemove`; only for
+    /// people not in the source, under the plan's
     /// [`RemovalScope`](crate::RemovalScope)).
     Remove,
     /// Nothing to do.
@@ -71,17 +71,26 @@ pub enum SkipReason {
     /// A request for the person is still open (submitted, pending approval,
     /// delivering or scheduled): a re-run never asks twice.
     OpenRequest(RequestState),
+    /// The person is desired and holds the package, but a request to
+    /// remove their assignment is open: once it is delivered they lose
+    /// access, and a later plan adds them again. Carries the request's id.
+    RemovalRequested,
     /// The add was sent and Graph refused it because a request for the
     /// person is already open (`ExistingOpenRequest`), made meanwhile by
     /// someone else; Graph does not say that request's state. Only in
-    /// reports, never in a plan.
+    /// reports ([`Outcome::AlreadyDone`](crate::Outcome::AlreadyDone)),
+    /// never in a plan.
     RequestAlreadyOpen,
     /// The member is not a user; the value is its type without the
     /// `#microsoft.graph.` prefix (`group`, `device`, `servicePrincipal`…).
     NotAUser(String),
     /// Planned for removal, but the person was a member of the source again
-    /// when it was re-read right before the removal: nothing was sent.
+    /// when it was re-read right before the removal: nothing was sent. Only
+    /// in reports ([`Outcome::AlreadyDone`](crate::Outcome::AlreadyDone)).
     RejoinedSource,
+    /// Planned for removal, but Graph answered that the assignment no
+    /// longer exists: nothing to remove. Only in reports.
+    AlreadyRemoved,
 }
 
 impl fmt::Display for SkipReason {
@@ -90,9 +99,11 @@ impl fmt::Display for SkipReason {
             Self::AlreadyDelivered => f.write_str("alreadyDelivered"),
             Self::Delivering => f.write_str("delivering"),
             Self::OpenRequest(s) => write!(f, "openRequest:{s}"),
+            Self::RemovalRequested => f.write_str("removalRequested"),
             Self::RequestAlreadyOpen => f.write_str("requestAlreadyOpen"),
             Self::NotAUser(t) => write!(f, "notAUser:{t}"),
             Self::RejoinedSource => f.write_str("rejoinedSource"),
+            Self::AlreadyRemoved => f.write_str("alreadyRemoved"),
         }
     }
 }
@@ -109,6 +120,10 @@ pub enum ReportReason {
     DeliveryFailed,
     /// The assignment is in a state this crate does not know.
     UnknownState(String),
+    /// A person outside the directory (an e-mail), but the plan's policy
+    /// takes people of the directory only (its allowed target scope is the
+    /// value): not added. Name a policy for external users.
+    EmailNotAllowed(String),
 }
 
 impl fmt::Display for ReportReason {
@@ -117,6 +132,87 @@ impl fmt::Display for ReportReason {
             Self::PartiallyDelivered => f.write_str("partiallyDelivered"),
             Self::DeliveryFailed => f.write_str("deliveryFailed"),
             Self::UnknownState(s) => write!(f, "unknownState:{s}"),
+            Self::EmailNotAllowed(scope) => write!(f, "emailNotAllowed:{scope}"),
+        }
+    }
+}
+
+/// Why a person is in a plan: how the source names them, or why they are
+/// removed.
+///
+/// ```
+/// use entra_access_ops::Reason;
+///
+/// let r = Reason::GroupMember { group: "grp-1".into() };
+/// assert_eq!(r.to_string(), "member of group grp-1");
+/// assert_eq!(serde_json::to_value(&r)?, serde_json::json!({"kind": "groupMember", "group": "grp-1"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Listed in the source's users (as the file or the caller wrote it:
+    /// a user principal name or an object id).
+    ListedUser {
+        /// The entry as written.
+        listed_as: String,
+    },
+    /// A user member of a listed group.
+    GroupMember {
+        /// The group.
+        group: ObjectId,
+    },
+    /// Listed in the source's e-mails.
+    ListedEmail,
+    /// Holds an assignment in the removal scope but is not in the source.
+    NotDesired {
+        /// The policy the assignment is under.
+        policy: Option<AssignmentPolicyId>,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ListedUser { listed_as } => write!(f, "listed in users as {listed_as}"),
+            Self::GroupMember { group } => write!(f, "member of group {group}"),
+            Self::ListedEmail => f.write_str("listed in emails"),
+            Self::NotDesired { policy: Some(p) } => {
+                write!(f, "not in the source; assignment under policy {p}")
+            }
+            Self::NotDesired { policy: None } => f.write_str("not in the source"),
+        }
+    }
+}
+
+/// Something a reviewer should know about a package's plan that is not an
+/// item.
+///
+/// ```
+/// use entra_access_ops::Warning;
+///
+/// let w = Warning::GroupNotFound { group: "grp-9".into() };
+/// assert_eq!(w.to_string(), "group grp-9 does not exist; it adds nobody");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Warning {
+    /// A listed group does not exist (allowed only with removal `none`:
+    /// otherwise planning is refused).
+    GroupNotFound {
+        /// The group id.
+        group: ObjectId,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::GroupNotFound { group } => {
+                write!(f, "group {group} does not exist; it adds nobody")
+            }
         }
     }
 }

@@ -1,4 +1,14 @@
 //! Audit evidence: each assignment joined with the request that created it.
+//!
+//! The request's `requestor` is Graph's field as Graph documents it: "the
+//! subject who requested or, if a direct assignment, was assigned"
+//! (`resources/accesspackageassignmentrequest.md`). For a `userAdd` it is
+//! the person who asked (for themselves), for an `onBehalfAdd` the person
+//! who asked for the target; for an `adminAdd` it is the assignee, not the
+//! administrator or app that made the assignment. Who acted for an
+//! `adminAdd` is recorded only in the directory audit log
+//! (`GET /auditLogs/directoryAudits`, its `initiatedBy`), not in
+//! entitlement management.
 
 use std::collections::HashMap;
 
@@ -11,7 +21,11 @@ use entra_access::models::{
     AssignmentRequestId, DateTime, RequestType,
 };
 
-/// Columns of [`AuditRow::write_csv`], in order.
+/// Columns of [`AuditRow::write_csv`], in order. The `Request…` columns
+/// are those of the request that created the assignment (empty when Graph
+/// no longer lists it); `RequestorObjectId` and `RequestorName` are Graph's
+/// `requestor` (see [`AuditRequest::requestor_object_id`]): for an
+/// `adminAdd` the assignee, not who made the assignment.
 pub const AUDIT_COLUMNS: [&str; 17] = [
     "PackageId",
     "PackageName",
@@ -54,9 +68,11 @@ pub struct AuditRow {
     pub policy_id: Option<AssignmentPolicyId>,
     /// That policy's display name (from the package's policies).
     pub policy_name: Option<String>,
-    /// The request that created it: the earliest `adminAdd` or `userAdd`
-    /// request for this assignment. `None` when Graph no longer lists one
-    /// (requests are kept for a limited time after completion).
+    /// The request that created it: the earliest request of an add type
+    /// ([`RequestType::is_add`]: `adminAdd`, `userAdd`, `systemAdd` for an
+    /// automatic assignment, `onBehalfAdd`) naming this assignment. `None`
+    /// when Graph no longer lists one (requests are kept for a limited time
+    /// after completion).
     pub request: Option<AuditRequest>,
 }
 
@@ -66,13 +82,21 @@ pub struct AuditRow {
 pub struct AuditRequest {
     /// Its id.
     pub id: AssignmentRequestId,
-    /// `adminAdd` or `userAdd`.
+    /// Its type, as Graph sent it: `adminAdd`, `userAdd`, `systemAdd` or
+    /// `onBehalfAdd`.
     pub request_type: Option<String>,
     /// Its state (`delivered`…).
     pub state: Option<String>,
-    /// Who asked: object id.
+    /// Object id of Graph's `requestor`: "the subject who requested or, if
+    /// a direct assignment, was assigned". The person who asked for a
+    /// `userAdd` (themselves) or an `onBehalfAdd` (for the target); the
+    /// assignee for an `adminAdd`, never the administrator or app who made
+    /// the assignment: that is only in the directory audit log
+    /// (`GET /auditLogs/directoryAudits`, `initiatedBy`).
     pub requestor_object_id: Option<String>,
-    /// Who asked: display name, else principal name.
+    /// Graph's `requestor` (see
+    /// [`requestor_object_id`](Self::requestor_object_id)): display name,
+    /// else principal name.
     pub requestor_name: Option<String>,
     /// The requestor's justification.
     pub justification: Option<String>,
@@ -111,8 +135,13 @@ pub struct AuditReport {
 
 impl Reports {
     /// One row per assignment of `scope`, joined with the request that
-    /// created it (requestor, justification, created and completed times,
-    /// request type) and its policy.
+    /// created it (request type, Graph's `requestor`, justification,
+    /// created and completed times) and its policy. An assignment counts as
+    /// created by the earliest request of an add type
+    /// ([`RequestType::is_add`]) naming it, so automatic (`systemAdd`) and
+    /// on-behalf (`onBehalfAdd`) assignments are joined too. For an
+    /// `adminAdd` Graph's `requestor` is the assignee; who acted is only in
+    /// the directory audit log (see [`AuditRequest::requestor_object_id`]).
     ///
     /// Packages are processed one after the other: for each, its requests
     /// are listed (filtered on the package, with assignment and requestor
@@ -160,10 +189,7 @@ async fn creating_requests(
         .expand_requestor()
         .stream();
     while let Some(r) = requests.try_next().await? {
-        let is_add = matches!(
-            r.request_type,
-            Some(RequestType::AdminAdd | RequestType::UserAdd)
-        );
+        let is_add = r.request_type.as_ref().is_some_and(RequestType::is_add);
         let Some(assignment) = r.assignment.as_ref().map(|a| a.id.clone()) else {
             continue;
         };

@@ -5,7 +5,8 @@ use futures::TryStreamExt;
 use super::{positive, ReportScope, Reports, DEFAULT_CONCURRENCY};
 use entra_access::error::{Error, ErrorKind, Result};
 use entra_access::models::{
-    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentState, DateTime, ObjectId,
+    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentState, DateTime, ExpirationType,
+    ObjectId, Schedule,
 };
 
 /// Columns of [`ExpiringRow::write_csv`], in order.
@@ -36,10 +37,58 @@ pub struct ExpiringRow {
     pub target_principal_name: Option<String>,
     /// The target's e-mail, if any.
     pub target_email: Option<String>,
-    /// When the schedule ends.
+    /// When the schedule ends: its `endDateTime`, or for an `afterDuration`
+    /// expiration with no `endDateTime`, its `startDateTime` plus its
+    /// `duration` (`resources/expirationpattern.md`: access expires "after a
+    /// specified duration relative to access being granted").
     pub end_date_time: DateTime,
     /// The policy it was assigned through, if Graph said.
     pub policy_id: Option<AssignmentPolicyId>,
+}
+
+/// What [`ExpiringReport::send`] found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Expiring {
+    /// The held assignments that end within the window, sorted by end,
+    /// then package name, then assignment id.
+    pub rows: Vec<ExpiringRow>,
+    /// How many held assignments of the scope have a schedule whose end
+    /// cannot be told: neither an `endDateTime` nor a `duration` with a
+    /// `startDateTime` to count it from, and not `noExpiration` (or no
+    /// schedule at all). They may end within the window; they are not in
+    /// [`rows`](Self::rows), and counted here so none is dropped silently.
+    pub without_end: u64,
+}
+
+/// When a held assignment's schedule ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    At(DateTime),
+    Never,
+    Unknown,
+}
+
+/// The end of `schedule`: its `endDateTime`, else its start plus its
+/// `duration`; `Never` for `noExpiration` without either.
+fn end_of(schedule: Option<&Schedule>) -> End {
+    let Some(expiration) = schedule.and_then(|s| s.expiration.as_ref()) else {
+        return End::Unknown;
+    };
+    if let Some(end) = expiration.end_date_time {
+        return End::At(end);
+    }
+    let start = schedule.and_then(|s| s.start_date_time);
+    if let (Some(start), Some(duration)) = (start, expiration.duration.as_ref()) {
+        return duration
+            .to_chrono()
+            .and_then(|d| start.checked_add_signed(d))
+            .map_or(End::Unknown, End::At);
+    }
+    match expiration.kind {
+        Some(ExpirationType::NoExpiration) if expiration.duration.is_none() => End::Never,
+        _ => End::Unknown,
+    }
 }
 
 /// Finds held assignments that end soon; see [`Reports::expiring`].
@@ -57,8 +106,12 @@ impl Reports {
     /// Assignments of `scope` that are held (delivered, delivering or
     /// partially delivered) and whose schedule ends between now and
     /// [`within_days`](ExpiringReport::within_days) from now (default 30),
-    /// soonest first. Each package is listed on its own, filtered on the
-    /// package and the held states, with targets and policies expanded.
+    /// soonest first. The end is the schedule's `endDateTime`, or for an
+    /// `afterDuration` expiration its start plus its duration; held
+    /// assignments whose end cannot be told are counted in
+    /// [`Expiring::without_end`]. Each package is listed on its own,
+    /// filtered on the package and the held states, with targets and
+    /// policies expanded.
     pub fn expiring(&self, scope: impl Into<ReportScope>) -> ExpiringReport {
         ExpiringReport {
             reports: self.clone(),
@@ -110,49 +163,50 @@ impl ExpiringReport {
         Ok((now, end))
     }
 
-    /// Runs the report: rows sorted by end, then package name, then
-    /// assignment id.
-    pub async fn send(self) -> Result<Vec<ExpiringRow>> {
+    /// Runs the report: the rows sorted by end, then package name, then
+    /// assignment id, and the count of held assignments whose end cannot
+    /// be told.
+    pub async fn send(self) -> Result<Expiring> {
         let (from, to) = self.window()?;
         let concurrency = positive(self.concurrency, "concurrency")?;
         let packages = self.reports.packages_of(&self.scope).await?;
-        let mut rows: Vec<ExpiringRow> = self
-            .reports
-            .assignments_of(packages, concurrency, |list| {
-                list.states(AssignmentState::HELD)
-                    .expand_target()
-                    .expand_policies()
-            })
-            .try_filter_map(|item| async move {
-                let a = &item.assignment;
-                let end = a
-                    .schedule
-                    .as_ref()
-                    .and_then(|s| s.expiration.as_ref())
-                    .and_then(|e| e.end_date_time);
-                let held = a.state.as_ref().is_some_and(AssignmentState::is_held);
-                Ok(match end {
-                    Some(end) if held && from <= end && end <= to => Some(ExpiringRow {
-                        package_id: item.package_id.clone(),
-                        package_name: item.package_name.clone(),
-                        assignment_id: a.id.clone(),
-                        target_object_id: a
-                            .target_object_id()
-                            .map(ObjectId::to_string)
-                            .unwrap_or_default(),
-                        target_principal_name: a
-                            .target
-                            .as_ref()
-                            .and_then(|t| t.principal_name.clone()),
-                        target_email: a.target.as_ref().and_then(|t| t.email.clone()),
-                        end_date_time: end,
-                        policy_id: a.policy_id().cloned(),
-                    }),
-                    _ => None,
-                })
-            })
-            .try_collect()
-            .await?;
+        let mut items = self.reports.assignments_of(packages, concurrency, |list| {
+            list.states(AssignmentState::HELD)
+                .expand_target()
+                .expand_policies()
+        });
+        let mut rows = Vec::new();
+        let mut without_end = 0u64;
+        while let Some(item) = items.try_next().await? {
+            let a = &item.assignment;
+            if !a.state.as_ref().is_some_and(AssignmentState::is_held) {
+                continue;
+            }
+            let end = match end_of(a.schedule.as_ref()) {
+                End::At(end) => end,
+                End::Never => continue,
+                End::Unknown => {
+                    without_end += 1;
+                    continue;
+                }
+            };
+            if !(from <= end && end <= to) {
+                continue;
+            }
+            rows.push(ExpiringRow {
+                package_id: item.package_id.clone(),
+                package_name: item.package_name.clone(),
+                assignment_id: a.id.clone(),
+                target_object_id: a
+                    .target_object_id()
+                    .map(ObjectId::to_string)
+                    .unwrap_or_default(),
+                target_principal_name: a.target.as_ref().and_then(|t| t.principal_name.clone()),
+                target_email: a.target.as_ref().and_then(|t| t.email.clone()),
+                end_date_time: end,
+                policy_id: a.policy_id().cloned(),
+            });
+        }
         rows.sort_by(|a, b| {
             (a.end_date_time, &a.package_name, &a.assignment_id).cmp(&(
                 b.end_date_time,
@@ -160,7 +214,7 @@ impl ExpiringReport {
                 &b.assignment_id,
             ))
         });
-        Ok(rows)
+        Ok(Expiring { rows, without_end })
     }
 }
 
@@ -197,9 +251,45 @@ impl ExpiringRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entra_access::models::{Expiration, IsoDuration};
+
+    fn at(text: &str) -> DateTime {
+        entra_access::models::parse_datetime(text).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn the_end_is_the_end_date_else_the_start_plus_the_duration() {
+        let start = at("2024-05-01T00:00:00Z");
+        let by_date = Schedule::new(
+            Some(start),
+            Some(Expiration::at(at("2024-06-01T00:00:00Z"))),
+        );
+        assert_eq!(end_of(Some(&by_date)), End::At(at("2024-06-01T00:00:00Z")));
+        let by_duration = Schedule::new(
+            Some(start),
+            Some(Expiration::after_duration(IsoDuration::days(30))),
+        );
+        assert_eq!(
+            end_of(Some(&by_duration)),
+            End::At(at("2024-05-31T00:00:00Z"))
+        );
+        assert_eq!(
+            end_of(Some(&Schedule::new(Some(start), Some(Expiration::never())))),
+            End::Never
+        );
+        // No start to count from, nothing at all, no schedule: unknown.
+        let no_start = Schedule::starting_now_for(IsoDuration::days(30));
+        assert_eq!(end_of(Some(&no_start)), End::Unknown);
+        let nothing = Schedule::new(Some(start), Some(Expiration::default()));
+        assert_eq!(end_of(Some(&nothing)), End::Unknown);
+        assert_eq!(end_of(Some(&Schedule::default())), End::Unknown);
+        assert_eq!(end_of(None), End::Unknown);
+    }
 
     fn report(days: i64) -> ExpiringReport {
-        let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))
+        let client = entra_access::Client::builder()
+            .token_provider(entra_access::auth::StaticToken::new("t"))
+            .build()
             .unwrap_or_else(|e| unreachable!("{e}"));
         crate::reports::Reports::new(&client)
             .expiring(ReportScope::AllPackages)

@@ -6,11 +6,13 @@
 //! - [`Reports::catalog_assignments`]: every assignment of every package of
 //!   a catalog, one stream, fanned out over the packages concurrently.
 //! - [`Reports::expiring`]: held assignments whose schedule ends within a
-//!   number of days, soonest first ([`ExpiringRow`]).
+//!   number of days, soonest first ([`ExpiringRow`]), and how many held
+//!   assignments have no end to tell ([`Expiring::without_end`]).
 //! - [`Reports::audit`]: one row per assignment joined with the request
 //!   that created it and its policy ([`AuditRow`]), streamed.
 //! - [`Reports::holders_of_both`] and [`Reports::incompatible_holders`]:
-//!   separation of duties ([`Violation`]).
+//!   separation of duties, against incompatible packages and incompatible
+//!   groups ([`Separation`], [`Violation`]).
 //! - [`OutputFile`]: a file that appears under its name only when complete.
 //!
 //! Rows are plain serde data; with the `csv` feature each report also
@@ -21,14 +23,15 @@
 //! use entra_access::api::PackageRef;
 //! use entra_access_ops::reports::ReportScope;
 //! # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
-//! let rows = entra_access_ops::reports::Reports::new(&client)
+//! let expiring = entra_access_ops::reports::Reports::new(&client)
 //!     .expiring(ReportScope::Package(PackageRef::name("Marketing Campaign")))
 //!     .within_days(30)
 //!     .send()
 //!     .await?;
-//! for row in &rows {
+//! for row in &expiring.rows {
 //!     println!("{} {} {}", row.end_date_time, row.package_name, row.target_object_id);
 //! }
+//! eprintln!("{} held assignments have no end to tell", expiring.without_end);
 //! # Ok(()) }
 //! ```
 
@@ -41,12 +44,12 @@ mod separation;
 
 pub use audit::{AuditReport, AuditRequest, AuditRow, AUDIT_COLUMNS};
 pub use catalog::{CatalogAssignments, PackageAssignment, PACKAGE_COLUMNS};
-pub use expiring::{ExpiringReport, ExpiringRow, EXPIRING_COLUMNS};
+pub use expiring::{Expiring, ExpiringReport, ExpiringRow, EXPIRING_COLUMNS};
 pub use output_file::OutputFile;
 pub use scope::ReportScope;
-pub use separation::Violation;
+pub use separation::{Conflict, Separation, Violation};
 
-use entra_access::api::{AccessPackages, AssignmentRequests, Assignments, Catalogs};
+use entra_access::api::{AccessPackages, AssignmentRequests, Assignments, Catalogs, Groups};
 use entra_access::Client;
 
 /// Packages listed at once by a fan-out (default of the builders).
@@ -81,6 +84,10 @@ impl Reports {
 
     pub(crate) fn catalogs(&self) -> Catalogs {
         self.client.catalogs()
+    }
+
+    pub(crate) fn groups(&self) -> Groups {
+        self.client.groups()
     }
 }
 

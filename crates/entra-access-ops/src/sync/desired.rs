@@ -1,7 +1,8 @@
 //! The desired-state file: who should hold which access package.
 //!
 //! The same schema reads from TOML and from JSON. Unknown keys are refused,
-//! and every value is checked before anything is sent to Graph.
+//! and every value is checked before anything is sent to Graph. A refused
+//! file is an `InvalidInput` error whose [`Refusal`] says what and where.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,8 +10,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::error::ConfigError;
+use crate::refusal::{EntryRef, Refusal};
 use crate::{RemovalScope, DEFAULT_MAX_REMOVALS};
+use entra_access::error::Result;
 use entra_access::models::{parse_datetime, DateTime, IsoDuration, ObjectId};
 
 /// Who should hold which access package: a `[defaults]` table and one
@@ -47,7 +49,7 @@ use entra_access::models::{parse_datetime, DateTime, IsoDuration, ObjectId};
 ///                  "emails": ["ana@fabrikam.com"]}]
 /// }"#)?;
 /// assert_eq!(same, desired);
-/// # Ok::<(), entra_access_ops::sync::ConfigError>(())
+/// # Ok::<(), entra_access::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +60,7 @@ pub struct DesiredState {
     pub defaults: Defaults,
     /// One entry per package (`[[package]]` in TOML, `"package": [...]` in JSON).
     #[serde(default, rename = "package")]
-    pub packages: Vec<PackageSpec>,
+    pub packages: Vec<PackageEntry>,
 }
 
 /// `[defaults]`: all optional.
@@ -68,7 +70,7 @@ pub struct DesiredState {
 ///
 /// let d = DesiredState::from_toml_str("[defaults]\nend = 2030-01-31T00:00:00Z\n")?.defaults;
 /// assert_eq!(d.end.unwrap().to_rfc3339(), "2030-01-31T00:00:00+00:00");
-/// # Ok::<(), entra_access_ops::sync::ConfigError>(())
+/// # Ok::<(), entra_access::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,15 +113,16 @@ pub struct Defaults {
 /// ```
 /// use entra_access_ops::sync::DesiredState;
 ///
-/// let p = &DesiredState::from_toml_str("[[package]]\nid = \"pkg-1\"\nusers = [\"ada@contoso.com\"]\n")?.packages[0];
+/// let p = &DesiredState::from_toml_str("\n[[package]]\nid = \"pkg-1\"\nusers = [\"ada@contoso.com\"]\n")?.packages[0];
 /// assert_eq!(p.label(), "pkg-1");
 /// assert_eq!(p.users, ["ada@contoso.com"]);
-/// # Ok::<(), entra_access_ops::sync::ConfigError>(())
+/// assert_eq!(p.line(), Some(2), "where the entry starts, from TOML");
+/// # Ok::<(), entra_access::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct PackageSpec {
+pub struct PackageEntry {
     /// The package's exact display name (or give `id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -149,9 +152,53 @@ pub struct PackageSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_removals: Option<usize>,
+    /// The 1-based line where the entry starts in a TOML file (`None` for
+    /// JSON, or built by hand). Not part of the entry's value: equality
+    /// ignores it.
+    #[serde(skip)]
+    line: Option<usize>,
 }
 
-impl PackageSpec {
+impl PartialEq for PackageEntry {
+    fn eq(&self, other: &Self) -> bool {
+        // Everything but where the entry was written.
+        (
+            &self.name,
+            &self.id,
+            &self.policy,
+            &self.users,
+            &self.groups,
+            &self.emails,
+            &self.removal,
+            &self.max_removals,
+        ) == (
+            &other.name,
+            &other.id,
+            &other.policy,
+            &other.users,
+            &other.groups,
+            &other.emails,
+            &other.removal,
+            &other.max_removals,
+        )
+    }
+}
+
+impl PackageEntry {
+    /// The 1-based line where the entry starts, when the file was TOML.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// How a refusal names the entry at `index` (0-based).
+    pub(crate) fn entry_ref(&self, index: usize) -> EntryRef {
+        EntryRef {
+            index: index + 1,
+            line: self.line,
+            label: self.label().to_owned(),
+        }
+    }
+
     /// The name, else the id: how messages name the entry.
     pub fn label(&self) -> &str {
         self.name.as_deref().or(self.id.as_deref()).unwrap_or("")
@@ -179,10 +226,11 @@ impl PackageSpec {
 impl DesiredState {
     /// Parses and checks TOML.
     ///
-    /// Errors name the line (and column) of a syntax or schema problem, or
-    /// the package entry of a semantic one.
-    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
-        let state: Self = toml::from_str(text).map_err(|e| {
+    /// Errors (`InvalidInput`, with a [`Refusal`]) name the line (and
+    /// column) of a syntax or schema problem, or the package entry (and
+    /// its line) of a semantic one.
+    pub fn from_toml_str(text: &str) -> Result<Self> {
+        let syntax = |e: toml::de::Error| {
             let (line, column) = match e.span() {
                 Some(span) => {
                     let (l, c) = line_col(text, span.start);
@@ -190,19 +238,33 @@ impl DesiredState {
                 }
                 None => (None, None),
             };
-            ConfigError::Syntax {
+            Refusal::FileSyntax {
                 format: "TOML",
                 line,
                 column,
                 message: e.message().trim().to_owned(),
             }
-        })?;
+            .into_error()
+        };
+        let mut state: Self = toml::from_str(text).map_err(syntax)?;
+        // Where each entry starts, for refusals that name it.
+        #[derive(Deserialize)]
+        struct Lines {
+            #[serde(default)]
+            package: Vec<toml::Spanned<serde::de::IgnoredAny>>,
+        }
+        if let Ok(lines) = toml::from_str::<Lines>(text) {
+            for (entry, spanned) in state.packages.iter_mut().zip(lines.package) {
+                entry.line = Some(line_col(text, spanned.span().start).0);
+            }
+        }
         state.validate()?;
         Ok(state)
     }
 
-    /// Parses and checks JSON (same schema as TOML).
-    pub fn from_json_str(text: &str) -> Result<Self, ConfigError> {
+    /// Parses and checks JSON (same schema as TOML). JSON entries carry no
+    /// line: refusals name them by position.
+    pub fn from_json_str(text: &str) -> Result<Self> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let state: Self = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -210,7 +272,7 @@ impl DesiredState {
             let line = inner.line();
             let column = inner.column();
             let message = strip_position(&inner.to_string());
-            ConfigError::Syntax {
+            Refusal::FileSyntax {
                 format: "JSON",
                 line: (line > 0).then_some(line),
                 column: (column > 0).then_some(column),
@@ -220,17 +282,21 @@ impl DesiredState {
                     format!("{path}: {message}")
                 },
             }
+            .into_error()
         })?;
         state.validate()?;
         Ok(state)
     }
 
     /// Reads a file: `.json` as JSON, anything else as TOML.
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Refusal::FileRead {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }
+            .into_error()
         })?;
         let is_json = path
             .extension()
@@ -244,9 +310,15 @@ impl DesiredState {
     }
 
     /// Checks what the schema alone cannot: one of `name`/`id` per entry,
-    /// no package twice, well-formed ids, user principal names and e-mails,
-    /// not both `duration` and `end`.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    /// no package twice (by name ignoring case, or by id; a name and an id
+    /// of the same package are caught once resolved, see
+    /// [`resolve`](super::resolve)), well-formed ids, user principal names
+    /// and e-mails, not both `duration` and `end`.
+    pub fn validate(&self) -> Result<()> {
+        self.check().map_err(Refusal::into_error)
+    }
+
+    fn check(&self) -> std::result::Result<(), Refusal> {
         let d = &self.defaults;
         if d.duration.is_some() && d.end.is_some() {
             return Err(invalid(
@@ -264,13 +336,16 @@ impl DesiredState {
         for (i, p) in self.packages.iter().enumerate() {
             let index = i + 1;
             let key = match (&p.name, &p.id) {
-                (Some(name), Some(_)) => {
-                    return Err(ConfigError::NameAndId {
-                        index,
-                        name: name.clone(),
+                (Some(_), Some(_)) => {
+                    return Err(Refusal::NameAndId {
+                        entry: p.entry_ref(i),
                     })
                 }
-                (None, None) => return Err(ConfigError::NoNameOrId { index }),
+                (None, None) => {
+                    return Err(Refusal::NoNameOrId {
+                        entry: p.entry_ref(i),
+                    })
+                }
                 (Some(name), None) => {
                     if name.trim().is_empty() {
                         return Err(invalid(&place(p, index), "name", "is empty"));
@@ -284,11 +359,11 @@ impl DesiredState {
                     format!("id:{}", id.to_lowercase())
                 }
             };
-            if let Some(first) = seen.insert(key, index) {
-                return Err(ConfigError::DuplicatePackage {
-                    name: p.label().to_owned(),
-                    first,
-                    second: index,
+            if let Some(first) = seen.insert(key, i) {
+                return Err(Refusal::DuplicatePackage {
+                    package: p.label().to_owned(),
+                    first: self.packages[first].entry_ref(first),
+                    second: p.entry_ref(i),
                 });
             }
             p.validate_lists(&place(p, index))?;
@@ -297,8 +372,8 @@ impl DesiredState {
     }
 }
 
-impl PackageSpec {
-    fn validate_lists(&self, place: &str) -> Result<(), ConfigError> {
+impl PackageEntry {
+    fn validate_lists(&self, place: &str) -> std::result::Result<(), Refusal> {
         if self.policy.as_deref().is_some_and(|v| v.trim().is_empty()) {
             return Err(invalid(place, "policy", "is empty; leave it out instead"));
         }
@@ -330,15 +405,15 @@ impl PackageSpec {
     }
 }
 
-fn place(p: &PackageSpec, index: usize) -> String {
+fn place(p: &PackageEntry, index: usize) -> String {
     match p.label() {
         "" => format!("package entry {index}"),
         label => format!("package {label:?}"),
     }
 }
 
-fn invalid(place: &str, field: &'static str, problem: impl fmt::Display) -> ConfigError {
-    ConfigError::Invalid {
+fn invalid(place: &str, field: &'static str, problem: impl fmt::Display) -> Refusal {
+    Refusal::FileValue {
         place: place.to_owned(),
         field,
         problem: problem.to_string(),
@@ -346,7 +421,7 @@ fn invalid(place: &str, field: &'static str, problem: impl fmt::Display) -> Conf
 }
 
 /// `local@domain`, no white space, one `@`.
-fn check_address(s: &str) -> Result<(), &'static str> {
+fn check_address(s: &str) -> std::result::Result<(), &'static str> {
     let Some((local, domain)) = s.split_once('@') else {
         return Err("is not an address (no @)");
     };
@@ -375,7 +450,7 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+fn non_negative<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<usize>, D::Error> {
     let n = i64::deserialize(d)?;
     if n < 0 {
         return Err(serde::de::Error::custom(format!(
@@ -387,7 +462,9 @@ fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Err
         .map_err(|_| serde::de::Error::custom(format!("max_removals {n} is too large")))
 }
 
-fn positive_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IsoDuration>, D::Error> {
+fn positive_duration<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<IsoDuration>, D::Error> {
     let text = String::deserialize(d)?;
     let parsed: IsoDuration = text.parse().map_err(|e| {
         serde::de::Error::custom(format!(
@@ -403,17 +480,22 @@ fn positive_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<IsoDurati
 }
 
 /// An RFC 3339 string, or (in TOML) a bare offset date-time.
-fn end_date_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
+fn end_date_time<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<DateTime>, D::Error> {
     struct Visitor;
     impl<'de> serde::de::Visitor<'de> for Visitor {
         type Value = DateTime;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an RFC 3339 date-time such as 2030-01-31T00:00:00Z")
         }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTime, E> {
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<DateTime, E> {
             parse_end(v).map_err(E::custom)
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DateTime, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<DateTime, A::Error> {
             let dt = toml::value::Datetime::deserialize(
                 serde::de::value::MapAccessDeserializer::new(map),
             )?;
@@ -428,7 +510,7 @@ fn end_date_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D:
     d.deserialize_any(Visitor).map(Some)
 }
 
-fn parse_end(text: &str) -> Result<DateTime, String> {
+fn parse_end(text: &str) -> std::result::Result<DateTime, String> {
     let has_offset =
         text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|t| t.contains(['+', '-']));
     if !has_offset {

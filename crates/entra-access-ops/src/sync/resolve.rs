@@ -6,16 +6,15 @@ use std::collections::{HashMap, HashSet};
 
 use futures::{StreamExt, TryStreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::{Deserialize, Serialize};
 
-use super::desired::{DesiredState, PackageSpec};
-use super::error::SyncError;
-use super::plan_file::{AddSettings, PlanTarget, Reason, Warning};
+use super::desired::{DesiredState, PackageEntry};
 use crate::facts::PACKAGES_AT_ONCE;
-use crate::RemovalScope;
+use crate::refusal::Refusal;
+use crate::source::{group_members, Source, SourceGroup};
+use crate::{MemberFact, PackageSpec, Reason, Warning};
+use entra_access::error::Result;
 use entra_access::models::{
-    AccessPackage, AccessPackageId, AllowedTargetScope, AssignmentPolicy, AssignmentPolicyId,
-    DirectoryObject, ObjectId,
+    AccessPackage, AssignmentPolicy, DirectoryObject, Expiration, ObjectId, Schedule,
 };
 use entra_access::Client;
 
@@ -29,138 +28,26 @@ const UPN_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_');
 
-/// Someone the file wants to hold a package, and why.
-///
-/// ```
-/// use entra_access_ops::sync::{DesiredHolder, Reason};
-/// let h = DesiredHolder::group_member("user-1", "grp-1");
-/// assert_eq!(h.reason, Reason::GroupMember { group: "grp-1".into() });
-/// assert_eq!(DesiredHolder::email("ana@fabrikam.com").target.to_string(), "ana@fabrikam.com");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DesiredHolder {
-    /// Whom.
-    pub target: PlanTarget,
-    /// Why (the reason an add would give).
-    pub reason: Reason,
-}
-
-impl DesiredHolder {
-    /// A user listed by object id or user principal name.
-    ///
-    /// ```
-    /// use entra_access_ops::sync::DesiredHolder;
-    /// let h = DesiredHolder::user("user-1", "ada@contoso.com");
-    /// assert_eq!(h.target.to_string(), "user-1");
-    /// ```
-    pub fn user(id: impl Into<ObjectId>, listed_as: impl Into<String>) -> Self {
-        Self {
-            target: PlanTarget::User(id.into()),
-            reason: Reason::ListedUser {
-                listed_as: listed_as.into(),
-            },
-        }
-    }
-
-    /// A user member of a listed group.
-    pub fn group_member(id: impl Into<ObjectId>, group: impl Into<ObjectId>) -> Self {
-        Self {
-            target: PlanTarget::User(id.into()),
-            reason: Reason::GroupMember {
-                group: group.into(),
-            },
-        }
-    }
-
-    /// A person outside the directory, by e-mail.
-    pub fn email(address: impl Into<String>) -> Self {
-        Self {
-            target: PlanTarget::Email(address.into()),
-            reason: Reason::ListedEmail,
-        }
-    }
-}
-
-/// One package of the file with every name resolved: the planner's input
-/// besides the [`PackageFacts`](crate::PackageFacts).
-///
-/// ```
-/// use entra_access_ops::sync::{DesiredHolder, ResolvedPackage};
-/// use entra_access_ops::RemovalScope;
-///
-/// let mut p = ResolvedPackage::new("Marketing Campaign", "pkg-1", "pol-1");
-/// p.removal = RemovalScope::All;
-/// p.desired.push(DesiredHolder::user("user-1", "user-1"));
-/// assert_eq!(p.max_removals, 50);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One entry of the file with every name resolved: the planner's input
+/// besides the package's [`PackageFacts`](crate::PackageFacts).
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ResolvedPackage {
-    /// How the file names the package.
-    pub label: String,
-    /// The package.
-    pub access_package: AccessPackageId,
-    /// The policy adds go through (and removals come from, in scope `policy`).
-    pub policy: AssignmentPolicyId,
-    /// The policy's allowed target scope; `None` when unknown.
-    pub policy_scope: Option<AllowedTargetScope>,
-    /// The removal scope.
-    pub removal: RemovalScope,
-    /// The removal cap.
-    pub max_removals: usize,
-    /// Users ∪ user members of the groups ∪ e-mails (first reason wins).
-    pub desired: Vec<DesiredHolder>,
-    /// Problems found while resolving that are not errors.
+    /// The package's settings: ids, the source (users by object id, the
+    /// groups, transitively, the e-mails), removal scope, caps, and what
+    /// every write sends (from `[defaults]`).
+    pub spec: PackageSpec,
+    /// Everyone desired, as read now: users (with the entry as written),
+    /// the groups' members, the e-mails.
+    pub members: Vec<MemberFact>,
+    /// Problems found while resolving that are not refusals.
     pub warnings: Vec<Warning>,
-    /// Sent with every write.
-    pub settings: AddSettings,
-}
-
-impl ResolvedPackage {
-    /// A package with nobody desired, removal scope `policy`, cap 50.
-    pub fn new(
-        label: impl Into<String>,
-        access_package: impl Into<AccessPackageId>,
-        policy: impl Into<AssignmentPolicyId>,
-    ) -> Self {
-        Self {
-            label: label.into(),
-            access_package: access_package.into(),
-            policy: policy.into(),
-            policy_scope: None,
-            removal: RemovalScope::Policy,
-            max_removals: crate::DEFAULT_MAX_REMOVALS,
-            desired: Vec::new(),
-            warnings: Vec::new(),
-            settings: AddSettings::default(),
-        }
-    }
-
-    /// Whether the policy lets an administrator assign people outside the
-    /// directory by e-mail (`notSpecified`, the external and
-    /// connected-organization scopes, or a scope this crate does not know).
-    pub fn policy_allows_email(&self) -> bool {
-        use AllowedTargetScope as S;
-        !matches!(
-            self.policy_scope,
-            Some(
-                S::SpecificDirectoryUsers
-                    | S::SpecificDirectoryServicePrincipals
-                    | S::AllMemberUsers
-                    | S::AllDirectoryUsers
-                    | S::AllDirectoryServicePrincipals
-            )
-        )
-    }
 }
 
 /// Group members as resolved: users, or "does not exist".
 #[derive(Clone, Debug)]
 enum GroupMembers {
-    Found { users: Vec<ObjectId>, others: usize },
+    Found(Vec<MemberFact>),
     Missing,
 }
 
@@ -168,26 +55,27 @@ enum GroupMembers {
 /// half of [`plan`](super::plan), for tools that gather facts themselves.
 ///
 /// ```no_run
-/// use entra_access_ops::sync::{plan_from_facts, resolve, DesiredState};
-/// use entra_access_ops::PackageFacts;
-/// # async fn demo(client: entra_access::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use entra_access_ops::sync::{resolve, DesiredState};
+/// use entra_access_ops::{plan_package, PackageFacts, Plan};
+/// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
 /// let desired = DesiredState::from_path("access.toml")?;
-/// let resolved = resolve(&client, &desired).await?;
-/// let ids = resolved.iter().map(|r| r.access_package.clone()).collect();
-/// let facts = PackageFacts::gather_all(&client, ids).await?;
-/// let pairs: Vec<_> = resolved.into_iter().zip(facts).collect();
-/// let plan = plan_from_facts(client.base_url().as_str(), chrono::Utc::now(), &pairs)?;
-/// println!("{}", plan.totals());
+/// let mut packages = Vec::new();
+/// for r in resolve(&client, &desired).await? {
+///     let facts = PackageFacts::gather(&client, r.spec.access_package.clone()).await?;
+///     packages.push(plan_package(&r.spec, &r.members, &facts)?);
+/// }
+/// let plan = Plan::new(client.base_url().as_str(), chrono::Utc::now(), packages)?;
+/// println!("{:?}", plan.totals());
 /// # Ok(()) }
 /// ```
 ///
-/// Unknown or ambiguous package names, a policy that cannot be chosen and
-/// a user principal name that does not resolve are errors; so is a group
-/// that does not exist while removals are on.
-pub async fn resolve(
-    client: &Client,
-    desired: &DesiredState,
-) -> Result<Vec<ResolvedPackage>, SyncError> {
+/// Refused (`InvalidInput` with a [`Refusal`]): an unknown package name
+/// (`Ambiguous` for one that names several), a policy that cannot be
+/// chosen, a user principal name that does not resolve, a group that does
+/// not exist while removals are on, and two entries that are one package
+/// once resolved (one by name, one by id), naming both entries and their
+/// lines.
+pub async fn resolve(client: &Client, desired: &DesiredState) -> Result<Vec<ResolvedPackage>> {
     desired.validate()?;
     let upns: HashSet<&str> = desired
         .packages
@@ -204,7 +92,7 @@ pub async fn resolve(
         .collect();
 
     let packages = futures::stream::iter(desired.packages.iter())
-        .map(|spec| find_package(client, spec))
+        .map(|entry| find_package(client, entry))
         .buffered(PACKAGES_AT_ONCE)
         .try_collect::<Vec<_>>();
     let users = futures::stream::iter(upns)
@@ -213,56 +101,65 @@ pub async fn resolve(
         .map(|(upn, r)| r.map(|id| (upn.to_owned(), id)))
         .try_collect::<HashMap<String, Option<ObjectId>>>();
     let members = futures::stream::iter(groups)
-        .map(|g| async move { (g, group_members(client, g).await) })
+        .map(|g| async move { (g, read_group(client, g).await) })
         .buffer_unordered(LOOKUPS_AT_ONCE)
         .map(|(g, r)| r.map(|m| (g.to_owned(), m)))
         .try_collect::<HashMap<String, GroupMembers>>();
     let (packages, users, members) = futures::try_join!(packages, users, members)?;
 
+    // Two entries that are one package once resolved would each remove
+    // the other's people.
+    for (i, package) in packages.iter().enumerate() {
+        if let Some(j) = packages[..i].iter().position(|p| p.id == package.id) {
+            return Err(Refusal::DuplicatePackage {
+                package: package.id.to_string(),
+                first: desired.packages[j].entry_ref(j),
+                second: desired.packages[i].entry_ref(i),
+            }
+            .into_error());
+        }
+    }
+
     desired
         .packages
         .iter()
         .zip(packages)
-        .map(|(spec, package)| assemble(desired, spec, &package, &users, &members))
-        .collect()
+        .map(|(entry, package)| assemble(desired, entry, &package, &users, &members))
+        .collect::<std::result::Result<Vec<_>, Refusal>>()
+        .map_err(Refusal::into_error)
 }
 
 fn assemble(
     desired: &DesiredState,
-    spec: &PackageSpec,
+    entry: &PackageEntry,
     package: &AccessPackage,
     users: &HashMap<String, Option<ObjectId>>,
     members: &HashMap<String, GroupMembers>,
-) -> Result<ResolvedPackage, SyncError> {
+) -> std::result::Result<ResolvedPackage, Refusal> {
     let d = &desired.defaults;
-    let label = spec.label().to_owned();
-    let policy = choose_policy(&label, package, spec.policy(d))?;
-    let mut resolved = ResolvedPackage::new(label.clone(), package.id.clone(), policy.id.clone());
-    resolved.policy_scope = policy.allowed_target_scope.clone();
-    resolved.removal = spec.removal(d);
-    resolved.max_removals = spec.max_removals(d);
-    resolved.settings = AddSettings {
-        justification: d.justification.clone(),
-        duration: d.duration,
-        end: d.end,
+    let label = entry.label().to_owned();
+    let policy = choose_policy(&label, package, entry.policy(d))?;
+    let mut spec = PackageSpec::new(package.id.clone(), policy.id.clone(), Source::default());
+    spec.label.clone_from(&label);
+    spec.policy_scope = policy.allowed_target_scope.clone();
+    spec.removal_scope = entry.removal(d);
+    spec.max_removals = entry.max_removals(d);
+    spec.justification.clone_from(&d.justification);
+    spec.schedule = match (d.duration, d.end) {
+        (Some(duration), _) => Some(Schedule::starting_now_for(duration)),
+        (None, Some(end)) => Some(Schedule::new(None, Some(Expiration::at(end)))),
+        (None, None) => None,
     };
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut push = |holder: DesiredHolder, out: &mut Vec<DesiredHolder>| {
-        let key = match &holder.target {
-            PlanTarget::User(id) => format!("u:{id}"),
-            PlanTarget::Email(e) => format!("e:{}", e.to_lowercase()),
-        };
-        if seen.insert(key) {
-            out.push(holder);
-        }
-    };
-    let mut desired_holders = Vec::new();
-    for user in &spec.users {
+    let mut warnings = Vec::new();
+    let mut out: Vec<MemberFact> = Vec::new();
+    // Users listed twice (by id and by principal name, say) are one.
+    let mut listed: HashSet<ObjectId> = HashSet::with_capacity(entry.users.len());
+    for user in &entry.users {
         let id = if user.contains('@') {
             match users.get(user.as_str()) {
                 Some(Some(id)) => id.clone(),
                 _ => {
-                    return Err(SyncError::UnknownUser {
+                    return Err(Refusal::UnknownUser {
                         package: label,
                         user: user.clone(),
                     })
@@ -271,41 +168,38 @@ fn assemble(
         } else {
             ObjectId::new(user.as_str())
         };
-        push(DesiredHolder::user(id, user.as_str()), &mut desired_holders);
+        if listed.insert(id.clone()) {
+            spec.source.users.push(id.clone());
+        }
+        let upn = user.contains('@').then(|| user.clone());
+        out.push(MemberFact::user(id, upn).because(Reason::ListedUser {
+            listed_as: user.clone(),
+        }));
     }
-    for group in &spec.groups {
+    for group in &entry.groups {
+        let id = ObjectId::new(group.as_str());
+        spec.source.groups.push(SourceGroup::new(id.clone(), true));
         match members.get(group.as_str()) {
-            Some(GroupMembers::Found { users, others }) => {
-                for u in users {
-                    push(
-                        DesiredHolder::group_member(u.clone(), group.as_str()),
-                        &mut desired_holders,
-                    );
-                }
-                if *others > 0 {
-                    resolved.warnings.push(Warning::NonUserMembers {
-                        group: ObjectId::new(group.as_str()),
-                        count: *others,
-                    });
-                }
-            }
-            _ if resolved.removal != RemovalScope::None => {
-                return Err(SyncError::MissingGroup {
+            Some(GroupMembers::Found(found)) => out.extend(found.iter().cloned()),
+            _ if spec.removal_scope.removes() => {
+                return Err(Refusal::MissingGroup {
                     package: label,
                     group: group.clone(),
-                    removal: resolved.removal.to_string(),
+                    removal: spec.removal_scope,
                 })
             }
-            _ => resolved.warnings.push(Warning::GroupNotFound {
-                group: ObjectId::new(group.as_str()),
-            }),
+            _ => warnings.push(Warning::GroupNotFound { group: id }),
         }
     }
-    for email in &spec.emails {
-        push(DesiredHolder::email(email.as_str()), &mut desired_holders);
+    for email in &entry.emails {
+        spec.source.emails.push(email.clone());
+        out.push(MemberFact::email(email.as_str()));
     }
-    resolved.desired = desired_holders;
-    Ok(resolved)
+    Ok(ResolvedPackage {
+        spec,
+        members: out,
+        warnings,
+    })
 }
 
 /// The policy the file names (by id, else by display name ignoring case),
@@ -314,9 +208,9 @@ fn choose_policy<'a>(
     label: &str,
     package: &'a AccessPackage,
     wanted: Option<&str>,
-) -> Result<&'a AssignmentPolicy, SyncError> {
+) -> std::result::Result<&'a AssignmentPolicy, Refusal> {
     let policies = package.assignment_policies.as_deref().unwrap_or_default();
-    let problem = |problem: String| SyncError::Policy {
+    let problem = |problem: String| Refusal::Policy {
         package: label.to_owned(),
         problem,
     };
@@ -332,7 +226,7 @@ fn choose_policy<'a>(
     };
     match wanted {
         Some(wanted) => {
-            if let Some(p) = policies.iter().find(|p| p.id.as_str() == wanted) {
+            if let Some(p) = policies.iter().find(|p| p.id == wanted) {
                 return Ok(p);
             }
             let by_name: Vec<&AssignmentPolicy> = policies
@@ -346,11 +240,11 @@ fn choose_policy<'a>(
             match by_name.as_slice() {
                 [one] => Ok(one),
                 [] => Err(problem(format!(
-                    "no policy is named or has the id {wanted:?}; its policies: {}",
+                    "has no policy named {wanted:?} or with that id; its policies: {}",
                     list()
                 ))),
                 several => Err(problem(format!(
-                    "{} policies are named {wanted:?}; name it by id: {}",
+                    "has {} policies named {wanted:?}; name the policy by id: {}",
                     several.len(),
                     list()
                 ))),
@@ -368,8 +262,9 @@ fn choose_policy<'a>(
     }
 }
 
-async fn find_package(client: &Client, spec: &PackageSpec) -> Result<AccessPackage, SyncError> {
-    if let Some(id) = &spec.id {
+async fn find_package(client: &Client, entry: &PackageEntry) -> Result<AccessPackage> {
+    let not_found = |name: String| Refusal::PackageNotFound { name }.into_error();
+    if let Some(id) = &entry.id {
         return match client
             .access_packages()
             .get(id.as_str())
@@ -378,11 +273,11 @@ async fn find_package(client: &Client, spec: &PackageSpec) -> Result<AccessPacka
             .await
         {
             Ok(p) => Ok(p),
-            Err(e) if e.is_not_found() => Err(SyncError::PackageNotFound { name: id.clone() }),
-            Err(e) => Err(e.into()),
+            Err(e) if e.is_not_found() => Err(not_found(id.clone())),
+            Err(e) => Err(e),
         };
     }
-    let name = spec.name.clone().unwrap_or_default();
+    let name = entry.name.clone().unwrap_or_default();
     let mut found = client
         .access_packages()
         .list()
@@ -391,17 +286,18 @@ async fn find_package(client: &Client, spec: &PackageSpec) -> Result<AccessPacka
         .collect()
         .await?;
     match found.len() {
-        1 => found.pop().ok_or(SyncError::PackageNotFound { name }),
-        0 => Err(SyncError::PackageNotFound { name }),
-        _ => Err(SyncError::AmbiguousPackage {
+        1 => found.pop().ok_or_else(|| not_found(name)),
+        0 => Err(not_found(name)),
+        _ => Err(Refusal::AmbiguousPackage {
             name,
             ids: found.iter().map(|p| p.id.to_string()).collect(),
-        }),
+        }
+        .into_error()),
     }
 }
 
 /// `Ok(None)` when no user has that principal name.
-async fn lookup_user(client: &Client, upn: &str) -> Result<Option<ObjectId>, SyncError> {
+async fn lookup_user(client: &Client, upn: &str) -> Result<Option<ObjectId>> {
     let path = format!(
         "users/{}?$select=id,userPrincipalName",
         utf8_percent_encode(upn, UPN_SEGMENT)
@@ -410,28 +306,17 @@ async fn lookup_user(client: &Client, upn: &str) -> Result<Option<ObjectId>, Syn
         Ok(user) if !user.id.as_str().is_empty() => Ok(Some(user.id)),
         Ok(_) => Ok(None),
         Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
-async fn group_members(client: &Client, group: &str) -> Result<GroupMembers, SyncError> {
-    match client
-        .groups()
-        .transitive_members(group)
-        .top(999)
-        .users_only()
-        .await
-    {
-        Ok(m) => Ok(GroupMembers::Found {
-            users: m.users.into_iter().map(|u| u.id).collect(),
-            others: m
-                .others
-                .iter()
-                .filter(|o| !matches!(o.kind(), entra_access::models::DirectoryObjectKind::Group))
-                .count(),
-        }),
+/// A listed group's members, transitively (nested groups followed).
+async fn read_group(client: &Client, group: &str) -> Result<GroupMembers> {
+    let g = SourceGroup::new(group, true);
+    match group_members(client, &g).await {
+        Ok(found) => Ok(GroupMembers::Found(found)),
         Err(e) if e.is_not_found() => Ok(GroupMembers::Missing),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

@@ -13,7 +13,7 @@ use common::*;
 use entra_access::models::RequestState;
 use entra_access::Client;
 use entra_access_ops::{
-    Action, BulkRefusal, Outcome, Progress, RemovalScope, ReportReason, SkipReason,
+    Action, Outcome, Progress, Refusal, RemovalScope, ReportReason, SkipReason,
 };
 use serde_json::{json, Value};
 use wiremock::matchers::any;
@@ -389,7 +389,7 @@ fn mixed_group() -> Fake {
     fake
 }
 
-fn action(report: &entra_access_ops::BulkReport, id: &str) -> Action {
+fn action(report: &entra_access_ops::Report, id: &str) -> Action {
     report
         .row(id)
         .unwrap_or_else(|| panic!("no row for {id}"))
@@ -470,10 +470,7 @@ async fn a_mixed_group_gets_exactly_the_right_adds_and_skips() {
         .unwrap()
         .as_str()
         .starts_with("req-new-"));
-    assert_eq!(
-        new.user_principal_name.as_deref(),
-        Some("u-new@contoso.com")
-    );
+    assert_eq!(new.principal_name.as_deref(), Some("u-new@contoso.com"));
     assert_eq!(
         report.row("u-asked").unwrap().request_id.as_ref().unwrap(),
         "r-asked"
@@ -576,7 +573,7 @@ async fn a_dry_run_sends_no_post() {
     assert_eq!(report.row("u-ex-member").unwrap().action, Action::Remove);
     assert_eq!(report.row("u-ex-member").unwrap().outcome, Outcome::Planned);
     let t = report.totals();
-    assert_eq!((t.planned, t.created, t.removed), (3, 0, 0));
+    assert_eq!((t.to_add, t.to_remove, t.created, t.removed), (2, 1, 0, 0));
 }
 
 #[tokio::test]
@@ -834,7 +831,7 @@ async fn no_hard_coded_package_limit_and_an_opt_in_cap() {
         .plan()
         .await
         .unwrap();
-    assert_eq!(plan.assignments_after(), 10_002);
+    assert_eq!(plan.packages[0].assignments_after(), 10_002);
 
     let err = entra_access_ops::BulkAssign::group(&client, PKG, POLICY, GROUP)
         .max_assignments(10_001)
@@ -843,8 +840,9 @@ async fn no_hard_coded_package_limit_and_an_opt_in_cap() {
         .unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
     assert_eq!(
-        BulkRefusal::of(&err),
-        Some(&BulkRefusal::TooManyAssignments {
+        Refusal::of(&err),
+        Some(&Refusal::TooManyAssignments {
+            package: PKG.into(),
             after: 10_002,
             cap: 10_001
         })
@@ -929,15 +927,12 @@ async fn a_user_list_is_deduplicated_and_planned_like_a_group() {
         .plan()
         .await
         .unwrap();
-    let adds: HashSet<_> = plan
-        .writes()
-        .map(|i| i.user_id.as_str().to_owned())
-        .collect();
+    let adds: HashSet<_> = plan.writes().map(|(_, i)| i.person.to_string()).collect();
     assert_eq!(adds, HashSet::from(["u2".to_owned(), "u3".to_owned()]));
-    assert_eq!(plan.items.len(), 3);
+    assert_eq!(plan.packages[0].items.len(), 3);
     // The UPN is known from the existing assignment's target.
     assert_eq!(
-        plan.items[0].user_principal_name.as_deref(),
+        plan.packages[0].items[0].principal_name.as_deref(),
         Some("u1@contoso.com")
     );
 }
@@ -1093,9 +1088,9 @@ async fn an_add_refused_as_already_open_is_a_skip() {
         .await
         .unwrap();
     let row = report.row(ada.as_str()).unwrap();
-    assert_eq!(row.outcome, Outcome::Skipped, "{row:?}");
+    assert_eq!(row.action, Action::Add, "{row:?}");
     assert!(
-        row.action == Action::Skip(SkipReason::RequestAlreadyOpen),
+        row.outcome == Outcome::AlreadyDone(SkipReason::RequestAlreadyOpen),
         "Graph did not say the open request's state: {row:?}"
     );
     assert_eq!(row.error_code.as_deref(), Some("ExistingOpenRequest"));
@@ -1136,7 +1131,11 @@ async fn an_empty_source_with_reconcile_is_refused_before_any_write() {
     .await
     .unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
-    assert_eq!(BulkRefusal::of(&err), Some(&BulkRefusal::EmptySource));
+    let empty = Refusal::EmptySource {
+        package: PKG.into(),
+        removal: RemovalScope::Policy,
+    };
+    assert_eq!(Refusal::of(&err), Some(&empty));
     assert!(err.to_string().contains("allow_empty_source"), "{err}");
     assert!(
         server.received_requests().await.unwrap().is_empty(),
@@ -1148,7 +1147,7 @@ async fn an_empty_source_with_reconcile_is_refused_before_any_write() {
         .run()
         .await
         .unwrap_err();
-    assert_eq!(BulkRefusal::of(&err), Some(&BulkRefusal::EmptySource));
+    assert_eq!(Refusal::of(&err), Some(&empty));
     assert_eq!(posts(&server.received_requests().await.unwrap()), 0);
     assert!(fake.created().is_empty());
 
@@ -1183,8 +1182,9 @@ async fn a_plan_over_the_removal_cap_is_refused_and_nothing_is_written() {
         .unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
     assert_eq!(
-        BulkRefusal::of(&err),
-        Some(&BulkRefusal::TooManyRemovals {
+        Refusal::of(&err),
+        Some(&Refusal::TooManyRemovals {
+            package: PKG.into(),
             planned: 51,
             cap: 50
         })
@@ -1208,8 +1208,9 @@ async fn a_plan_over_the_removal_cap_is_refused_and_nothing_is_written() {
         .await
         .unwrap_err();
     assert_eq!(
-        BulkRefusal::of(&err),
-        Some(&BulkRefusal::TooManyRemovals {
+        Refusal::of(&err),
+        Some(&Refusal::TooManyRemovals {
+            package: PKG.into(),
             planned: 51,
             cap: 10
         })
@@ -1251,12 +1252,13 @@ async fn a_member_who_joins_mid_run_keeps_their_assignment() {
         .unwrap();
 
     let joiner = report.row("joiner").unwrap();
+    assert_eq!(joiner.action, Action::Remove, "{report:#?}");
     assert_eq!(
-        joiner.action,
-        Action::Skip(SkipReason::RejoinedSource),
-        "{report:#?}"
+        joiner.outcome,
+        Outcome::AlreadyDone(SkipReason::RejoinedSource),
+        "the row says why: {report:#?}"
     );
-    assert_eq!(joiner.outcome, Outcome::Skipped);
+    assert_eq!(report.totals().already_done, 1);
     assert_eq!(report.row("left").unwrap().outcome, Outcome::Submitted);
     let keys: Vec<String> = fake
         .created()

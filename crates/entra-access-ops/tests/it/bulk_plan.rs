@@ -18,8 +18,9 @@ use entra_access_fake::{
     PolicySeed, RequestSeed, UserSeed,
 };
 use entra_access_ops::{
-    plan_bulk, Action, AssignmentFact, BulkPlan, BulkRefusal, BulkSource, BulkSpec, MemberFact,
-    Outcome, PackageFacts, RemovalScope, RequestFact, SkipReason, BULK_PLAN_FORMAT_VERSION,
+    plan_package, Action, AssignmentFact, MemberFact, Outcome, PackageFacts, PackagePlan,
+    PackageSpec, Person, Plan, PlanItem, Refusal, RemovalScope, RequestFact, SkipReason, Source,
+    PLAN_FORMAT_VERSION,
 };
 
 /// The tenant every test starts from.
@@ -93,7 +94,7 @@ impl Tenant {
         self.fake.client().unwrap()
     }
 
-    async fn plan(&self, scope: RemovalScope) -> BulkPlan {
+    async fn plan(&self, scope: RemovalScope) -> Plan {
         entra_access_ops::BulkAssign::group(&self.client(), &self.pkg, &self.direct, &self.team)
             .reconcile(true)
             .removal_scope(scope)
@@ -117,12 +118,24 @@ impl Tenant {
     }
 }
 
-fn ids(plan: &BulkPlan, action: &Action) -> BTreeSet<String> {
-    plan.items
-        .iter()
-        .filter(|i| &i.action == action)
-        .map(|i| i.user_id.to_string())
+fn ids(plan: &Plan, action: &Action) -> BTreeSet<String> {
+    plan.items()
+        .filter(|(_, i)| &i.action == action)
+        .map(|(_, i)| i.person.to_string())
         .collect()
+}
+
+/// The one package of a bulk plan.
+fn only(plan: &Plan) -> &PackagePlan {
+    assert_eq!(plan.packages.len(), 1, "a bulk plan has one package");
+    &plan.packages[0]
+}
+
+fn item_of<'a>(plan: &'a Plan, who: &ObjectId) -> &'a PlanItem {
+    plan.items()
+        .map(|(_, i)| i)
+        .find(|i| i.person == Person::User(who.clone()))
+        .unwrap()
 }
 
 fn strings<'a>(ids: impl IntoIterator<Item = &'a ObjectId>) -> BTreeSet<String> {
@@ -180,11 +193,14 @@ async fn a_plans_adds_and_removals_are_the_set_differences_of_the_fakes_state() 
     // And the values themselves, so the test cannot agree with a wrong planner.
     assert_eq!(want_adds, strings([&t.u[1]]));
     assert_eq!(want_removals, strings([&t.u[4]]), "u5 is under Members");
-    let removal = plan.writes().find(|i| i.action == Action::Remove).unwrap();
+    let (_, removal) = plan
+        .writes()
+        .find(|(_, i)| i.action == Action::Remove)
+        .unwrap();
     assert_eq!(removal.assignment_id.as_ref(), Some(&t.u4_assignment));
     // u3 (open add) and u6 (open removal) are skipped with their request.
     for who in [&t.u[3], &t.u[6]] {
-        let item = plan.items.iter().find(|i| &i.user_id == who).unwrap();
+        let item = item_of(&plan, who);
         assert!(
             matches!(item.action, Action::Skip(SkipReason::OpenRequest(_)))
                 && item.request_id.is_some(),
@@ -193,20 +209,19 @@ async fn a_plans_adds_and_removals_are_the_set_differences_of_the_fakes_state() 
     }
 
     // What the plan carries: where and when, what it saw, the settings.
-    assert_eq!(plan.format_version, BULK_PLAN_FORMAT_VERSION);
+    assert_eq!(plan.format_version, PLAN_FORMAT_VERSION);
     assert_eq!(plan.base_url, t.client().base_url().as_str());
     assert!(plan.created_at <= chrono::Utc::now());
-    assert_eq!(plan.observed.assignments.get("delivered"), Some(&4));
-    assert_eq!(plan.observed.open_requests.values().sum::<usize>(), 2);
-    assert_eq!(plan.spec.removal_scope, RemovalScope::Policy);
+    assert!(!plan.is_edited());
+    let package = only(&plan);
+    assert_eq!(package.observed.assignments.get("delivered"), Some(&4));
+    assert_eq!(package.observed.open_requests.values().sum::<usize>(), 2);
+    assert_eq!(package.spec.removal_scope, RemovalScope::Policy);
+    assert_eq!(package.spec.source, Source::group(t.team.clone(), false));
     assert_eq!(
-        plan.spec.source,
-        BulkSource::Group {
-            id: t.team.clone(),
-            transitive: false
-        }
+        package.spec.justification.as_deref(),
+        Some("quarterly review")
     );
-    assert_eq!(plan.spec.justification.as_deref(), Some("quarterly review"));
 
     // Scope "all" takes u5 too; no reconcile removes nobody.
     let all = t.plan(RemovalScope::All).await;
@@ -215,8 +230,8 @@ async fn a_plans_adds_and_removals_are_the_set_differences_of_the_fakes_state() 
         .plan()
         .await
         .unwrap();
-    assert_eq!(adds_only.spec.removal_scope, RemovalScope::None);
-    assert_eq!(adds_only.count(&Action::Remove), 0);
+    assert_eq!(only(&adds_only).spec.removal_scope, RemovalScope::None);
+    assert_eq!(only(&adds_only).count(&Action::Remove), 0);
     assert_eq!(t.writes_received(), 0, "planning writes nothing");
 }
 
@@ -226,7 +241,7 @@ async fn plan_then_apply_then_plan_again_is_empty() {
     let client = t.client();
     let plan = t.plan(RemovalScope::Policy).await;
     // Stored and read back, as a reviewed plan would be.
-    let reviewed = BulkPlan::from_json(&plan.to_json()).unwrap();
+    let reviewed = Plan::from_json(&plan.to_json()).unwrap();
     let report = reviewed.apply(&client).concurrency(2).run().await.unwrap();
     assert!(!report.replanned, "a fresh plan is applied as reviewed");
 
@@ -238,8 +253,8 @@ async fn plan_then_apply_then_plan_again_is_empty() {
     );
     assert_eq!(t.posts(), 2);
     // Exactly the plan's rows, in its order.
-    let rows: Vec<_> = report.rows.iter().map(|r| &r.user_id).collect();
-    let items: Vec<_> = plan.items.iter().map(|i| &i.user_id).collect();
+    let rows: Vec<_> = report.rows.iter().map(|r| &r.person).collect();
+    let items: Vec<_> = plan.items().map(|(_, i)| &i.person).collect();
     assert_eq!(rows, items);
     for row in report.rows.iter().filter(|r| r.action.is_write()) {
         assert_eq!(row.outcome, Outcome::Submitted, "{row:?}");
@@ -282,12 +297,14 @@ async fn a_stale_plan_is_refused_and_writes_nothing() {
 
     let err = plan.clone().apply(&client).run().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
-    assert_eq!(
-        BulkRefusal::of(&err),
-        Some(&BulkRefusal::StalePlan {
-            change: "delivered assignments 4 → 5".into()
-        })
-    );
+    match Refusal::of(&err) {
+        Some(Refusal::StalePlan { changes }) => {
+            assert_eq!(changes.len(), 1);
+            assert_eq!(changes[0].access_package, t.pkg);
+            assert_eq!(changes[0].summary, "delivered assignments 4 → 5");
+        }
+        other => panic!("{other:?}: {err}"),
+    }
     let text = err.to_string();
     assert!(
         text.contains("nothing was written") && text.contains("delivered assignments 4 → 5"),
@@ -297,10 +314,7 @@ async fn a_stale_plan_is_refused_and_writes_nothing() {
     assert_eq!(t.fake.assignment_requests().len(), requests_before);
     // check() says the same without writing either.
     let err = plan.apply(&client).check().await.unwrap_err();
-    assert!(matches!(
-        BulkRefusal::of(&err),
-        Some(BulkRefusal::StalePlan { .. })
-    ));
+    assert!(matches!(Refusal::of(&err), Some(Refusal::StalePlan { .. })));
 
     // A state change alone (same ids, same counts per id) is caught too.
     let plan = t.plan(RemovalScope::Policy).await;
@@ -313,7 +327,7 @@ async fn a_stale_plan_is_refused_and_writes_nothing() {
     assert!(t.fake.approve(&u3_request.id));
     let err = plan.apply(&client).run().await.unwrap_err();
     assert!(
-        matches!(BulkRefusal::of(&err), Some(BulkRefusal::StalePlan { .. })),
+        matches!(Refusal::of(&err), Some(Refusal::StalePlan { .. })),
         "{err}"
     );
     assert_eq!(t.writes_received(), 0);
@@ -334,7 +348,7 @@ async fn replan_if_stale_applies_a_fresh_plan_from_the_stored_settings() {
     assert!(report.replanned, "the fresh plan was not the reviewed one");
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["replanned"], true);
-    let back: entra_access_ops::BulkReport = serde_json::from_value(json).unwrap();
+    let back: entra_access_ops::Report = serde_json::from_value(json).unwrap();
     assert!(back.replanned);
     // The fresh plan: u1 already holds it, u4 is still removed.
     let t2 = report.totals();
@@ -366,19 +380,25 @@ async fn a_plan_round_trips_through_json() {
     let t = tenant().await;
     let plan = t.plan(RemovalScope::All).await;
     let json = plan.to_json();
-    assert_eq!(BulkPlan::from_json(&json).unwrap(), plan);
-    let back: BulkPlan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(Plan::from_json(&json).unwrap(), plan);
+    let back: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
     assert_eq!(back, plan);
+    assert!(!back.is_edited(), "the digest survives the round trip");
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(value["formatVersion"], 1);
-    assert_eq!(value["spec"]["removalScope"], "all");
-    assert_eq!(value["spec"]["source"]["kind"], "group");
-    assert!(value["observed"]["fingerprint"]
+    assert_eq!(value["formatVersion"], 2);
+    assert_eq!(value["digest"], plan.digest.as_str());
+    let package = &value["packages"][0];
+    assert_eq!(package["spec"]["removalScope"], "all");
+    assert_eq!(
+        package["spec"]["source"]["groups"][0]["id"],
+        t.team.as_str()
+    );
+    assert!(package["observed"]["fingerprint"]
         .as_str()
         .unwrap()
         .starts_with("sha256:"));
-    let read = BulkPlan::from_json(&json).unwrap();
-    assert_eq!(read.spec.removal_scope, RemovalScope::All);
+    let read = Plan::from_json(&json).unwrap();
+    assert_eq!(only(&read).spec.removal_scope, RemovalScope::All);
 }
 
 #[tokio::test]
@@ -388,29 +408,35 @@ async fn plans_of_another_format_version_or_base_url_are_refused() {
 
     // Reading.
     let mut value: serde_json::Value = serde_json::from_str(&plan.to_json()).unwrap();
-    value["formatVersion"] = (BULK_PLAN_FORMAT_VERSION + 1).into();
-    let err = BulkPlan::from_json(&value.to_string()).unwrap_err();
+    value["formatVersion"] = (PLAN_FORMAT_VERSION + 1).into();
+    let err = Plan::from_json(&value.to_string()).unwrap_err();
     assert!(err.is_invalid_input());
     assert_eq!(
-        BulkRefusal::of(&err),
-        Some(&BulkRefusal::PlanVersion {
-            found: u64::from(BULK_PLAN_FORMAT_VERSION + 1),
-            expected: BULK_PLAN_FORMAT_VERSION
+        Refusal::of(&err),
+        Some(&Refusal::PlanVersion {
+            found: u64::from(PLAN_FORMAT_VERSION + 1),
+            expected: PLAN_FORMAT_VERSION
         })
     );
-    assert!(serde_json::from_value::<BulkPlan>(value).is_err());
-    let err = BulkPlan::from_json(r#"{"items": []}"#).unwrap_err();
+    assert!(serde_json::from_value::<Plan>(value).is_err());
+    // A plan of the version before this one (bulk and sync had their own).
+    let err = Plan::from_json(r#"{"formatVersion": 1, "items": []}"#).unwrap_err();
+    assert!(matches!(
+        Refusal::of(&err),
+        Some(Refusal::PlanVersion { found: 1, .. })
+    ));
+    let err = Plan::from_json(r#"{"items": []}"#).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("formatVersion"), "{err}");
 
     // Applying: no request at all reaches either fake.
     let received = t.fake.received().len();
     let mut other_version = plan.clone();
-    other_version.format_version = BULK_PLAN_FORMAT_VERSION + 1;
+    other_version.format_version = PLAN_FORMAT_VERSION + 1;
     let err = other_version.apply(&t.client()).run().await.unwrap_err();
     assert!(matches!(
-        BulkRefusal::of(&err),
-        Some(BulkRefusal::PlanVersion { .. })
+        Refusal::of(&err),
+        Some(Refusal::PlanVersion { .. })
     ));
 
     let elsewhere = FakeGraph::start().await;
@@ -421,8 +447,8 @@ async fn plans_of_another_format_version_or_base_url_are_refused() {
         .await
         .unwrap_err();
     assert!(err.is_invalid_input());
-    match BulkRefusal::of(&err) {
-        Some(BulkRefusal::PlanBaseUrl { planned, client }) => {
+    match Refusal::of(&err) {
+        Some(Refusal::PlanBaseUrl { planned, client }) => {
             assert_eq!(planned, &plan.base_url);
             assert_eq!(client, elsewhere.client().unwrap().base_url().as_str());
         }
@@ -433,8 +459,8 @@ async fn plans_of_another_format_version_or_base_url_are_refused() {
     moved.base_url = "https://graph.microsoft.us/v1.0/".into();
     let err = moved.apply(&t.client()).run().await.unwrap_err();
     assert!(matches!(
-        BulkRefusal::of(&err),
-        Some(BulkRefusal::PlanBaseUrl { .. })
+        Refusal::of(&err),
+        Some(Refusal::PlanBaseUrl { .. })
     ));
     assert_eq!(t.fake.received().len(), received);
 }
@@ -456,30 +482,54 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         err.is_invalid_input() && err.to_string().contains("concurrency"),
         "{err}"
     );
+    assert_eq!(t.fake.received().len(), received, "nothing was sent");
 
     let mut edited = plan.clone();
-    edited.items[0].user_id = ObjectId::new("../users");
-    let err = edited.apply(&t.client()).run().await.unwrap_err();
+    edited.packages[0].items[0].person = Person::user("../users");
+    // Edited: refused as such, unless asked to apply it anyway.
+    let err = edited.clone().apply(&t.client()).run().await.unwrap_err();
+    assert!(
+        matches!(Refusal::of(&err), Some(Refusal::EditedPlan { .. })),
+        "{err}"
+    );
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     // The id as written, not its Debug form (`ObjectId("…")`).
     assert!(err.to_string().contains("plan item '../users'"), "{err}");
 
     let mut edited = plan.clone();
-    let removal = edited
+    let removal = edited.packages[0]
         .items
         .iter_mut()
         .find(|i| i.action == Action::Remove)
         .unwrap();
     removal.assignment_id = None;
-    let err = edited.apply(&t.client()).run().await.unwrap_err();
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(
         err.is_invalid_input() && err.to_string().contains("names no assignment"),
         "{err}"
     );
+    assert_eq!(t.writes_received(), 0, "nothing was written");
 
+    let received = t.fake.received().len();
     let mut edited = plan;
-    edited.spec.policy = AssignmentPolicyId::new("");
-    let err = edited.apply(&t.client()).run().await.unwrap_err();
+    edited.packages[0].spec.policy = AssignmentPolicyId::new("");
+    let err = edited
+        .apply(&t.client())
+        .allow_edited()
+        .run()
+        .await
+        .unwrap_err();
     assert!(err.is_invalid_input(), "{err}");
     assert_eq!(t.fake.received().len(), received, "nothing was sent");
 }
@@ -496,11 +546,7 @@ fn assignment(id: &str, target: &str, policy: &str, state: &str) -> AssignmentFa
 
 #[test]
 fn the_pure_planner_plans_hand_made_facts() {
-    let mut spec = BulkSpec::new(
-        "pkg",
-        "direct",
-        BulkSource::Users(vec!["ada".into(), "bob".into(), "cy".into()]),
-    );
+    let mut spec = PackageSpec::new("pkg", "direct", Source::users(["ada", "bob", "cy"]));
     spec.removal_scope = RemovalScope::Policy;
     let members = [
         MemberFact::user("ada", None),
@@ -529,12 +575,15 @@ fn the_pure_planner_plans_hand_made_facts() {
         RequestFact::from_request(&removal),
     ];
     let created = chrono::Utc::now();
-    let plan = plan_bulk("https://graph.test/v1.0/", created, &spec, &members, &facts).unwrap();
+    let package = plan_package(&spec, &members, &facts).unwrap();
+    let whole = Plan::new("https://graph.test/v1.0/", created, vec![package.clone()]).unwrap();
+    assert_eq!(whole.created_at, created);
+    let plan = &whole.packages[0];
 
     let lines: Vec<String> = plan
         .items
         .iter()
-        .map(|i| format!("{} {}", i.action, i.user_id))
+        .map(|i| format!("{} {}", i.action, i.person))
         .collect();
     assert_eq!(
         lines,
@@ -551,10 +600,9 @@ fn the_pure_planner_plans_hand_made_facts() {
         Some(AssignmentId::new("as-dan"))
     );
     assert_eq!(
-        plan.items[3].user_principal_name.as_deref(),
+        plan.items[3].principal_name.as_deref(),
         Some("dan@contoso.example")
     );
-    assert_eq!(plan.created_at, created);
     assert_eq!(plan.spec, spec);
     assert_eq!(plan.current_assignments, 4);
     assert_eq!(plan.assignments_after(), 4);
@@ -572,25 +620,20 @@ async fn facts_gathered_by_a_tool_plan_the_same_as_the_builder() {
         .iter()
         .map(|u| MemberFact::user(u.clone(), None))
         .collect();
-    let own = plan_bulk(
-        client.base_url().as_str(),
-        built.created_at,
-        &built.spec,
-        &members,
-        &facts,
-    )
-    .unwrap();
-    let shape = |p: &BulkPlan| -> Vec<(String, Action)> {
+    let package = plan_package(&only(&built).spec, &members, &facts).unwrap();
+    let own = Plan::new(client.base_url().as_str(), built.created_at, vec![package]).unwrap();
+    let shape = |p: &Plan| -> Vec<(String, Action)> {
         // The tool left the device out of its members.
-        p.items
-            .iter()
+        p.items()
+            .map(|(_, i)| i)
             .filter(|i| !matches!(i.action, Action::Skip(SkipReason::NotAUser(_))))
-            .map(|i| (i.user_id.to_string(), i.action.clone()))
+            .map(|i| (i.person.to_string(), i.action.clone()))
             .collect()
     };
     assert_eq!(shape(&own), shape(&built));
     assert_eq!(
-        own.observed, built.observed,
+        only(&own).observed,
+        only(&built).observed,
         "one fingerprint for both readers"
     );
     // So the tool's plan applies.

@@ -17,8 +17,8 @@ use entra_access::Client;
 use entra_access_fake::{
     AccessPackageSeed, AssignmentSeed, FakeGraph, Fault, GroupSeed, PolicySeed, UserSeed,
 };
-use entra_access_ops::sync::{self, DesiredState, SyncOutcome};
-use entra_access_ops::{Action, BulkReport, Outcome};
+use entra_access_ops::sync::{self, DesiredState};
+use entra_access_ops::{Action, Outcome, Person, Report};
 
 const REQUESTS: &str = "/v1.0/identityGovernance/entitlementManagement/assignmentRequests";
 
@@ -68,7 +68,7 @@ async fn tenant(members: usize, leavers: usize) -> Tenant {
 /// `Submitted` if and only if the fake has that request (an add for the
 /// person, a removal of the assignment), `NotStarted` if and only if it has
 /// no request for the person; nothing else.
-fn assert_report_matches_the_fake(t: &Tenant, report: &BulkReport) {
+fn assert_report_matches_the_fake(t: &Tenant, report: &Report) {
     let requests = t.fake.assignment_requests();
     let adds: HashMap<ObjectId, _> = requests
         .iter()
@@ -83,7 +83,7 @@ fn assert_report_matches_the_fake(t: &Tenant, report: &BulkReport) {
     assert_eq!(adds.len() + removals.len(), requests.len(), "{requests:#?}");
     for row in &report.rows {
         let made = match row.action {
-            Action::Add => adds.get(&row.user_id),
+            Action::Add => adds.get(row.person.object_id().unwrap()),
             Action::Remove => removals.get(row.assignment_id.as_ref().unwrap()),
             _ => panic!("unexpected row {row:#?}"),
         };
@@ -144,7 +144,7 @@ async fn a_run_stopped_half_way_reports_exactly_what_the_fake_holds() {
     // What the stream yielded is what the report says.
     for row in &seen {
         assert_eq!(row.outcome, Outcome::Submitted);
-        assert_eq!(report.row(row.user_id.as_str()), Some(row));
+        assert_eq!(report.row(&row.person.to_string()), Some(row));
     }
     assert_eq!(report.not_started().count(), totals.not_started);
 
@@ -180,9 +180,13 @@ async fn the_stream_yields_every_row_once_skips_first() {
         .unwrap();
     let rows: Vec<_> = run.collect().await;
     assert_eq!(rows.len(), 5);
-    assert_eq!(rows[0].user_id, t.members[2], "the skip comes first");
+    assert_eq!(
+        rows[0].person,
+        Person::User(t.members[2].clone()),
+        "the skip comes first"
+    );
     assert_eq!(rows[0].outcome, Outcome::Skipped);
-    let people: HashSet<_> = rows.iter().map(|r| r.user_id.clone()).collect();
+    let people: HashSet<_> = rows.iter().map(|r| r.person.clone()).collect();
     assert_eq!(people.len(), 5, "each person once");
     assert!(rows[1..].iter().all(|r| r.outcome == Outcome::Submitted));
     assert_eq!(t.fake.assignment_request_posts(), 4);
@@ -251,7 +255,7 @@ async fn rows_carry_the_ids_sent_and_answered_and_the_status_of_a_refusal() {
         // The POST for this person, found by its body.
         let post = posts
             .iter()
-            .find(|p| p.body.contains(row.user_id.as_str()))
+            .find(|p| p.body.contains(&row.person.to_string()))
             .unwrap();
         let sent = post.header("client-request-id").unwrap();
         assert_eq!(row.client_request_id.as_deref(), Some(sent));
@@ -325,16 +329,12 @@ async fn sync_apply_rechecks_a_lost_answer_on_the_bulk_engine() {
     ))
     .unwrap();
     let plan = sync::plan(&t.client, &desired).await.unwrap();
-    assert_eq!(plan.totals().add, 3);
+    assert_eq!(plan.totals().to_add, 3);
     // The first add is made, but its answer is lost on the way back.
     t.fake
         .inject(Fault::truncated().on_method("POST").on_path(REQUESTS));
-    let report = sync::apply(&t.client, plan)
-        .concurrency(1)
-        .run()
-        .await
-        .unwrap();
-    assert!(report.all_ok(), "{report:#?}");
+    let report = plan.apply(&t.client).concurrency(1).run().await.unwrap();
+    assert!(report.is_success(), "{report:#?}");
     assert_eq!(report.rows.len(), 4, "three adds and the leaver's removal");
 
     // Exactly one request per person: the lost one was found, not re-sent.
@@ -348,8 +348,8 @@ async fn sync_apply_rechecks_a_lost_answer_on_the_bulk_engine() {
         .filter(|r| r.method == "POST" && r.path == REQUESTS)
         .collect();
     for row in &report.rows {
-        assert_eq!(row.outcome, SyncOutcome::Submitted, "{row:#?}");
-        let target = row.target.to_string();
+        assert_eq!(row.outcome, Outcome::Submitted, "{row:#?}");
+        let target = row.person.to_string();
         let made = requests
             .iter()
             .find(|r| r.target_object_id.as_ref().map(ToString::to_string) == Some(target.clone()))
@@ -378,7 +378,7 @@ async fn sync_apply_rechecks_a_lost_answer_on_the_bulk_engine() {
 fn a_run_moves_between_tasks_and_its_stop_handle_is_shared() {
     fn send<T: Send + 'static>() {}
     fn shared<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
-    send::<entra_access_ops::BulkRun>();
+    send::<entra_access_ops::Run>();
     shared::<entra_access_ops::StopHandle>();
 }
 
@@ -426,7 +426,7 @@ async fn a_run_dropped_mid_flight_warns_how_many_writes_went_unreported() {
     drop(run);
     let text = captured.text();
     assert!(
-        text.contains("bulk run dropped") && text.contains("unreported=3"),
+        text.contains("run dropped") && text.contains("unreported=3"),
         "{text}"
     );
 
@@ -441,7 +441,7 @@ async fn a_run_dropped_mid_flight_warns_how_many_writes_went_unreported() {
     let report = run.stop().await;
     assert_eq!(report.rows.len(), 4);
     assert!(
-        !captured.text()[before..].contains("bulk run dropped"),
+        !captured.text()[before..].contains("run dropped"),
         "{}",
         captured.text()
     );

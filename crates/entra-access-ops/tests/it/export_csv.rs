@@ -107,7 +107,8 @@ async fn a_bulk_report_writes_one_guarded_row_per_person() {
     let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
     let a = fake.add_user(UserSeed::new("A").user_principal_name("=a@contoso.com"));
     let b = fake.add_user(UserSeed::new("B").user_principal_name("b@contoso.com"));
-    fake.add_assignment(AssignmentSeed::new(&pkg, &policy, &b).state(AssignmentState::Delivered));
+    let b_assignment = fake
+        .add_assignment(AssignmentSeed::new(&pkg, &policy, &b).state(AssignmentState::Delivered));
     let group = fake.add_group(GroupSeed::new("G").members([&a, &b]));
     let client = fake.client().unwrap();
 
@@ -123,12 +124,22 @@ async fn a_bulk_report_writes_one_guarded_row_per_person() {
 
     assert_eq!(
         table[0].join(","),
-        "UserId,UserPrincipalName,Action,Outcome,RequestId,ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"
+        "Package,AccessPackageId,Person,PrincipalName,Action,Outcome,RequestId,AssignmentId,\
+         ErrorCode,ErrorMessage,HttpStatus,GraphRequestId,ClientRequestId"
     );
     assert_eq!(table.len(), 3);
+    let row_of = |who: &ObjectId| {
+        table
+            .iter()
+            .find(|r| r[2] == who.as_str())
+            .unwrap_or_else(|| panic!("no row for {who}: {text}"))
+            .clone()
+    };
     assert_eq!(
-        table[1],
+        row_of(&a),
         [
+            pkg.as_str(),
+            pkg.as_str(),
             a.as_str(),
             "'=a@contoso.com",
             "Add",
@@ -138,17 +149,21 @@ async fn a_bulk_report_writes_one_guarded_row_per_person() {
             "",
             "",
             "",
+            "",
             ""
         ]
     );
     assert_eq!(
-        table[2],
+        row_of(&b),
         [
+            pkg.as_str(),
+            pkg.as_str(),
             b.as_str(),
             "b@contoso.com",
             "Skip(alreadyDelivered)",
             "Skipped",
             "",
+            b_assignment.as_str(),
             "",
             "",
             "",

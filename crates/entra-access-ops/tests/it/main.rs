@@ -9,5 +9,7 @@ mod bulk_plan;
 mod bulk_stream;
 mod export_csv;
 mod reports;
+mod safeguards;
+mod stored_plans;
 mod submit_once;
 mod sync;

@@ -15,9 +15,10 @@ use entra_access::models::{
 };
 use entra_access::ErrorKind;
 use entra_access_fake::{
-    AccessPackageSeed, AssignmentSeed, CatalogSeed, FakeGraph, PolicySeed, RequestSeed, UserSeed,
+    AccessPackageSeed, AssignmentSeed, CatalogSeed, FakeGraph, GroupSeed, PolicySeed, RequestSeed,
+    UserSeed,
 };
-use entra_access_ops::reports::ReportScope;
+use entra_access_ops::reports::{Conflict, ReportScope};
 use futures::TryStreamExt;
 use serde_json::json;
 
@@ -138,6 +139,8 @@ async fn expiring_equals_the_set_computed_from_the_fakes_state() {
                 })
                 .collect();
         expected.sort();
+        assert_eq!(rows.without_end, 0, "every schedule has an end or none");
+        let rows = rows.rows;
         let got: Vec<(chrono::DateTime<Utc>, AssignmentId)> = rows
             .iter()
             .map(|r| (r.end_date_time, r.assignment_id.clone()))
@@ -163,7 +166,7 @@ async fn expiring_equals_the_set_computed_from_the_fakes_state() {
         .send()
         .await
         .unwrap();
-    assert!(all.iter().any(|r| r.package_id == t.other_package));
+    assert!(all.rows.iter().any(|r| r.package_id == t.other_package));
 }
 
 #[tokio::test]
@@ -299,6 +302,29 @@ async fn the_fakes_new_routes_refuse_what_graph_refuses() {
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(404));
+    let e = raw
+        .get::<serde_json::Value>(
+            "identityGovernance/entitlementManagement/accessPackages/nope/incompatibleGroups",
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(404));
+    assert_eq!(
+        e.code().map(|c| c.to_string()).as_deref(),
+        Some("ResourceNotFound")
+    );
+    let e = raw
+        .post(
+            &format!(
+                "identityGovernance/entitlementManagement/accessPackages/{}/incompatibleGroups",
+                t.finance_packages[0]
+            ),
+            &json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(405));
     let e = raw
         .post(
             "identityGovernance/entitlementManagement/catalogs",
@@ -464,32 +490,35 @@ async fn separation_finds_exactly_the_seeded_violations() {
         .unwrap();
     assert!(none.is_empty());
 
-    let (others, violations) = reports
+    let checked = reports
         .incompatible_holders(PackageRef::id(a.clone()))
         .await
         .unwrap();
+    assert_eq!(checked.package.id, a);
+    assert!(checked.incompatible_groups.is_empty());
+    let (others, violations) = (checked.incompatible_packages, checked.violations);
     let mut other_ids: Vec<_> = others.iter().map(|p| p.id.clone()).collect();
     other_ids.sort();
     let mut want_others = vec![b.clone(), c.clone()];
     want_others.sort();
     assert_eq!(other_ids, want_others, "both directions are checked");
-    let got: BTreeSet<(ObjectId, AccessPackageId)> = violations
+    let got: BTreeSet<(ObjectId, Conflict)> = violations
         .iter()
-        .map(|v| (v.object_id.clone(), v.other_package_id.clone()))
+        .map(|v| (v.object_id.clone(), v.conflict.clone()))
         .collect();
     let want = BTreeSet::from([
-        (users[0].clone(), b.clone()),
-        (users[1].clone(), b.clone()),
-        (users[4].clone(), c.clone()),
+        (users[0].clone(), Conflict::Package(b.clone())),
+        (users[1].clone(), Conflict::Package(b.clone())),
+        (users[4].clone(), Conflict::Package(c.clone())),
     ]);
     assert_eq!(got, want);
 
     // Seen from B: only A is declared (by A), so the same two people.
-    let (_, from_b) = reports
+    let from_b = reports
         .incompatible_holders(PackageRef::id(b.clone()))
         .await
         .unwrap();
-    assert_eq!(from_b.len(), 2);
+    assert_eq!(from_b.violations.len(), 2);
 }
 
 #[tokio::test]
@@ -528,4 +557,292 @@ async fn package_resolution_by_name_has_a_typed_error_for_none_and_several() {
         .await
         .unwrap_err();
     assert!(e.is_not_found(), "{e}");
+}
+
+/// Graph's `requestor` is "the subject who requested or, if a direct
+/// assignment, was assigned" (resources/accesspackageassignmentrequest.md):
+/// the audit's requestor columns carry exactly that, and every add type
+/// (`RequestType::is_add`) counts as the request that created an assignment.
+#[tokio::test]
+async fn audit_shows_graphs_requestor_and_joins_every_kind_of_add() {
+    let fake = FakeGraph::builder()
+        .seed(21)
+        .page_size(2)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Ledger"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let user = |name: &str| fake.add_user(UserSeed::new(name));
+    let (ada, bob, carol, dan, manager) = (
+        user("Ada Admin-Assigned"),
+        user("Bob Auto-Assigned"),
+        user("Carol On-Behalf"),
+        user("Dan Self-Service"),
+        user("Mia Manager"),
+    );
+
+    // Ada: a direct assignment made through the API by the calling app.
+    let client = fake.client().unwrap();
+    let created = client
+        .assignment_requests()
+        .admin_add(&pkg, &policy, entra_access::api::Target::user(&ada))
+        .justification("ledger access")
+        .send()
+        .await
+        .unwrap();
+    while fake.advance(&created.id).is_some() {}
+    // Bob: an auto-assignment policy's systemAdd; Carol: asked for by her
+    // manager; Dan: asked for himself. Each request created the assignment.
+    let mut seeded = BTreeMap::new();
+    for (who, kind, by) in [
+        (&bob, RequestType::SystemAdd, None),
+        (&carol, RequestType::OnBehalfAdd, Some(&manager)),
+        (&dan, RequestType::UserAdd, None),
+    ] {
+        let assignment = fake.add_assignment(AssignmentSeed::new(&pkg, &policy, who));
+        let mut seed = RequestSeed::new(kind, &pkg, &policy, who)
+            .state(RequestState::Delivered)
+            .assignment(&assignment);
+        if let Some(by) = by {
+            seed = seed.requested_by(by);
+        }
+        seeded.insert(who.clone(), fake.add_request(seed));
+    }
+
+    let rows: Vec<_> = entra_access_ops::reports::Reports::new(&client)
+        .audit(ReportScope::Package(PackageRef::id(pkg.clone())))
+        .stream()
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    let row_of = |who: &ObjectId| {
+        rows.iter()
+            .find(|r| r.target_object_id.as_deref() == Some(who.as_str()))
+            .unwrap_or_else(|| panic!("no row for {who}"))
+    };
+    // (assignee, request, type, Graph's requestor and its name)
+    let expected = [
+        (&ada, &created.id, "adminAdd", &ada, "Ada Admin-Assigned"),
+        (&bob, &seeded[&bob], "systemAdd", &bob, "Bob Auto-Assigned"),
+        (
+            &carol,
+            &seeded[&carol],
+            "onBehalfAdd",
+            &manager,
+            "Mia Manager",
+        ),
+        (&dan, &seeded[&dan], "userAdd", &dan, "Dan Self-Service"),
+    ];
+    for (who, request, kind, requestor, name) in expected {
+        let row = row_of(who);
+        let q = row
+            .request
+            .as_ref()
+            .unwrap_or_else(|| panic!("{kind}: no creating request joined: {row:?}"));
+        assert_eq!(&q.id, request, "{kind}");
+        assert_eq!(q.request_type.as_deref(), Some(kind));
+        assert_eq!(
+            q.requestor_object_id.as_deref(),
+            Some(requestor.as_str()),
+            "{kind}: Graph's requestor"
+        );
+        assert_eq!(q.requestor_name.as_deref(), Some(name), "{kind}");
+    }
+    assert_eq!(
+        row_of(&ada)
+            .request
+            .as_ref()
+            .unwrap()
+            .justification
+            .as_deref(),
+        Some("ledger access")
+    );
+}
+
+/// An assignment expiring `afterDuration` without an `endDateTime` ends at
+/// its start plus its duration (resources/expirationpattern.md); held
+/// assignments whose end cannot be told are counted, not dropped.
+#[tokio::test]
+async fn expiring_counts_a_duration_from_the_start_and_reports_assignments_without_an_end() {
+    let fake = FakeGraph::builder()
+        .seed(6)
+        .page_size(2)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Timed"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let now = Utc::now();
+    let started = now - Duration::days(10);
+    let start = format_datetime(&started);
+    let schedules = [
+        // (state, schedule)
+        (
+            AssignmentState::Delivered,
+            json!({ "startDateTime": start, "expiration": { "type": "afterDuration", "duration": "P15D", "endDateTime": null } }),
+        ),
+        (
+            AssignmentState::PartiallyDelivered,
+            json!({ "startDateTime": start, "expiration": { "type": "afterDuration", "duration": "PT252H" } }),
+        ),
+        (
+            AssignmentState::Delivered,
+            json!({ "startDateTime": start, "expiration": { "type": "afterDuration", "duration": "P100D" } }),
+        ),
+        // Held, but nothing to tell the end from: counted.
+        (
+            AssignmentState::Delivered,
+            json!({ "startDateTime": start, "expiration": { "type": "notSpecified", "duration": null, "endDateTime": null } }),
+        ),
+        (
+            AssignmentState::Delivering,
+            json!({ "startDateTime": start, "expiration": { "type": "afterDateTime", "endDateTime": null } }),
+        ),
+        (
+            AssignmentState::Delivered,
+            json!({ "startDateTime": null, "expiration": { "type": "afterDuration", "duration": "P1D" } }),
+        ),
+        // Never ends: neither a row nor counted.
+        (
+            AssignmentState::Delivered,
+            json!({ "startDateTime": start, "expiration": { "type": "noExpiration" } }),
+        ),
+        // Not held: ignored, whatever its schedule.
+        (
+            AssignmentState::Expired,
+            json!({ "startDateTime": start, "expiration": { "type": "afterDuration", "duration": "P12D" } }),
+        ),
+        (
+            AssignmentState::DeliveryFailed,
+            json!({ "startDateTime": start, "expiration": { "type": "notSpecified" } }),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (state, schedule)) in schedules.into_iter().enumerate() {
+        let user = fake.add_user(UserSeed::new(&format!("Timed {i}")));
+        ids.push(
+            fake.add_assignment(
+                AssignmentSeed::new(&pkg, &policy, &user)
+                    .state(state)
+                    .schedule(schedule),
+            ),
+        );
+    }
+    let reports = entra_access_ops::reports::Reports::new(&fake.client().unwrap());
+    let expiring = |days: i64| {
+        reports
+            .expiring(ReportScope::Package(PackageRef::id(pkg.clone())))
+            .within_days(days)
+            .now(now)
+            .send()
+    };
+    let week = expiring(7).await.unwrap();
+    let got: Vec<_> = week
+        .rows
+        .iter()
+        .map(|r| (r.assignment_id.clone(), r.end_date_time))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (ids[1].clone(), started + Duration::hours(252)),
+            (ids[0].clone(), started + Duration::days(15)),
+        ],
+        "soonest first"
+    );
+    assert_eq!(week.without_end, 3, "{week:?}");
+    let quarter = expiring(95).await.unwrap();
+    assert_eq!(quarter.rows.len(), 3);
+    assert_eq!(quarter.rows[2].assignment_id, ids[2]);
+    assert_eq!(quarter.rows[2].end_date_time, started + Duration::days(100));
+    assert_eq!(quarter.without_end, 3);
+}
+
+/// `incompatibleGroups` (resources/accesspackage.md): members of an
+/// incompatible group, nested groups' members included, who hold the
+/// package are violations.
+#[tokio::test]
+async fn separation_reports_holders_who_are_members_of_an_incompatible_group() {
+    let fake = FakeGraph::builder()
+        .seed(7)
+        .page_size(2)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Approve payments"));
+    let policy = fake.add_policy(PolicySeed::new("Direct", &pkg));
+    let users: Vec<ObjectId> = (0..6)
+        .map(|i| fake.add_user(UserSeed::new(&format!("Member {i}"))))
+        .collect();
+    // Vendor managers: users 0 and 1 directly, user 2 through a nested group.
+    let nested = fake.add_group(GroupSeed::new("Vendor leads").member(&users[2]));
+    let vendors = fake.add_group(
+        GroupSeed::new("Vendor managers")
+            .members([&users[0], &users[1]])
+            .member(&nested),
+    );
+    // A second incompatible group; and one nobody marked.
+    let auditors = fake.add_group(GroupSeed::new("Auditors").member(&users[3]));
+    let unrelated = fake.add_group(GroupSeed::new("Everyone else").member(&users[4]));
+    let holdings = [
+        (0, AssignmentState::Delivered),          // in Vendor managers
+        (1, AssignmentState::Expired),            // in it, but no longer holds
+        (2, AssignmentState::Delivering),         // nested member
+        (3, AssignmentState::PartiallyDelivered), // in Auditors
+        (4, AssignmentState::Delivered),          // only in the unmarked group
+        (5, AssignmentState::Delivered),          // in no group
+    ];
+    for (u, state) in holdings {
+        fake.add_assignment(AssignmentSeed::new(&pkg, &policy, &users[u]).state(state));
+    }
+    for group in [&vendors, &auditors, &nested] {
+        fake.add_incompatible_group(&pkg, group);
+    }
+    let _ = unrelated;
+
+    let client = fake.client().unwrap();
+    let groups = client
+        .access_packages()
+        .incompatible_groups(pkg.clone())
+        .collect()
+        .await
+        .unwrap();
+    let mut group_ids: Vec<_> = groups.iter().map(|g| g.id.clone()).collect();
+    group_ids.sort();
+    let mut want_groups = vec![vendors.clone(), auditors.clone(), nested.clone()];
+    want_groups.sort();
+    assert_eq!(group_ids, want_groups, "three groups, over two pages");
+
+    let checked = entra_access_ops::reports::Reports::new(&client)
+        .incompatible_holders(PackageRef::id(pkg.clone()))
+        .await
+        .unwrap();
+    assert!(checked.incompatible_packages.is_empty());
+    assert_eq!(checked.incompatible_groups.len(), 3);
+    let got: BTreeSet<(ObjectId, Conflict)> = checked
+        .violations
+        .iter()
+        .map(|v| {
+            assert_eq!(v.package_id, pkg);
+            (v.object_id.clone(), v.conflict.clone())
+        })
+        .collect();
+    let want = BTreeSet::from([
+        (users[0].clone(), Conflict::Group(vendors.clone())),
+        (users[2].clone(), Conflict::Group(vendors.clone())),
+        (users[2].clone(), Conflict::Group(nested.clone())),
+        (users[3].clone(), Conflict::Group(auditors.clone())),
+    ]);
+    assert_eq!(got, want);
+    assert_eq!(checked.violations.len(), want.len(), "each once");
+    for group in [&vendors, &auditors, &nested] {
+        assert!(
+            fake.count("GET", &format!("/v1.0/groups/{group}/transitiveMembers")) >= 1,
+            "members of {group} read transitively"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use crate::transport::Transport;
 /// use chrono::{TimeZone, Utc};
 /// use entra_access::api::Target;
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 ///
 /// let req = client
 ///     .assignment_requests()
@@ -53,7 +53,7 @@ use crate::transport::Transport;
 /// use entra_access::api::Target;
 /// use entra_access::models::IsoDuration;
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 ///
 /// let target = Target::email("ana@fabrikam.com")
 ///     .display_name("Ana Souza")
@@ -112,7 +112,7 @@ impl AdminAdd {
     /// ([`AssignmentRequest::is_pending_approval`]).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignment_requests()
     ///     .admin_add("pkg-1", "pol-1", entra_access::api::Target::user("user-1"))
@@ -175,7 +175,7 @@ impl AdminAdd {
     /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final)).
     ///
     /// If the POST fails in a way that leaves open whether Graph processed
-    /// it, the error says so ([`Error::may_have_been_processed`]); do not
+    /// it, the error says so ([`Error::may_have_been_processed`](crate::Error::may_have_been_processed)); do not
     /// simply send again: look for the request or assignment first.
     pub async fn send(self) -> Result<AssignmentRequest> {
         let req = self.request()?;

@@ -15,7 +15,7 @@ use crate::transport::Transport;
 ///
 /// ```
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let req = client
 ///     .assignment_requests()
 ///     .admin_remove("asg-1")

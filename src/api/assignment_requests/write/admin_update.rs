@@ -16,7 +16,7 @@ use crate::transport::Transport;
 /// ```
 /// use entra_access::models::IsoDuration;
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 ///
 /// let req = client
 ///     .assignment_requests()
@@ -56,7 +56,7 @@ impl AdminUpdate {
     /// ([`AssignmentRequest::is_pending_approval`]).
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// let req = client
     ///     .assignment_requests()
     ///     .admin_update("asg-1")

@@ -81,8 +81,10 @@ mod tests {
 
         let justify = policy(serde_json::json!({"id": "p3",
             "requestApprovalSettings": {"isRequestorJustificationRequired": true, "stages": []}}));
-        let mut draft = Draft::default();
-        draft.justification = Some("  ".into());
+        let mut draft = Draft {
+            justification: Some("  ".into()),
+            ..Draft::default()
+        };
         let err = check_user_add(&justify, &draft).unwrap_err().to_string();
         assert!(err.contains("isRequestorJustificationRequired"), "{err}");
         draft.justification = Some("campaign".into());

@@ -31,7 +31,7 @@ use crate::transport::Transport;
 ///
 /// ```
 /// use entra_access::models::AssignmentPolicy;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let policy: AssignmentPolicy = serde_json::from_value(serde_json::json!({
 ///     "id": "pol-1",
 ///     "requestorSettings": {"enableTargetsToSelfAddAccess": false}
@@ -44,7 +44,7 @@ use crate::transport::Transport;
 ///
 /// ```
 /// use serde_json::json;
-/// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
 /// let req = client
 ///     .assignment_requests()
 ///     .user_add("pkg-1", "pol-1")
@@ -89,7 +89,7 @@ impl UserAdd {
     /// that keeps it from being sent.
     ///
     /// ```
-    /// # let client = entra_access::Client::new(entra_access::auth::StaticToken::new("t"))?;
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
     /// assert!(client.assignment_requests().user_add("", "pol-1").request().is_err());
     /// # Ok::<(), entra_access::Error>(())
     /// ```

@@ -1,6 +1,10 @@
-//! Retry policy and the pure decision of whether and when to retry.
+//! The retry policy and the pure decision of whether and when to retry.
+//! What is worth retrying at all is the error's classification
+//! ([`crate::error`]); this module decides how often and how long to wait.
 
 use std::time::Duration;
+
+use crate::error::{is_retryable, Attempt};
 
 /// How the client retries failed calls.
 ///
@@ -133,40 +137,6 @@ impl RetryPolicy {
     }
 }
 
-/// What happened on one try.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Attempt {
-    /// Graph answered with this status (not 2xx, not 401).
-    Status {
-        status: u16,
-        retry_after: Option<Duration>,
-    },
-    /// The connection could not be made: nothing was sent.
-    NotSent,
-    /// The request timed out: it may have been processed.
-    TimedOut,
-    /// The connection broke after the request was sent, or the body of a
-    /// success could not be read.
-    Broken,
-}
-
-/// Whether a failure is of a kind the policy retries: 429 and failures
-/// before sending always; 503, 504, timeouts and broken connections only
-/// for idempotent requests; nothing else. The one classification: the
-/// policy decides with it, and [`Error::is_retryable`](crate::Error::is_retryable)
-/// answers with it.
-pub(crate) fn is_retryable(attempt: Attempt, idempotent: bool) -> bool {
-    match attempt {
-        Attempt::Status { status: 429, .. } | Attempt::NotSent => true,
-        Attempt::Status {
-            status: 503 | 504, ..
-        }
-        | Attempt::TimedOut
-        | Attempt::Broken => idempotent,
-        Attempt::Status { .. } => false,
-    }
-}
-
 /// What to do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
@@ -182,6 +152,12 @@ pub(crate) enum Decision {
 /// The largest extra wait after a `Retry-After`, as a fraction of it, so
 /// clients told the same `Retry-After` do not all come back at one instant.
 pub(crate) const RETRY_AFTER_JITTER: f64 = 0.1;
+
+/// A random extra of up to `fraction` of `d`, so waiters that would all
+/// wake at one instant spread out.
+pub(crate) fn jitter(d: Duration, fraction: f64) -> Duration {
+    d.mul_f64(fraction * fastrand::f64())
+}
 
 impl RetryPolicy {
     /// Decides about try `retries_done + 1`. Pure: the only input besides the
@@ -214,7 +190,7 @@ impl RetryPolicy {
                 if hint > self.max_retry_after {
                     return Decision::WaitTooLong { maybe_processed };
                 }
-                hint.saturating_add(super::deadline::jitter(hint, RETRY_AFTER_JITTER))
+                hint.saturating_add(jitter(hint, RETRY_AFTER_JITTER))
             }
             _ => self.backoff(retries_done),
         };
@@ -391,6 +367,13 @@ mod tests {
             }
         );
         assert_eq!(RetryPolicy::default().max_retries(99).retries(), 10);
+    }
+
+    #[test]
+    fn jitter_stays_within_its_fraction() {
+        let j = jitter(Duration::from_secs(10), 0.2);
+        assert!(j <= Duration::from_secs(2), "{j:?}");
+        assert_eq!(jitter(Duration::MAX, 0.0), Duration::ZERO);
     }
 
     #[test]

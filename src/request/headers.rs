@@ -1,5 +1,6 @@
 //! The headers of a request: the client's defaults, replaced (not doubled)
-//! by any the caller set.
+//! by any the caller set. The options check them when they are given and
+//! the transport when it sends, with the same rules.
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 
@@ -44,6 +45,24 @@ pub(crate) fn request_headers(
     Ok(map)
 }
 
+/// Checks caller-given headers the way a call would: names and values must
+/// be valid, and `Authorization` is the client's alone.
+pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    request_headers(headers, &HeaderValue::from_static("check")).map(|_| ())
+}
+
+/// Shows the names of caller-given headers, never their values (an
+/// API-management key or a signature travels in one): for `Debug`.
+pub(crate) struct HeaderNames<'a>(pub(crate) &'a [(String, String)]);
+
+impl std::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +95,15 @@ mod tests {
         let accept: Vec<_> = map.get_all(ACCEPT).iter().collect();
         assert_eq!(accept, ["text/csv"]);
         assert_eq!(map["consistencylevel"], "eventual");
+    }
+
+    #[test]
+    fn header_names_show_no_values() {
+        let shown = format!(
+            "{:?}",
+            HeaderNames(&[("Ocp-Apim-Subscription-Key".into(), "key-93f1".into())])
+        );
+        assert_eq!(shown, r#"["Ocp-Apim-Subscription-Key"]"#);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Reading an answer's body chunk by chunk, stopping at a cap.
+//! Reading an answer's body chunk by chunk, stopping at a cap: Graph's
+//! answers (the transport) and the token endpoint's (the auth providers).
 
 use bytes::Bytes;
 
