@@ -7,6 +7,10 @@
 //! requests the new department's package instead of the old one's.
 //! Tasks cannot be edited in place, so all changes go into ONE new workflow
 //! version; a task already present, or absent when dropped, changes nothing.
+//! A task must fit the workflow's category (Graph: "The category of the
+//! task must match the category of the workflow"): adding a request task to
+//! a leaver workflow, or a remove task to a joiner one, fails before
+//! anything is sent (exit 1, naming the categories).
 //! If someone else changed the workflow at the same time, the run fails with
 //! a conflict naming the versions to compare (exit 1). Prints the workflow's
 //! tasks afterwards, one tab-separated line each (`displayName`,
@@ -15,6 +19,8 @@
 //! ```text
 //! cargo run --example add_lifecycle_task -- --workflow-id fe0c1a7e-0000-4000-8000-000000000001 \
 //!     --request --package-name "Marketing Campaign" --drop-tasks-of <old package id>
+//! cargo run --example add_lifecycle_task -- --workflow-id fe0c1a7e-0000-4000-8000-000000000002 \
+//!     --remove --package-name "Marketing Campaign"
 //! ```
 //!
 //! Flags: `--workflow-id ID`; `--request` or `--remove`; `--package-id ID`

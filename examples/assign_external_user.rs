@@ -2,7 +2,9 @@
 //! yet, by e-mail address (the portal's "Any user" direct assignment). The
 //! policy must admit users not yet in the directory. Prints the request id
 //! on stdout; with `--wait`, follows it and prints the final state (Graph
-//! invites the person as a guest while delivering).
+//! invites the person as a guest while delivering). A request that waits
+//! for its approvers ends the wait at once: stderr names who approves each
+//! stage, and the exit code is 0.
 //!
 //! ```text
 //! cargo run --example assign_external_user -- --package-name "Sales Onboarding" \
@@ -29,8 +31,8 @@ use entra_access::api::{PackageRef, Target};
 use entra_access::chrono::Utc;
 use entra_access::doctor::{hint, Capability};
 use entra_access::models::{
-    format_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest, AssignmentRequestId,
-    DateTime, RequestState,
+    format_datetime, AccessPackage, ApprovalStage, AssignmentPolicy, AssignmentRequest,
+    AssignmentRequestId, DateTime, RequestState, SubjectSet,
 };
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
@@ -61,7 +63,8 @@ struct Args {
     /// The name to show for them until they accept the invitation.
     #[arg(long, value_name = "NAME")]
     display_name: Option<String>,
-    /// Follow the request until it is delivered (or fails).
+    /// Follow the request until it is delivered, fails, or waits for its
+    /// approvers.
     #[arg(long)]
     wait: bool,
 }
@@ -87,11 +90,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
     target = target.set_display_name(args.display_name);
     let request = client
         .assignment_requests()
-        .admin_add(&package.id, policy, target);
+        .admin_add(&package.id, &policy.id, target);
     // Checks for an existing assignment or open request first, so running
     // the command twice requests nothing twice.
     let submission = entra_access_ops::submit_once(client, request).await?;
-    report_submission(&conn, submission, args.wait).await
+    report_submission(&conn, submission, args.wait, &policy).await
 }
 
 /// `--package-id ID` or `--package-name NAME` (exactly one).
@@ -120,12 +123,9 @@ impl PackageArg {
 
 /// The policy to assign through: `--policy-id` (an id or a display name),
 /// or the package's only policy.
-fn pick_policy(
-    package: &AccessPackage,
-    wanted: Option<&str>,
-) -> anyhow::Result<AssignmentPolicyId> {
+fn pick_policy(package: &AccessPackage, wanted: Option<&str>) -> anyhow::Result<AssignmentPolicy> {
     match package.single_policy(wanted) {
-        Ok(policy) => Ok(policy.id.clone()),
+        Ok(policy) => Ok(policy.clone()),
         // Several fit: name them, with the flag that picks one.
         Err(e) if e.kind() == ErrorKind::Ambiguous => {
             let fitting: Vec<String> = package
@@ -152,12 +152,13 @@ fn pick_policy(
 /// Prints what an `adminAdd` did: the request id on stdout (nothing when
 /// the target already holds the access; stderr says what was found). With
 /// `wait`, follows the request: each state on stderr, the final one on
-/// stdout, and an error (saying how it ended) unless it was delivered or
-/// starts later.
+/// stdout, and an error (saying how it ended) unless it was delivered,
+/// starts later, or waits for its approvers.
 async fn report_submission(
     conn: &Connection,
     submission: Submission,
     wait: bool,
+    policy: &AssignmentPolicy,
 ) -> anyhow::Result<()> {
     if let Some(note) = note(&submission) {
         eprintln!("{note}");
@@ -170,7 +171,7 @@ async fn report_submission(
         return Ok(());
     }
     let done = follow(conn, &request.id).await?;
-    report_ending(&done)
+    report_ending(&done, policy)
 }
 
 /// One line saying why nothing new was posted; `None` for a new request.
@@ -190,15 +191,19 @@ fn note(submission: &Submission) -> Option<String> {
 }
 
 /// Follows a request (polling with backoff), each new state on stderr;
-/// returns it final, or scheduled for a start still ahead.
+/// returns it final, scheduled for a start still ahead, or waiting for its
+/// approvers.
 async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<AssignmentRequest> {
     let mut changes = conn
         .client()
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
-        // Graph keeps a request that starts later in `scheduled` until then.
-        .stop_when_scheduled(true);
+        // Graph keeps a request that starts later in `scheduled` until then,
+        // and one that needs approval in `pendingApproval` until its
+        // approvers decide: neither is worth polling for.
+        .stop_when_scheduled(true)
+        .stop_when_pending_approval(true);
     let mut last = None;
     while let Some(request) = changes.try_next().await? {
         eprintln!("request {}: {}", request.id, state(&request));
@@ -208,10 +213,17 @@ async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<A
 }
 
 /// Prints the final state on stdout; an error saying how the request ended
-/// unless it was delivered or starts later.
-fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
+/// unless it was delivered, starts later, or waits for its approvers (who
+/// are named on stderr).
+fn report_ending(done: &AssignmentRequest, policy: &AssignmentPolicy) -> anyhow::Result<()> {
     println!("{}", state(done));
-    if let Some(start) = starts_later(done) {
+    if let Some(stages) = done.approval_stages(policy) {
+        eprintln!(
+            "request {}: waits for approval by {}; not waiting for the decision",
+            done.id,
+            approvers(stages)
+        );
+    } else if let Some(start) = starts_later(done) {
         eprintln!(
             "request {}: access starts at {}; not waiting that long",
             done.id,
@@ -221,6 +233,44 @@ fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
         bail!("{}", ending(done));
     }
     Ok(())
+}
+
+/// Who decides each approval stage, in order: "stage 1: user {id}; stage
+/// 2: members of group {id}", or the approvers the policy leaves unnamed.
+fn approvers(stages: &[ApprovalStage]) -> String {
+    if stages.iter().all(|s| s.primary_approvers.is_empty()) {
+        return "its approvers (the policy read names none)".to_owned();
+    }
+    stages
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| {
+            let who: Vec<String> = stage.primary_approvers.iter().map(approver).collect();
+            format!("stage {}: {}", i + 1, who.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One approver set, as an admin reads it.
+fn approver(set: &SubjectSet) -> String {
+    match set {
+        SubjectSet::SingleUser(u) => format!("user {}", label(u.user_id.as_ref())),
+        SubjectSet::GroupMembers(g) => format!("members of group {}", label(g.group_id.as_ref())),
+        SubjectSet::ConnectedOrganizationMembers(o) => format!(
+            "members of connected organization {}",
+            label(o.connected_organization_id.as_ref())
+        ),
+        SubjectSet::RequestorManager(m) => match m.manager_level {
+            Some(level) if level > 1 => format!("the requestor's manager (level {level})"),
+            _ => "the requestor's manager".to_owned(),
+        },
+        other => other.odata_type().unwrap_or("an approver set").to_owned(),
+    }
+}
+
+fn label(id: Option<&impl std::fmt::Display>) -> String {
+    id.map_or_else(|| "(unknown)".to_owned(), |id| id.to_string())
 }
 
 /// A request's state as Graph spells it (`pendingApproval`, `delivered`…).

@@ -3,7 +3,10 @@
 //! request unless the user already holds the package or has an open request
 //! for it, and prints the request id on stdout. With `--wait`, follows the
 //! request (state changes on stderr) and prints its final state on stdout;
-//! exits non-zero unless it was delivered.
+//! exits non-zero unless it was delivered. A request that waits for its
+//! approvers (`pendingApproval`) ends the wait at once: stderr names who
+//! approves each stage, and the exit code is 0 (as for one scheduled to
+//! start later). `--bypass-approval` asks Graph to skip that approval.
 //!
 //! ```text
 //! cargo run --example assign_user -- --package-name "Marketing Campaign" \
@@ -13,7 +16,8 @@
 //! Flags: `--package-id ID` or `--package-name NAME`; `--policy-id ID`
 //! (optional when the package has one policy); `--user-id OID` (the user's
 //! object id); `--start RFC3339`; `--end RFC3339` or `--duration ISO8601`
-//! (default: the policy's expiration); `--justification TEXT`; `--wait`.
+//! (default: the policy's expiration); `--justification TEXT`;
+//! `--bypass-approval`; `--wait`.
 //!
 //! Environment: `GRAPH_ACCESS_TOKEN`, or `AZURE_TENANT_ID` +
 //! `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (optional
@@ -32,8 +36,8 @@ use entra_access::api::{PackageRef, Target};
 use entra_access::chrono::Utc;
 use entra_access::doctor::{hint, Capability};
 use entra_access::models::{
-    format_datetime, parse_datetime, AccessPackage, AssignmentPolicyId, AssignmentRequest,
-    AssignmentRequestId, DateTime, IsoDuration, RequestState,
+    format_datetime, parse_datetime, AccessPackage, ApprovalStage, AssignmentPolicy,
+    AssignmentRequest, AssignmentRequestId, DateTime, IsoDuration, RequestState, SubjectSet,
 };
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
@@ -73,7 +77,13 @@ struct Args {
     /// Why the user gets access (kept with the request).
     #[arg(long, value_name = "TEXT")]
     justification: Option<String>,
-    /// Follow the request until it is delivered (or fails).
+    /// Skip the approval the policy requires (Graph's
+    /// `parameters.bypassApproval`); without it a policy with approvers
+    /// keeps the request waiting for them.
+    #[arg(long)]
+    bypass_approval: bool,
+    /// Follow the request until it is delivered, fails, or waits for its
+    /// approvers.
     #[arg(long)]
     wait: bool,
 }
@@ -97,17 +107,19 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let mut request = client.assignment_requests().admin_add(
         &package.id,
-        policy,
+        &policy.id,
         Target::user(args.user_id.as_str()),
     );
     request = request.set_starts_at(args.start);
     request = request.set_ends_at(args.end);
     request = request.set_duration(args.duration);
     request = request.set_justification(args.justification);
+    // Only when asked: without it the policy decides.
+    request = request.set_bypass_approval(args.bypass_approval.then_some(true));
     // Checks for an existing assignment or open request first, so running
     // the command twice requests nothing twice.
     let submission = entra_access_ops::submit_once(client, request).await?;
-    report_submission(&conn, submission, args.wait).await
+    report_submission(&conn, submission, args.wait, &policy).await
 }
 
 /// `--package-id ID` or `--package-name NAME` (exactly one).
@@ -136,12 +148,9 @@ impl PackageArg {
 
 /// The policy to assign through: `--policy-id` (an id or a display name),
 /// or the package's only policy.
-fn pick_policy(
-    package: &AccessPackage,
-    wanted: Option<&str>,
-) -> anyhow::Result<AssignmentPolicyId> {
+fn pick_policy(package: &AccessPackage, wanted: Option<&str>) -> anyhow::Result<AssignmentPolicy> {
     match package.single_policy(wanted) {
-        Ok(policy) => Ok(policy.id.clone()),
+        Ok(policy) => Ok(policy.clone()),
         // Several fit: name them, with the flag that picks one.
         Err(e) if e.kind() == ErrorKind::Ambiguous => {
             let fitting: Vec<String> = package
@@ -168,12 +177,13 @@ fn pick_policy(
 /// Prints what an `adminAdd` did: the request id on stdout (nothing when
 /// the target already holds the access; stderr says what was found). With
 /// `wait`, follows the request: each state on stderr, the final one on
-/// stdout, and an error (saying how it ended) unless it was delivered or
-/// starts later.
+/// stdout, and an error (saying how it ended) unless it was delivered,
+/// starts later, or waits for its approvers.
 async fn report_submission(
     conn: &Connection,
     submission: Submission,
     wait: bool,
+    policy: &AssignmentPolicy,
 ) -> anyhow::Result<()> {
     if let Some(note) = note(&submission) {
         eprintln!("{note}");
@@ -186,7 +196,7 @@ async fn report_submission(
         return Ok(());
     }
     let done = follow(conn, &request.id).await?;
-    report_ending(&done)
+    report_ending(&done, policy)
 }
 
 /// One line saying why nothing new was posted; `None` for a new request.
@@ -206,15 +216,19 @@ fn note(submission: &Submission) -> Option<String> {
 }
 
 /// Follows a request (polling with backoff), each new state on stderr;
-/// returns it final, or scheduled for a start still ahead.
+/// returns it final, scheduled for a start still ahead, or waiting for its
+/// approvers.
 async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<AssignmentRequest> {
     let mut changes = conn
         .client()
         .assignment_requests()
         .watch(id)
         .poll_interval(conn.poll_interval())
-        // Graph keeps a request that starts later in `scheduled` until then.
-        .stop_when_scheduled(true);
+        // Graph keeps a request that starts later in `scheduled` until then,
+        // and one that needs approval in `pendingApproval` until its
+        // approvers decide: neither is worth polling for.
+        .stop_when_scheduled(true)
+        .stop_when_pending_approval(true);
     let mut last = None;
     while let Some(request) = changes.try_next().await? {
         eprintln!("request {}: {}", request.id, state(&request));
@@ -224,10 +238,17 @@ async fn follow(conn: &Connection, id: &AssignmentRequestId) -> anyhow::Result<A
 }
 
 /// Prints the final state on stdout; an error saying how the request ended
-/// unless it was delivered or starts later.
-fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
+/// unless it was delivered, starts later, or waits for its approvers (who
+/// are named on stderr).
+fn report_ending(done: &AssignmentRequest, policy: &AssignmentPolicy) -> anyhow::Result<()> {
     println!("{}", state(done));
-    if let Some(start) = starts_later(done) {
+    if let Some(stages) = done.approval_stages(policy) {
+        eprintln!(
+            "request {}: waits for approval by {}; not waiting for the decision",
+            done.id,
+            approvers(stages)
+        );
+    } else if let Some(start) = starts_later(done) {
         eprintln!(
             "request {}: access starts at {}; not waiting that long",
             done.id,
@@ -237,6 +258,44 @@ fn report_ending(done: &AssignmentRequest) -> anyhow::Result<()> {
         bail!("{}", ending(done));
     }
     Ok(())
+}
+
+/// Who decides each approval stage, in order: "stage 1: user {id}; stage
+/// 2: members of group {id}", or the approvers the policy leaves unnamed.
+fn approvers(stages: &[ApprovalStage]) -> String {
+    if stages.iter().all(|s| s.primary_approvers.is_empty()) {
+        return "its approvers (the policy read names none)".to_owned();
+    }
+    stages
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| {
+            let who: Vec<String> = stage.primary_approvers.iter().map(approver).collect();
+            format!("stage {}: {}", i + 1, who.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One approver set, as an admin reads it.
+fn approver(set: &SubjectSet) -> String {
+    match set {
+        SubjectSet::SingleUser(u) => format!("user {}", label(u.user_id.as_ref())),
+        SubjectSet::GroupMembers(g) => format!("members of group {}", label(g.group_id.as_ref())),
+        SubjectSet::ConnectedOrganizationMembers(o) => format!(
+            "members of connected organization {}",
+            label(o.connected_organization_id.as_ref())
+        ),
+        SubjectSet::RequestorManager(m) => match m.manager_level {
+            Some(level) if level > 1 => format!("the requestor's manager (level {level})"),
+            _ => "the requestor's manager".to_owned(),
+        },
+        other => other.odata_type().unwrap_or("an approver set").to_owned(),
+    }
+}
+
+fn label(id: Option<&impl std::fmt::Display>) -> String {
+    id.map_or_else(|| "(unknown)".to_owned(), |id| id.to_string())
 }
 
 /// A request's state as Graph spells it (`pendingApproval`, `delivered`…).

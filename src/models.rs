@@ -42,6 +42,7 @@ mod approval_stage;
 mod assignment;
 mod assignment_policy;
 mod assignment_request;
+mod assignment_request_parameters;
 mod callout;
 mod catalog;
 mod datetime;
@@ -68,6 +69,7 @@ pub use assignment_policy::{
     ApprovalSettings, AssignmentPolicy, AutomaticRequestSettings, RequestorSettings,
 };
 pub use assignment_request::AssignmentRequest;
+pub use assignment_request_parameters::AssignmentRequestParameters;
 pub use callout::CustomExtensionCalloutInstance;
 pub use catalog::Catalog;
 pub use datetime::{format_datetime, parse_datetime, DateTime, DateTimeParseError};

@@ -21,7 +21,10 @@ use crate::models::{
 use crate::request::ApiRequest;
 use crate::transport::Transport;
 
-/// An approver's decision on a stage (`reviewResult`).
+/// An approver's decision on a stage: the `reviewResult` a decision sends
+/// (`approvalstage-update.md`: `Approve` or `Deny`). The stage then reads
+/// back `Approved` or `Denied`
+/// ([`ApprovalDecisionStage::is_approved`], [`is_denied`](ApprovalDecisionStage::is_denied)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Decision {
@@ -32,7 +35,7 @@ pub enum Decision {
 }
 
 impl Decision {
-    /// The wire value: `Approve` or `Deny`.
+    /// The value sent: `Approve` or `Deny`.
     ///
     /// ```
     /// assert_eq!(entra_access::api::Decision::Deny.as_str(), "Deny");
@@ -166,9 +169,11 @@ impl Approvals {
 
     /// Decides the stage of approval `id` that waits for the signed-in user:
     /// [`send`](DecideStage::send) first reads the stages, then patches the
-    /// one [`is_pending_for_me`](ApprovalDecisionStage::is_pending_for_me).
-    /// When none waits for the user (another approver's stage, a stage not
-    /// started, or all decided) nothing is patched and the error says so.
+    /// one [`is_pending_for_me`](ApprovalDecisionStage::is_pending_for_me)
+    /// (assigned to the user, `InProgress`, `NotReviewed`). When none waits
+    /// for the user (another approver's stage, a stage still
+    /// `Initializing`, or all decided) nothing is patched and the error says
+    /// so.
     ///
     /// ```
     /// use entra_access::api::Decision;
@@ -200,7 +205,8 @@ impl Approvals {
 ///
 /// From Graph: 404 for an unknown approval or stage, 403 when the user is
 /// not an approver of the stage (or the token is app-only), 409 when the
-/// stage was already decided (see [`Error::status`]). Not retried.
+/// stage was already decided (see [`Error::status`]); a 400 when the stage
+/// requires a justification and none was sent. Not retried.
 #[derive(Clone, Debug)]
 #[must_use = "a decision does nothing until sent"]
 pub struct DecideStage {
@@ -386,7 +392,7 @@ impl DecideStage {
     }
 }
 
-/// "stage-1 Completed/Approve (not yours)…" for the error above.
+/// "stage-1 Completed/Approved (another approver's)…" for the error above.
 fn describe(stages: &[ApprovalDecisionStage]) -> String {
     stages
         .iter()

@@ -8,6 +8,7 @@ mod conflict;
 mod edit;
 mod edit_lock;
 mod selector;
+mod task_category;
 
 use std::sync::Arc;
 

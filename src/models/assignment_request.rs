@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::serde_util::{empty_id, is_empty_id, null_as_default};
 use super::{
-    AccessPackage, Answer, Assignment, AssignmentRequestId, CustomExtensionCalloutInstance,
-    DateTime, RequestState, RequestType, Schedule, Subject,
+    AccessPackage, Answer, ApprovalStage, Assignment, AssignmentPolicy, AssignmentRequestId,
+    AssignmentRequestParameters, CustomExtensionCalloutInstance, DateTime, RequestState,
+    RequestType, Schedule, Subject,
 };
 
 /// `accessPackageAssignmentRequest`.
@@ -73,6 +74,10 @@ pub struct AssignmentRequest {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub custom_extension_callout_instances: Vec<CustomExtensionCalloutInstance>,
+    /// How Graph is to process the request: whether it bypasses the
+    /// policy's approval (`parameters.bypassApproval`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<AssignmentRequestParameters>,
     /// The package (only with `$expand=accessPackage`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_package: Option<Box<AccessPackage>>,
@@ -98,6 +103,7 @@ impl Default for AssignmentRequest {
             justification: None,
             answers: Vec::new(),
             custom_extension_callout_instances: Vec::new(),
+            parameters: None,
             access_package: None,
             assignment: None,
             requestor: None,
@@ -147,6 +153,59 @@ impl AssignmentRequest {
     /// ```
     pub fn is_delivered(&self) -> bool {
         self.state == Some(RequestState::Delivered)
+    }
+
+    /// Whether the request waits for approvers (`pendingApproval`): it moves
+    /// on only when they decide (or the stage expires), however long it is
+    /// followed.
+    ///
+    /// ```
+    /// use entra_access::models::AssignmentRequest;
+    ///
+    /// let r: AssignmentRequest =
+    ///     serde_json::from_value(serde_json::json!({"id": "r1", "state": "pendingApproval"})).unwrap();
+    /// assert!(r.is_pending_approval() && !r.is_final());
+    /// ```
+    pub fn is_pending_approval(&self) -> bool {
+        self.state == Some(RequestState::PendingApproval)
+    }
+
+    /// The approval stages a `pendingApproval` request waits on, as
+    /// `policy` (the policy it was made under) names them: each stage's
+    /// [`primary_approvers`](ApprovalStage::primary_approvers) decide it, in
+    /// order. `None` when the request is not waiting for approval; an empty
+    /// slice when the policy was read without its approval settings.
+    ///
+    /// ```
+    /// use entra_access::models::{AssignmentPolicy, AssignmentRequest, SubjectSet};
+    /// use serde_json::json;
+    ///
+    /// let policy: AssignmentPolicy = serde_json::from_value(json!({
+    ///     "id": "p1",
+    ///     "requestApprovalSettings": {"isApprovalRequiredForAdd": true, "stages": [
+    ///         {"primaryApprovers": [{"@odata.type": "#microsoft.graph.singleUser", "userId": "u-approver"}]}
+    ///     ]}
+    /// })).unwrap();
+    /// let waiting: AssignmentRequest =
+    ///     serde_json::from_value(json!({"id": "r1", "state": "pendingApproval"})).unwrap();
+    /// let stages = waiting.approval_stages(&policy).unwrap();
+    /// assert!(matches!(&stages[0].primary_approvers[0],
+    ///     SubjectSet::SingleUser(u) if u.user_id.as_ref().unwrap() == "u-approver"));
+    ///
+    /// let delivered: AssignmentRequest =
+    ///     serde_json::from_value(json!({"id": "r2", "state": "delivered"})).unwrap();
+    /// assert!(delivered.approval_stages(&policy).is_none());
+    /// ```
+    pub fn approval_stages<'p>(&self, policy: &'p AssignmentPolicy) -> Option<&'p [ApprovalStage]> {
+        if !self.is_pending_approval() {
+            return None;
+        }
+        Some(
+            policy
+                .request_approval_settings
+                .as_ref()
+                .map_or(&[][..], |s| s.stages.as_slice()),
+        )
     }
 
     /// The custom-extension (Logic App) calls made for the request, then

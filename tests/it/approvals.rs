@@ -27,6 +27,7 @@ async fn world() -> World {
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
     let policy = fake.add_policy(
         PolicySeed::new("Two approvers", &pkg)
+            .allow_self_add(true)
             .approval_stage([&first])
             .approval_stage([&second]),
     );
@@ -101,7 +102,8 @@ async fn first_approves_second_denies_then_both_approve() {
         .unwrap();
     assert_eq!(stages.len(), 2);
     assert_eq!(stages[0].status.as_deref(), Some("InProgress"));
-    assert_eq!(stages[1].status.as_deref(), Some("NotStarted"));
+    assert_eq!(stages[1].status.as_deref(), Some("Initializing"));
+    assert!(stages[0].reviewer().is_none() && stages[1].reviewer().is_none());
     let err = second
         .approvals()
         .approve(request.id.clone(), stages[0].id.clone())
@@ -167,8 +169,9 @@ async fn first_approves_second_denies_then_both_approve() {
         .collect()
         .await
         .unwrap();
-    assert_eq!(stages[0].review_result.as_deref(), Some("Approve"));
-    assert_eq!(stages[1].review_result.as_deref(), Some("Deny"));
+    assert_eq!(stages[0].review_result.as_deref(), Some("Approved"));
+    assert_eq!(stages[1].review_result.as_deref(), Some("Denied"));
+    assert!(stages[0].is_approved() && stages[1].is_denied());
     assert_eq!(stages[1].justification.as_deref(), Some("budget frozen"));
     assert_eq!(
         stages[1].reviewed_by.as_ref().and_then(|r| r.id.as_deref()),
@@ -340,5 +343,173 @@ async fn every_delegated_only_operation_refuses_an_app_only_token_once() {
     assert_eq!(
         state_of(&as_user(&w, &w.requester), &request.id).await,
         RequestState::PendingApproval
+    );
+}
+
+/// Graph's vocabulary (`resources/approvalstage.md`): only an `InProgress`,
+/// `NotReviewed` stage assigned to the user is theirs to decide; a stage
+/// still `Initializing` is not, and values Graph adds later are kept.
+#[test]
+fn only_an_in_progress_unreviewed_stage_is_decidable_and_unknown_values_are_kept() {
+    use entra_access::models::{Approval, ApprovalDecisionStage};
+    let stage = |status: &str, result: &str| -> ApprovalDecisionStage {
+        serde_json::from_value(serde_json::json!({
+            "id": "s", "assignedToMe": true, "status": status, "reviewResult": result,
+            "reviewedBy": {"id": "00000000-0000-0000-0000-000000000000", "displayName": null}
+        }))
+        .unwrap()
+    };
+    assert!(stage("InProgress", "NotReviewed").is_pending_for_me());
+    assert!(!stage("Initializing", "NotReviewed").is_pending_for_me());
+    assert!(!stage("Completed", "Approved").is_pending_for_me());
+    assert!(!stage("Expired", "NotReviewed").is_pending_for_me());
+    assert!(stage("Completed", "Approved").is_approved());
+    assert!(stage("Completed", "Denied").is_denied());
+    assert!(stage("InProgress", "NotReviewed").reviewer().is_none());
+
+    let future = stage("Escalating", "Deferred");
+    assert!(!future.is_pending_for_me() && !future.is_approved() && !future.is_denied());
+    let back = serde_json::to_value(&future).unwrap();
+    assert_eq!(
+        (back["status"].as_str(), back["reviewResult"].as_str()),
+        (Some("Escalating"), Some("Deferred"))
+    );
+
+    let approval: Approval = serde_json::from_value(serde_json::json!({
+        "id": "r", "stages": [
+            {"id": "later", "assignedToMe": true, "status": "Initializing", "reviewResult": "NotReviewed"},
+            {"id": "now", "assignedToMe": true, "status": "InProgress", "reviewResult": "NotReviewed"}
+        ]
+    }))
+    .unwrap();
+    assert_eq!(approval.pending_stage_for_me().unwrap().id, "now");
+}
+
+#[tokio::test]
+async fn a_stage_that_requires_the_approvers_justification_refuses_a_decision_without_one() {
+    let fake = FakeGraph::builder().manual_progress().start().await;
+    let requester = fake.add_user(UserSeed::new("Rita Requester"));
+    let approver = fake.add_user(UserSeed::new("Fiona First"));
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
+    let policy = fake.add_policy(
+        PolicySeed::new("Say why", &pkg)
+            .allow_self_add(true)
+            .approval_stage([&approver])
+            .require_approver_justification(true),
+    );
+    let request = fake
+        .delegated_client_for(&requester)
+        .unwrap()
+        .assignment_requests()
+        .user_add(pkg, policy.clone())
+        .send()
+        .await
+        .unwrap();
+    fake.settle();
+    let as_approver = fake.delegated_client_for(&approver).unwrap();
+    let err = as_approver
+        .approvals()
+        .decide_mine(request.id.clone(), Decision::Approve)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert!(
+        err.to_string().contains("isApproverJustificationRequired"),
+        "{err}"
+    );
+    assert_eq!(
+        fake.assignment_request(&request.id).unwrap().state,
+        RequestState::PendingApproval
+    );
+
+    // The policy says so: the crate refuses before sending once it knows.
+    let read = as_approver
+        .assignment_policies()
+        .get(policy)
+        .send()
+        .await
+        .unwrap();
+    let settings = &read.request_approval_settings.unwrap().stages[0];
+    let before = fake.received().len();
+    let err = as_approver
+        .approvals()
+        .approve(request.id.clone(), "any-stage")
+        .policy_stage(settings)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    assert_eq!(fake.received().len(), before);
+
+    as_approver
+        .approvals()
+        .decide_mine(request.id.clone(), Decision::Approve)
+        .justification("fits the role")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.assignment_request(&request.id).unwrap().state,
+        RequestState::Delivering
+    );
+}
+
+/// The v1.0 cancel page: end users cancel their own requests; cancelling
+/// someone else's takes an administrator role.
+#[tokio::test]
+async fn only_the_requestor_or_an_administrator_may_cancel_a_request() {
+    use entra_access_fake::UserAccess;
+    let w = world().await;
+    let own = as_user(&w, &w.requester)
+        .assignment_requests()
+        .user_add(w.pkg.clone(), w.policy.clone())
+        .send()
+        .await
+        .unwrap();
+    let others = as_user(&w, &w.second_requester)
+        .assignment_requests()
+        .user_add(w.pkg.clone(), w.policy.clone())
+        .send()
+        .await
+        .unwrap();
+    // The requestor is an end user: the self-service scope, no admin role.
+    w.fake.set_user_access(
+        &w.requester,
+        UserAccess::new().scopes(["EntitlementMgmt-SubjectAccess.ReadWrite"]),
+    );
+    let requester = as_user(&w, &w.requester);
+    let err = requester
+        .assignment_requests()
+        .cancel(others.id.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_forbidden(), "{err}");
+    assert!(err.to_string().contains("only their own requests"), "{err}");
+    assert_eq!(
+        w.fake.assignment_request(&others.id).unwrap().state,
+        RequestState::Submitted
+    );
+    requester
+        .assignment_requests()
+        .cancel(own.id.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        w.fake.assignment_request(&own.id).unwrap().state,
+        RequestState::Canceled
+    );
+    // An administrator (the default access) cancels anyone's.
+    as_user(&w, &w.first)
+        .assignment_requests()
+        .cancel(others.id.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        w.fake.assignment_request(&others.id).unwrap().state,
+        RequestState::Canceled
     );
 }

@@ -84,6 +84,7 @@ async fn world() -> World {
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
     let policy = fake.add_policy(
         PolicySeed::new("Two approvers", &pkg)
+            .allow_self_add(true)
             .approval_stage([&first])
             .approval_stage([&second]),
     );

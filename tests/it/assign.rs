@@ -406,7 +406,7 @@ async fn every_validation_error_is_caught_before_sending() {
                 .policy(&policy())
                 .send()
                 .await,
-            "given to check answers is pol-1",
+            "given to check the request against is pol-1",
         ),
     ];
     for (name, result, expected) in cases {
@@ -775,4 +775,305 @@ fn optional_setters_set_and_clear() {
             .set_connected_organization(None),
         email()
     );
+}
+
+/// Approval intent and the policy's requestor rules, against FakeGraph.
+mod on_the_fake {
+    use entra_access::api::Target;
+    use entra_access::models::{
+        AccessPackageId, AssignmentPolicyId, IsoDuration, ObjectId, RequestState,
+    };
+    use entra_access_fake::{AccessPackageSeed, AssignmentSeed, FakeGraph, PolicySeed, UserSeed};
+    use serde_json::json;
+
+    const CREATE: &str = "identityGovernance/entitlementManagement/assignmentRequests";
+
+    struct World {
+        fake: FakeGraph,
+        pkg: AccessPackageId,
+        ada: ObjectId,
+    }
+
+    async fn world() -> World {
+        let fake = FakeGraph::builder().manual_progress().start().await;
+        let pkg = fake.add_access_package(AccessPackageSeed::new("Travel"));
+        let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+        World { fake, pkg, ada }
+    }
+
+    fn code(err: &entra_access::Error) -> Option<&str> {
+        err.code().map(|c| c.as_str())
+    }
+
+    /// The must-show of item 3: a direct assignment under a policy that
+    /// requires approval waits for the approvers, unless it asks to bypass
+    /// them; both intents are on the wire.
+    #[tokio::test]
+    async fn a_direct_assignment_waits_for_approvers_unless_it_bypasses_them() {
+        let w = world().await;
+        let bob = w.fake.add_user(UserSeed::new("Bob"));
+        let approver = w.fake.add_user(UserSeed::new("Grace Approver"));
+        let policy = w
+            .fake
+            .add_policy(PolicySeed::new("Approved", &w.pkg).approval_stage([&approver]));
+        let client = w.fake.client().unwrap();
+        let requests = client.assignment_requests();
+
+        let waits = requests
+            .admin_add(w.pkg.clone(), policy.clone(), Target::user(w.ada.clone()))
+            .send()
+            .await
+            .unwrap();
+        let bypasses = requests
+            .admin_add(w.pkg.clone(), policy.clone(), Target::user(bob.clone()))
+            .bypass_approval(true)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            bypasses.parameters.and_then(|p| p.bypass_approval),
+            Some(true),
+            "the created request echoes its parameters"
+        );
+        w.fake.settle();
+        assert_eq!(
+            w.fake.assignment_request(&waits.id).unwrap().state,
+            RequestState::PendingApproval
+        );
+        assert_eq!(
+            w.fake.assignment_request(&bypasses.id).unwrap().state,
+            RequestState::Delivered
+        );
+        let posted: Vec<serde_json::Value> = w
+            .fake
+            .received()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .map(|r| serde_json::from_str(&r.body).unwrap())
+            .collect();
+        assert!(posted[0].get("parameters").is_none(), "{}", posted[0]);
+        assert_eq!(posted[1]["parameters"], json!({"bypassApproval": true}));
+
+        // An update under a policy that approves updates bypasses it too.
+        let held = w
+            .fake
+            .add_assignment(AssignmentSeed::new(&w.pkg, &policy, &approver));
+        let update = requests
+            .admin_update(held)
+            .duration(IsoDuration::days(30))
+            .bypass_approval(true)
+            .send()
+            .await
+            .unwrap();
+        w.fake.settle();
+        assert_eq!(
+            w.fake.assignment_request(&update.id).unwrap().state,
+            RequestState::Delivered
+        );
+    }
+
+    #[tokio::test]
+    async fn the_fake_refuses_bypass_on_a_self_service_request_and_bad_parameters() {
+        let w = world().await;
+        let policy = w
+            .fake
+            .add_policy(PolicySeed::new("Ask", &w.pkg).allow_self_add(true));
+        let as_ada = w.fake.delegated_client_for(&w.ada).unwrap();
+        let err = as_ada
+            .raw()
+            .post(
+                CREATE,
+                &json!({"requestType": "userAdd",
+                    "assignment": {"accessPackageId": w.pkg, "assignmentPolicyId": policy},
+                    "parameters": {"bypassApproval": true}}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{err}");
+        assert!(err.to_string().contains("bypassApproval"), "{err}");
+        let app = w.fake.client().unwrap();
+        for parameters in [
+            json!({"skipEverything": true}),
+            json!({"bypassApproval": "yes"}),
+        ] {
+            let err = app
+                .raw()
+                .post(
+                    CREATE,
+                    &json!({"requestType": "adminAdd",
+                        "assignment": {"accessPackageId": w.pkg, "assignmentPolicyId": policy, "targetId": w.ada},
+                        "parameters": parameters}),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.status(), Some(400), "{err}");
+        }
+        assert!(w.fake.assignment_requests().is_empty());
+    }
+
+    /// Item 9: a `userAdd` the policy does not allow is refused before
+    /// sending when the builder knows the policy (read from Graph), and by
+    /// the fake with Graph's answer when it does not.
+    #[tokio::test]
+    async fn a_user_add_the_policy_does_not_allow_is_refused_before_sending() {
+        let w = world().await;
+        let admin_only = w.fake.add_policy(PolicySeed::new("Admins assign", &w.pkg));
+        let fixed = w.fake.add_policy(
+            PolicySeed::new("Fixed schedule", &w.pkg)
+                .allow_self_add(true)
+                .allow_custom_schedule(false),
+        );
+        let justify = w.fake.add_policy(
+            PolicySeed::new("Say why", &w.pkg)
+                .allow_self_add(true)
+                .require_justification(true),
+        );
+        let as_ada = w.fake.delegated_client_for(&w.ada).unwrap();
+        let read = |id: &AssignmentPolicyId| {
+            let c = as_ada.clone();
+            let id = id.clone();
+            async move { c.assignment_policies().get(id).send().await.unwrap() }
+        };
+        let (admin_only_p, fixed_p, justify_p) = (
+            read(&admin_only).await,
+            read(&fixed).await,
+            read(&justify).await,
+        );
+        let rq = as_ada.assignment_requests();
+        let before = w.fake.assignment_request_posts();
+        let cases = [
+            (
+                rq.user_add(w.pkg.clone(), admin_only.clone())
+                    .policy(&admin_only_p)
+                    .send()
+                    .await,
+                "requestorSettings.enableTargetsToSelfAddAccess",
+            ),
+            (
+                rq.user_add(w.pkg.clone(), fixed.clone())
+                    .policy(&fixed_p)
+                    .duration(IsoDuration::days(7))
+                    .send()
+                    .await,
+                "requestorSettings.allowCustomAssignmentSchedule",
+            ),
+            (
+                rq.user_add(w.pkg.clone(), justify.clone())
+                    .policy(&justify_p)
+                    .send()
+                    .await,
+                "requestApprovalSettings.isRequestorJustificationRequired",
+            ),
+        ];
+        for (result, setting) in cases {
+            let err = result.map(|_| ()).unwrap_err();
+            assert!(err.is_invalid_input(), "{setting}: {err}");
+            assert!(err.to_string().contains(setting), "{err}");
+        }
+        assert_eq!(
+            w.fake.assignment_request_posts(),
+            before,
+            "nothing was sent"
+        );
+
+        // Without the policy the same requests reach the fake, which
+        // refuses them as Graph does.
+        let err = rq
+            .user_add(w.pkg.clone(), admin_only)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.status(), code(&err)),
+            (Some(400), Some("NoMatchingPolicy")),
+            "{err}"
+        );
+        assert!(err.is_outside_policy_scope(), "{err}");
+        let err = rq
+            .user_add(w.pkg.clone(), fixed.clone())
+            .duration(IsoDuration::days(7))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&err), Some("CustomScheduleNotAllowed"), "{err}");
+        let err = rq
+            .user_add(w.pkg.clone(), justify.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&err), Some("JustificationRequired"), "{err}");
+        assert!(w.fake.assignment_requests().is_empty());
+
+        // What the policies allow goes through, checked and sent.
+        rq.user_add(w.pkg.clone(), fixed)
+            .policy(&fixed_p)
+            .send()
+            .await
+            .unwrap();
+        let bob = w.fake.add_user(UserSeed::new("Bob"));
+        w.fake
+            .delegated_client_for(&bob)
+            .unwrap()
+            .assignment_requests()
+            .user_add(w.pkg.clone(), justify)
+            .policy(&justify_p)
+            .justification("the spring trip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(w.fake.assignment_requests().len(), 2);
+    }
+
+    /// Graph lets a user renew their own access with another `userAdd`.
+    #[tokio::test]
+    async fn a_user_add_for_a_held_package_renews_the_assignment() {
+        let w = world().await;
+        let policy = w
+            .fake
+            .add_policy(PolicySeed::new("Ask", &w.pkg).allow_self_add(true));
+        let held = w
+            .fake
+            .add_assignment(AssignmentSeed::new(&w.pkg, &policy, &w.ada));
+        let renewal = w
+            .fake
+            .delegated_client_for(&w.ada)
+            .unwrap()
+            .assignment_requests()
+            .user_add(w.pkg.clone(), policy.clone())
+            .duration(IsoDuration::days(90))
+            .send()
+            .await
+            .unwrap();
+        w.fake.settle();
+        assert_eq!(
+            w.fake.assignment_request(&renewal.id).unwrap().state,
+            RequestState::Delivered
+        );
+        let assignments = w.fake.assignments();
+        assert_eq!(assignments.len(), 1, "renewed, not doubled");
+        assert_eq!(assignments[0].id, held);
+        let read = w
+            .fake
+            .client()
+            .unwrap()
+            .assignments()
+            .get(held)
+            .send()
+            .await
+            .unwrap();
+        let expiration = read.schedule.and_then(|s| s.expiration).unwrap();
+        assert_eq!(expiration.duration, Some(IsoDuration::days(90)));
+
+        // An administrator's second add is still refused as Graph does.
+        let err = w
+            .fake
+            .client()
+            .unwrap()
+            .assignment_requests()
+            .admin_add(w.pkg.clone(), policy, Target::user(w.ada.clone()))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_already_assigned(), "{err}");
+    }
 }

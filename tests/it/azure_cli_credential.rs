@@ -73,7 +73,11 @@ async fn az_login_users_sign_in_through_azure_identity() {
     let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
     let rita = fake.add_user(UserSeed::new("Rita Requester"));
     let pkg = fake.add_access_package(AccessPackageSeed::new("Marketing"));
-    let policy = fake.add_policy(PolicySeed::new("Ada approves", &pkg).approval_stage([&ada]));
+    let policy = fake.add_policy(
+        PolicySeed::new("Ada approves", &pkg)
+            .allow_self_add(true)
+            .approval_stage([&ada]),
+    );
     fake.delegated_client_for(&rita)
         .unwrap()
         .assignment_requests()

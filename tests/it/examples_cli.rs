@@ -720,11 +720,12 @@ fn add_lifecycle_task_adds_request_and_remove_tasks() {
     );
     assert!(r.stderr.contains("is now at version 2"), "{r}");
 
+    // A remove task goes into a leaver workflow.
     let r = run(
         "add_lifecycle_task",
         &[
             "--workflow-id",
-            demo::ONBOARDING_WORKFLOW,
+            demo::OFFBOARDING_WORKFLOW,
             "--remove",
             "--package-id",
             demo::SALES,
@@ -764,6 +765,25 @@ fn add_lifecycle_task_failures() {
     )
     .fails(1);
     assert!(r.error_line().contains("pick one with --policy-id"), "{r}");
+    // A remove task does not fit the joiner workflow: refused before sending.
+    let r = run(
+        "add_lifecycle_task",
+        &[
+            "--workflow-id",
+            demo::ONBOARDING_WORKFLOW,
+            "--remove",
+            "--package-id",
+            demo::SALES,
+        ],
+    )
+    .fails(1);
+    let line = r.error_line();
+    assert!(
+        line.contains("category of the task must match the category of the workflow")
+            && line.contains("leaver or mover")
+            && line.contains("joiner"),
+        "{r}"
+    );
     let r = run(
         "add_lifecycle_task",
         &[

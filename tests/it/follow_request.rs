@@ -109,6 +109,7 @@ async fn gives_up_at_the_timeout_naming_the_last_state() {
     let msg = err.to_string();
     assert!(msg.contains("req-1"), "{msg}");
     assert!(msg.contains("last state seen: pendingApproval"), "{msg}");
+    assert!(msg.contains("waits for approval"), "{msg}");
     // Given up at the timeout, not before nor long after.
     assert_eq!(started.elapsed(), Duration::from_millis(80));
     // Polls at 0, 5, 15, 25, ... 75 and a last one at the deadline.
@@ -320,4 +321,86 @@ async fn watch_on_the_fake_yields_each_state_once_in_order() {
         ],
         "one item per state, in order, the final one last"
     );
+}
+
+/// A request waiting for its approvers moves only when they decide:
+/// following it with `stop_when_pending_approval` returns it there (no
+/// waiting out the timeout), and its policy names who it waits for.
+#[tokio::test]
+async fn following_stops_at_pending_approval_when_asked_and_names_the_approvers() {
+    use entra_access::models::SubjectSet;
+    use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+    let fake = FakeGraph::builder()
+        .step_delay(Duration::from_millis(5))
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("P"));
+    let first = fake.add_user(UserSeed::new("First approver"));
+    let second = fake.add_user(UserSeed::new("Second approver"));
+    let policy = fake.add_policy(
+        PolicySeed::new("Two approvers", &pkg)
+            .approval_stage([&first])
+            .approval_stage([&second]),
+    );
+    let user = fake.add_user(UserSeed::new("U"));
+    let client = fake.client().unwrap();
+    let created = client
+        .assignment_requests()
+        .admin_add(
+            pkg.clone(),
+            policy.clone(),
+            entra_access::api::Target::user(user),
+        )
+        .send()
+        .await
+        .unwrap();
+    let done = client
+        .assignment_requests()
+        .wait_until_final(&created.id)
+        .poll_interval(Duration::from_millis(5))
+        .max_interval(Duration::from_millis(10))
+        // Far longer than the test may take: returning means it stopped.
+        .timeout(Duration::from_secs(3600))
+        .stop_when_pending_approval(true)
+        .send()
+        .await
+        .unwrap();
+    assert!(done.is_pending_approval(), "{:?}", done.state);
+    let read = client
+        .assignment_policies()
+        .get(policy)
+        .send()
+        .await
+        .unwrap();
+    let stages = done.approval_stages(&read).expect("waiting for approval");
+    let approvers: Vec<_> = stages
+        .iter()
+        .map(|s| match &s.primary_approvers[..] {
+            [SubjectSet::SingleUser(u)] => u.user_id.clone().unwrap(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(approvers, [first, second]);
+
+    // `watch` ends there too, with the waiting request last.
+    let mut changes = client
+        .assignment_requests()
+        .watch(&created.id)
+        .poll_interval(Duration::from_millis(5))
+        .stop_when_pending_approval(true);
+    let mut last = None;
+    while let Some(r) = changes.try_next().await.unwrap() {
+        last = Some(r);
+    }
+    assert!(last.unwrap().is_pending_approval());
+    // Once approved and delivered, it waits for nobody.
+    assert!(fake.approve(&created.id));
+    fake.settle();
+    let delivered = client
+        .assignment_requests()
+        .get(created.id.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(delivered.is_delivered() && delivered.approval_stages(&read).is_none());
 }

@@ -418,7 +418,10 @@ async fn an_answer_without_a_version_is_checked_by_the_reread() {
     let server = versioned_server(graph).await;
     let done = client_for(&server)
         .lifecycle_workflows()
-        .add_task("wf-1", AccessPackageTask::RemoveAllAssignments)
+        .add_task(
+            "wf-1",
+            AccessPackageTask::request_assignment("pkg-1", "pol-1"),
+        )
         .await
         .unwrap();
     assert!(matches!(done, TaskChange::Changed(_)));
@@ -428,7 +431,10 @@ async fn an_answer_without_a_version_is_checked_by_the_reread() {
     let server = versioned_server(graph).await;
     let err = client_for(&server)
         .lifecycle_workflows()
-        .add_task("wf-1", AccessPackageTask::RemoveAllAssignments)
+        .add_task(
+            "wf-1",
+            AccessPackageTask::request_assignment("pkg-1", "pol-1"),
+        )
         .await
         .unwrap_err();
     let c = err.version_conflict().expect("a typed conflict");
@@ -764,7 +770,10 @@ mod with_fake_graph {
             fake.add_workflow(json!({"displayName": "Full", "category": "joiner", "tasks": tasks}));
         let workflows = fake.client().unwrap().lifecycle_workflows();
         let err = workflows
-            .add_task(id.clone(), AccessPackageTask::RemoveAllAssignments)
+            .add_task(
+                id.clone(),
+                AccessPackageTask::request_assignment("p-new", "q"),
+            )
             .await
             .unwrap_err();
         assert!(err.is_invalid_input());
@@ -778,7 +787,7 @@ mod with_fake_graph {
         let done = workflows
             .edit(id)
             .remove(AccessPackageTask::request_assignment("p0", "q"))
-            .add(AccessPackageTask::RemoveAllAssignments)
+            .add(AccessPackageTask::request_assignment("p-new", "q"))
             .commit()
             .await
             .unwrap();
@@ -806,6 +815,98 @@ mod with_fake_graph {
         assert_eq!((done.read_version, done.new_version), (1, None));
         assert!(posted_bodies(&fake).is_empty());
         assert_eq!(fake.workflow_versions(&id).len(), 1);
+    }
+
+    /// "The category of the task must match the category of the workflow"
+    /// (identitygovernance-lifecycleworkflows-overview.md): the crate refuses
+    /// a task that does not fit before posting, and the fake refuses the
+    /// same version when it is posted anyway.
+    #[tokio::test]
+    async fn a_task_of_another_category_is_refused_before_posting_and_by_the_fake() {
+        let fake = FakeGraph::start().await;
+        let joiner = fake.add_workflow(documented_workflow());
+        let mut leaver_wf = documented_workflow();
+        leaver_wf["id"] = json!("2a3b4c5d-0000-4000-8000-00000000leav");
+        leaver_wf["category"] = json!("leaver");
+        leaver_wf["tasks"] = json!([]);
+        let leaver = fake.add_workflow(leaver_wf);
+        let workflows = fake.client().unwrap().lifecycle_workflows();
+        for (id, task, fits) in [
+            (
+                &joiner,
+                AccessPackageTask::remove_assignment("pkg-1"),
+                "leaver or mover",
+            ),
+            (&joiner, AccessPackageTask::RemoveAllAssignments, "leaver"),
+            (&joiner, AccessPackageTask::CancelPendingRequests, "leaver"),
+            (
+                &leaver,
+                AccessPackageTask::request_assignment("pkg-1", "pol-1"),
+                "joiner or mover",
+            ),
+        ] {
+            let err = workflows.add_task(id.clone(), task).await.unwrap_err();
+            assert!(err.is_invalid_input(), "{err}");
+            let msg = err.to_string();
+            assert!(
+                msg.contains("the category of the task must match the category of the workflow")
+                    && msg.contains(fits)
+                    && msg.contains(id.as_str()),
+                "{msg}"
+            );
+        }
+        assert!(posted_bodies(&fake).is_empty(), "nothing was posted");
+        // Each kind lands where it fits, in one edit per workflow.
+        workflows
+            .edit(leaver.clone())
+            .add(AccessPackageTask::remove_assignment("pkg-1"))
+            .add(AccessPackageTask::RemoveAllAssignments)
+            .add(AccessPackageTask::CancelPendingRequests)
+            .commit()
+            .await
+            .unwrap();
+        workflows
+            .add_task(
+                joiner.clone(),
+                AccessPackageTask::request_assignment("pkg-1", "pol-1"),
+            )
+            .await
+            .unwrap();
+
+        // Posted without the crate's check, the fake answers Graph's 400.
+        let raw = fake.client().unwrap().raw();
+        let mut body = fake.workflow(&joiner).unwrap();
+        for key in [
+            "id",
+            "version",
+            "@odata.context",
+            "tasks@odata.context",
+            "createdDateTime",
+            "lastModifiedDateTime",
+            "deletedDateTime",
+            "nextScheduleRunDateTime",
+        ] {
+            if let Some(obj) = body.as_object_mut() {
+                obj.remove(key);
+            }
+        }
+        let tasks = json!([{"displayName": "Remove all access package assignments for user",
+            "taskDefinitionId": "42ae2956-193d-4f39-be06-691b8ac4fa1d", "isEnabled": true, "arguments": []}]);
+        body["tasks"] = tasks;
+        let err = raw
+            .post(
+                &format!("{}/createNewVersion", wf_path(&joiner)),
+                &json!({ "workflow": body }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(400), "{err}");
+        assert!(
+            err.to_string()
+                .contains("The category of the task must match the category of the workflow"),
+            "{err}"
+        );
+        assert_eq!(fake.workflow_versions(&joiner).len(), 2);
     }
 
     /// The must-show of the concurrency work: two edits at once from two

@@ -7,6 +7,7 @@ mod api_shape;
 mod approvals;
 mod approvals_cli;
 mod assign;
+mod assign_cli;
 mod auth_providers;
 mod azure_cli_credential;
 mod body_limits;

@@ -41,6 +41,7 @@ const DOC_ONLY: &[&str] = &["@odata.type", "id"];
 /// The documented examples of `POST .../assignmentRequests`.
 const CREATE_EXAMPLES: &[&str] = &[
     "admin-add-by-object-id.json",
+    "admin-add-bypass-approval.json",
     "admin-add-by-email.json",
     "admin-remove.json",
     "admin-update.json",
@@ -193,6 +194,66 @@ fn admin_add_by_object_id_is_the_documented_body() {
     hold("adminAdd by object id", &req, "admin-add-by-object-id.json");
     // Nothing more than the example: same keys, same values.
     assert_eq!(body(&req), &example("admin-add-by-object-id.json").body);
+}
+
+#[test]
+fn admin_add_bypassing_approval_is_the_documented_body() {
+    let req = client()
+        .assignment_requests()
+        .admin_add(PKG, POLICY, Target::user(USER))
+        .bypass_approval(true)
+        .request()
+        .unwrap();
+    hold(
+        "adminAdd bypassing approval",
+        &req,
+        "admin-add-bypass-approval.json",
+    );
+    assert_eq!(body(&req), &example("admin-add-bypass-approval.json").body);
+
+    // Asking for approval explicitly sends `false`; unset sends nothing.
+    let req = client()
+        .assignment_requests()
+        .admin_add(PKG, POLICY, Target::user(USER))
+        .bypass_approval(false)
+        .request()
+        .unwrap();
+    assert_eq!(
+        body(&req)["parameters"],
+        serde_json::json!({"bypassApproval": false})
+    );
+    let req = client()
+        .assignment_requests()
+        .admin_add(PKG, POLICY, Target::user(USER))
+        .bypass_approval(true)
+        .set_bypass_approval(None)
+        .request()
+        .unwrap();
+    assert_eq!(body(&req), &example("admin-add-by-object-id.json").body);
+}
+
+#[test]
+fn admin_update_bypassing_approval_sends_only_documented_keys() {
+    let end: DateTime = "2026-12-31T00:00:00Z".parse().unwrap();
+    let req = client()
+        .assignment_requests()
+        .admin_update("44c741c1-2cf4-40db-83b6-e0112f8e5a83")
+        .ends_at(end)
+        .bypass_approval(true)
+        .request()
+        .unwrap();
+    let sent = paths(body(&req));
+    let documented = documented_create_paths();
+    for p in &sent {
+        assert!(
+            documented.contains(p) || KEPT.contains(&p.as_str()),
+            "adminUpdate bypassing approval sends {p:?}"
+        );
+    }
+    assert_eq!(
+        body(&req)["parameters"],
+        example("admin-add-bypass-approval.json").body["parameters"]
+    );
 }
 
 #[test]

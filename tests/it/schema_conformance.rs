@@ -165,6 +165,75 @@ fn write_only_keys_are_shown_by_the_documented_bodies() {
 }
 
 #[test]
+fn properties_newer_than_the_table_are_carried_as_their_page_documents() {
+    let w = World::load();
+    let readme = std::fs::read_to_string(root().join("tests/data/README.md")).unwrap();
+    let mut problems = Vec::new();
+    for n in NEWER_THAN_TABLE {
+        let row = MODELS.iter().find(|m| m.rust == n.model).expect("a model");
+        if w.graph_props(row).contains_key(n.wire) || w.schema.has_type(n.graph_type) {
+            problems.push(format!(
+                "the table has {}.{} now: drop it from NEWER_THAN_TABLE",
+                n.model, n.wire
+            ));
+        }
+        match w.model(n.model).fields.iter().find(|f| f.wire == n.wire) {
+            Some(f)
+                if f.shape.is_option()
+                    && *f.shape.without_option() == Shape::Named(n.rust_type.into()) => {}
+            Some(f) => problems.push(format!(
+                "{}.{} is {}, not Option<{}>",
+                n.model,
+                n.wire,
+                f.shape.describe(),
+                n.rust_type
+            )),
+            None => problems.push(format!("{} does not carry {}", n.model, n.wire)),
+        }
+        if w.graph_of(n.rust_type) != Some(n.graph_type) {
+            problems.push(format!(
+                "{} is not registered as {}",
+                n.rust_type, n.graph_type
+            ));
+        }
+        let model = w.model(n.rust_type);
+        let carried: BTreeSet<&str> = model.fields.iter().map(|f| f.wire.as_str()).collect();
+        let documented: BTreeSet<&str> = n.members.iter().map(|(name, _)| *name).collect();
+        if carried != documented {
+            problems.push(format!(
+                "{} carries {carried:?}; {} documents {documented:?}",
+                n.rust_type, n.page
+            ));
+        }
+        for (name, ty) in n.members {
+            if let Some(f) = model.fields.iter().find(|f| f.wire == *name) {
+                if !f.shape.is_option() {
+                    problems.push(format!("{}.{name} is not an Option", n.rust_type));
+                }
+                if let Err(why) = w.agrees(n.rust_type, name, &f.shape, ty) {
+                    problems.push(format!("{}.{name}: the page's type is {why}", n.rust_type));
+                }
+            }
+        }
+        if load_body(n.fixture).pointer(n.pointer).is_none()
+            || !n.pointer.starts_with(&format!("/{}/", n.wire))
+        {
+            problems.push(format!("{} does not show {}", n.fixture, n.pointer));
+        }
+        if !readme.contains(n.page) {
+            problems.push(format!(
+                "tests/data/README.md does not name {}, the page {}.{} comes from",
+                n.page, n.model, n.wire
+            ));
+        }
+    }
+    fail_with(
+        problems,
+        "properties documented after the schema table was made",
+    );
+}
+
+#[test]
 fn every_nullable_graph_property_is_an_option() {
     let w = World::load();
     let mut problems = Vec::new();

@@ -8,10 +8,19 @@
 //! 204, 403 when the caller may not decide, 404 for an unknown id, 409 when
 //! the stage was already decided.
 //!
-//! The fake's stages come from the policy's seeded approvers
-//! (`PolicySeed::approval_stage`), in order: a stage is `InProgress` once
-//! every earlier stage approved, `Completed` when decided. One denial ends
-//! the request in `denied`; approval by the last stage starts delivery.
+//! Stages read in Graph's vocabulary (`resources/approvalstage.md`):
+//! `reviewResult` is `NotReviewed`, `Approved` or `Denied`; `status` is
+//! `InProgress`, `Initializing`, `Completed` or `Expired`; `reviewedBy` is
+//! the all-zero id until someone decides. A decision is sent as `Approve` or
+//! `Deny` (`approvalstage-update.md`). The fake's stages come from the
+//! policy's seeded approvers (`PolicySeed::approval_stage`), in order: a
+//! stage is `InProgress` once every earlier stage approved, `Initializing`
+//! before that (Graph documents the value without saying when it shows; the
+//! fake uses it for a stage still waiting for an earlier one), `Completed`
+//! when decided. One denial ends the request in `denied`; approval by the
+//! last stage starts delivery. A policy whose stages require an approver's
+//! justification (`PolicySeed::require_approver_justification`) refuses a
+//! decision without one.
 
 use std::time::Instant;
 
@@ -26,6 +35,11 @@ use super::{lifecycle, scheduled};
 use entra_access::models::{AssignmentRequestId, ObjectId, RequestState};
 
 const SET: &str = "identityGovernance/entitlementManagement/accessPackageAssignmentApprovals";
+
+/// `reviewedBy.id` of a stage nobody decided yet (`resources/approvalstage.md`:
+/// "00000000-0000-0000-0000-000000000000 if the assigned reviewer hasn't
+/// reviewed").
+const NOT_REVIEWED_BY: &str = "00000000-0000-0000-0000-000000000000";
 
 /// A decision recorded on a stage.
 #[derive(Debug, Clone)]
@@ -96,11 +110,11 @@ fn render_stage(
     let status = match decided {
         Some(_) => "Completed",
         None if active_stage(st, r) == Some(index) => "InProgress",
-        None => "NotStarted",
+        None => "Initializing",
     };
     let (result, by, at, justification) = match decided {
         Some(d) => (
-            if d.approve { "Approve" } else { "Deny" },
+            if d.approve { "Approved" } else { "Denied" },
             json!({
                 "id": d.by,
                 "displayName": st.object(d.by.as_str()).map(|o| o.display_name.clone()),
@@ -108,7 +122,12 @@ fn render_stage(
             json!(d.at),
             json!(d.justification),
         ),
-        None => ("NotReviewed", Value::Null, Value::Null, Value::Null),
+        None => (
+            "NotReviewed",
+            json!({ "id": NOT_REVIEWED_BY, "displayName": null }),
+            Value::Null,
+            Value::Null,
+        ),
     };
     json!({
         "id": stage_id(r, index),
@@ -265,6 +284,16 @@ fn decide(
     if active_stage(st, &r) != Some(index) {
         return Err(GraphErr::bad_request(
             "The approval stage has not started: an earlier stage waits for a decision.",
+        ));
+    }
+    let justification_required = st
+        .policy(r.policy_id.as_str())
+        .is_some_and(|p| p.approver_justification);
+    if justification_required && justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+        return Err(GraphErr::new(
+            400,
+            "ApproverJustificationRequired",
+            "The approval stage requires the approver's justification (isApproverJustificationRequired); send one with the decision.",
         ));
     }
     st.approval_decisions.insert(

@@ -29,7 +29,7 @@
 //! | assignment of Sales Onboarding | Grace (Employees, ends in 20 days) | [`GRACE_SALES`] |
 //! | incompatible packages | Sales Onboarding marks Marketing Campaign incompatible: Grace holds both | |
 //! | requests | Ada → Marketing Campaign (delivered); Grace → Sales Onboarding (delivered, [`GRACE_SALES_REQUEST`]); Margaret → Marketing Campaign (pending approval, stays open); Edsger → Sales Onboarding (delivery failed) | [`ADA_REQUEST`], [`MARGARET_REQUEST`], [`FAILED_REQUEST`] |
-//! | lifecycle workflow | Onboard new marketing employees | [`ONBOARDING_WORKFLOW`] |
+//! | lifecycle workflows | Onboard new marketing employees (joiner); Offboard marketing employees (leaver) | [`ONBOARDING_WORKFLOW`], [`OFFBOARDING_WORKFLOW`] |
 //! | access package | Travel Booking (catalog General; one policy, "Manager, then finance": Grace Hopper approves stage 1, Alan Turing stage 2) | [`TRAVEL`], [`TRAVEL_POLICY`] |
 //! | request | Katherine → Travel Booking (her own `userAdd`, pending approval by Grace, stage 1 of 2) | [`TRAVEL_REQUEST`] |
 //! | signed-in user | Grace Hopper, the first approver: the demo connection's client acts as her | [`APPROVER`], [`SECOND_APPROVER`] |
@@ -137,6 +137,9 @@ pub use approvals::{APPROVER, SECOND_APPROVER, TRAVEL, TRAVEL_POLICY, TRAVEL_REQ
 
 /// "Onboard new marketing employees" (joiner).
 pub const ONBOARDING_WORKFLOW: &str = "fe0c1a7e-0000-4000-8000-000000000001";
+/// "Offboard marketing employees" (leaver): where tasks that remove access
+/// packages go.
+pub const OFFBOARDING_WORKFLOW: &str = "fe0c1a7e-0000-4000-8000-000000000002";
 
 use serde_json::json;
 
@@ -186,7 +189,7 @@ pub fn describe(fake: &FakeGraph) -> String {
         format!("  users: {}", users.join(", ")),
         format!("  group 'Marketing Team' {MARKETING_TEAM} (nested 'Marketing Interns' {MARKETING_INTERNS})"),
         format!("  requests: {ADA_REQUEST} (delivered), {GRACE_SALES_REQUEST} (delivered), {MARGARET_REQUEST} (pending approval), {FAILED_REQUEST} (delivery failed)"),
-        format!("  lifecycle workflow 'Onboard new marketing employees' {ONBOARDING_WORKFLOW}"),
+        format!("  lifecycle workflows 'Onboard new marketing employees' {ONBOARDING_WORKFLOW} (joiner), 'Offboard marketing employees' {OFFBOARDING_WORKFLOW} (leaver)"),
         approvals::describe(),
     ]
     .join("\n")
@@ -375,6 +378,36 @@ pub fn seed(fake: &FakeGraph) {
             "executionSequence": 1,
             "isEnabled": true,
             "taskDefinitionId": "70b29d51-b59a-4773-9280-8841dfd3f2ea",
+            "arguments": []
+        }]
+    }));
+    fake.add_workflow(serde_json::json!({
+        "id": OFFBOARDING_WORKFLOW,
+        "category": "leaver",
+        "displayName": "Offboard marketing employees",
+        "description": "Runs on the last day of people in Marketing",
+        "isEnabled": true,
+        "isSchedulingEnabled": false,
+        "executionConditions": {
+            "@odata.type": "#microsoft.graph.identityGovernance.triggerAndScopeBasedConditions",
+            "scope": {
+                "@odata.type": "#microsoft.graph.identityGovernance.ruleBasedSubjectSet",
+                "rule": "(department eq 'Marketing')"
+            },
+            "trigger": {
+                "@odata.type": "#microsoft.graph.identityGovernance.timeBasedAttributeTrigger",
+                "timeBasedAttribute": "employeeLeaveDateTime",
+                "offsetInDays": 0
+            }
+        },
+        "tasks": [{
+            "category": "leaver",
+            "continueOnError": false,
+            "description": "Cancel the user's pending access package requests",
+            "displayName": "Cancel all pending access package assignment requests for user",
+            "executionSequence": 1,
+            "isEnabled": true,
+            "taskDefinitionId": "498770d9-bab7-4e4c-b73d-5ded82a1d0b3",
             "arguments": []
         }]
     }));

@@ -33,6 +33,7 @@ pub(super) fn seed(fake: &FakeGraph) {
         PolicySeed::new("Manager, then finance", &travel)
             .id(TRAVEL_POLICY)
             .allowed_target_scope(AllowedTargetScope::AllMemberUsers)
+            .allow_self_add(true)
             .approval_stage([&ObjectId::new(APPROVER)])
             .approval_stage([&ObjectId::new(SECOND_APPROVER)]),
     );

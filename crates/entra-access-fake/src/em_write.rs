@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::lifecycle;
+use super::permissions::directory_roles;
 use super::render;
 use super::reply::{now_string, GraphErr, Reply};
 use super::routes::{method_not_allowed, unknown_segment, Ctx};
@@ -11,8 +12,8 @@ use super::scope::{self, Target};
 use super::state::{Request, State};
 use super::token::{require_delegated, Principal};
 use entra_access::models::{
-    AccessPackageId, AssignmentPolicyId, AssignmentRequestId, AssignmentState, RequestState,
-    RequestType,
+    AccessPackageId, AssignmentId, AssignmentPolicyId, AssignmentRequestId, AssignmentState,
+    ObjectId, RequestState, RequestType,
 };
 
 /// `POST assignmentRequests`, `POST assignmentRequests/{id}/cancel|reprocess`,
@@ -40,9 +41,51 @@ const ALLOWED_KEYS: &[&str] = &[
     "schedule",
     "justification",
     "answers",
+    "parameters",
     "id",
     "@odata.type",
 ];
+
+/// `parameters` (`resources/accesspackageassignmentrequestparameters.md`):
+/// `bypassApproval`, "when true, bypasses the approval requirement
+/// configured on the access package policy for this request". Only an
+/// administrator's request may ask that; the fake refuses it on a
+/// `userAdd` (the page does not say what Graph does).
+fn bypass_approval(body: &Value, request_type: &RequestType) -> Result<Option<bool>, GraphErr> {
+    let parameters = match body.get("parameters") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(p)) => p,
+        Some(_) => {
+            return Err(GraphErr::bad_request(
+                "'parameters' must be an accessPackageAssignmentRequestParameters object.",
+            ))
+        }
+    };
+    if let Some(k) = parameters
+        .keys()
+        .find(|k| !matches!(k.as_str(), "bypassApproval" | "@odata.type"))
+    {
+        return Err(GraphErr::bad_request(format!(
+            "The property '{k}' does not exist on type 'microsoft.graph.accessPackageAssignmentRequestParameters'. Make sure to only use property names that are defined by the type."
+        )));
+    }
+    let bypass = match parameters.get("bypassApproval") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(other) => {
+            return Err(GraphErr::bad_request(format!(
+                "Cannot convert the literal '{other}' to the expected type 'Edm.Boolean' (parameters.bypassApproval)."
+            )))
+        }
+    };
+    if bypass == Some(true) && !request_type.as_str().starts_with("admin") {
+        return Err(GraphErr::bad_request(format!(
+            "parameters.bypassApproval can be set only on an administrator's request (adminAdd, adminUpdate), not on {}.",
+            request_type.as_str()
+        )));
+    }
+    Ok(bypass)
+}
 
 fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
@@ -109,10 +152,11 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
             "The assignment property is required.",
         ));
     };
-    let (package_id, policy_id, subject_id, assignment_id) = match request_type {
+    let bypass_approval = bypass_approval(&body, &request_type)?;
+    let (package_id, policy_id, subject_id, assignment_id, renews) = match request_type {
         RequestType::AdminAdd => {
-            let (pkg, pol, subject) = validate_add(st, assignment, &body)?;
-            (pkg, pol, subject, None)
+            let add = validate_add(st, assignment, &body, &request_type)?;
+            (add.package, add.policy, add.subject, None, false)
         }
         RequestType::UserAdd => {
             // Self-service: the requestor is the signed-in user, so an
@@ -128,8 +172,12 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                 }
                 _ => carrier["targetId"] = json!(user),
             }
-            let (pkg, pol, subject) = validate_add(st, &carrier, &body)?;
-            (pkg, pol, subject, None)
+            let add = validate_add(st, &carrier, &body, &request_type)?;
+            // A userAdd is "for either a first assignment or renew
+            // assignment" (the create page): one for a package the user
+            // holds renews that assignment.
+            let renews = add.held.is_some();
+            (add.package, add.policy, add.subject, add.held, renews)
         }
         RequestType::AdminUpdate | RequestType::AdminRemove => {
             let Some(aid) = str_field(assignment, "id") else {
@@ -147,7 +195,7 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
                 ));
             }
             check_no_open_request(st, &a.package_id, &a.subject_id)?;
-            (a.package_id, a.policy_id, a.subject_id, Some(a.id))
+            (a.package_id, a.policy_id, a.subject_id, Some(a.id), false)
         }
         other => {
             return Err(GraphErr::bad_request(format!(
@@ -189,6 +237,8 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
         callouts: Vec::new(),
         due: None,
         requestor_only: false,
+        bypass_approval,
+        renews,
         listed_from: st
             .faults
             .request_listing_lag
@@ -215,12 +265,40 @@ fn create(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     Ok(Reply::json(201, v))
 }
 
-/// Checks an `adminAdd` body; returns package, policy and the subject id.
+/// What a checked add request is for.
+struct Add {
+    package: AccessPackageId,
+    policy: AssignmentPolicyId,
+    subject: String,
+    /// The target's delivered assignment of the package (a `userAdd` that
+    /// renews it; an `adminAdd` is refused instead).
+    held: Option<AssignmentId>,
+}
+
+/// Whether a create body asks for a schedule of its own: a start, or an
+/// expiration other than `notSpecified`.
+fn asks_for_schedule(body: &Value) -> bool {
+    let Some(schedule) = body.get("schedule").filter(|s| s.is_object()) else {
+        return false;
+    };
+    let start = schedule.get("startDateTime").is_some_and(|v| !v.is_null());
+    let expiration = schedule.get("expiration").is_some_and(|e| {
+        let kind = e.get("type").and_then(Value::as_str);
+        let set = |k: &str| e.get(k).is_some_and(|v| !v.is_null());
+        kind.is_some_and(|t| !t.eq_ignore_ascii_case("notSpecified"))
+            || set("endDateTime")
+            || set("duration")
+    });
+    start || expiration
+}
+
+/// Checks an `adminAdd` or `userAdd` body.
 fn validate_add(
     st: &mut State,
     assignment: &Value,
     body: &Value,
-) -> Result<(AccessPackageId, AssignmentPolicyId, String), GraphErr> {
+    request_type: &RequestType,
+) -> Result<Add, GraphErr> {
     let Some(pkg) = ref_id(assignment, "accessPackage")? else {
         return Err(GraphErr::bad_request(
             "assignment.accessPackageId (or assignment.accessPackage.id) is required for an adminAdd request.",
@@ -244,6 +322,25 @@ fn validate_add(
         return Err(GraphErr::bad_request(format!(
             "The policy '{pol}' does not belong to access package '{pkg}'."
         )));
+    }
+    let user_add = *request_type == RequestType::UserAdd;
+    // requestorSettings.enableTargetsToSelfAddAccess: a policy users may not
+    // request through is no policy for a userAdd (the message Graph is
+    // observed to answer; its code is undocumented).
+    if user_add && !policy.self_add {
+        return Err(GraphErr::new(
+            400,
+            "NoMatchingPolicy",
+            "No valid policy was found in the request.",
+        ));
+    }
+    // requestorSettings.allowCustomAssignmentSchedule.
+    if user_add && !policy.custom_schedule && asks_for_schedule(body) {
+        return Err(GraphErr::new(
+            400,
+            "CustomScheduleNotAllowed",
+            format!("The policy '{pol}' does not allow requestors to set a custom schedule (allowCustomAssignmentSchedule is false); leave the schedule out."),
+        ));
     }
     let target = if let Some(tid) = str_field(assignment, "targetId") {
         let obj = st
@@ -307,21 +404,31 @@ fn validate_add(
         }
     };
     check_no_open_request(st, &pkg, &subject)?;
-    if st.assignments.iter().any(|a| {
-        a.package_id == pkg
-            && a.subject_id == subject
-            && matches!(
-                a.state,
-                AssignmentState::Delivered | AssignmentState::Delivering
-            )
-    }) {
+    let held = st
+        .assignments
+        .iter()
+        .find(|a| {
+            a.package_id == pkg
+                && a.subject_id == subject
+                && matches!(
+                    a.state,
+                    AssignmentState::Delivered | AssignmentState::Delivering
+                )
+        })
+        .map(|a| a.id.clone());
+    if held.is_some() && !user_add {
         return Err(GraphErr::new(
             400,
             "AlreadyAssigned",
             format!("The target already has an active assignment to access package '{pkg}'."),
         ));
     }
-    Ok((pkg, policy.id, subject))
+    Ok(Add {
+        package: pkg,
+        policy: policy.id,
+        subject,
+        held,
+    })
 }
 
 fn check_no_open_request(st: &State, pkg: &AccessPackageId, subject: &str) -> Result<(), GraphErr> {
@@ -354,10 +461,57 @@ fn index_of(st: &State, id: &str) -> Result<usize, GraphErr> {
         .ok_or_else(|| GraphErr::not_found("Assignment request", id))
 }
 
+/// Who made request `r`: the signed-in user who created it, or for a
+/// seeded end-user request (`userAdd`, …) its target.
+fn requestor_of(st: &State, r: &Request) -> Option<ObjectId> {
+    if let Some(user) = st.created_by.get(&r.id) {
+        return Some(user.clone());
+    }
+    r.request_type
+        .as_str()
+        .starts_with("user")
+        .then(|| st.subject(&r.subject_id).and_then(|s| s.object_id.clone()))
+        .flatten()
+}
+
+/// accesspackageassignmentrequest-cancel.md: "End users canceling their own
+/// request" need no administrator role; an administrator cancelling a
+/// request someone else submitted needs `EntitlementManagement.ReadWrite.All`
+/// and an entitlement-management administrator role (in catalog-scoped
+/// mode every caller holds a catalog role). Judged by the user's access as
+/// set now (`FakeGraph::set_user_access`).
+fn may_cancel(st: &State, r: &Request, user: &ObjectId) -> bool {
+    if requestor_of(st, r).as_ref() == Some(user) {
+        return true;
+    }
+    let access = st.access.user(user);
+    let write_scope = access
+        .scopes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case("EntitlementManagement.ReadWrite.All"));
+    let admin_role = st.cfg.catalog_scoped
+        || access.directory_roles.iter().any(|r| {
+            r == directory_roles::IDENTITY_GOVERNANCE_ADMINISTRATOR
+                || r == directory_roles::GLOBAL_ADMINISTRATOR
+        });
+    write_scope && admin_role
+}
+
 fn cancel(st: &mut State, id: &str, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     // accesspackageassignmentrequest-cancel.md: "Application: Not supported."
-    require_delegated(&ctx.principal, "assignmentRequests/{id}/cancel")?;
+    let user = require_delegated(&ctx.principal, "assignmentRequests/{id}/cancel")?;
     let i = index_of(st, id)?;
+    if st
+        .requests
+        .get(i)
+        .is_some_and(|r| !may_cancel(st, r, &user))
+    {
+        return Err(GraphErr::new(
+            403,
+            "accessDenied",
+            format!("The signed-in user may cancel only their own requests; cancelling request '{id}', which someone else submitted, needs an entitlement-management administrator role and EntitlementManagement.ReadWrite.All."),
+        ));
+    }
     let Some(r) = st.requests.get_mut(i) else {
         return Err(GraphErr::not_found("Assignment request", id));
     };

@@ -65,6 +65,20 @@ pub(crate) fn schedule_next(st: &mut State, i: usize, now: Instant) {
     }
 }
 
+/// Whether request `r` waits for approvers before delivery: its policy
+/// requires approval for its kind of request, and an administrator's
+/// request did not ask to bypass it (`parameters.bypassApproval`).
+pub(crate) fn needs_approval(st: &State, r: &super::state::Request) -> bool {
+    let required = st.policy(r.policy_id.as_str()).is_some_and(|p| {
+        (is_add(&r.request_type) && p.approval_for_add)
+            || (matches!(
+                r.request_type,
+                RequestType::AdminUpdate | RequestType::UserUpdate
+            ) && p.approval_for_update)
+    });
+    required && r.bypass_approval != Some(true)
+}
+
 /// Moves request `i` one step. Returns false when it cannot move on its own
 /// (final, or waiting for approval).
 pub(crate) fn step(st: &mut State, i: usize, now: Instant) -> bool {
@@ -73,13 +87,7 @@ pub(crate) fn step(st: &mut State, i: usize, now: Instant) -> bool {
     };
     match r.state {
         RequestState::Submitted | RequestState::Scheduled => {
-            let needs_approval = st.policy(r.policy_id.as_str()).is_some_and(|p| {
-                (is_add(&r.request_type) && p.approval_for_add)
-                    || (matches!(
-                        r.request_type,
-                        RequestType::AdminUpdate | RequestType::UserUpdate
-                    ) && p.approval_for_update)
-            });
+            let needs_approval = needs_approval(st, r);
             if needs_approval {
                 if let Some(r) = st.requests.get_mut(i) {
                     r.state = RequestState::PendingApproval;
@@ -135,7 +143,8 @@ pub(crate) fn begin_delivery(st: &mut State, i: usize) {
     let assignment_id = if is_add(&r.request_type) {
         match r.assignment_id.clone() {
             Some(id) => {
-                if let Some(a) = st.assignment_mut(id.as_str()) {
+                // A renewal leaves the held assignment delivered meanwhile.
+                if let Some(a) = st.assignment_mut(id.as_str()).filter(|_| !r.renews) {
                     a.state = AssignmentState::Delivering;
                     a.status = "Delivering".into();
                 }
@@ -253,7 +262,11 @@ fn finish_delivery(st: &mut State, i: usize, _now: Instant) {
         } else {
             a.state = AssignmentState::Delivered;
             a.status = "Delivered".into();
-            if !is_add(&r.request_type) && r.schedule.get("expiration").is_some() {
+            if r.renews {
+                // A renewal keeps the start and takes the new expiration.
+                let renewed = assignment_schedule(&r.schedule);
+                a.schedule["expiration"] = renewed["expiration"].clone();
+            } else if !is_add(&r.request_type) && r.schedule.get("expiration").is_some() {
                 a.schedule = assignment_schedule(&r.schedule);
             }
         }

@@ -97,7 +97,7 @@ pub(crate) fn policy_plain(p: &Policy) -> Value {
             .map(|approvers| {
                 json!({
                     "durationBeforeAutomaticDenial": "P14D",
-                    "isApproverJustificationRequired": false,
+                    "isApproverJustificationRequired": p.approver_justification,
                     "isEscalationEnabled": false,
                     "durationBeforeEscalation": "PT0S",
                     "primaryApprovers": approvers.iter().map(|u| json!({ "@odata.type": "#microsoft.graph.singleUser", "userId": u, "description": null })).collect::<Vec<_>>(),
@@ -110,7 +110,7 @@ pub(crate) fn policy_plain(p: &Policy) -> Value {
     } else if approval {
         vec![json!({
             "durationBeforeAutomaticDenial": "P14D",
-            "isApproverJustificationRequired": false,
+            "isApproverJustificationRequired": p.approver_justification,
             "isEscalationEnabled": false,
             "durationBeforeEscalation": "PT0S",
             "primaryApprovers": [{ "@odata.type": "#microsoft.graph.requestorManager", "managerLevel": 1 }],
@@ -131,10 +131,10 @@ pub(crate) fn policy_plain(p: &Policy) -> Value {
         "modifiedDateTime": p.created,
         "expiration": { "endDateTime": null, "duration": null, "type": "noExpiration" },
         "requestorSettings": {
-            "enableTargetsToSelfAddAccess": false,
+            "enableTargetsToSelfAddAccess": p.self_add,
             "enableTargetsToSelfUpdateAccess": false,
             "enableTargetsToSelfRemoveAccess": false,
-            "allowCustomAssignmentSchedule": true,
+            "allowCustomAssignmentSchedule": p.custom_schedule,
             "enableOnBehalfRequestorsToAddAccess": false,
             "enableOnBehalfRequestorsToUpdateAccess": false,
             "enableOnBehalfRequestorsToRemoveAccess": false,
@@ -217,6 +217,9 @@ pub(crate) fn request(st: &State, r: &Request, q: &Query) -> Value {
         "answers": r.answers,
         "customExtensionCalloutInstances": r.callouts,
     });
+    if let Some(bypass) = r.bypass_approval {
+        v["parameters"] = json!({ "bypassApproval": bypass });
+    }
     if q.expands("accesspackage") {
         v["accessPackage"] = package_plain(st, r.package_id.as_str());
     }

@@ -49,10 +49,7 @@ pub(crate) fn park_if_future(st: &mut State, i: usize) {
     let Some(r) = st.requests.get(i) else {
         return;
     };
-    let needs_approval = st
-        .policy(r.policy_id.as_str())
-        .is_some_and(|p| p.approval_for_add);
-    if waiting_for_start(st, r) && !needs_approval {
+    if waiting_for_start(st, r) && !lifecycle::needs_approval(st, r) {
         park(st, i);
     }
 }

@@ -141,13 +141,19 @@ pub struct PolicySeed {
     pub(super) approval_for_add: bool,
     pub(super) approval_for_update: bool,
     pub(super) justification_required: bool,
+    pub(super) self_add: bool,
+    pub(super) custom_schedule: bool,
+    pub(super) approver_justification: bool,
     pub(super) questions: Vec<QuestionSeed>,
     pub(super) approval_stages: Vec<Vec<ObjectId>>,
 }
 
 impl PolicySeed {
     /// A policy of `package` that admits all member users, needs no
-    /// approval and asks no questions.
+    /// approval and asks no questions. Administrators assign through it;
+    /// users may not request it for themselves until
+    /// [`allow_self_add`](Self::allow_self_add). A requestor may send a
+    /// schedule ([`allow_custom_schedule`](Self::allow_custom_schedule)).
     pub fn new(display_name: &str, package: &AccessPackageId) -> Self {
         Self {
             id: None,
@@ -160,6 +166,9 @@ impl PolicySeed {
             approval_for_add: false,
             approval_for_update: false,
             justification_required: false,
+            self_add: false,
+            custom_schedule: true,
+            approver_justification: false,
             questions: Vec::new(),
             approval_stages: Vec::new(),
         }
@@ -232,6 +241,48 @@ impl PolicySeed {
     /// get 400 `JustificationRequired`.
     pub fn require_justification(mut self, required: bool) -> Self {
         self.justification_required = required;
+        self
+    }
+    /// `requestorSettings.enableTargetsToSelfAddAccess` (default false):
+    /// users in the policy's scope may request the package for themselves
+    /// (`userAdd`). Without it a `userAdd` through the policy gets 400
+    /// `NoMatchingPolicy` ("No valid policy was found in the request.").
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use entra_access_fake::{AccessPackageSeed, FakeGraph, PolicySeed, UserSeed};
+    ///
+    /// let fake = FakeGraph::start().await;
+    /// let pkg = fake.add_access_package(AccessPackageSeed::new("Travel"));
+    /// let policy = fake.add_policy(PolicySeed::new("Ask for it", &pkg).allow_self_add(true));
+    /// let ada = fake.add_user(UserSeed::new("Ada Lovelace"));
+    /// let asked = fake
+    ///     .delegated_client_for(&ada)
+    ///     .unwrap()
+    ///     .assignment_requests()
+    ///     .user_add(pkg, policy)
+    ///     .send()
+    ///     .await;
+    /// assert!(asked.is_ok());
+    /// # }
+    /// ```
+    pub fn allow_self_add(mut self, allowed: bool) -> Self {
+        self.self_add = allowed;
+        self
+    }
+    /// `requestorSettings.allowCustomAssignmentSchedule` (default true):
+    /// whether a `userAdd` may send a `schedule`. Without it one that does
+    /// gets 400 `CustomScheduleNotAllowed`.
+    pub fn allow_custom_schedule(mut self, allowed: bool) -> Self {
+        self.custom_schedule = allowed;
+        self
+    }
+    /// `isApproverJustificationRequired` on every approval stage: a
+    /// decision without a justification gets 400
+    /// `ApproverJustificationRequired`.
+    pub fn require_approver_justification(mut self, required: bool) -> Self {
+        self.approver_justification = required;
         self
     }
     /// Adds a question; unanswered required questions get 400 `MissingRequiredAnswers`.

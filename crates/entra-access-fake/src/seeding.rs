@@ -125,6 +125,9 @@ impl FakeGraph {
             approval_for_add: seed.approval_for_add,
             approval_for_update: seed.approval_for_update,
             justification_required: seed.justification_required,
+            self_add: seed.self_add,
+            custom_schedule: seed.custom_schedule,
+            approver_justification: seed.approver_justification,
             approval_stages: seed.approval_stages,
             questions,
             created: now_string(),
@@ -285,6 +288,8 @@ impl FakeGraph {
             callouts: Vec::new(),
             due: None,
             requestor_only: seed.requestor_only,
+            bypass_approval: None,
+            renews: false,
             listed_from: None,
             requestor_subject_id,
         });

@@ -94,6 +94,14 @@ pub(crate) struct Policy {
     pub approval_for_add: bool,
     pub approval_for_update: bool,
     pub justification_required: bool,
+    /// `requestorSettings.enableTargetsToSelfAddAccess`: users in scope may
+    /// request access for themselves (`userAdd`).
+    pub self_add: bool,
+    /// `requestorSettings.allowCustomAssignmentSchedule`: a requestor may
+    /// send a schedule.
+    pub custom_schedule: bool,
+    /// `isApproverJustificationRequired` of every approval stage.
+    pub approver_justification: bool,
     /// Named approvers of each approval stage, in order (seeded).
     pub approval_stages: Vec<Vec<ObjectId>>,
     pub questions: Vec<Question>,
@@ -187,6 +195,11 @@ pub(crate) struct Request {
     /// Seeded as Graph may show an open request: no assignment yet, and the
     /// person only in `requestor` (`RequestSeed::requestor_only`).
     pub requestor_only: bool,
+    /// `parameters.bypassApproval` as the create body sent it.
+    pub bypass_approval: Option<bool>,
+    /// A `userAdd` for someone who holds the package already: delivery
+    /// renews their assignment instead of creating one.
+    pub renews: bool,
     /// Left out of request lists until then (a lagging listing); `GET` by
     /// id finds it at once.
     pub listed_from: Option<Instant>,

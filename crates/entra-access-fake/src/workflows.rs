@@ -79,6 +79,58 @@ const TASK_PROPERTIES: &[&str] = &[
 /// Properties of `keyValuePair` (a task argument).
 const ARGUMENT_PROPERTIES: &[&str] = &["name", "value"];
 
+/// The workflow categories each access-package task definition runs in
+/// (`resources/identitygovernance-lifecycleworkflows-overview.md`, "The
+/// category of the task must match the category of the workflow").
+const TASK_CATEGORIES: &[(&str, &str, &[&str])] = &[
+    (
+        "c1ec1e76-f374-4375-aaa6-0bb6bd4c60be",
+        "Request user access package assignment",
+        &["joiner", "mover"],
+    ),
+    (
+        "4a0b64f2-c7ec-46ba-b117-18f262946c50",
+        "Remove access package assignment for user",
+        &["leaver", "mover"],
+    ),
+    (
+        "42ae2956-193d-4f39-be06-691b8ac4fa1d",
+        "Remove all access package assignments for user",
+        &["leaver"],
+    ),
+    (
+        "498770d9-bab7-4e4c-b73d-5ded82a1d0b3",
+        "Cancel all pending access package assignment requests for user",
+        &["leaver"],
+    ),
+];
+
+/// 400 for a task whose definition does not run in the workflow's category.
+fn check_task_categories(
+    category: Option<&str>,
+    tasks: &[Map<String, Value>],
+) -> Result<(), GraphErr> {
+    let Some(category) = category else {
+        return Ok(());
+    };
+    for task in tasks {
+        let definition = task.get("taskDefinitionId").and_then(Value::as_str);
+        let Some((_, name, allowed)) = TASK_CATEGORIES
+            .iter()
+            .find(|(id, _, _)| definition.is_some_and(|d| d.eq_ignore_ascii_case(id)))
+        else {
+            continue;
+        };
+        if !allowed.iter().any(|c| c.eq_ignore_ascii_case(category)) {
+            return Err(GraphErr::bad_request(format!(
+                "The category of the task must match the category of the workflow: '{name}' runs in {} workflows, and this workflow is '{category}'.",
+                allowed.join(" or ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn handle(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     let Some(id) = ctx.segs.get(3).map(String::as_str) else {
         return list(st, ctx);
@@ -139,6 +191,15 @@ fn create_new_version(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Result<Reply, 
         "microsoft.graph.identityGovernance.workflow",
     )?;
     let tasks = check_tasks(new.get("tasks"))?;
+    let stored_category = st
+        .workflows
+        .iter()
+        .find(|w| w.id == id)
+        .and_then(|w| w.versions.last())
+        .and_then(|v| v.get("category"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    check_task_categories(stored_category.as_deref(), &tasks)?;
 
     let task_ids: Vec<String> = (0..tasks.len()).map(|_| st.ids.next_id()).collect();
     let wf = st

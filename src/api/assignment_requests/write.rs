@@ -8,6 +8,7 @@ mod admin_remove;
 mod admin_update;
 mod answers;
 mod draft;
+mod requestor_rules;
 mod schedule_plan;
 mod target;
 mod user_add;

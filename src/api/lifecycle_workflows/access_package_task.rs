@@ -34,6 +34,32 @@ pub enum AccessPackageTask {
 }
 
 impl AccessPackageTask {
+    pub(crate) const REQUEST_CATEGORIES: &'static [&'static str] = &["joiner", "mover"];
+    pub(crate) const REMOVE_CATEGORIES: &'static [&'static str] = &["leaver", "mover"];
+    pub(crate) const LEAVER_ONLY: &'static [&'static str] = &["leaver"];
+
+    /// The workflow categories the task runs in ("The category of the task
+    /// must match the category of the workflow",
+    /// `identitygovernance-lifecycleworkflows-overview.md`): requesting a
+    /// package in joiner and mover workflows, removing one in leaver and
+    /// mover workflows, removing all and cancelling pending requests in
+    /// leaver workflows. An edit that adds a task to a workflow of another
+    /// category is refused before anything is sent.
+    ///
+    /// ```
+    /// use entra_access::api::AccessPackageTask;
+    ///
+    /// assert_eq!(AccessPackageTask::request_assignment("p", "q").workflow_categories(), ["joiner", "mover"]);
+    /// assert_eq!(AccessPackageTask::RemoveAllAssignments.workflow_categories(), ["leaver"]);
+    /// ```
+    pub fn workflow_categories(&self) -> &'static [&'static str] {
+        match self {
+            Self::RequestAssignment { .. } => Self::REQUEST_CATEGORIES,
+            Self::RemoveAssignment { .. } => Self::REMOVE_CATEGORIES,
+            Self::RemoveAllAssignments | Self::CancelPendingRequests => Self::LEAVER_ONLY,
+        }
+    }
+
     /// Request `package` under `policy` for the workflow's user.
     pub fn request_assignment(
         package: impl Into<AccessPackageId>,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::conflict::{ConflictKind, VersionConflict};
 use super::selector::{same_task, TaskSelector};
-use super::{edit_lock, LifecycleWorkflows, TaskChange};
+use super::{edit_lock, task_category, LifecycleWorkflows, TaskChange};
 use crate::api::common::checked;
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{Task, Workflow, WorkflowId};
@@ -247,8 +247,11 @@ impl EditWorkflow {
     /// the edit (see the type's docs for what that check covers).
     ///
     /// Errors: [`ErrorKind::InvalidInput`] before anything is sent for a bad
-    /// workflow id, a task to add without `taskDefinitionId`, or a result of
-    /// more than [`MAX_TASKS_PER_WORKFLOW`] tasks; [`ErrorKind::Conflict`]
+    /// workflow id, a task to add without `taskDefinitionId`, a task to add
+    /// whose category does not fit the workflow's (see
+    /// [`AccessPackageTask::workflow_categories`](super::AccessPackageTask::workflow_categories);
+    /// other tasks by their own `category`), or a result of more than
+    /// [`MAX_TASKS_PER_WORKFLOW`] tasks; [`ErrorKind::Conflict`]
     /// with a [`VersionConflict`] when the version moved. A failure after
     /// the new version was posted (the re-read) is marked
     /// [`may_have_been_processed`](Error::may_have_been_processed):
@@ -301,6 +304,14 @@ impl EditWorkflow {
                 effects,
             });
         }
+        let added = effects
+            .iter()
+            .filter(|(_, effect)| *effect == EditEffect::Added)
+            .filter_map(|(edit, _)| match edit {
+                TaskEdit::Add(task) => Some(task),
+                TaskEdit::Remove(_) => None,
+            });
+        task_category::check_added(&id, &read, added)?;
         if edited.tasks.len() > MAX_TASKS_PER_WORKFLOW {
             return Err(Error::invalid_input(
                 "edit",

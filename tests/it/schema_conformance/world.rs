@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::model_source::{read_models, ModelStruct, Shape, SourceEnum};
-use super::registry::{EnumRow, ModelRow, ENUMS, ENUM_AS_STRING, MODELS, POLYMORPHIC, WRITE_ONLY};
+use super::registry::{
+    EnumRow, ModelRow, ENUMS, ENUM_AS_STRING, MODELS, NEWER_THAN_TABLE, POLYMORPHIC, WRITE_ONLY,
+};
 use super::schema_table::{short, Prop, Schema};
 
 pub struct World {
@@ -58,7 +60,11 @@ impl World {
     /// Whether `wire` is a property the model may send for a reason other
     /// than the schema.
     pub fn allowed_extra(&self, model: &str, wire: &str) -> bool {
-        wire.starts_with("@odata.") || WRITE_ONLY.iter().any(|w| w.0 == model && w.1 == wire)
+        wire.starts_with("@odata.")
+            || WRITE_ONLY.iter().any(|w| w.0 == model && w.1 == wire)
+            || NEWER_THAN_TABLE
+                .iter()
+                .any(|n| n.model == model && n.wire == wire)
     }
 
     /// Does the Rust shape agree with Graph's type? `Err` says why not.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::polling::{polling_setters, Polling};
-use super::watch::WatchRequest;
+use super::watch::{Stops, WatchRequest};
 use crate::error::Result;
 use crate::models::{AssignmentRequest, AssignmentRequestId};
 use crate::request::ApiRequest;
@@ -45,6 +45,7 @@ pub struct WaitUntilFinal {
     transport: Arc<Transport>,
     id: AssignmentRequestId,
     polling: Polling,
+    stops: Stops,
 }
 
 polling_setters!(WaitUntilFinal);
@@ -55,12 +56,47 @@ impl WaitUntilFinal {
             transport,
             id,
             polling: Polling::default(),
+            stops: Stops::default(),
         }
+    }
+
+    /// Returns the request once it waits in `pendingApproval` instead of
+    /// polling on until it is final or the timeout passes (default: keep
+    /// polling). Such a request moves only when its approvers decide; the
+    /// request returned then
+    /// [`is_pending_approval`](AssignmentRequest::is_pending_approval), and
+    /// [`AssignmentRequest::approval_stages`] names who it waits for.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: entra_access::Client, policy: entra_access::models::AssignmentPolicy) -> entra_access::Result<()> {
+    /// let done = client
+    ///     .assignment_requests()
+    ///     .wait_until_final("req-1")
+    ///     .stop_when_pending_approval(true)
+    ///     .send()
+    ///     .await?;
+    /// if let Some(stages) = done.approval_stages(&policy) {
+    ///     eprintln!("waiting for approval ({} stage(s))", stages.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_when_pending_approval(mut self, stop: bool) -> Self {
+        self.stops.pending_approval = stop;
+        self
+    }
+
+    /// Returns the request once it is `scheduled` for a start still ahead
+    /// (default: keep polling); see
+    /// [`WatchRequest::stop_when_scheduled`].
+    pub fn stop_when_scheduled(mut self, stop: bool) -> Self {
+        self.stops.scheduled = stop;
+        self
     }
 
     fn into_watch(self) -> WatchRequest {
         let mut w = WatchRequest::new(self.transport, self.id);
         w.polling = self.polling;
+        w.stops = self.stops;
         w
     }
 
@@ -69,9 +105,11 @@ impl WaitUntilFinal {
         self.clone().into_watch().request()
     }
 
-    /// Polls until the request is final and returns it. A final state that
-    /// is a failure (deliveryFailed, denied, …) is still `Ok`: see
-    /// [`AssignmentRequest::is_delivered`].
+    /// Polls until the request is final (or waits where asked to stop) and
+    /// returns it. A final state that is a failure (deliveryFailed, denied,
+    /// …) is still `Ok`: see [`AssignmentRequest::is_delivered`]. Past the
+    /// timeout the error names the last state seen, and says so when the
+    /// request waits for approval.
     pub async fn send(self) -> Result<AssignmentRequest> {
         self.into_watch().last().await
     }

@@ -17,12 +17,16 @@ use crate::transport::{deadline_after, Transport};
 
 /// A stream of one request's states: the first observation, then each
 /// change of `state`, ending after a final state (delivered, deliveryFailed,
-/// denied, canceled, partiallyDelivered). Polls
+/// denied, canceled, partiallyDelivered) — or, when asked, after a state
+/// that waits for people or the calendar
+/// ([`stop_when_pending_approval`](Self::stop_when_pending_approval),
+/// [`stop_when_scheduled`](Self::stop_when_scheduled)). Polls
 /// `GET assignmentRequests/{id}` with a doubling interval.
 ///
 /// On a failed poll it yields the error and ends; past the
 /// [`timeout`](Self::timeout) it yields an `ErrorKind::Timeout` error naming
-/// the last state seen and ends. Configure it before polling it.
+/// the last state seen (saying so when the request waits for approval) and
+/// ends. Configure it before polling it.
 ///
 /// To follow a request to its end without seeing each state, use
 /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final).
@@ -50,8 +54,25 @@ pub struct WatchRequest {
     transport: Arc<Transport>,
     id: AssignmentRequestId,
     pub(crate) polling: Polling,
-    stop_when_scheduled: bool,
+    pub(crate) stops: Stops,
     inner: Option<BoxStream<'static, Result<AssignmentRequest>>>,
+}
+
+/// The open states after which a follow ends early.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Stops {
+    /// `scheduled`, for a start still ahead.
+    pub(crate) scheduled: bool,
+    /// `pendingApproval`.
+    pub(crate) pending_approval: bool,
+}
+
+impl Stops {
+    /// Whether the follow ends at the open request `r`.
+    fn at(self, r: &AssignmentRequest) -> bool {
+        (self.scheduled && starts_later(r).is_some())
+            || (self.pending_approval && r.is_pending_approval())
+    }
 }
 
 polling_setters!(WatchRequest);
@@ -61,6 +82,7 @@ impl std::fmt::Debug for WatchRequest {
         f.debug_struct("WatchRequest")
             .field("id", &self.id)
             .field("polling", &self.polling)
+            .field("stops", &self.stops)
             .field("started", &self.inner.is_some())
             .finish_non_exhaustive()
     }
@@ -72,7 +94,7 @@ impl WatchRequest {
             transport,
             id,
             polling: Polling::default(),
-            stop_when_scheduled: false,
+            stops: Stops::default(),
             inner: None,
         }
     }
@@ -88,7 +110,34 @@ impl WatchRequest {
     /// polling). Graph keeps such a request in `scheduled` until its start,
     /// which may be days away.
     pub fn stop_when_scheduled(mut self, stop: bool) -> Self {
-        self.stop_when_scheduled = stop;
+        self.stops.scheduled = stop;
+        self
+    }
+
+    /// Also end the stream after an observation in state `pendingApproval`
+    /// (default: keep polling). Such a request moves only when its approvers
+    /// decide, which may take days; the last item then
+    /// [`is_pending_approval`](AssignmentRequest::is_pending_approval), and
+    /// [`AssignmentRequest::approval_stages`] names who it waits for.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # async fn demo(client: entra_access::Client) -> entra_access::Result<()> {
+    /// let mut changes = client
+    ///     .assignment_requests()
+    ///     .watch("req-1")
+    ///     .stop_when_pending_approval(true);
+    /// let mut last = None;
+    /// while let Some(r) = changes.try_next().await? {
+    ///     last = Some(r);
+    /// }
+    /// if last.is_some_and(|r| r.is_pending_approval()) {
+    ///     eprintln!("waiting for the approvers");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stop_when_pending_approval(mut self, stop: bool) -> Self {
+        self.stops.pending_approval = stop;
         self
     }
 
@@ -123,7 +172,7 @@ impl WatchRequest {
             deadline: None,
             last: None,
             done: false,
-            stop_when_scheduled: self.stop_when_scheduled,
+            stops: self.stops,
         };
         stream::unfold(state, |mut st| async move {
             let item = st.next_change().await?;
@@ -163,7 +212,7 @@ struct Follow {
     /// The state of the last observation (outer `None`: nothing seen yet).
     last: Option<Option<RequestState>>,
     done: bool,
-    stop_when_scheduled: bool,
+    stops: Stops,
 }
 
 impl Follow {
@@ -203,7 +252,7 @@ impl Follow {
             let changed = self.last.as_ref() != Some(&r.state);
             self.last = Some(r.state.clone());
             tracing::debug!(request = %self.id, state = ?r.state, changed, "polled");
-            if r.is_final() || (self.stop_when_scheduled && starts_later(&r).is_some()) {
+            if r.is_final() || self.stops.at(&r) {
                 self.done = true;
                 return Some(Ok(r));
             }
@@ -215,6 +264,9 @@ impl Follow {
 
     fn timed_out(&self) -> Error {
         let last = match &self.last {
+            Some(Some(RequestState::PendingApproval)) => {
+                "pendingApproval (it waits for approval: its approvers have not decided)".to_owned()
+            }
             Some(Some(state)) => state.to_string(),
             Some(None) => "(no state given)".to_owned(),
             None => "(never observed)".to_owned(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::draft::{draft_setters, Draft};
 use super::target::Target;
 use crate::api::common::checked;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::models::{AccessPackageId, AssignmentPolicyId, AssignmentRequest, RequestType};
 use crate::request::ApiRequest;
 use crate::transport::Transport;
@@ -101,6 +101,38 @@ pub struct AdminAdd {
 
 draft_setters!(AdminAdd);
 
+/// The approval intent of an administrator's request.
+impl AdminAdd {
+    /// Whether Graph is to bypass (`true`) or to apply (`false`) the
+    /// approval the policy requires for this request
+    /// (`parameters.bypassApproval`, v1.0
+    /// `resources/accesspackageassignmentrequestparameters.md`). Left unset,
+    /// nothing is sent and the policy decides: under a policy that requires
+    /// approval, a direct assignment waits in `pendingApproval` for the approvers
+    /// ([`AssignmentRequest::is_pending_approval`]).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+    /// let req = client
+    ///     .assignment_requests()
+    ///     .admin_add("pkg-1", "pol-1", entra_access::api::Target::user("user-1"))
+    ///     .bypass_approval(true)
+    ///     .request()?;
+    /// assert_eq!(req.body_json().unwrap()["parameters"], serde_json::json!({"bypassApproval": true}));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn bypass_approval(self, bypass: bool) -> Self {
+        self.set_bypass_approval(Some(bypass))
+    }
+
+    /// Sets or clears (`None`: the policy decides, nothing is sent) the
+    /// approval intent; see [`bypass_approval`](Self::bypass_approval).
+    pub fn set_bypass_approval(mut self, bypass: Option<bool>) -> Self {
+        self.draft.bypass_approval = bypass;
+        self
+    }
+}
+
 impl AdminAdd {
     pub(crate) fn new(
         transport: Arc<Transport>,
@@ -133,17 +165,7 @@ impl AdminAdd {
         checked(&self.package, "access package id")?;
         checked(&self.policy_id, "assignment policy id")?;
         self.target.check()?;
-        if let Some(policy) = &self.draft.policy {
-            if !policy.id.as_str().is_empty() && policy.id != self.policy_id {
-                return Err(Error::invalid_input(
-                    "policy",
-                    format!(
-                        "given to check answers is {}, but the request assigns through {}",
-                        policy.id, self.policy_id
-                    ),
-                ));
-            }
-        }
+        self.draft.known_policy(&self.policy_id)?;
         let carrier = self.target.carrier(&self.policy_id, &self.package);
         self.draft.post(RequestType::AdminAdd, carrier, true)
     }
@@ -153,7 +175,7 @@ impl AdminAdd {
     /// [`wait_until_final`](crate::api::AssignmentRequests::wait_until_final)).
     ///
     /// If the POST fails in a way that leaves open whether Graph processed
-    /// it, the error says so ([`Error::may_have_been_processed`]); do not
+    /// it, the error says so ([`Error::may_have_been_processed`](crate::Error::may_have_been_processed)); do not
     /// simply send again: look for the request or assignment first.
     pub async fn send(self) -> Result<AssignmentRequest> {
         let req = self.request()?;

@@ -1,6 +1,6 @@
 //! The body parts the `adminAdd`, `adminUpdate` and `userAdd` builders
-//! share: schedule, justification, answers and the policy to check answers
-//! against, with their setters.
+//! share: schedule, justification, answers, the policy to check them
+//! against, and (for an administrator's request) the approval intent.
 
 use serde_json::Value;
 
@@ -8,7 +8,8 @@ use super::answers::{resolve, PendingAnswer};
 use super::schedule_plan::SchedulePlan;
 use crate::error::{Error, Result};
 use crate::models::{
-    Answer, Assignment, AssignmentPolicy, AssignmentRequest, QuestionId, RequestType,
+    Answer, Assignment, AssignmentPolicy, AssignmentPolicyId, AssignmentRequest,
+    AssignmentRequestParameters, QuestionId, RequestType,
 };
 use crate::request::ApiRequest;
 
@@ -21,6 +22,8 @@ pub(crate) struct Draft {
     pub(crate) justification: Option<String>,
     pub(crate) answers: Vec<PendingAnswer>,
     pub(crate) policy: Option<Box<AssignmentPolicy>>,
+    /// `parameters.bypassApproval` (administrators' requests only).
+    pub(crate) bypass_approval: Option<bool>,
 }
 
 impl Draft {
@@ -28,6 +31,27 @@ impl Draft {
     pub(crate) fn add_answer(&mut self, question: QuestionId, value: String) {
         self.answers
             .push(PendingAnswer::ByValue { question, value });
+    }
+
+    /// The policy given to check against, after checking it is the one the
+    /// request goes through (`policy_id`); `None` when none was given.
+    pub(crate) fn known_policy(
+        &self,
+        policy_id: &AssignmentPolicyId,
+    ) -> Result<Option<&AssignmentPolicy>> {
+        let Some(policy) = self.policy.as_deref() else {
+            return Ok(None);
+        };
+        if !policy.id.as_str().is_empty() && policy.id != *policy_id {
+            return Err(Error::invalid_input(
+                "policy",
+                format!(
+                    "given to check the request against is {}, but the request goes through {policy_id}",
+                    policy.id
+                ),
+            ));
+        }
+        Ok(Some(policy))
     }
 
     /// `answers(list)`: replaces every answer given before.
@@ -48,6 +72,9 @@ impl Draft {
         body.schedule = self.schedule.build()?;
         body.answers = resolve(&self.answers, self.policy.as_deref(), require_all)?;
         body.justification.clone_from(&self.justification);
+        body.parameters = self
+            .bypass_approval
+            .map(AssignmentRequestParameters::bypassing_approval);
         let json: Value =
             serde_json::to_value(&body).map_err(|e| Error::invalid_input("request body", e))?;
         Ok(ApiRequest::post(format!("{EM}/assignmentRequests"), json))
@@ -158,9 +185,15 @@ macro_rules! draft_setters {
                 self
             }
 
-            /// The policy, so answers can be typed and checked before sending:
-            /// unknown question ids, values that are not a choice and (on add)
-            /// unanswered required questions are refused with `InvalidInput`.
+            /// The policy (as read, for example with
+            /// [`AssignmentPolicies::get`](crate::api::AssignmentPolicies::get)),
+            /// so the request is checked before sending: answers are typed
+            /// and checked (unknown question ids, values that are not a
+            /// choice and, on add, unanswered required questions are refused
+            /// with `InvalidInput`), a `userAdd` also against what the policy
+            /// lets a requestor do (see [`UserAdd`](crate::api::UserAdd)).
+            /// A policy other than the one the request goes through is
+            /// refused too.
             pub fn policy(self, policy: &$crate::models::AssignmentPolicy) -> Self {
                 self.set_policy(Some(policy))
             }

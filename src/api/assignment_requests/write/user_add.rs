@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::draft::{draft_setters, Draft};
+use super::requestor_rules::check_user_add;
 use crate::api::common::checked;
 use crate::error::Result;
 use crate::models::{
@@ -16,10 +17,30 @@ use crate::transport::Transport;
 ///
 /// **Delegated-only**: the requestor is whoever the token signs in; an
 /// app-only token is refused with 403 ([`Error::is_forbidden`](crate::Error::is_forbidden)).
-/// Answers are checked against the policy given to [`policy`](Self::policy)
-/// before sending; a policy with approval sends the request to
-/// `pendingApproval`, where [`Client::approvals`](crate::Client::approvals)
-/// takes over.
+/// A user who holds the package already renews their assignment this way.
+///
+/// Given the policy ([`policy`](Self::policy)), the request is checked
+/// before sending against what the policy lets a requestor do, as Graph
+/// would check it after the round trip: self-service turned off
+/// (`requestorSettings.enableTargetsToSelfAddAccess`), a schedule the
+/// requestor may not choose (`allowCustomAssignmentSchedule`), a missing
+/// justification (`isRequestorJustificationRequired`), and the answers.
+/// Each is an `InvalidInput` error naming the setting. A policy with
+/// approval sends the request to `pendingApproval`, where
+/// [`Client::approvals`](crate::Client::approvals) takes over.
+///
+/// ```
+/// use entra_access::models::AssignmentPolicy;
+/// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+/// let policy: AssignmentPolicy = serde_json::from_value(serde_json::json!({
+///     "id": "pol-1",
+///     "requestorSettings": {"enableTargetsToSelfAddAccess": false}
+/// })).unwrap();
+/// let err = client.assignment_requests().user_add("pkg-1", "pol-1").policy(&policy).request().unwrap_err();
+/// assert!(err.is_invalid_input());
+/// assert!(err.to_string().contains("enableTargetsToSelfAddAccess"));
+/// # Ok::<(), entra_access::Error>(())
+/// ```
 ///
 /// ```
 /// use serde_json::json;
@@ -75,6 +96,9 @@ impl UserAdd {
     pub fn request(&self) -> Result<ApiRequest> {
         checked(&self.package, "access package id")?;
         checked(&self.policy_id, "assignment policy id")?;
+        if let Some(policy) = self.draft.known_policy(&self.policy_id)? {
+            check_user_add(policy, &self.draft)?;
+        }
         let mut carrier = Assignment::existing("");
         carrier.assignment_policy_id = Some(self.policy_id.clone());
         carrier.access_package_id = Some(self.package.clone());
