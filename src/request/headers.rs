@@ -63,15 +63,24 @@ const EVOLVABLE_ENUM_APIS: &[&str] = &[
 /// caller set is kept: the preference joins it (`Prefer: a, b`), unless it
 /// is already there.
 pub(crate) fn prefer_unknown_enum_members(map: &mut HeaderMap, path: &str) -> Result<()> {
-    let path = path.to_ascii_lowercase();
-    if !EVOLVABLE_ENUM_APIS.iter().any(|api| path.contains(api)) {
+    if !EVOLVABLE_ENUM_APIS
+        .iter()
+        .any(|api| contains_ignoring_ascii_case(path, api))
+    {
         return Ok(());
     }
-    let mut preferences: Vec<String> = map
+    // The usual case: no `Prefer` of the caller's; nothing to join.
+    if !map.contains_key(PREFER) {
+        map.insert(
+            PREFER,
+            HeaderValue::from_static(INCLUDE_UNKNOWN_ENUM_MEMBERS),
+        );
+        return Ok(());
+    }
+    let mut preferences: Vec<&str> = map
         .get_all(PREFER)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .map(str::to_owned)
         .collect();
     let present = preferences
         .iter()
@@ -80,11 +89,20 @@ pub(crate) fn prefer_unknown_enum_members(map: &mut HeaderMap, path: &str) -> Re
     if present {
         return Ok(());
     }
-    preferences.push(INCLUDE_UNKNOWN_ENUM_MEMBERS.to_owned());
+    preferences.push(INCLUDE_UNKNOWN_ENUM_MEMBERS);
     let value = HeaderValue::from_str(&preferences.join(", "))
         .map_err(|e| Error::invalid_input("header Prefer", e))?;
     map.insert(PREFER, value);
     Ok(())
+}
+
+/// Whether `haystack` contains `needle` (lower-case ASCII), ignoring ASCII
+/// case, without allocating: this runs on every request.
+fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 const PREFER: HeaderName = HeaderName::from_static("prefer");

@@ -351,26 +351,13 @@ pub fn seed(fake: &FakeGraph) {
         .status("DeliveryFailed"),
     );
     approvals::seed(fake);
-    fake.add_workflow(serde_json::json!({
-        "id": ONBOARDING_WORKFLOW,
-        "category": "joiner",
-        "displayName": "Onboard new marketing employees",
-        "description": "Runs on the hire date of people in Marketing",
-        "isEnabled": true,
-        "isSchedulingEnabled": false,
-        "executionConditions": {
-            "@odata.type": "#microsoft.graph.identityGovernance.triggerAndScopeBasedConditions",
-            "scope": {
-                "@odata.type": "#microsoft.graph.identityGovernance.ruleBasedSubjectSet",
-                "rule": "(department eq 'Marketing')"
-            },
-            "trigger": {
-                "@odata.type": "#microsoft.graph.identityGovernance.timeBasedAttributeTrigger",
-                "timeBasedAttribute": "employeeHireDate",
-                "offsetInDays": 0
-            }
-        },
-        "tasks": [{
+    fake.add_workflow(marketing_workflow(
+        ONBOARDING_WORKFLOW,
+        "joiner",
+        "Onboard new marketing employees",
+        "Runs on the hire date of people in Marketing",
+        "employeeHireDate",
+        serde_json::json!({
             "category": "joiner",
             "continueOnError": false,
             "description": "Send a welcome e-mail to the new hire",
@@ -379,13 +366,42 @@ pub fn seed(fake: &FakeGraph) {
             "isEnabled": true,
             "taskDefinitionId": "70b29d51-b59a-4773-9280-8841dfd3f2ea",
             "arguments": []
-        }]
-    }));
-    fake.add_workflow(serde_json::json!({
-        "id": OFFBOARDING_WORKFLOW,
-        "category": "leaver",
-        "displayName": "Offboard marketing employees",
-        "description": "Runs on the last day of people in Marketing",
+        }),
+    ));
+    fake.add_workflow(marketing_workflow(
+        OFFBOARDING_WORKFLOW,
+        "leaver",
+        "Offboard marketing employees",
+        "Runs on the last day of people in Marketing",
+        "employeeLeaveDateTime",
+        serde_json::json!({
+            "category": "leaver",
+            "continueOnError": false,
+            "description": "Cancel the user's pending access package requests",
+            "displayName": "Cancel all pending access package assignment requests for user",
+            "executionSequence": 1,
+            "isEnabled": true,
+            "taskDefinitionId": "498770d9-bab7-4e4c-b73d-5ded82a1d0b3",
+            "arguments": []
+        }),
+    ));
+}
+
+/// A workflow for the people of Marketing, as Graph reads one back: it runs
+/// on the day of `trigger_attribute` with its one `task`.
+fn marketing_workflow(
+    id: &str,
+    category: &str,
+    display_name: &str,
+    description: &str,
+    trigger_attribute: &str,
+    task: serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "category": category,
+        "displayName": display_name,
+        "description": description,
         "isEnabled": true,
         "isSchedulingEnabled": false,
         "executionConditions": {
@@ -396,19 +412,10 @@ pub fn seed(fake: &FakeGraph) {
             },
             "trigger": {
                 "@odata.type": "#microsoft.graph.identityGovernance.timeBasedAttributeTrigger",
-                "timeBasedAttribute": "employeeLeaveDateTime",
+                "timeBasedAttribute": trigger_attribute,
                 "offsetInDays": 0
             }
         },
-        "tasks": [{
-            "category": "leaver",
-            "continueOnError": false,
-            "description": "Cancel the user's pending access package requests",
-            "displayName": "Cancel all pending access package assignment requests for user",
-            "executionSequence": 1,
-            "isEnabled": true,
-            "taskDefinitionId": "498770d9-bab7-4e4c-b73d-5ded82a1d0b3",
-            "arguments": []
-        }]
-    }));
+        "tasks": [task]
+    })
 }

@@ -15,7 +15,7 @@
 //!   groups ([`Separation`], [`Violation`]).
 //! - [`OutputFile`]: a file that appears under its name only when complete.
 //!
-//! Rows are plain serde data; with the `csv` feature each report also
+//! Rows are plain serde data; each report also
 //! writes itself as CSV (cells guarded against CSV injection, see
 //! [`export`](crate::export)).
 //!

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::draft::{draft_setters, Draft};
+use super::draft::{approval_intent_setters, draft_setters, Draft};
 use crate::api::common::checked;
 use crate::error::{Error, Result};
 use crate::models::{Assignment, AssignmentId, AssignmentRequest, RequestType};
@@ -45,38 +45,10 @@ pub struct AdminUpdate {
 
 draft_setters!(AdminUpdate);
 
-/// The approval intent of an administrator's request.
-impl AdminUpdate {
-    /// Whether Graph is to bypass (`true`) or to apply (`false`) the
-    /// approval the policy requires for this request
-    /// (`parameters.bypassApproval`, v1.0
-    /// `resources/accesspackageassignmentrequestparameters.md`). Left unset,
-    /// nothing is sent and the policy decides: under a policy that requires
-    /// approval for updates, the change waits in `pendingApproval` for the approvers
-    /// ([`AssignmentRequest::is_pending_approval`]).
-    ///
-    /// ```
-    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
-    /// let req = client
-    ///     .assignment_requests()
-    ///     .admin_update("asg-1")
-    ///     .duration(entra_access::models::IsoDuration::days(30))
-    ///     .bypass_approval(true)
-    ///     .request()?;
-    /// assert_eq!(req.body_json().unwrap()["parameters"], serde_json::json!({"bypassApproval": true}));
-    /// # Ok::<(), entra_access::Error>(())
-    /// ```
-    pub fn bypass_approval(self, bypass: bool) -> Self {
-        self.set_bypass_approval(Some(bypass))
-    }
-
-    /// Sets or clears (`None`: the policy decides, nothing is sent) the
-    /// approval intent; see [`bypass_approval`](Self::bypass_approval).
-    pub fn set_bypass_approval(mut self, bypass: Option<bool>) -> Self {
-        self.draft.bypass_approval = bypass;
-        self
-    }
-}
+approval_intent_setters!(
+    AdminUpdate,
+    ".admin_update(\"asg-1\").duration(entra_access::models::IsoDuration::days(30))"
+);
 
 impl AdminUpdate {
     pub(crate) fn new(transport: Arc<Transport>, assignment: AssignmentId) -> Self {

@@ -208,3 +208,42 @@ macro_rules! draft_setters {
     };
 }
 pub(crate) use draft_setters;
+
+/// The approval intent setters of an administrator's request (`adminAdd`,
+/// `adminUpdate`): `parameters.bypassApproval`. `$example` is the builder
+/// call of the doc example.
+macro_rules! approval_intent_setters {
+    ($builder:ident, $example:literal) => {
+        /// The approval intent of an administrator's request.
+        impl $builder {
+            /// Whether Graph is to bypass (`true`) or to apply (`false`) the
+            /// approval the policy requires for this request
+            /// (`parameters.bypassApproval`, v1.0
+            /// `resources/accesspackageassignmentrequestparameters.md`). Left
+            /// unset, nothing is sent and the policy decides: under a policy
+            /// that requires approval, the request waits in `pendingApproval`
+            /// for the approvers
+            /// ([`AssignmentRequest::is_pending_approval`](crate::models::AssignmentRequest::is_pending_approval)).
+            ///
+            /// ```
+            /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+            #[doc = concat!("let req = client.assignment_requests()", $example)]
+            ///     .bypass_approval(true)
+            ///     .request()?;
+            /// assert_eq!(req.body_json().unwrap()["parameters"], serde_json::json!({"bypassApproval": true}));
+            /// # Ok::<(), entra_access::Error>(())
+            /// ```
+            pub fn bypass_approval(self, bypass: bool) -> Self {
+                self.set_bypass_approval(Some(bypass))
+            }
+
+            /// Sets or clears (`None`: the policy decides, nothing is sent)
+            /// the approval intent; see [`bypass_approval`](Self::bypass_approval).
+            pub fn set_bypass_approval(mut self, bypass: Option<bool>) -> Self {
+                self.draft.bypass_approval = bypass;
+                self
+            }
+        }
+    };
+}
+pub(crate) use approval_intent_setters;
