@@ -253,7 +253,12 @@ impl Apply {
             };
             let members = package.spec.source.members(client).await?;
             let mut fresh = plan_package(&package.spec, &members, now)?;
-            fresh.warnings = std::mem::take(&mut package.warnings);
+            // The reviewed plan's warnings, but the approval count of the
+            // fresh plan.
+            let mut warnings = std::mem::take(&mut package.warnings);
+            warnings.retain(|w| !matches!(w, crate::Warning::AddsWaitForApproval { .. }));
+            warnings.append(&mut fresh.warnings);
+            fresh.warnings = warnings;
             *package = fresh;
         }
         if replanned {

@@ -9,7 +9,7 @@ use super::plan::{plan_package, PackageSpec, Plan};
 use super::report::{Progress, Report};
 use super::run::Run;
 use super::source::Source;
-use super::{PackageFacts, RemovalScope};
+use super::{Approval, PackageFacts, RemovalScope};
 use entra_access::error::Result;
 use entra_access::models::{AccessPackageId, Answer, AssignmentPolicyId, ObjectId, Schedule};
 use entra_access::Client;
@@ -22,7 +22,8 @@ use entra_access::Client;
 /// as skipped with their type), the package's assignments (not expired,
 /// with their targets) and its open requests
 /// ([`PackageFacts::gather`](super::PackageFacts::gather), as every plan
-/// does), and decides one action per person ([`plan_package`]):
+/// does) and the policy (a missing policy fails the plan), and decides one
+/// action per person ([`plan_package`]):
 ///
 /// | Current state of the person              | Action |
 /// |------------------------------------------|--------|
@@ -240,6 +241,28 @@ impl BulkAssign {
         self
     }
 
+    /// What every add asks of the policy's approval
+    /// (`parameters.bypassApproval`): [`Approval::Bypass`] skips it,
+    /// [`Approval::Require`] waits for the approvers. Unset, nothing is
+    /// sent and the policy decides. The [`plan`](Self::plan) reads the
+    /// policy and says which adds will wait for approvers
+    /// ([`PackagePlan::adds_waiting_for_approval`](crate::PackagePlan::adds_waiting_for_approval),
+    /// [`Warning::AddsWaitForApproval`](crate::Warning::AddsWaitForApproval)).
+    ///
+    /// ```
+    /// # let client = entra_access::Client::builder().token_provider(entra_access::auth::StaticToken::new("t")).build()?;
+    /// use entra_access_ops::Approval;
+    ///
+    /// let bulk = entra_access_ops::BulkAssign::group(&client, "pkg-1", "pol-1", "grp-1")
+    ///     .approval(Approval::Bypass);
+    /// assert_eq!(bulk.spec().approval, Some(Approval::Bypass));
+    /// # Ok::<(), entra_access::Error>(())
+    /// ```
+    pub fn approval(mut self, approval: Approval) -> Self {
+        self.spec.approval = Some(approval);
+        self
+    }
+
     /// Answers to the policy's questions, sent with every add.
     pub fn answers(mut self, answers: Vec<Answer>) -> Self {
         self.spec.answers = answers;
@@ -298,9 +321,10 @@ impl BulkAssign {
     }
 
     /// Reads the current state and decides what to do, writing nothing:
-    /// the source's members, the package's assignments (not expired) and
-    /// its open requests, then [`plan_package`]. The plan can be stored and
-    /// [applied](Plan::apply) later.
+    /// the source's members, the package's assignments (not expired), its
+    /// open requests and the policy (whether its adds need approval), then
+    /// [`plan_package`]. The plan can be stored and [applied](Plan::apply)
+    /// later.
     ///
     /// Fails when the state cannot be read, an argument is invalid, or the
     /// plan breaks a safety limit (an `InvalidInput` error whose
@@ -321,10 +345,16 @@ impl BulkAssign {
         if let Some(refusal) = spec.empty_source_refusal() {
             return Err(refusal.into_error());
         }
-        let (members, facts) = futures::try_join!(
+        let (members, facts, policy) = futures::try_join!(
             spec.source.members(&self.client),
-            PackageFacts::gather(&self.client, spec.access_package.clone())
+            PackageFacts::gather(&self.client, spec.access_package.clone()),
+            self.client
+                .assignment_policies()
+                .get(spec.policy.clone())
+                .send()
         )?;
+        let mut spec = spec;
+        spec.policy_requires_approval = Some(policy.requires_approval_for_add());
         let package = plan_package(&spec, &members, &facts)?;
         Plan::new(
             self.client.base_url().as_str(),

@@ -83,7 +83,7 @@ pub use facts::{AssignmentFact, MemberFact, PackageFacts, RequestFact};
 pub use observed::Observed;
 pub use person::Person;
 pub use plan::{
-    plan_package, Action, PackagePlan, PackageSpec, Plan, PlanItem, Reason, ReportReason,
+    plan_package, Action, Approval, PackagePlan, PackageSpec, Plan, PlanItem, Reason, ReportReason,
     SkipReason, Warning, PLAN_FORMAT_VERSION,
 };
 pub use refusal::{EntryRef, Refusal, StaleChange};

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use action::{Action, Reason, ReportReason, SkipReason, Warning};
 pub use decide::plan_package;
-pub use spec::PackageSpec;
+pub use spec::{Approval, PackageSpec};
 
 use crate::refusal::{EntryRef, Refusal};
 use crate::{Observed, Person};
@@ -90,6 +90,14 @@ impl PackagePlan {
     /// The adds.
     pub fn adds(&self) -> impl Iterator<Item = &PlanItem> {
         self.items.iter().filter(|i| i.action == Action::Add)
+    }
+
+    /// The adds that will wait for approvers once sent: every add when
+    /// [`PackageSpec::adds_wait_for_approval`], else none. Such an add ends
+    /// its run `pendingApproval` until the approvers decide.
+    pub fn adds_waiting_for_approval(&self) -> impl Iterator<Item = &PlanItem> {
+        let waits = self.spec.adds_wait_for_approval();
+        self.adds().filter(move |_| waits)
     }
 
     /// The removals.

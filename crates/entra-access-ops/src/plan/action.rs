@@ -205,6 +205,14 @@ pub enum Warning {
         /// The group id.
         group: ObjectId,
     },
+    /// The policy requires approval for an add and the plan does not
+    /// bypass it: these adds will wait for the approvers
+    /// ([`PackagePlan::adds_waiting_for_approval`](crate::PackagePlan::adds_waiting_for_approval)),
+    /// when the tenant enforces policy approval for direct assignments.
+    AddsWaitForApproval {
+        /// How many adds.
+        adds: usize,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -213,6 +221,11 @@ impl fmt::Display for Warning {
             Self::GroupNotFound { group } => {
                 write!(f, "group {group} does not exist; it adds nobody")
             }
+            Self::AddsWaitForApproval { adds } => write!(
+                f,
+                "the policy requires approval: {adds} add(s) will wait for the approvers \
+                 unless the approval is bypassed"
+            ),
         }
     }
 }

@@ -77,13 +77,18 @@ pub fn plan_package(
         ));
     }
     let (items, current_assignments) = decide(spec, members, facts);
-    let plan = PackagePlan {
+    let mut plan = PackagePlan {
         spec: spec.clone(),
         observed: Observed::of(facts),
         current_assignments,
         items,
         warnings: Vec::new(),
     };
+    let waiting = plan.adds_waiting_for_approval().count();
+    if waiting > 0 {
+        plan.warnings
+            .push(crate::Warning::AddsWaitForApproval { adds: waiting });
+    }
     let desired = members.iter().filter(|m| m.is_user()).count();
     limits(&plan, desired).map_err(Refusal::into_error)?;
     Ok(plan)

@@ -78,6 +78,44 @@ pub struct PackageSpec {
     /// Answers to the policy's questions, sent with every add.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<Answer>,
+    /// The approval intent sent with every add
+    /// (`parameters.bypassApproval`); `None` sends nothing and the policy
+    /// decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+    /// Whether the policy requires approval for an add
+    /// (`requestApprovalSettings.isApprovalRequiredForAdd`), when known: a
+    /// desired-state file's packages know it, a bulk run does not (`None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_requires_approval: Option<bool>,
+}
+
+/// What an add asks of the policy's approval
+/// (`parameters.bypassApproval` of the `adminAdd`; JSON and TOML:
+/// `"require"` or `"bypass"`).
+///
+/// ```
+/// use entra_access_ops::Approval;
+///
+/// assert_eq!(serde_json::to_value(Approval::Bypass)?, "bypass");
+/// assert_eq!(serde_json::from_value::<Approval>("require".into())?, Approval::Require);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approval {
+    /// Send `bypassApproval: false`: the add waits for the approvers the
+    /// policy names, if it names any.
+    Require,
+    /// Send `bypassApproval: true`: the add skips the policy's approval.
+    Bypass,
+}
+
+impl Approval {
+    /// The `bypassApproval` value sent.
+    pub fn bypasses(self) -> bool {
+        self == Self::Bypass
+    }
 }
 
 impl PackageSpec {
@@ -102,7 +140,27 @@ impl PackageSpec {
             schedule: None,
             justification: None,
             answers: Vec::new(),
+            approval: None,
+            policy_requires_approval: None,
         }
+    }
+
+    /// Whether the adds of this package will wait for approvers: the
+    /// policy is known to require approval for an add and the spec does
+    /// not [bypass](Approval::Bypass) it.
+    ///
+    /// ```
+    /// use entra_access_ops::{Approval, PackageSpec, Source};
+    ///
+    /// let mut spec = PackageSpec::new("pkg-1", "pol-1", Source::default());
+    /// assert!(!spec.adds_wait_for_approval(), "unknown policy: not claimed");
+    /// spec.policy_requires_approval = Some(true);
+    /// assert!(spec.adds_wait_for_approval());
+    /// spec.approval = Some(Approval::Bypass);
+    /// assert!(!spec.adds_wait_for_approval());
+    /// ```
+    pub fn adds_wait_for_approval(&self) -> bool {
+        self.policy_requires_approval == Some(true) && self.approval != Some(Approval::Bypass)
     }
 
     /// Refuses ids Graph would refuse, before anything is read or sent.

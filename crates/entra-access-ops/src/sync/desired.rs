@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::refusal::{EntryRef, Refusal};
-use crate::{RemovalScope, DEFAULT_MAX_REMOVALS};
+use crate::{Approval, RemovalScope, DEFAULT_MAX_REMOVALS};
 use entra_access::error::Result;
 use entra_access::models::{parse_datetime, DateTime, IsoDuration, ObjectId};
 
@@ -152,6 +152,11 @@ pub struct PackageEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_removals: Option<usize>,
+    /// `"require"` or `"bypass"`: what this package's adds ask of the
+    /// policy's approval (`parameters.bypassApproval`); absent, nothing is
+    /// sent and the policy decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
     /// The 1-based line where the entry starts in a TOML file (`None` for
     /// JSON, or built by hand). Not part of the entry's value: equality
     /// ignores it.
@@ -171,6 +176,7 @@ impl PartialEq for PackageEntry {
             &self.emails,
             &self.removal,
             &self.max_removals,
+            &self.approval,
         ) == (
             &other.name,
             &other.id,
@@ -180,6 +186,7 @@ impl PartialEq for PackageEntry {
             &other.emails,
             &other.removal,
             &other.max_removals,
+            &other.approval,
         )
     }
 }

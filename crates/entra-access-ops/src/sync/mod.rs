@@ -89,7 +89,8 @@ pub async fn plan(client: &Client, desired: &DesiredState) -> Result<Plan> {
     let mut packages = Vec::with_capacity(resolved.len());
     for (r, facts) in resolved.into_iter().zip(&facts) {
         let mut package = plan_package(&r.spec, &r.members, facts)?;
-        package.warnings = r.warnings;
+        // The resolver's warnings first, then the plan's own.
+        package.warnings.splice(0..0, r.warnings);
         packages.push(package);
     }
     Plan::new(client.base_url().as_str(), created_at, packages)

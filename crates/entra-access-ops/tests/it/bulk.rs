@@ -171,6 +171,26 @@ impl Respond for Fake {
                 }
                 ResponseTemplate::new(200).set_body_json(page(&s, &open, &req.url))
             }
+            ("GET", Some(p)) if p.starts_with("assignmentPolicies/") => {
+                // The bulk's policy, read by every plan: direct assignment,
+                // no approval.
+                let id = p.trim_start_matches("assignmentPolicies/");
+                if id == POLICY {
+                    ResponseTemplate::new(200).set_body_json(json!({
+                        "id": POLICY,
+                        "displayName": "Direct",
+                        "allowedTargetScope": "notSpecified",
+                        "requestApprovalSettings": {
+                            "isApprovalRequiredForAdd": false,
+                            "isApprovalRequiredForUpdate": false,
+                            "stages": []
+                        }
+                    }))
+                } else {
+                    ResponseTemplate::new(404)
+                        .set_body_json(envelope("itemNotFound", "no such policy"))
+                }
+            }
             ("GET", Some(p)) if p.starts_with("assignmentRequests/") => {
                 let id = p.trim_start_matches("assignmentRequests/").to_owned();
                 let finals = s.final_state.clone();

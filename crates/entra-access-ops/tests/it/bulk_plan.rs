@@ -640,3 +640,59 @@ async fn facts_gathered_by_a_tool_plan_the_same_as_the_builder() {
     let report = own.apply(&client).run().await.unwrap();
     assert_eq!(report.totals().created, 1);
 }
+
+/// Approval intent in a bulk run (issue 21): `approval(Bypass)` sends
+/// `parameters.bypassApproval: true` with every add, so under a policy that
+/// requires approval the adds are delivered instead of waiting; the plan
+/// carries the intent. Without it the plan says the add will wait (it read
+/// the policy), and it waits in `pendingApproval`.
+#[tokio::test]
+async fn a_bulk_run_can_bypass_the_policys_approval() {
+    use entra_access_ops::{Approval, BulkAssign, Warning};
+
+    let fake = FakeGraph::builder()
+        .seed(21)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Travel"));
+    let approver = fake.add_user(UserSeed::new("Grace Approver"));
+    let policy =
+        fake.add_policy(PolicySeed::new("Manager approves", &pkg).approval_stage([&approver]));
+    let ada = fake.add_user(UserSeed::new("Ada"));
+    let alan = fake.add_user(UserSeed::new("Alan"));
+    let client = fake.client().unwrap();
+
+    let bypass = BulkAssign::users(&client, pkg.clone(), policy.clone(), [ada.as_str()])
+        .approval(Approval::Bypass);
+    let plan = bypass.plan().await.unwrap();
+    assert_eq!(plan.packages[0].spec.approval, Some(Approval::Bypass));
+    assert_eq!(plan.packages[0].adds_waiting_for_approval().count(), 0);
+    assert_eq!(plan.warnings().count(), 0);
+    let report = plan.apply(&client).run().await.unwrap();
+    assert!(report.is_success(), "{report:?}");
+    // Unbypassed, the plan reads the policy and says the add will wait.
+    let plan = BulkAssign::users(&client, pkg.clone(), policy.clone(), [alan.as_str()])
+        .plan()
+        .await
+        .unwrap();
+    assert_eq!(plan.packages[0].spec.policy_requires_approval, Some(true));
+    let waits: Vec<_> = plan.packages[0]
+        .adds_waiting_for_approval()
+        .map(|i| i.person.to_string())
+        .collect();
+    assert_eq!(waits, [alan.to_string()]);
+    let warned: Vec<_> = plan.warnings().map(|(_, w)| w.clone()).collect();
+    assert_eq!(warned, [Warning::AddsWaitForApproval { adds: 1 }]);
+    let waiting = plan.apply(&client).run().await.unwrap();
+    assert!(waiting.is_success(), "{waiting:?}");
+    fake.settle();
+    let state_of = |who: &ObjectId| {
+        fake.assignment_requests()
+            .into_iter()
+            .find(|r| r.target_object_id.as_ref() == Some(who))
+            .map(|r| r.state)
+    };
+    assert_eq!(state_of(&ada), Some(RequestState::Delivered));
+    assert_eq!(state_of(&alan), Some(RequestState::PendingApproval));
+}

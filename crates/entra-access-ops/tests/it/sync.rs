@@ -882,3 +882,88 @@ async fn bulk_and_sync_plans_share_one_fingerprint_and_one_removal_scope() {
     assert_eq!(summaries(&sync_err), summaries(&bulk_err));
     assert_eq!(posts(&t), 0);
 }
+
+/// Approval intent in the file (issue 21): under a policy that requires
+/// approval, a plan says which adds will wait for the approvers (a warning
+/// and `adds_waiting_for_approval`); `approval = "require"` sends
+/// `parameters.bypassApproval: false` and the add waits in
+/// `pendingApproval`; `approval = "bypass"` sends `true`, the plan shows no
+/// waiting add, and the add is delivered.
+#[tokio::test]
+async fn approval_in_the_file_is_sent_and_the_plan_says_which_adds_wait() {
+    use entra_access_ops::Approval;
+
+    let fake = FakeGraph::builder()
+        .seed(21)
+        .manual_progress()
+        .start()
+        .await;
+    let pkg = fake.add_access_package(AccessPackageSeed::new("Travel"));
+    let approver = fake.add_user(UserSeed::new("Grace Approver"));
+    fake.add_policy(PolicySeed::new("Manager approves", &pkg).approval_stage([&approver]));
+    let ada = fake.add_user(UserSeed::new("Ada"));
+    let alan = fake.add_user(UserSeed::new("Alan"));
+    let client = fake.client().unwrap();
+    let file = |user: &ObjectId, approval: &str| {
+        DesiredState::from_toml_str(&format!(
+            "[[package]]\nname = \"Travel\"\nusers = [\"{user}\"]\n{approval}"
+        ))
+        .unwrap()
+    };
+
+    // Nothing said: the policy decides, and the plan says the add waits.
+    let plan = sync::plan(&client, &file(&ada, "")).await.unwrap();
+    assert_eq!(plan.packages[0].spec.approval, None);
+    assert_eq!(plan.packages[0].adds_waiting_for_approval().count(), 1);
+    let warned: Vec<_> = plan.warnings().map(|(_, w)| w.clone()).collect();
+    assert_eq!(warned, [Warning::AddsWaitForApproval { adds: 1 }]);
+
+    // "require": sent as false; the add waits for the approver.
+    let plan = sync::plan(&client, &file(&ada, "approval = \"require\""))
+        .await
+        .unwrap();
+    assert_eq!(plan.packages[0].spec.approval, Some(Approval::Require));
+    assert_eq!(plan.packages[0].adds_waiting_for_approval().count(), 1);
+    let report = plan.apply(&client).run().await.unwrap();
+    let ada_request = report.rows[0].request_id.clone().unwrap();
+    fake.settle();
+    let read = client
+        .assignment_requests()
+        .get(ada_request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.state, Some(RequestState::PendingApproval));
+    assert_eq!(read.parameters.unwrap().bypass_approval, Some(false));
+
+    // "bypass": sent as true; no add waits, and it is delivered.
+    let plan = sync::plan(&client, &file(&alan, "approval = \"bypass\""))
+        .await
+        .unwrap();
+    assert_eq!(plan.packages[0].adds().count(), 1);
+    assert_eq!(plan.packages[0].adds_waiting_for_approval().count(), 0);
+    assert_eq!(plan.warnings().count(), 0);
+    let report = plan.apply(&client).run().await.unwrap();
+    let alan_request = report.rows[0].request_id.clone().unwrap();
+    fake.settle();
+    let read = client
+        .assignment_requests()
+        .get(alan_request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.state, Some(RequestState::Delivered));
+    assert_eq!(read.parameters.unwrap().bypass_approval, Some(true));
+
+    // A value the file may not hold is refused when read.
+    let err = DesiredState::from_toml_str(
+        "[[package]]\nname = \"Travel\"\nusers = [\"u\"]\napproval = \"skip\"\n",
+    )
+    .unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("line 4") && msg.contains("expected `require` or `bypass`"),
+        "{msg}"
+    );
+}
