@@ -33,8 +33,10 @@
 //! (optional when the package has one policy); `--group-id ID`;
 //! `--transitive` (members of nested groups too); `--dry-run` (plan only,
 //! send nothing); `--reconcile`; `--max-removals N`; `--all-policies`;
-//! `--allow-empty-source`; `--concurrency N` (1 to 64, default 8);
-//! `--report FILE`.
+//! `--allow-empty-source`; `--bypass-approval` (the adds skip the
+//! policy's approval; without it, under a policy that requires approval,
+//! the adds wait for the approvers, and the program says so before
+//! sending); `--concurrency N` (1 to 64, default 8); `--report FILE`.
 //!
 //! Environment: `GRAPH_ACCESS_TOKEN`, or `AZURE_TENANT_ID` +
 //! `AZURE_CLIENT_ID` + `AZURE_CLIENT_SECRET` (optional
@@ -52,11 +54,11 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::doctor::{hint, Capability};
-use entra_access::models::{AccessPackage, AssignmentPolicyId};
+use entra_access::models::{AccessPackage, AssignmentPolicy};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
 use entra_access_ops::reports::OutputFile;
-use entra_access_ops::{RemovalScope, Row, DEFAULT_MAX_REMOVALS};
+use entra_access_ops::{Approval, RemovalScope, Row, DEFAULT_MAX_REMOVALS};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -103,6 +105,10 @@ struct Args {
     /// assignment in scope).
     #[arg(long)]
     allow_empty_source: bool,
+    /// Skip the policy's approval (`parameters.bypassApproval`): the adds
+    /// are delivered without waiting for the approvers.
+    #[arg(long)]
+    bypass_approval: bool,
     /// Requests in flight at most (1 to 64); lowered automatically when Graph throttles.
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
@@ -127,6 +133,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .send()
         .await?;
     let policy = pick_policy(&package, args.policy_id.as_deref())?;
+    if policy.requires_approval_for_add() && !args.bypass_approval {
+        eprintln!(
+            "the policy requires approval: the adds wait for its approvers \
+             (--bypass-approval skips it)"
+        );
+    }
     // Open the report before any request is sent: a bad path fails early.
     // It is written beside its name and renamed once complete, so the
     // previous report stays until then.
@@ -139,25 +151,31 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let bar = bar(0, "requests");
     let progress = bar.clone();
-    let mut run =
-        entra_access_ops::BulkAssign::group(client, &package.id, policy, args.group_id.as_str())
-            .transitive(args.transitive)
-            .dry_run(args.dry_run)
-            .reconcile(args.reconcile)
-            .max_removals(args.max_removals)
-            .removal_scope(if args.all_policies {
-                RemovalScope::All
-            } else {
-                RemovalScope::Policy
-            })
-            .allow_empty_source(args.allow_empty_source)
-            .concurrency(args.concurrency)
-            .on_progress(move |p| {
-                progress.set_length(p.total as u64);
-                progress.set_position(p.done as u64);
-            })
-            .start()
-            .await?;
+    let mut bulk = entra_access_ops::BulkAssign::group(
+        client,
+        &package.id,
+        &policy.id,
+        args.group_id.as_str(),
+    )
+    .transitive(args.transitive)
+    .dry_run(args.dry_run)
+    .reconcile(args.reconcile)
+    .max_removals(args.max_removals)
+    .removal_scope(if args.all_policies {
+        RemovalScope::All
+    } else {
+        RemovalScope::Policy
+    })
+    .allow_empty_source(args.allow_empty_source)
+    .concurrency(args.concurrency)
+    .on_progress(move |p| {
+        progress.set_length(p.total as u64);
+        progress.set_position(p.done as u64);
+    });
+    if args.bypass_approval {
+        bulk = bulk.approval(Approval::Bypass);
+    }
+    let mut run = bulk.start().await?;
     // Ctrl-C stops gracefully: requests in flight finish, no new one
     // starts, and the report marks the people not reached `NotStarted`.
     // A second Ctrl-C quits at once (the answers of requests in flight are
@@ -277,12 +295,9 @@ impl PackageArg {
 
 /// The policy to assign through: `--policy-id` (an id or a display name),
 /// or the package's only policy.
-fn pick_policy(
-    package: &AccessPackage,
-    wanted: Option<&str>,
-) -> anyhow::Result<AssignmentPolicyId> {
+fn pick_policy(package: &AccessPackage, wanted: Option<&str>) -> anyhow::Result<AssignmentPolicy> {
     match package.single_policy(wanted) {
-        Ok(policy) => Ok(policy.id.clone()),
+        Ok(policy) => Ok(policy.clone()),
         // Several fit: name them, with the flag that picks one.
         Err(e) if e.kind() == ErrorKind::Ambiguous => {
             let fitting: Vec<String> = package

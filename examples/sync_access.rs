@@ -11,8 +11,10 @@
 //!
 //! - `plan --config FILE [--out PLAN.json]`: prints `+ <package> <target>`
 //!   per add and `- <package> <target>` per removal (a target is the user's
-//!   object id, or the e-mail of someone outside the directory), warnings on
-//!   stderr, and a last line `N to add, M to remove, K unchanged`. Exit 0
+//!   object id, or the e-mail of someone outside the directory; an add that
+//!   will wait for the policy's approvers ends `(waits for approval)`, and a
+//!   package's `approval = "bypass"` skips them), warnings on stderr, and a
+//!   last line `N to add, M to remove, K unchanged`. Exit 0
 //!   when there is nothing to do, 2 when there is, 1 on error.
 //! - `apply --plan PLAN.json [--concurrency N] [--report FILE]`: applies
 //!   exactly that plan. A stale plan (the tenant moved since), an edited one
@@ -286,13 +288,17 @@ fn read_config(path: &Path) -> anyhow::Result<DesiredState> {
     Ok(DesiredState::from_path(path)?)
 }
 
-/// `+ <package> <target>` / `- <package> <target>` on stdout, warnings on stderr.
+/// `+ <package> <target>` (with `(waits for approval)` when the policy's
+/// approval applies) / `- <package> <target>` on stdout, warnings on stderr.
 fn print_plan(plan: &Plan) {
     for (package, warning) in plan.warnings() {
         eprintln!("warning: {}: {warning}", package.label());
     }
     for (package, item) in plan.items() {
         match &item.action {
+            Action::Add if package.spec.adds_wait_for_approval() => {
+                println!("+ {} {} (waits for approval)", package.label(), item.person)
+            }
             Action::Add => println!("+ {} {}", package.label(), item.person),
             Action::Remove => println!("- {} {}", package.label(), item.person),
             Action::Report(why) => eprintln!(

@@ -598,6 +598,36 @@ fn assign_group_members_dry_run_writes_the_plan_to_stdout() {
     assert!(r.stdout.is_empty());
 }
 
+/// Approval intent (issue 21): under Travel Booking's approval policy the
+/// program says before sending that the adds wait for the approvers;
+/// `--bypass-approval` sends `bypassApproval: true` and drops the line.
+#[test]
+fn assign_group_members_says_when_the_adds_wait_for_approval() {
+    let args = [
+        "--package-id",
+        demo::TRAVEL,
+        "--group-id",
+        demo::MARKETING_TEAM,
+    ];
+    let r = run("assign_group_members", &args).ok();
+    assert!(
+        r.stderr
+            .contains("the policy requires approval: the adds wait for its approvers"),
+        "{r}"
+    );
+    let alan = csv_row(r.lines(), demo::ALAN).unwrap();
+    assert!(alan.contains(",Add,Submitted,"), "{r}");
+
+    let r = run(
+        "assign_group_members",
+        &[&args[..], &["--bypass-approval"]].concat(),
+    )
+    .ok();
+    assert!(!r.stderr.contains("requires approval"), "{r}");
+    let alan = csv_row(r.lines(), demo::ALAN).unwrap();
+    assert!(alan.contains(",Add,Submitted,"), "{r}");
+}
+
 #[test]
 fn remove_assignment_by_id_and_by_user() {
     let r = run(

@@ -494,3 +494,48 @@ async fn foreign_plans_bad_files_and_bad_flags_are_refused() {
     run(&graph, &["apply", "--config", CONFIG]).await.code(2);
     run(&graph, &["apply"]).await.code(2);
 }
+
+/// Approval intent (issue 21): under Travel Booking's two-stage approval
+/// policy the plan marks the add that will wait for the approvers and
+/// warns; `approval = "bypass"` in the file drops both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_marks_the_adds_that_wait_for_approval() {
+    let config = |name: &str, approval: &str| {
+        let path = temp_file(name);
+        std::fs::write(
+            &path,
+            format!(
+                "[[package]]\nname = \"Travel Booking\"\nusers = [\"{}\"]\n{approval}",
+                demo::ADA
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let waits = config("approval-unset.toml", "");
+    let r = run(&Graph::Own, &["plan", "--config", waits.to_str().unwrap()])
+        .await
+        .code(2);
+    assert_eq!(
+        r.lines()[0],
+        format!("+ Travel Booking {} (waits for approval)", demo::ADA),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(
+            "warning: Travel Booking: the policy requires approval: 1 add(s) will wait for the approvers"
+        ),
+        "{r}"
+    );
+
+    let bypass = config("approval-bypass.toml", "approval = \"bypass\"\n");
+    let r = run(&Graph::Own, &["plan", "--config", bypass.to_str().unwrap()])
+        .await
+        .code(2);
+    assert_eq!(
+        r.lines()[0],
+        format!("+ Travel Booking {}", demo::ADA),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("requires approval"), "{r}");
+}
