@@ -300,6 +300,23 @@ async fn query_options_no_entitlement_management_page_names_get_400() {
         ))
         .await;
     refused(&r, 400, "BadRequest");
+    // The incompatibility lists document paging only: a `$filter` there is
+    // refused, not ignored (which would answer the whole list).
+    for nav in [
+        "incompatibleAccessPackages",
+        "accessPackagesIncompatibleWith",
+        "incompatibleGroups",
+    ] {
+        let path = format!("{EM}/accessPackages/{}/{nav}", w.pkg);
+        refused(
+            &w.app
+                .get(&format!("{path}?$filter=displayName eq 'Other'"))
+                .await,
+            400,
+            "BadRequest",
+        );
+        ok(&w.app.get(&format!("{path}?$top=5")).await, 200);
+    }
 }
 
 #[tokio::test]
