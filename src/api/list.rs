@@ -172,6 +172,14 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 
     /// Sorts by a property (`$orderby`), where the endpoint supports it.
+    ///
+    /// Directory lists document it; no entitlement-management list page
+    /// does (they name `$select`, `$filter` and `$expand`), and Graph
+    /// answers an option an endpoint does not support with a 400: the
+    /// stream ends in an [`Error`](crate::Error) whose
+    /// [`status`](crate::Error::status) is 400 and whose
+    /// [`graph_error`](crate::Error::graph_error) holds Graph's code and
+    /// message. Sort entitlement-management items after collecting them.
     pub fn order_by(mut self, property: impl Into<String>, order: Order) -> Self {
         self.call.query = self.call.query.order_by(property, order);
         self
@@ -179,7 +187,8 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
 
     /// Asks for the total count (`$count=true`, see [`Page::count`]), where
     /// the endpoint supports it (directory objects also need the header
-    /// `ConsistencyLevel: eventual`).
+    /// `ConsistencyLevel: eventual`). Entitlement-management lists do not
+    /// document it: there it is a 400, as for [`order_by`](Self::order_by).
     pub fn count(mut self, count: bool) -> Self {
         self.call.query = self.call.query.count(count);
         self

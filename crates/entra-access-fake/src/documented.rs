@@ -31,6 +31,37 @@
 //! envelope (`concepts/errors.md`).
 
 use super::filters::{FilterSpec, Ops};
+use super::query::Query;
+use super::reply::GraphErr;
+
+/// Refuses a system query option no entitlement-management page documents.
+///
+/// The list pages name `$select`, `$filter` and `$expand`
+/// (`entitlementmanagement-list-assignments.md`, `…-list-catalogs.md`,
+/// `…-list-assignmentpolicies.md`, `…-list-assignmentrequests.md`;
+/// `…-list-accesspackages.md` names `$select` and `$filter`), the get pages
+/// `$select` and `$expand`, `accesspackage-list-incompatibleaccesspackages.md`,
+/// `…-list-accesspackagesincompatiblewith.md` and
+/// `approval-filterbycurrentuser.md` "the OData query parameters for
+/// (server-side) paging", the function pages none. No page names
+/// `$orderby`, `$count`, `$skip` or `$search`, so every one of them (and any
+/// other `$` option the fake does not read) gets 400. `$top` and
+/// `$skiptoken` are paging, read by `paging::page`.
+///
+/// The wording: Microsoft documents no error for an unsupported query
+/// option on these endpoints. The code is `BadRequest`, as for the fake's
+/// other query refusals; the message follows the OData library's ("Query
+/// option '…' is not allowed", OData/AspNetCoreOData #667). It names only
+/// the refused option, so the crate's page-size fallback cannot mistake it
+/// for a refusal of the page size.
+pub(crate) fn check_options(q: &Query) -> Result<(), GraphErr> {
+    match q.others.first() {
+        Some(name) => Err(GraphErr::bad_request(format!(
+            "The query specified in the URI is not valid. Query option '{name}' is not allowed on entitlement-management resources."
+        ))),
+        None => Ok(()),
+    }
+}
 
 /// The query rules of one entitlement-management resource.
 #[derive(Debug)]

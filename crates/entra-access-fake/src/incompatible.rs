@@ -76,6 +76,9 @@ pub(crate) fn route(st: &State, ctx: &Ctx<'_>) -> Option<Result<Reply, GraphErr>
     if ctx.method != "GET" {
         return Some(Err(method_not_allowed(ctx)));
     }
+    if let Err(e) = paging_only(ctx) {
+        return Some(Err(e));
+    }
     Some(match list {
         Nav::Groups => groups(st, ctx, &ctx.segs[3]),
         nav => packages(st, ctx, &ctx.segs[3], nav == Nav::Marked),
@@ -90,6 +93,21 @@ enum Nav {
     Marking,
     /// `incompatibleGroups`.
     Groups,
+}
+
+/// The three list pages (`accesspackage-list-incompatibleaccesspackages.md`,
+/// `…-list-accesspackagesincompatiblewith.md`, `…-list-incompatiblegroups.md`)
+/// document "the OData query parameters for server-side paging" only: a
+/// `$filter` is refused rather than ignored, so a caller's filter never
+/// silently returns the whole list.
+fn paging_only(ctx: &Ctx<'_>) -> Result<(), GraphErr> {
+    match &ctx.query.filter {
+        Some(_) => Err(GraphErr::bad_request(format!(
+            "Invalid filter clause: $filter is not supported on '{}'.",
+            ctx.segs.last().map_or("", String::as_str)
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn packages(st: &State, ctx: &Ctx<'_>, id: &str, forward: bool) -> Result<Reply, GraphErr> {

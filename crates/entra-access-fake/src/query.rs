@@ -15,6 +15,11 @@ pub(crate) struct Query {
     pub select: Vec<String>,
     pub top: Option<usize>,
     pub skiptoken: Option<String>,
+    /// The system query options the fake does not read, as sent (for
+    /// example `$orderby`, `$count`, `$skip`, `$search`): entitlement
+    /// management refuses them (`documented::check_options`), the directory
+    /// routes ignore them.
+    pub others: Vec<String>,
     /// The raw (still percent-encoded) query string without `$skiptoken`,
     /// used to build next links and to tie skip tokens to their query.
     pub raw_without_skiptoken: String,
@@ -59,6 +64,8 @@ impl Query {
                     q.top = Some(n);
                 }
                 "skiptoken" => q.skiptoken = Some(v.into_owned()),
+                "orderby" | "count" | "skip" | "search" => q.others.push(k.into_owned()),
+                _ if k.starts_with('$') => q.others.push(k.into_owned()),
                 _ => {}
             }
         }
@@ -83,6 +90,20 @@ impl Query {
     /// Whether `$expand` names `name` (lower case).
     pub(crate) fn expands(&self, name: &str) -> bool {
         self.expand.iter().any(|e| e == name)
+    }
+
+    /// The nested options of an expanded property
+    /// (`accessPackages($expand=assignmentPolicies;$select=id)`) read as a
+    /// query of their own.
+    pub(crate) fn nested_query(&self, name: &str) -> Result<Query, GraphErr> {
+        let nested = self.nested(name).unwrap_or("").replace(';', "&");
+        let url = url::Url::parse("http://nested/")
+            .map(|mut u| {
+                u.set_query(Some(&nested));
+                u
+            })
+            .map_err(|_| GraphErr::bad_request(format!("Invalid nested options for '{name}'.")))?;
+        Query::from_url(&url)
     }
 
     /// The nested options given for an expanded property, e.g. `$expand=target`.
@@ -176,9 +197,23 @@ mod tests {
         assert_eq!(q.expand, vec!["target", "accesspackage"]);
         assert_eq!(q.top, Some(5));
         assert_eq!(q.skiptoken.as_deref(), Some("abc"));
+        assert!(q.others.is_empty());
         assert_eq!(
             q.raw_without_skiptoken,
             "$filter=state%20eq%20%27delivered%27&$expand=target,accessPackage&$top=5"
+        );
+    }
+
+    #[test]
+    fn options_the_fake_does_not_read_are_kept_by_name() {
+        let url: url::Url =
+            "http://x/a?$orderby=displayName&count=true&$skip=2&$search=%22a%22&$format=json&other=1"
+                .parse()
+                .unwrap();
+        let q = Query::from_url(&url).unwrap();
+        assert_eq!(
+            q.others,
+            vec!["$orderby", "count", "$skip", "$search", "$format"]
         );
     }
 
@@ -190,6 +225,15 @@ mod tests {
         let q = Query::from_url(&url).unwrap();
         assert_eq!(q.expand, vec!["assignment", "requestor"]);
         assert_eq!(q.nested("assignment"), Some("$expand=target"));
+        let url: url::Url = "http://x/a?$expand=accessPackages($expand=catalog;$select=id)"
+            .parse()
+            .unwrap();
+        let inner = Query::from_url(&url)
+            .unwrap()
+            .nested_query("accesspackages")
+            .unwrap();
+        assert_eq!(inner.expand, vec!["catalog"]);
+        assert_eq!(inner.select, vec!["id"]);
         let url: url::Url = "http://x/a?$top=-1".parse().unwrap();
         assert_eq!(Query::from_url(&url).unwrap_err().status, 400);
     }

@@ -240,6 +240,7 @@ fn serve(
 
 fn route(st: &mut State, ctx: &Ctx<'_>) -> Result<Reply, GraphErr> {
     if ctx.seg_is(0, "identityGovernance") && ctx.seg_is(1, "entitlementManagement") {
+        super::documented::check_options(&ctx.query)?;
         if let Some(reply) =
             super::catalogs::route(st, ctx).or_else(|| super::incompatible::route(st, ctx))
         {

@@ -10,9 +10,9 @@ use entra_access::models::{
     AccessPackageId, AssignmentPolicyId, AssignmentRequestId, AssignmentState, ObjectId,
     RequestState, RequestType,
 };
-use entra_access::odata::{Filter, Path};
+use entra_access::odata::{Filter, Order, Path};
 use entra_access_fake::{
-    AccessPackageSeed, AssignmentSeed, FakeGraph, GroupSeed, PolicySeed, RequestSeed,
+    AccessPackageSeed, AssignmentSeed, CatalogSeed, FakeGraph, GroupSeed, PolicySeed, RequestSeed,
     ServicePrincipalSeed, UserSeed,
 };
 use reqwest::StatusCode;
@@ -254,6 +254,234 @@ async fn the_crate_sees_a_refused_filter_as_a_400_bad_request() {
         .collect()
         .await
         .unwrap();
+}
+
+/// `$orderby`, `$count`, `$skip` and `$search`: no entitlement-management
+/// page names them (the list pages name `$select`, `$filter`, `$expand`).
+const UNDOCUMENTED_OPTIONS: [(&str, &str); 4] = [
+    ("$orderby", "$orderby=id"),
+    ("$count", "$count=true"),
+    ("$skip", "$skip=1"),
+    ("$search", "$search=%22Ada%22"),
+];
+
+#[tokio::test]
+async fn query_options_no_entitlement_management_page_names_get_400() {
+    let w = world().await;
+    let other = w.fake.add_access_package(AccessPackageSeed::new("Other"));
+    w.fake.add_incompatible_package(&w.pkg, &other);
+    let catalog = w.fake.add_catalog(CatalogSeed::new("General"));
+    let lists = [
+        "assignments".to_owned(),
+        "assignmentRequests".to_owned(),
+        "accessPackages".to_owned(),
+        "assignmentPolicies".to_owned(),
+        "catalogs".to_owned(),
+        format!("catalogs/{catalog}/accessPackages"),
+        format!("accessPackages/{}/incompatibleAccessPackages", w.pkg),
+        format!("assignments/{}", "x"),
+    ];
+    for list in &lists {
+        for (name, query) in UNDOCUMENTED_OPTIONS {
+            let r = w.app.get(&format!("{EM}/{list}?{query}")).await;
+            refused(&r, 400, "BadRequest");
+            let message = r.body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains(&format!("Query option '{name}' is not allowed")),
+                "{list}?{query}: {message}"
+            );
+        }
+    }
+    // Also next to documented options, and without the `$` prefix.
+    let r = w
+        .app
+        .get(&format!(
+            "{EM}/assignments?$expand=target&$top=5&orderby=id"
+        ))
+        .await;
+    refused(&r, 400, "BadRequest");
+    // The incompatibility lists document paging only: a `$filter` there is
+    // refused, not ignored (which would answer the whole list).
+    for nav in [
+        "incompatibleAccessPackages",
+        "accessPackagesIncompatibleWith",
+        "incompatibleGroups",
+    ] {
+        let path = format!("{EM}/accessPackages/{}/{nav}", w.pkg);
+        refused(
+            &w.app
+                .get(&format!("{path}?$filter=displayName eq 'Other'"))
+                .await,
+            400,
+            "BadRequest",
+        );
+        ok(&w.app.get(&format!("{path}?$top=5")).await, 200);
+    }
+}
+
+#[tokio::test]
+async fn documented_options_keep_working_where_the_undocumented_are_refused() {
+    let w = world().await;
+    for target in [&w.ada, &w.bob] {
+        w.fake
+            .add_assignment(AssignmentSeed::new(&w.pkg, &w.policy, target));
+    }
+    let r = w
+        .app
+        .get(&format!(
+            "{EM}/assignments?$count=true&$filter=target/objectId eq '{}'",
+            w.ada
+        ))
+        .await;
+    refused(&r, 400, "BadRequest");
+    let r = w
+        .app
+        .get(&format!(
+            "{EM}/assignments?$filter=target/objectId eq '{}'&$expand=target&$select=id,state,target",
+            w.ada
+        ))
+        .await;
+    ok(&r, 200);
+    let items = r.body["value"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.body);
+    assert_eq!(items[0]["target"]["objectId"], json!(w.ada), "{}", r.body);
+    assert!(items[0].get("expiredDateTime").is_none(), "{}", r.body);
+    // `$top` pages; the next link (its `$skiptoken`) brings the rest.
+    let r = w.app.get(&format!("{EM}/assignments?$top=1")).await;
+    ok(&r, 200);
+    assert_eq!(r.body["value"].as_array().unwrap().len(), 1);
+    let next = r.body["@odata.nextLink"].as_str().unwrap();
+    let path = next.strip_prefix(w.fake.uri()).unwrap();
+    let r = w.app.get(path).await;
+    ok(&r, 200);
+    assert_eq!(r.body["value"].as_array().unwrap().len(), 1);
+    assert!(r.body.get("@odata.nextLink").is_none(), "{}", r.body);
+    let r = w
+        .app
+        .get(&format!(
+            "{EM}/assignmentRequests?$orderby=createdDateTime desc"
+        ))
+        .await;
+    refused(&r, 400, "BadRequest");
+    ok(
+        &w.app
+            .get(&format!(
+                "{EM}/assignmentRequests?$filter=state eq 'delivered'&$expand=accessPackage&$select=id,state&$top=10"
+            ))
+            .await,
+        200,
+    );
+    // The directory documents `$count` (with `ConsistencyLevel: eventual`):
+    // its lists keep serving it.
+    let r = w
+        .app
+        .send(
+            w.app
+                .http
+                .get(format!("{}/v1.0/users?$count=true", w.app.base))
+                .header("ConsistencyLevel", "eventual"),
+        )
+        .await;
+    ok(&r, 200);
+}
+
+#[tokio::test]
+async fn the_crate_sees_a_refused_query_option_as_a_typed_400() {
+    let w = world().await;
+    w.fake
+        .add_assignment(AssignmentSeed::new(&w.pkg, &w.policy, &w.ada));
+    let client = w.fake.client().unwrap();
+    let err = client
+        .assignments()
+        .list()
+        .order_by("state", Order::Asc)
+        .collect()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert_eq!(err.code().unwrap().as_str(), "BadRequest");
+    let graph = err.graph_error().unwrap();
+    assert!(
+        graph
+            .message
+            .contains("Query option '$orderby' is not allowed"),
+        "{}",
+        graph.message
+    );
+    // Not mistaken for a refusal of the page size: asked once, not again
+    // without `$top`.
+    assert_eq!(w.fake.count("GET", &format!("{EM}/assignments")), 1);
+    let err = client
+        .assignment_requests()
+        .list()
+        .count(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert_eq!(err.code().unwrap().as_str(), "BadRequest");
+}
+
+#[tokio::test]
+async fn catalogs_expand_their_access_packages_as_graph_documents() {
+    let w = world().await;
+    let general = w.fake.add_catalog(CatalogSeed::new("General"));
+    let empty = w.fake.add_catalog(CatalogSeed::new("Empty"));
+    let badge = w
+        .fake
+        .add_access_package(AccessPackageSeed::new("Badge").catalog(&general));
+    // entitlementmanagement-list-catalogs.md: "to retrieve the access
+    // packages in each catalog, include `$expand=accessPackages`".
+    let r = w
+        .app
+        .get(&format!("{EM}/catalogs?$expand=accessPackages"))
+        .await;
+    ok(&r, 200);
+    let catalogs = r.body["value"].as_array().unwrap();
+    let of = |id: &str| {
+        catalogs
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing: {}", r.body))["accessPackages"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no accessPackages: {}", r.body))
+            .clone()
+    };
+    let in_general = of(general.as_str());
+    assert_eq!(in_general.len(), 1, "{}", r.body);
+    assert_eq!(in_general[0]["id"], json!(badge));
+    assert_eq!(in_general[0]["displayName"], "Badge");
+    assert!(of(empty.as_str()).is_empty());
+    // accesspackagecatalog-get.md: the same on one catalog, also with
+    // nested options for the packages.
+    let r = w
+        .app
+        .get(&format!(
+            "{EM}/catalogs/{general}?$expand=accessPackages($expand=assignmentPolicies)&$select=id,displayName"
+        ))
+        .await;
+    ok(&r, 200);
+    assert_eq!(
+        r.body["accessPackages"][0]["id"],
+        json!(badge),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["accessPackages"][0]["assignmentPolicies"].is_array(),
+        "{}",
+        r.body
+    );
+    assert!(r.body.get("description").is_none(), "{}", r.body);
+    // What the catalog does not have, and what the fake does not model, is
+    // still refused.
+    for query in [
+        "$expand=assignments",
+        "$expand=accessPackages($expand=resourceRoleScopes)",
+    ] {
+        let r = w.app.get(&format!("{EM}/catalogs?{query}")).await;
+        refused(&r, 400, "BadRequest");
+    }
 }
 
 // ----- 2. both body forms, requestType in any case -----------------------------
