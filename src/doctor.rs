@@ -147,10 +147,10 @@ impl Doctor {
             .collect();
         let mut probes: Vec<Probe> = Vec::new();
         for (_, plan) in &plans {
-            if let Plan::Probe { probe, .. } = plan {
-                if !probes.contains(probe) {
-                    probes.push(*probe);
-                }
+            if let Plan::Probe { probe, .. } = plan
+                && !probes.contains(probe)
+            {
+                probes.push(*probe);
             }
         }
         let client = &self.client;

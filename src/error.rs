@@ -295,13 +295,13 @@ impl fmt::Display for Error {
                  also need a signed-in user, so an app-only token is refused)",
             )?;
         }
-        if self.inner.throttled {
-            if let Some(wait) = self.retry_after() {
-                write!(
+        if self.inner.throttled
+            && let Some(wait) = self.retry_after()
+        {
+            write!(
                     f,
                     " (Graph asked to wait {wait:?}, more than RetryPolicy::max_retry_after allows; raise it to wait that long)"
                 )?;
-            }
         }
         if self.inner.may_have_been_processed {
             f.write_str(" (the write may have been processed)")?;

@@ -280,16 +280,16 @@ impl RequestOptions {
                 "timeout is zero; give a positive duration (Duration::MAX for none)",
             ));
         }
-        if let Some(n) = self.page_size {
-            if n == 0 || n > crate::odata::MAX_TOP {
-                return Err(Error::invalid_input(
-                    "request options",
-                    format!(
-                        "page size {n} is outside 1..={} (Graph's largest page)",
-                        crate::odata::MAX_TOP
-                    ),
-                ));
-            }
+        if let Some(n) = self.page_size
+            && (n == 0 || n > crate::odata::MAX_TOP)
+        {
+            return Err(Error::invalid_input(
+                "request options",
+                format!(
+                    "page size {n} is outside 1..={} (Graph's largest page)",
+                    crate::odata::MAX_TOP
+                ),
+            ));
         }
         if self.max_pages == Some(0) {
             return Err(Error::invalid_input(

@@ -194,10 +194,10 @@ impl RetryPolicy {
             }
             _ => self.backoff(retries_done),
         };
-        if let Some(budget) = self.max_elapsed {
-            if elapsed.checked_add(delay).is_none_or(|at| at > budget) {
-                return Decision::GiveUp { maybe_processed };
-            }
+        if let Some(budget) = self.max_elapsed
+            && elapsed.checked_add(delay).is_none_or(|at| at > budget)
+        {
+            return Decision::GiveUp { maybe_processed };
         }
         Decision::RetryAfter(delay)
     }

@@ -527,10 +527,11 @@ impl Transport {
             let meta = response_meta(status.as_u16(), &headers, sent_client_request_id);
             return Tried::Done(Response { body, meta });
         }
-        if status == StatusCode::UNAUTHORIZED && may_refresh {
-            if let Some(token) = sent_token {
-                return Tried::Unauthorized(token);
-            }
+        if status == StatusCode::UNAUTHORIZED
+            && may_refresh
+            && let Some(token) = sent_token
+        {
+            return Tried::Unauthorized(token);
         }
         let retry_after = headers
             .get(RETRY_AFTER)

@@ -252,10 +252,10 @@ impl<P: TokenProvider> CachedTokenProvider<P> {
             };
             let wait = LOAD_RETRY_BACKOFF.saturating_mul(1 << retries.min(16));
             let resume = Instant::now().checked_add(wait);
-            if let (Some(at), Some(resume)) = (deadline, resume) {
-                if resume >= at {
-                    return Err(error);
-                }
+            if let (Some(at), Some(resume)) = (deadline, resume)
+                && resume >= at
+            {
+                return Err(error);
             }
             retries += 1;
             tracing::warn!(%error, retry = retries, "the token provider failed; trying again");
@@ -279,10 +279,10 @@ impl<P: TokenProvider> TokenProvider for CachedTokenProvider<P> {
     async fn token(&self) -> Result<AccessToken, AuthError> {
         let seen = self.generation.load(Ordering::SeqCst);
         let cached = self.cache.read().await.clone();
-        if let Some(c) = &cached {
-            if c.is_fresh() {
-                return Ok(c.token.clone());
-            }
+        if let Some(c) = &cached
+            && c.is_fresh()
+        {
+            return Ok(c.token.clone());
         }
         // Inside the margin but not yet expired: still usable meanwhile.
         let still_valid = cached.filter(Cached::is_valid).map(|c| c.token);
@@ -301,10 +301,10 @@ impl<P: TokenProvider> TokenProvider for CachedTokenProvider<P> {
             return Ok(token);
         }
         let now = self.generation.load(Ordering::SeqCst);
-        if now != seen {
-            if let Some(last) = state.last.as_ref().filter(|o| o.generation == now) {
-                return share(&last.result);
-            }
+        if now != seen
+            && let Some(last) = state.last.as_ref().filter(|o| o.generation == now)
+        {
+            return share(&last.result);
         }
 
         let result = self.load_from_inner().await;

@@ -529,10 +529,10 @@ impl TokenProvider for DeviceCode {
         let _flow = self.flow.lock().await;
         let (state, refresh_token) = {
             let mut session = self.session();
-            if let Some(token) = session.unused.take() {
-                if !token.expires_within(Duration::ZERO) {
-                    return Ok(token);
-                }
+            if let Some(token) = session.unused.take()
+                && !token.expires_within(Duration::ZERO)
+            {
+                return Ok(token);
             }
             (session.state.clone(), session.refresh_token.clone())
         };

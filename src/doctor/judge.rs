@@ -86,10 +86,10 @@ const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 /// A verdict for every capability when the token itself is unusable
 /// (expired, for another audience or tenant); `None` when it is not.
 pub(crate) fn unusable(facts: &TokenFacts, expect: &Expect) -> Option<Verdict> {
-    if let Some(at) = facts.expires_at() {
-        if at <= expect.now {
-            return Some(Verdict::Expired { at: Some(at) });
-        }
+    if let Some(at) = facts.expires_at()
+        && at <= expect.now
+    {
+        return Some(Verdict::Expired { at: Some(at) });
     }
     let claims = facts.claims()?;
     if let Some(aud) = &claims.audience {
@@ -103,13 +103,13 @@ pub(crate) fn unusable(facts: &TokenFacts, expect: &Expect) -> Option<Verdict> {
             });
         }
     }
-    if let (Some(want), Some(tid)) = (&expect.tenant, &claims.tenant) {
-        if !want.eq_ignore_ascii_case(tid) {
-            return Some(Verdict::WrongAudienceOrTenant {
-                expected: format!("tenant {want}"),
-                found: format!("tenant {tid}"),
-            });
-        }
+    if let (Some(want), Some(tid)) = (&expect.tenant, &claims.tenant)
+        && !want.eq_ignore_ascii_case(tid)
+    {
+        return Some(Verdict::WrongAudienceOrTenant {
+            expected: format!("tenant {want}"),
+            found: format!("tenant {tid}"),
+        });
     }
     None
 }

@@ -82,10 +82,10 @@ impl GraphError {
         if self.message.contains(secret) {
             self.message = self.message.replace(secret, "***");
         }
-        if let Some(ex) = &mut self.body_excerpt {
-            if ex.contains(secret) {
-                *ex = ex.replace(secret, "***");
-            }
+        if let Some(ex) = &mut self.body_excerpt
+            && ex.contains(secret)
+        {
+            *ex = ex.replace(secret, "***");
         }
     }
 

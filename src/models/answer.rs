@@ -90,11 +90,11 @@ impl Answer {
     pub fn for_question(question: &Question, value: impl Into<String>) -> Option<Self> {
         let value = value.into();
         let mut answer = Self::new(question.id()?, question.odata_type()?, value.clone());
-        if let Question::MultipleChoice(q) = question {
-            if let Some(choice) = q.choice(&value) {
-                answer.value = choice.actual_value.clone().or(Some(value));
-                answer.display_value = choice.text.clone().or(answer.display_value);
-            }
+        if let Question::MultipleChoice(q) = question
+            && let Some(choice) = q.choice(&value)
+        {
+            answer.value = choice.actual_value.clone().or(Some(value));
+            answer.display_value = choice.text.clone().or(answer.display_value);
         }
         Some(answer)
     }

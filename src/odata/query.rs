@@ -141,10 +141,10 @@ impl QueryOptions {
     /// assert!(err.to_string().contains("`top`"));
     /// ```
     pub fn validate(&self) -> Result<(), QueryError> {
-        if let Some(top) = self.top {
-            if top == 0 || top > MAX_TOP {
-                return Err(QueryError::TopOutOfRange { top, max: MAX_TOP });
-            }
+        if let Some(top) = self.top
+            && (top == 0 || top > MAX_TOP)
+        {
+            return Err(QueryError::TopOutOfRange { top, max: MAX_TOP });
         }
         for (option, entries) in [
             ("select", &self.select),

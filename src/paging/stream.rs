@@ -372,13 +372,13 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             Err(e) => {
                 // Only the first page may fall back; later pages keep the
                 // query Graph accepted.
-                if let Some(plain) = self.without_top.take() {
-                    if is_top_refusal(&e) {
-                        self.transport.remember_top_refused(&plain.path);
-                        self.start_fetch(plain.url);
-                        cx.waker().wake_by_ref();
-                        return Poll::Pending;
-                    }
+                if let Some(plain) = self.without_top.take()
+                    && is_top_refusal(&e)
+                {
+                    self.transport.remember_top_refused(&plain.path);
+                    self.start_fetch(plain.url);
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
                 }
                 Err(e)
             }
@@ -388,13 +388,13 @@ impl<T: DeserializeOwned + Send + 'static> PageStream<T> {
             // many items and no next link may be all Graph gives, not all
             // there is. That page is dropped (the caller sees none of it)
             // and the list asked again without `$top`, here and from now on.
-            if let Ok((_, None, items)) = &decoded {
-                if *items == plain.top {
-                    self.transport.remember_top_is_total(&plain.path, plain.top);
-                    self.start_fetch(plain.url);
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
+            if let Ok((_, None, items)) = &decoded
+                && *items == plain.top
+            {
+                self.transport.remember_top_is_total(&plain.path, plain.top);
+                self.start_fetch(plain.url);
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
             }
         }
         match decoded {

@@ -74,10 +74,10 @@ mod tests {
 
         /// Anything that is not an HTTP date is at most a day.
         fn check(value: &str) -> Result<(), TestCaseError> {
-            if let Some(d) = parse_retry_after(value, now()) {
-                if httpdate::parse_http_date(value.trim()).is_err() {
-                    prop_assert!(d <= DAY, "{:?} -> {:?}", value, d);
-                }
+            if let Some(d) = parse_retry_after(value, now())
+                && httpdate::parse_http_date(value.trim()).is_err()
+            {
+                prop_assert!(d <= DAY, "{:?} -> {:?}", value, d);
             }
             Ok(())
         }

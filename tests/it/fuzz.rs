@@ -122,10 +122,10 @@ async fn server(current: Arc<Mutex<Answer>>) -> MockServer {
         .respond_with(move |_: &wiremock::Request| {
             let a = current.lock().unwrap().clone();
             let mut t = ResponseTemplate::new(a.status).set_body_raw(a.body, a.content_type);
-            if let Some(v) = a.retry_after.as_deref() {
-                if http::HeaderValue::from_str(v).is_ok() {
-                    t = t.insert_header("Retry-After", v);
-                }
+            if let Some(v) = a.retry_after.as_deref()
+                && http::HeaderValue::from_str(v).is_ok()
+            {
+                t = t.insert_header("Retry-After", v);
             }
             t
         })

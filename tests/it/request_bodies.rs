@@ -85,10 +85,10 @@ fn example(name: &str) -> Example {
 /// request types. Both are mapped to v1.0's spelling
 /// (docs/graph-fidelity.md, "Request bodies").
 fn normalize(mut body: Value) -> Value {
-    if let Some(obj) = body.as_object_mut() {
-        if let Some(a) = obj.remove("accessPackageAssignment") {
-            obj.insert("assignment".into(), a);
-        }
+    if let Some(obj) = body.as_object_mut()
+        && let Some(a) = obj.remove("accessPackageAssignment")
+    {
+        obj.insert("assignment".into(), a);
     }
     body
 }

@@ -395,10 +395,10 @@ fn validate_add(
             let given = assignment
                 .get("target")
                 .and_then(|t| str_field(t, "displayName"));
-            if let (Some(name), Some(sub)) = (given, st.subjects.iter_mut().find(|x| x.id == id)) {
-                if sub.display_name.is_none() {
-                    sub.display_name = Some(name.to_owned());
-                }
+            if let (Some(name), Some(sub)) = (given, st.subjects.iter_mut().find(|x| x.id == id))
+                && sub.display_name.is_none()
+            {
+                sub.display_name = Some(name.to_owned());
             }
             id
         }
@@ -552,14 +552,13 @@ fn reprocess_request(st: &mut State, id: &str, ctx: &Ctx<'_>) -> Result<Reply, G
         .requests
         .get(i)
         .and_then(|r| completed_at(r.completed.as_deref()))
+        && st.utc_now() - done > chrono::Duration::days(REPROCESS_WINDOW_DAYS)
     {
-        if st.utc_now() - done > chrono::Duration::days(REPROCESS_WINDOW_DAYS) {
-            return Err(GraphErr::new(
+        return Err(GraphErr::new(
                 400,
                 "RequestNotReprocessable",
                 format!("The request '{id}' completed more than {REPROCESS_WINDOW_DAYS} days ago and can no longer be reprocessed; cancel it and make a new request."),
             ));
-        }
     }
     if let Some(r) = st.requests.get_mut(i) {
         r.completed = None;

@@ -329,25 +329,25 @@ impl Faults {
             }
         }
         self.rules.retain(|r| r.remaining != Some(0));
-        if !v.decided() {
-            if let Some(chaos) = self.chaos.as_mut() {
-                if let Some((kind, cut)) = chaos.draw(method, path) {
-                    v.apply(&kind, cut, wall);
-                }
-            }
+        if !v.decided()
+            && let Some(chaos) = self.chaos.as_mut()
+            && let Some((kind, cut)) = chaos.draw(method, path)
+        {
+            v.apply(&kind, cut, wall);
         }
-        if !v.decided() && path.starts_with("/v1.0/") {
-            if let Some(b) = self.bucket.as_mut() {
-                let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
-                b.tokens = (b.tokens + elapsed * b.per_second).min(b.capacity);
-                b.last = now;
-                if b.tokens >= 1.0 {
-                    b.tokens -= 1.0;
-                } else {
-                    let wait = ((1.0 - b.tokens) / b.per_second).ceil().max(1.0);
-                    // `wait` is a small positive whole number here.
-                    v.replace = Some(throttled(RetryAfter::Seconds(wait as u64)));
-                }
+        if !v.decided()
+            && path.starts_with("/v1.0/")
+            && let Some(b) = self.bucket.as_mut()
+        {
+            let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
+            b.tokens = (b.tokens + elapsed * b.per_second).min(b.capacity);
+            b.last = now;
+            if b.tokens >= 1.0 {
+                b.tokens -= 1.0;
+            } else {
+                let wait = ((1.0 - b.tokens) / b.per_second).ceil().max(1.0);
+                // `wait` is a small positive whole number here.
+                v.replace = Some(throttled(RetryAfter::Seconds(wait as u64)));
             }
         }
         v

@@ -257,10 +257,10 @@ impl Parser {
             "endswith" => Some(Func::EndsWith),
             _ => None,
         };
-        if let Some(func) = func {
-            if self.peek() == Some(&Tok::Open) {
-                return self.call(func);
-            }
+        if let Some(func) = func
+            && self.peek() == Some(&Tok::Open)
+        {
+            return self.call(func);
         }
         if self.peek() == Some(&Tok::Open) {
             return Err(format!("unsupported function '{word}'"));

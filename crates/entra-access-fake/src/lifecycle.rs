@@ -228,16 +228,15 @@ fn finish_delivery(st: &mut State, i: usize, _now: Instant) {
     let done = now_string();
     if failing(st, &r.subject_id) {
         let callout = failed_callout(st);
-        if is_add(&r.request_type) {
-            if let Some(a) = r
+        if is_add(&r.request_type)
+            && let Some(a) = r
                 .assignment_id
                 .as_ref()
                 .and_then(|id| st.assignment_mut(id.as_str()))
-            {
-                a.state = AssignmentState::DeliveryFailed;
-                a.status = "DeliveryFailed".into();
-                a.callouts.push(callout.clone());
-            }
+        {
+            a.state = AssignmentState::DeliveryFailed;
+            a.status = "DeliveryFailed".into();
+            a.callouts.push(callout.clone());
         }
         if let Some(r) = st.requests.get_mut(i) {
             r.state = RequestState::DeliveryFailed;

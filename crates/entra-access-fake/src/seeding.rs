@@ -185,10 +185,9 @@ impl FakeGraph {
             .directory
             .iter_mut()
             .find(|o| o.id == *group && o.kind == DirKind::Group)
+            && !g.members.contains(member)
         {
-            if !g.members.contains(member) {
-                g.members.push(member.clone());
-            }
+            g.members.push(member.clone());
         }
     }
 
@@ -258,13 +257,12 @@ impl FakeGraph {
             Some(by) => subject_of(&mut st, &SeedTarget::Object(by.clone())),
             None => subject_id.clone(),
         };
-        if let Some(by) = &seed.requested_by {
-            if st
+        if let Some(by) = &seed.requested_by
+            && st
                 .object(by.as_str())
                 .is_some_and(|o| o.kind == DirKind::User)
-            {
-                st.created_by.insert(id.clone(), by.clone());
-            }
+        {
+            st.created_by.insert(id.clone(), by.clone());
         }
         let completed = seed.state.is_final().then(now_string);
         st.requests.push(Request {

@@ -371,10 +371,10 @@ impl State {
                         .is_some_and(|m| m.eq_ignore_ascii_case(email))
             })
             .map(|o| o.id.clone());
-        if let Some(uid) = user {
-            if let Some(s) = self.subject_for_object(&uid) {
-                return s;
-            }
+        if let Some(uid) = user
+            && let Some(s) = self.subject_for_object(&uid)
+        {
+            return s;
         }
         if let Some(s) = self.subjects.iter().find(|s| {
             s.object_id.is_none()
@@ -415,10 +415,10 @@ impl State {
             if !seen.insert(id.as_str().to_owned()) {
                 continue;
             }
-            if let Some(o) = self.object(id.as_str()) {
-                if o.kind == DirKind::Group {
-                    queue.extend(o.members.iter().cloned());
-                }
+            if let Some(o) = self.object(id.as_str())
+                && o.kind == DirKind::Group
+            {
+                queue.extend(o.members.iter().cloned());
             }
             out.push(id);
         }

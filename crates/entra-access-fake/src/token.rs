@@ -430,10 +430,10 @@ fn jwt(st: &State, issued: &Issued, valid_for: Option<Duration>) -> String {
 /// same one until the app's permissions change.
 pub(crate) fn static_token(st: &mut State, now: Instant) -> String {
     let version = st.access.app_version;
-    if let Some((v, token)) = &st.access.static_token {
-        if *v == version {
-            return token.clone();
-        }
+    if let Some((v, token)) = &st.access.static_token
+        && *v == version
+    {
+        return token.clone();
     }
     let token = mint(st, &TokenSpec::app(), None, now);
     st.access.static_token = Some((version, token.clone()));

@@ -54,15 +54,15 @@ const TYPE_ANNOTATION: &str = "@odata.type";
 /// `category` reads as `unknownFutureValue` is refused: Graph refuses that
 /// sentinel posted back, and the category it stands for is not known.
 pub(crate) fn new_version_body(workflow: &Workflow) -> Result<Value> {
-    if let Some(category) = &workflow.category {
-        if category.eq_ignore_ascii_case(UNKNOWN_FUTURE_VALUE) {
-            return Err(Error::invalid_input(
-                "workflow.category",
-                "reads as unknownFutureValue (a category Graph did not name without \
+    if let Some(category) = &workflow.category
+        && category.eq_ignore_ascii_case(UNKNOWN_FUTURE_VALUE)
+    {
+        return Err(Error::invalid_input(
+            "workflow.category",
+            "reads as unknownFutureValue (a category Graph did not name without \
                  `Prefer: include-unknown-enum-members`); it cannot be posted back, so the \
                  new version was not sent",
-            ));
-        }
+        ));
     }
     let mut body =
         serde_json::to_value(workflow).map_err(|e| Error::invalid_input("workflow", e))?;

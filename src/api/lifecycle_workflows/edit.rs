@@ -275,13 +275,13 @@ impl EditWorkflow {
     pub async fn commit(self) -> Result<WorkflowEdited> {
         let id = checked(&self.id, "workflow id")?.to_owned();
         for edit in &self.edits {
-            if let TaskEdit::Add(task) = edit {
-                if task.task_definition_id.as_deref().is_none_or(str::is_empty) {
-                    return Err(Error::invalid_input(
-                        "task to add",
-                        "has no taskDefinitionId; build it with Task::new or AccessPackageTask",
-                    ));
-                }
+            if let TaskEdit::Add(task) = edit
+                && task.task_definition_id.as_deref().is_none_or(str::is_empty)
+            {
+                return Err(Error::invalid_input(
+                    "task to add",
+                    "has no taskDefinitionId; build it with Task::new or AccessPackageTask",
+                ));
             }
         }
         let handle = LifecycleWorkflows::new(Arc::clone(&self.transport));

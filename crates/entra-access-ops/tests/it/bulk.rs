@@ -228,12 +228,11 @@ impl Respond for Fake {
                 Self::post(&mut s, body, &graph_id).insert_header("request-id", graph_id.as_str())
             }
             _ => {
-                if let Some(rest) = path.strip_prefix("/v1.0/groups/") {
-                    if rest.ends_with("/members") || rest.ends_with("/transitiveMembers") {
-                        let members = s.members.clone();
-                        return ResponseTemplate::new(200)
-                            .set_body_json(page(&s, &members, &req.url));
-                    }
+                if let Some(rest) = path.strip_prefix("/v1.0/groups/")
+                    && (rest.ends_with("/members") || rest.ends_with("/transitiveMembers"))
+                {
+                    let members = s.members.clone();
+                    return ResponseTemplate::new(200).set_body_json(page(&s, &members, &req.url));
                 }
                 ResponseTemplate::new(418).set_body_json(envelope(
                     "UnexpectedRequest",

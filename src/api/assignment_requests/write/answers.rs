@@ -70,13 +70,13 @@ pub(crate) fn resolve(
                         .answered_question
                         .as_ref()
                         .and_then(|x| x.odata_type.as_deref());
-                    if let (Some(sent), Some(expected)) = (sent_type, q.odata_type()) {
-                        if sent != expected {
-                            return Err(Error::invalid_input(
-                                &format!("answer to question {id}"),
-                                format!("is typed {sent} but the question is {expected}"),
-                            ));
-                        }
+                    if let (Some(sent), Some(expected)) = (sent_type, q.odata_type())
+                        && sent != expected
+                    {
+                        return Err(Error::invalid_input(
+                            &format!("answer to question {id}"),
+                            format!("is typed {sent} but the question is {expected}"),
+                        ));
                     }
                     if let Question::MultipleChoice(mc) = q {
                         let value = a.value.as_deref().unwrap_or_default();

@@ -68,17 +68,17 @@ impl SchedulePlan {
                 ))
             }
             (Some(end), None, false) => {
-                if let Some(start) = self.start {
-                    if end <= start {
-                        return Err(Error::invalid_input(
-                            "schedule",
-                            format!(
-                                "ends ({}) before or when it starts ({})",
-                                crate::models::format_datetime(&end),
-                                crate::models::format_datetime(&start)
-                            ),
-                        ));
-                    }
+                if let Some(start) = self.start
+                    && end <= start
+                {
+                    return Err(Error::invalid_input(
+                        "schedule",
+                        format!(
+                            "ends ({}) before or when it starts ({})",
+                            crate::models::format_datetime(&end),
+                            crate::models::format_datetime(&start)
+                        ),
+                    ));
                 }
                 Some(Expiration::at(end))
             }

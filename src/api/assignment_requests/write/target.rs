@@ -163,10 +163,10 @@ impl EmailTarget {
 
     fn check(&self) -> Result<()> {
         check_email(&self.email).map_err(|p| Error::invalid_input("target e-mail", p))?;
-        if let Some(name) = &self.display_name {
-            if name.trim().is_empty() {
-                return Err(Error::invalid_input("target display name", "is blank"));
-            }
+        if let Some(name) = &self.display_name
+            && name.trim().is_empty()
+        {
+            return Err(Error::invalid_input("target display name", "is blank"));
         }
         if let Some(org) = &self.connected_organization {
             check_id(org.as_str())
