@@ -84,8 +84,9 @@ pub struct PackageSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
     /// Whether the policy requires approval for an add
-    /// (`requestApprovalSettings.isApprovalRequiredForAdd`), when known: a
-    /// desired-state file's packages know it, a bulk run does not (`None`).
+    /// (`requestApprovalSettings.isApprovalRequiredForAdd`), when known:
+    /// every plan reads the policy and sets it; `None` in a spec built by
+    /// hand, where no add is claimed to wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_requires_approval: Option<bool>,
 }

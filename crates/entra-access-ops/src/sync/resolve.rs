@@ -146,10 +146,7 @@ fn assemble(
     spec.max_removals = entry.max_removals(d);
     spec.justification.clone_from(&d.justification);
     spec.approval = entry.approval;
-    spec.policy_requires_approval = policy
-        .request_approval_settings
-        .as_ref()
-        .and_then(|s| s.is_approval_required_for_add);
+    spec.policy_requires_approval = Some(policy.requires_approval_for_add());
     spec.schedule = match (d.duration, d.end) {
         (Some(duration), _) => Some(Schedule::starting_now_for(duration)),
         (None, Some(end)) => Some(Schedule::new(None, Some(Expiration::at(end)))),
