@@ -54,11 +54,11 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use entra_access::api::PackageRef;
 use entra_access::doctor::{hint, Capability};
-use entra_access::models::{AccessPackage, AssignmentPolicy};
+use entra_access::models::{AccessPackage, AssignmentPolicyId};
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
 use entra_access_ops::reports::OutputFile;
-use entra_access_ops::{Approval, RemovalScope, Row, DEFAULT_MAX_REMOVALS};
+use entra_access_ops::{Approval, RemovalScope, Row, Warning, DEFAULT_MAX_REMOVALS};
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -133,12 +133,6 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .send()
         .await?;
     let policy = pick_policy(&package, args.policy_id.as_deref())?;
-    if policy.requires_approval_for_add() && !args.bypass_approval {
-        eprintln!(
-            "the policy requires approval: the adds wait for its approvers \
-             (--bypass-approval skips it)"
-        );
-    }
     // Open the report before any request is sent: a bad path fails early.
     // It is written beside its name and renamed once complete, so the
     // previous report stays until then.
@@ -151,31 +145,35 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let bar = bar(0, "requests");
     let progress = bar.clone();
-    let mut bulk = entra_access_ops::BulkAssign::group(
-        client,
-        &package.id,
-        &policy.id,
-        args.group_id.as_str(),
-    )
-    .transitive(args.transitive)
-    .dry_run(args.dry_run)
-    .reconcile(args.reconcile)
-    .max_removals(args.max_removals)
-    .removal_scope(if args.all_policies {
-        RemovalScope::All
-    } else {
-        RemovalScope::Policy
-    })
-    .allow_empty_source(args.allow_empty_source)
-    .concurrency(args.concurrency)
-    .on_progress(move |p| {
-        progress.set_length(p.total as u64);
-        progress.set_position(p.done as u64);
-    });
+    let mut bulk =
+        entra_access_ops::BulkAssign::group(client, &package.id, &policy, args.group_id.as_str())
+            .transitive(args.transitive)
+            .dry_run(args.dry_run)
+            .reconcile(args.reconcile)
+            .max_removals(args.max_removals)
+            .removal_scope(if args.all_policies {
+                RemovalScope::All
+            } else {
+                RemovalScope::Policy
+            })
+            .allow_empty_source(args.allow_empty_source)
+            .concurrency(args.concurrency)
+            .on_progress(move |p| {
+                progress.set_length(p.total as u64);
+                progress.set_position(p.done as u64);
+            });
     if args.bypass_approval {
         bulk = bulk.approval(Approval::Bypass);
     }
     let mut run = bulk.start().await?;
+    for warning in run.warnings() {
+        match warning {
+            Warning::AddsWaitForApproval { .. } => {
+                eprintln!("warning: {warning} (--bypass-approval skips it)")
+            }
+            _ => eprintln!("warning: {warning}"),
+        }
+    }
     // Ctrl-C stops gracefully: requests in flight finish, no new one
     // starts, and the report marks the people not reached `NotStarted`.
     // A second Ctrl-C quits at once (the answers of requests in flight are
@@ -295,9 +293,12 @@ impl PackageArg {
 
 /// The policy to assign through: `--policy-id` (an id or a display name),
 /// or the package's only policy.
-fn pick_policy(package: &AccessPackage, wanted: Option<&str>) -> anyhow::Result<AssignmentPolicy> {
+fn pick_policy(
+    package: &AccessPackage,
+    wanted: Option<&str>,
+) -> anyhow::Result<AssignmentPolicyId> {
     match package.single_policy(wanted) {
-        Ok(policy) => Ok(policy.clone()),
+        Ok(policy) => Ok(policy.id.clone()),
         // Several fit: name them, with the flag that picks one.
         Err(e) if e.kind() == ErrorKind::Ambiguous => {
             let fitting: Vec<String> = package

@@ -14,7 +14,7 @@ use futures::{Stream, StreamExt};
 use super::execute::{
     Event, Events, Execution, Followed, Job, RunSettings, Stop, Write, WriteResult,
 };
-use super::plan::{Action, Plan};
+use super::plan::{Action, Plan, Warning};
 use super::report::{Outcome, Report, Row};
 use super::writes::{admin_add, admin_remove};
 use entra_access::models::RequestState;
@@ -100,6 +100,8 @@ pub struct Run {
     replanned: bool,
     /// Writes whose outcome the engine has not reported yet.
     unreported: usize,
+    /// The plan's warnings, every package's in order.
+    warnings: Vec<Warning>,
 }
 
 impl fmt::Debug for Run {
@@ -166,6 +168,7 @@ impl Run {
             wait_for_delivery: false,
             replanned: false,
             unreported: 0,
+            warnings: plan_warnings(plan),
         }
     }
 
@@ -247,6 +250,7 @@ impl Run {
             wait_for_delivery,
             replanned: false,
             unreported,
+            warnings: plan_warnings(plan),
         }
     }
 
@@ -263,6 +267,38 @@ impl Run {
     /// the report says the same ([`Report::replanned`]).
     pub fn is_replanned(&self) -> bool {
         self.replanned
+    }
+
+    /// What the plan behind this run warns of, every package's in order
+    /// (for instance [`Warning::AddsWaitForApproval`]): the same warnings
+    /// as [`PackagePlan::warnings`](crate::PackagePlan::warnings), for a
+    /// run that planned itself ([`BulkAssign::start`](crate::BulkAssign::start)).
+    ///
+    /// ```
+    /// use entra_access_fake::{AccessPackageSeed, FakeGraph, GroupSeed, PolicySeed, UserSeed};
+    /// use entra_access_ops::Warning;
+    ///
+    /// # tokio_test(async {
+    /// let fake = FakeGraph::start().await;
+    /// let pkg = fake.add_access_package(AccessPackageSeed::new("Travel"));
+    /// let policy = fake.add_policy(PolicySeed::new("Approved", &pkg).require_approval(true));
+    /// let ana = fake.add_user(UserSeed::new("Ana"));
+    /// let group = fake.add_group(GroupSeed::new("Team").member(&ana));
+    /// let client = fake.client()?;
+    ///
+    /// let run = entra_access_ops::BulkAssign::group(&client, &pkg, &policy, &group)
+    ///     .dry_run(true)
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(run.warnings(), [Warning::AddsWaitForApproval { adds: 1 }]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # });
+    /// # fn tokio_test<F: std::future::Future<Output = Result<(), Box<dyn std::error::Error>>>>(f: F) {
+    /// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f).unwrap()
+    /// # }
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// A handle that stops this run from elsewhere; see [`StopHandle`].
@@ -408,4 +444,12 @@ impl Drop for Run {
             );
         }
     }
+}
+
+/// The warnings of every package of `plan`, in order.
+fn plan_warnings(plan: &Plan) -> Vec<Warning> {
+    plan.packages
+        .iter()
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect()
 }
