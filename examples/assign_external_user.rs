@@ -32,7 +32,7 @@ use entra_access::chrono::Utc;
 use entra_access::doctor::{hint, Capability};
 use entra_access::models::{
     format_datetime, AccessPackage, ApprovalStage, AssignmentPolicy, AssignmentRequest,
-    AssignmentRequestId, DateTime, RequestState, SubjectSet,
+    AssignmentRequestId, DateTime, RequestState,
 };
 use entra_access::ErrorKind;
 use entra_access_fake::Connection;
@@ -245,32 +245,15 @@ fn approvers(stages: &[ApprovalStage]) -> String {
         .iter()
         .enumerate()
         .map(|(i, stage)| {
-            let who: Vec<String> = stage.primary_approvers.iter().map(approver).collect();
+            let who: Vec<String> = stage
+                .primary_approvers
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             format!("stage {}: {}", i + 1, who.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// One approver set, as an admin reads it.
-fn approver(set: &SubjectSet) -> String {
-    match set {
-        SubjectSet::SingleUser(u) => format!("user {}", label(u.user_id.as_ref())),
-        SubjectSet::GroupMembers(g) => format!("members of group {}", label(g.group_id.as_ref())),
-        SubjectSet::ConnectedOrganizationMembers(o) => format!(
-            "members of connected organization {}",
-            label(o.connected_organization_id.as_ref())
-        ),
-        SubjectSet::RequestorManager(m) => match m.manager_level {
-            Some(level) if level > 1 => format!("the requestor's manager (level {level})"),
-            _ => "the requestor's manager".to_owned(),
-        },
-        other => other.odata_type().unwrap_or("an approver set").to_owned(),
-    }
-}
-
-fn label(id: Option<&impl std::fmt::Display>) -> String {
-    id.map_or_else(|| "(unknown)".to_owned(), |id| id.to_string())
 }
 
 /// A request's state as Graph spells it (`pendingApproval`, `delivered`…).

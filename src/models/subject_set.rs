@@ -1,5 +1,7 @@
 //! `subjectSet`: a set of principals (who may request, who approves).
 
+use std::fmt;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::serde_util::{odata_type, serialize_tagged};
@@ -69,6 +71,45 @@ impl SubjectSet {
             group_id: Some(group_id.into()),
             description: None,
         })
+    }
+}
+
+/// The set as an administrator reads it: `user {id}`, `members of group
+/// {id}`, `members of connected organization {id}`, `the requestor's
+/// manager` (with `(level N)` above the direct manager), or for any other
+/// subtype its `@odata.type`. A missing id reads `(unknown)`.
+///
+/// ```
+/// use entra_access::models::SubjectSet;
+///
+/// assert_eq!(SubjectSet::single_user("u-1").to_string(), "user u-1");
+/// assert_eq!(SubjectSet::group_members("g-1").to_string(), "members of group g-1");
+/// let manager: SubjectSet = serde_json::from_str(
+///     r##"{"@odata.type":"#microsoft.graph.requestorManager","managerLevel":2}"##,
+/// ).unwrap();
+/// assert_eq!(manager.to_string(), "the requestor's manager (level 2)");
+/// ```
+impl fmt::Display for SubjectSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn id(id: Option<&impl fmt::Display>) -> String {
+            id.map_or_else(|| "(unknown)".to_owned(), ToString::to_string)
+        }
+        match self {
+            Self::SingleUser(u) => write!(f, "user {}", id(u.user_id.as_ref())),
+            Self::GroupMembers(g) => write!(f, "members of group {}", id(g.group_id.as_ref())),
+            Self::ConnectedOrganizationMembers(o) => write!(
+                f,
+                "members of connected organization {}",
+                id(o.connected_organization_id.as_ref())
+            ),
+            Self::RequestorManager(m) => match m.manager_level {
+                Some(level) if level > 1 => write!(f, "the requestor's manager (level {level})"),
+                _ => f.write_str("the requestor's manager"),
+            },
+            Self::Other(_) => {
+                f.write_str(self.odata_type().unwrap_or("a subject set of unknown type"))
+            }
+        }
     }
 }
 

@@ -340,7 +340,7 @@ impl BulkAssign {
             ));
         }
         self.validate()?;
-        let spec = self.spec();
+        let mut spec = self.spec();
         // Refused before anything is read, too.
         if let Some(refusal) = spec.empty_source_refusal() {
             return Err(refusal.into_error());
@@ -353,7 +353,6 @@ impl BulkAssign {
                 .get(spec.policy.clone())
                 .send()
         )?;
-        let mut spec = spec;
         spec.policy_requires_approval = Some(policy.requires_approval_for_add());
         let package = plan_package(&spec, &members, &facts)?;
         Plan::new(
